@@ -1,0 +1,315 @@
+/**
+ * A small ELF reader of our own: the header (class, byte order, machine) and the
+ * symbol-version requirements (`.gnu.version_r`) with their names from the linked
+ * string table. It reads only the bytes it needs (header, section table, the two
+ * sections) so a 50 MB shared object costs a few small reads, and it never throws
+ * on a truncated or garbage file: what it could not read is reported in `problem`.
+ *
+ * Files stripped of their section headers (sstrip) are read through the program
+ * headers instead: PT_DYNAMIC → DT_VERNEED/DT_VERNEEDNUM/DT_STRTAB, mapped to file
+ * offsets through the PT_LOAD segments, the way the dynamic loader finds them.
+ */
+import { type FileHandle, open } from "node:fs/promises";
+
+export const EM_X86_64 = 62;
+export const EM_AARCH64 = 183;
+
+const MACHINE_NAMES: Record<number, string> = {
+  3: "x86 (i386, 32-bit)",
+  8: "MIPS",
+  20: "PowerPC",
+  21: "PowerPC64",
+  22: "s390x",
+  40: "ARM (32-bit)",
+  [EM_X86_64]: "x86_64",
+  [EM_AARCH64]: "aarch64",
+  243: "RISC-V",
+  258: "LoongArch",
+};
+
+export function machineName(machine: number): string {
+  return MACHINE_NAMES[machine] ?? `e_machine ${machine}`;
+}
+
+export interface ElfHeader {
+  elfClass: 32 | 64;
+  littleEndian: boolean;
+  /** e_machine: 62 = x86_64, 183 = aarch64 */
+  machine: number;
+  /** e_type: 2 = executable, 3 = shared object (or PIE) */
+  type: number;
+}
+
+export interface VersionNeed {
+  /** the library the versions are needed from, e.g. libc.so.6 */
+  file: string;
+  /** version names, e.g. GLIBC_2.14, GLIBC_2.2.5 */
+  versions: string[];
+}
+
+export interface ElfInfo {
+  /** undefined when the identification bytes themselves are unreadable */
+  header?: ElfHeader;
+  needs: VersionNeed[];
+  /** highest GLIBC_x.y required, as "x.y" (e.g. "2.28"); undefined when none is */
+  glibc?: string;
+  /** highest required version per family: { GLIBC: "2.28", GLIBCXX: "3.4.21", CXXABI: "1.3.9" } */
+  highest: Record<string, string>;
+  /** what could not be read (truncated or inconsistent file); the fields above hold what could */
+  problem?: string;
+}
+
+/** Reads `length` bytes at `offset`; may return fewer at the end of the file. */
+export type ByteReader = (offset: number, length: number) => Promise<Uint8Array>;
+
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+const SHT_GNU_VERNEED = 0x6ffffffe;
+const PT_LOAD = 1;
+const PT_DYNAMIC = 2;
+const DT_STRTAB = 5;
+const DT_STRSZ = 10;
+const DT_VERNEED = 0x6ffffffe;
+const DT_VERNEEDNUM = 0x6fffffff;
+/** sanity bounds: nothing legitimate comes near these */
+const MAX_TABLE_BYTES = 4 * 1024 * 1024;
+const MAX_STRTAB_BYTES = 64 * 1024 * 1024;
+const MAX_ENTRIES = 65536;
+
+export function hasElfMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && ELF_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/** Reads an ELF file from disk; undefined when the file is not ELF (no magic). */
+export async function readElf(file: string): Promise<ElfInfo | undefined> {
+  const handle = await open(file, "r");
+  try {
+    const size = (await handle.stat()).size;
+    return await parseElf(handleReader(handle, size), size);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A ByteReader over an open file of known size. */
+export function handleReader(handle: FileHandle, size: number): ByteReader {
+  return async (offset, length) => {
+    const len = Math.max(0, Math.min(length, size - offset));
+    const buf = Buffer.alloc(len);
+    let done = 0;
+    while (done < len) {
+      const { bytesRead } = await handle.read(buf, done, len - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done === len ? buf : buf.subarray(0, done);
+  };
+}
+
+/** Parses an ELF image held in memory; undefined when it is not ELF. */
+export function parseElfBytes(bytes: Uint8Array): Promise<ElfInfo | undefined> {
+  return parseElf(async (offset, length) => bytes.subarray(offset, offset + length), bytes.length);
+}
+
+/** Field access for either class and byte order; numbers past 2^53 become NaN and fail bounds checks. */
+class View {
+  private readonly dv: DataView;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly little: boolean,
+  ) {
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  u16(at: number): number {
+    return this.dv.getUint16(at, this.little);
+  }
+  u32(at: number): number {
+    return this.dv.getUint32(at, this.little);
+  }
+  u64(at: number): number {
+    const v = this.dv.getBigUint64(at, this.little);
+    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.NaN : Number(v);
+  }
+  /** an address/offset-sized field */
+  word(at: number, is64: boolean): number {
+    return is64 ? this.u64(at) : this.u32(at);
+  }
+}
+
+class Truncated extends Error {}
+
+export async function parseElf(read: ByteReader, size: number): Promise<ElfInfo | undefined> {
+  const ident = await read(0, 64);
+  if (!hasElfMagic(ident)) return undefined;
+  const info: ElfInfo = { needs: [], highest: {} };
+  const cls = ident[4];
+  const data = ident[5];
+  if (cls !== 1 && cls !== 2) return { ...info, problem: `invalid ELF class byte ${cls ?? "(missing)"}` };
+  if (data !== 1 && data !== 2) return { ...info, problem: `invalid ELF byte-order byte ${data ?? "(missing)"}` };
+  const is64 = cls === 2;
+  const little = data === 1;
+  const ehsize = is64 ? 64 : 52;
+  if (ident.length < ehsize) return { ...info, problem: `truncated ELF header (${size} bytes)` };
+  const h = new View(ident, little);
+  info.header = { elfClass: is64 ? 64 : 32, littleEndian: little, machine: h.u16(18), type: h.u16(16) };
+
+  const fetch = async (offset: number, length: number, what: string): Promise<View> => {
+    if (!Number.isFinite(offset) || !Number.isFinite(length) || offset < 0 || length < 0 || offset + length > size) {
+      throw new Truncated(`${what} lies outside the file (offset ${offset}, ${length} bytes, file ${size} bytes)`);
+    }
+    const bytes = await read(offset, length);
+    if (bytes.length < length) throw new Truncated(`${what} is truncated`);
+    return new View(bytes, little);
+  };
+
+  try {
+    const shoff = h.word(is64 ? 0x28 : 0x20, is64);
+    const shentsize = h.u16(is64 ? 0x3a : 0x2e);
+    let shnum = h.u16(is64 ? 0x3c : 0x30);
+    let tables: { verneed: View; count: number; strtab: View } | undefined;
+    if (shoff !== 0) {
+      if (shentsize < (is64 ? 64 : 40)) throw new Truncated(`invalid section header size ${shentsize}`);
+      if (shnum === 0) {
+        // extended numbering: the real count is in section 0's sh_size
+        const first = await fetch(shoff, shentsize, "section header table");
+        shnum = first.word(is64 ? 32 : 20, is64);
+      }
+      if (shnum * shentsize > MAX_TABLE_BYTES) throw new Truncated(`implausible section count ${shnum}`);
+      tables = await fromSections(await fetch(shoff, shnum * shentsize, "section header table"), shnum, shentsize);
+    } else {
+      tables = await fromSegments();
+    }
+    if (tables) parseVerneed(tables.verneed, tables.count, tables.strtab, info);
+  } catch (error) {
+    if (!(error instanceof Truncated || error instanceof RangeError)) throw error;
+    info.problem = error instanceof Truncated ? error.message : "inconsistent offsets (reads past a table's end)";
+  }
+  summarize(info);
+  return info;
+
+  async function fromSections(table: View, shnum: number, shentsize: number) {
+    for (let i = 0; i < shnum; i++) {
+      const at = i * shentsize;
+      if (table.u32(at + 4) !== SHT_GNU_VERNEED) continue;
+      const offset = table.word(at + (is64 ? 24 : 16), is64);
+      const length = table.word(at + (is64 ? 32 : 20), is64);
+      const link = table.u32(at + (is64 ? 40 : 24));
+      const count = table.u32(at + (is64 ? 44 : 28));
+      if (length > MAX_TABLE_BYTES) throw new Truncated(`implausible .gnu.version_r size ${length}`);
+      if (link >= shnum) throw new Truncated(`.gnu.version_r links to section ${link} of ${shnum}`);
+      const strAt = link * shentsize;
+      const strOffset = table.word(strAt + (is64 ? 24 : 16), is64);
+      const strLength = table.word(strAt + (is64 ? 32 : 20), is64);
+      if (strLength > MAX_STRTAB_BYTES) throw new Truncated(`implausible string table size ${strLength}`);
+      const verneed = await fetch(offset, length, ".gnu.version_r");
+      const strtab = await fetch(strOffset, strLength, "string table of .gnu.version_r");
+      return { verneed, count, strtab };
+    }
+    return undefined;
+  }
+
+  async function fromSegments() {
+    const phoff = h.word(is64 ? 0x20 : 0x1c, is64);
+    const phentsize = h.u16(is64 ? 0x36 : 0x2a);
+    const phnum = h.u16(is64 ? 0x38 : 0x2c);
+    if (phoff === 0 || phnum === 0) return undefined; // neither table: nothing dynamic to read
+    if (phentsize < (is64 ? 56 : 32)) throw new Truncated(`invalid program header size ${phentsize}`);
+    const ph = await fetch(phoff, phnum * phentsize, "program header table");
+    const loads: { vaddr: number; offset: number; filesz: number }[] = [];
+    let dynamic: { offset: number; filesz: number } | undefined;
+    for (let i = 0; i < phnum; i++) {
+      const at = i * phentsize;
+      const type = ph.u32(at);
+      const offset = ph.word(at + (is64 ? 8 : 4), is64);
+      const vaddr = ph.word(at + (is64 ? 16 : 8), is64);
+      const filesz = ph.word(at + (is64 ? 32 : 16), is64);
+      if (type === PT_LOAD) loads.push({ vaddr, offset, filesz });
+      if (type === PT_DYNAMIC) dynamic = { offset, filesz };
+    }
+    if (!dynamic) return undefined; // statically linked: no version requirements
+    if (dynamic.filesz > MAX_TABLE_BYTES) throw new Truncated(`implausible dynamic segment size ${dynamic.filesz}`);
+    const dyn = await fetch(dynamic.offset, dynamic.filesz, "dynamic segment");
+    const entry = is64 ? 16 : 8;
+    const values = new Map<number, number>();
+    for (let at = 0; at + entry <= dyn.bytes.length; at += entry) {
+      const tag = is64 ? dyn.u64(at) : dyn.u32(at);
+      if (tag === 0) break;
+      values.set(tag, dyn.word(at + entry / 2, is64));
+    }
+    const verneedAddr = values.get(DT_VERNEED);
+    const strAddr = values.get(DT_STRTAB);
+    if (verneedAddr === undefined) return undefined;
+    if (strAddr === undefined) throw new Truncated("DT_VERNEED without DT_STRTAB");
+    const toOffset = (addr: number, what: string): number => {
+      const seg = loads.find((s) => addr >= s.vaddr && addr < s.vaddr + s.filesz);
+      if (!seg) throw new Truncated(`${what} address 0x${addr.toString(16)} is in no loaded segment`);
+      return seg.offset + (addr - seg.vaddr);
+    };
+    const strOffset = toOffset(strAddr, "DT_STRTAB");
+    const strLength = Math.min(values.get(DT_STRSZ) ?? MAX_STRTAB_BYTES, size - strOffset);
+    if (strLength > MAX_STRTAB_BYTES) throw new Truncated(`implausible string table size ${strLength}`);
+    const verneedOffset = toOffset(verneedAddr, "DT_VERNEED");
+    const count = values.get(DT_VERNEEDNUM) ?? 0;
+    // the entries are chained by relative offsets: read what the chain can reach, bounded by the file
+    const verneed = await fetch(verneedOffset, Math.min(MAX_TABLE_BYTES, size - verneedOffset), "version needs");
+    const strtab = await fetch(strOffset, strLength, "dynamic string table");
+    return { verneed, count, strtab };
+  }
+}
+
+/** Walks the Elf_Verneed chain and each entry's Elf_Vernaux chain (same layout in both classes). */
+function parseVerneed(table: View, count: number, strtab: View, info: ElfInfo): void {
+  const len = table.bytes.length;
+  const limit = count > 0 ? Math.min(count, MAX_ENTRIES) : MAX_ENTRIES;
+  let at = 0;
+  for (let i = 0; i < limit; i++) {
+    if (at + 16 > len) throw new Truncated(".gnu.version_r entry lies past the section's end");
+    const vnCnt = table.u16(at + 2);
+    const need: VersionNeed = { file: cString(strtab, table.u32(at + 4)), versions: [] };
+    let aux = at + table.u32(at + 8);
+    for (let j = 0; j < vnCnt; j++) {
+      if (aux + 16 > len) throw new Truncated(".gnu.version_r auxiliary entry lies past the section's end");
+      need.versions.push(cString(strtab, table.u32(aux + 8)));
+      const next = table.u32(aux + 12);
+      if (next === 0) break;
+      aux += next;
+    }
+    info.needs.push(need);
+    const next = table.u32(at + 12);
+    if (next === 0) break;
+    at += next;
+  }
+}
+
+function cString(strtab: View, offset: number): string {
+  const bytes = strtab.bytes;
+  if (offset >= bytes.length) throw new Truncated(`string offset ${offset} lies past the string table's end`);
+  const end = bytes.indexOf(0, offset);
+  if (end < 0) throw new Truncated("unterminated string in the string table");
+  return Buffer.from(bytes.buffer, bytes.byteOffset + offset, end - offset).toString("latin1");
+}
+
+const VERSION_NAME = /^([A-Z][A-Z0-9]*)_(\d+(?:\.\d+)*)$/;
+
+function summarize(info: ElfInfo): void {
+  for (const need of info.needs) {
+    for (const name of need.versions) {
+      const m = VERSION_NAME.exec(name);
+      if (!m) continue; // GLIBC_PRIVATE, CXXABI_TM_1, ...
+      const [, family, version] = m as unknown as [string, string, string];
+      const current = info.highest[family];
+      if (current === undefined || compareVersions(version, current) > 0) info.highest[family] = version;
+    }
+  }
+  info.glibc = info.highest.GLIBC;
+}
+
+/** Compares dotted numeric versions: "2.2.5" < "2.14" < "2.28". */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

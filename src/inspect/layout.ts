@@ -1,0 +1,259 @@
+/**
+ * Check 4: layouts Lambda cannot use.
+ * - `.pth` files: Lambda puts /var/task and /opt/python on PYTHONPATH, which is not a
+ *   site dir, so .pth files are never processed → warning naming the package; legacy
+ *   `*-nspkg.pth` namespace packages will not import.
+ * - editable-install leftovers (`__editable__*`, `*.egg-link`, direct_url.json saying
+ *   editable) → error: they point at the runner's checkout.
+ * - RECORD entries that are absolute or climb out with `..`, tree files outside the
+ *   root, symlinks that resolve outside the tree or nowhere → error: a wheel cannot
+ *   smuggle files out of the zip's root (or leave them behind).
+ * - setuid/setgid and world-writable files → warning: the zip stores every file as
+ *   0644 or 0755, so the bits never reach Lambda, but a wheel has no reason to carry them.
+ */
+import { readFile, realpath } from "node:fs/promises";
+import { posix, sep } from "node:path";
+import type { DependencyTree, InstalledDistribution } from "../install/types.ts";
+import type { ScannedFile } from "./scan.ts";
+import type { Finding } from "./types.ts";
+import { listSome } from "./util.ts";
+
+const S_ISUID = 0o4000;
+const S_ISGID = 0o2000;
+const S_IWOTH = 0o002;
+
+export async function checkLayout(tree: DependencyTree, scanned: ScannedFile[]): Promise<Finding[]> {
+  const byName = new Map(tree.distributions.map((d) => [d.name, d]));
+  const label = (dist: string | undefined) => {
+    const d = dist === undefined ? undefined : byName.get(dist);
+    return d ? ` (from ${d.name} ${d.version})` : dist ? ` (from ${dist})` : "";
+  };
+  const findings: Finding[] = [];
+  const present = new Set(tree.files.map((f) => f.path));
+
+  for (const file of tree.files) {
+    const base = posix.basename(file.path);
+    if (base.startsWith("__editable__") || base.endsWith(".egg-link")) {
+      findings.push({
+        severity: "error",
+        check: "layout",
+        distribution: file.distribution,
+        path: file.path,
+        message: `${file.path}${label(file.distribution)} is left over from an editable install: it points at a checkout on the build machine, which is not in the zip`,
+        hint: "install the project as a regular (non-editable) wheel: drop `-e`/editable entries from the lockfile",
+      });
+    } else if (base.endsWith(".pth")) {
+      findings.push(await pthFinding(file.absolutePath, file.path, file.distribution, label(file.distribution)));
+    }
+  }
+
+  for (const dist of tree.distributions) {
+    findings.push(...(await editableDirectUrl(dist, present, tree.root)));
+    findings.push(...recordEscapes(dist, present));
+  }
+
+  findings.push(...(await outsideTree(tree, label)));
+  findings.push(...permissionFindings(scanned));
+  return findings;
+}
+
+async function pthFinding(absolute: string, path: string, dist: string | undefined, from: string): Promise<Finding> {
+  if (path.endsWith("-nspkg.pth")) {
+    let namespaces: string[] = [];
+    try {
+      const text = await readFile(absolute, "utf8");
+      namespaces = [...text.matchAll(/\*\(\s*((?:'[^']*'\s*,?\s*)+)\)/g)].map((m) =>
+        [...(m[1] ?? "").matchAll(/'([^']*)'/g)].map((n) => n[1]).join("."),
+      );
+    } catch {
+      // unreadable: fall back to a message without the name
+    }
+    const ns = [...new Set(namespaces)].sort();
+    const what = ns.length ? `namespace package ${ns.join(", ")}` : "the namespace package it declares";
+    return {
+      severity: "warning",
+      check: "layout",
+      distribution: dist,
+      path,
+      message: `${path}${from} is a legacy namespace-package .pth file; Lambda does not process .pth files, so the ${what} will not import through it`,
+      hint: "use a release of the package that ships a native (PEP 420) namespace package, without -nspkg.pth",
+    };
+  }
+  return {
+    severity: "warning",
+    check: "layout",
+    distribution: dist,
+    path,
+    message: `${path}${from} is a .pth file; Lambda does not process .pth files (its package directories are on PYTHONPATH, not site directories), so whatever it adds to sys.path or imports will not happen`,
+    hint: "make sure the package works without it, or add the path it names to sys.path in the handler",
+  };
+}
+
+async function editableDirectUrl(dist: InstalledDistribution, present: Set<string>, root: string): Promise<Finding[]> {
+  const path = `${dist.distInfo}/direct_url.json`;
+  if (!present.has(path)) return [];
+  try {
+    const info = JSON.parse(await readFile(posix.join(root, path), "utf8")) as { dir_info?: { editable?: boolean } };
+    if (info.dir_info?.editable !== true) return [];
+  } catch {
+    return [];
+  }
+  return [
+    {
+      severity: "error",
+      check: "layout",
+      distribution: dist.name,
+      path,
+      message: `${dist.name} ${dist.version} is an editable install (${path} says so): its code stays in a checkout on the build machine`,
+      hint: "install it as a regular wheel: drop `-e`/editable from the lockfile entry",
+    },
+  ];
+}
+
+/**
+ * RECORD entries that are absolute or leave the root. `pip install --target` installs
+ * through a home scheme and records scripts, headers and data as `../../bin/x`,
+ * `../../include/...`, `../../share/...` (relative to lib/python), then moves those
+ * folders into the target: such an entry is fine when the file sits at that place in
+ * the tree, or is a script or header (dropped from the tree, never needed at runtime).
+ */
+function recordEscapes(dist: InstalledDistribution, present: Set<string>): Finding[] {
+  const absolute: string[] = [];
+  const escaping: string[] = [];
+  for (const { path } of dist.record) {
+    const p = path.replace(/\\/g, "/");
+    if (p.startsWith("/") || /^[A-Za-z]:\//.test(p)) {
+      absolute.push(path);
+      continue;
+    }
+    const norm = posix.normalize(p);
+    if (norm !== ".." && !norm.startsWith("../")) continue;
+    const home = p.startsWith("../../") ? posix.normalize(p.slice(6)) : undefined;
+    if (home && !home.startsWith("../") && (present.has(home) || /^(bin|include)\//.test(home))) continue;
+    escaping.push(path);
+  }
+  const findings: Finding[] = [];
+  const who = `${dist.name} ${dist.version}`;
+  if (absolute.length) {
+    findings.push({
+      severity: "error",
+      check: "layout",
+      distribution: dist.name,
+      path: absolute[0],
+      message: `${who}'s RECORD lists absolute paths, outside the package root: ${listSome(absolute)}`,
+      hint: "those files are not in the zip; a wheel must install under its root only: use another version or build of it",
+    });
+  }
+  if (escaping.length) {
+    findings.push({
+      severity: "error",
+      check: "layout",
+      distribution: dist.name,
+      path: escaping[0],
+      message: `${who}'s RECORD lists paths with '..' that leave the package root: ${listSome(escaping)}`,
+      hint: "those files are not in the zip; a wheel must install under its root only: use another version or build of it",
+    });
+  }
+  return findings;
+}
+
+/** Tree files whose path leaves the root, and symlinks that resolve outside the tree or nowhere. */
+async function outsideTree(tree: DependencyTree, label: (d: string | undefined) => string): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  let rootReal: string;
+  try {
+    rootReal = await realpath(tree.root);
+  } catch {
+    rootReal = tree.root;
+  }
+  for (const file of tree.files) {
+    const norm = posix.normalize(file.path);
+    if (file.path.startsWith("/") || norm === ".." || norm.startsWith("../")) {
+      findings.push({
+        severity: "error",
+        check: "layout",
+        distribution: file.distribution,
+        path: file.path,
+        message: `${file.path}${label(file.distribution)} lies outside the package root`,
+        hint: "a wheel must install under its root only: use another version or build of it",
+      });
+      continue;
+    }
+    if (file.symlink === undefined) continue;
+    let target: string | undefined;
+    try {
+      target = await realpath(file.absolutePath);
+    } catch {
+      target = undefined;
+    }
+    if (target === undefined) {
+      findings.push({
+        severity: "error",
+        check: "layout",
+        distribution: file.distribution,
+        path: file.path,
+        message: `${file.path}${label(file.distribution)} is a symbolic link to ${file.symlink}, which does not exist`,
+        hint: "a dangling link cannot be stored in the zip: the package is incomplete; reinstall it or use another version",
+      });
+    } else if (target !== rootReal && !target.startsWith(rootReal + sep)) {
+      findings.push({
+        severity: "error",
+        check: "layout",
+        distribution: file.distribution,
+        path: file.path,
+        message: `${file.path}${label(file.distribution)} is a symbolic link to ${file.symlink}, outside the dependency tree (${target})`,
+        hint: "a wheel cannot bring files from outside its root into the zip: the target would be missing in Lambda",
+      });
+    }
+  }
+  return findings;
+}
+
+function permissionFindings(scanned: ScannedFile[]): Finding[] {
+  const special: ScannedFile[] = [];
+  const writable: ScannedFile[] = [];
+  const failed: ScannedFile[] = [];
+  for (const s of scanned) {
+    if (s.error) failed.push(s);
+    if (s.mode === undefined || s.file.symlink !== undefined) continue;
+    if (s.mode & (S_ISUID | S_ISGID)) special.push(s);
+    if (s.mode & S_IWOTH) writable.push(s);
+  }
+  const findings: Finding[] = [];
+  const describe = (s: ScannedFile) =>
+    `${s.file.path}${s.file.distribution ? ` (${s.file.distribution})` : ""} ${(s.mode ?? 0).toString(8).slice(-4)}`;
+  const owner = (list: ScannedFile[]) => {
+    const dists = new Set(list.map((s) => s.file.distribution));
+    return dists.size === 1 ? [...dists][0] : undefined;
+  };
+  if (special.length) {
+    findings.push({
+      severity: "warning",
+      check: "permissions",
+      distribution: owner(special),
+      path: special[0]?.file.path,
+      message: `${special.length} file${special.length > 1 ? "s have" : " has"} the setuid or setgid bit: ${listSome(special.map(describe))}`,
+      hint: "the zip stores files as 0644/0755, so the bit is dropped; a wheel has no reason to carry it: check where the package came from",
+    });
+  }
+  if (writable.length) {
+    findings.push({
+      severity: "warning",
+      check: "permissions",
+      distribution: owner(writable),
+      path: writable[0]?.file.path,
+      message: `${writable.length} file${writable.length > 1 ? "s are" : " is"} world-writable: ${listSome(writable.map(describe))}`,
+      hint: "the zip stores files as 0644/0755, so the bit is dropped; a wheel has no reason to carry it: check where the package came from",
+    });
+  }
+  for (const s of failed) {
+    findings.push({
+      severity: "warning",
+      check: "layout",
+      distribution: s.file.distribution,
+      path: s.file.path,
+      message: `${s.file.path} could not be read (${s.error}), so it was not checked`,
+    });
+  }
+  return findings;
+}

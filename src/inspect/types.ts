@@ -1,0 +1,72 @@
+/** The inspection stage's input and result (issue 4). */
+import type { DependencyTree } from "../install/types.ts";
+import type { Target } from "../target.ts";
+
+export type PackageMode = "function" | "layer" | "split";
+
+export interface InspectInput {
+  target: Target;
+  /** staged dependencies */
+  tree: DependencyTree;
+  /** function code files as they will sit in the function zip (relative, "/" separated) */
+  code: { path: string; size: number }[];
+  packageMode: PackageMode;
+  allowCollisions: boolean;
+  /** the lockfile, as annotations should name it; findings about a distribution point at it */
+  lockfile?: string;
+  /** the lockfile's text, to find the line naming a distribution; read from `lockfile` when absent */
+  lockfileText?: string;
+}
+
+export type Severity = "error" | "warning" | "notice";
+
+export type CheckName =
+  | "wheel-fit"
+  | "elf-machine"
+  | "elf-glibc"
+  | "elf-unreadable"
+  | "collision"
+  | "layout"
+  | "permissions"
+  | "size"
+  | "runtime-sdk";
+
+export interface Finding {
+  severity: Severity;
+  check: CheckName | (string & {});
+  message: string;
+  /** normalized name of the distribution responsible */
+  distribution?: string;
+  /**
+   * where an annotation should point: the lockfile for a finding about a distribution
+   * (when known), the function code file for a code finding
+   */
+  file?: string;
+  /** the line of `file` (the distribution's line in the lockfile) */
+  line?: number;
+  /** the path inside the dependency tree (or function code) the finding is about */
+  path?: string;
+  /** what to do about it */
+  hint?: string;
+}
+
+export interface DistributionReport {
+  name: string;
+  version: string;
+  /** sum of the sizes of the tree files its RECORD owns */
+  unzippedSize: number;
+  fileCount: number;
+  findings: Finding[];
+}
+
+export interface InspectResult {
+  /** errors first, then warnings, then notices; within a severity in check order */
+  findings: Finding[];
+  /** sorted by unzippedSize, largest first */
+  distributions: DistributionReport[];
+  /** every file of the tree */
+  dependencySize: number;
+  codeSize: number;
+}
+
+export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };

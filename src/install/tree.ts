@@ -1,0 +1,138 @@
+/**
+ * The staged tree after an install: cleaned of what must not ship (host byte-code,
+ * console scripts with the host's interpreter in their shebang) and read into the
+ * model the later stages use.
+ */
+import { lstat, readdir, readFile, readlink, rm } from "node:fs/promises";
+import path from "node:path";
+import { normalizeName } from "../lock/types.ts";
+import type { DependencyTree, InstalledDistribution, TreeFile } from "./types.ts";
+
+/** Remove what the installer leaves that Lambda cannot use. Returns the removed relative paths. */
+export async function cleanTree(root: string): Promise<string[]> {
+  const removed: string[] = [];
+  const bin = path.join(root, "bin");
+  if (await exists(bin)) {
+    await rm(bin, { recursive: true, force: true });
+    removed.push("bin/");
+  }
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, entry.name);
+      if (entry.isDirectory() && entry.name === "__pycache__") {
+        await rm(abs, { recursive: true, force: true });
+        removed.push(`${path.relative(root, abs)}/`);
+      } else if (entry.isDirectory()) {
+        await walk(abs);
+      } else if (entry.name.endsWith(".pyc")) {
+        await rm(abs, { force: true });
+        removed.push(path.relative(root, abs));
+      }
+    }
+  };
+  await walk(root);
+  return removed;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every file under root (symlinks included, not followed), sorted by path. */
+export async function listFiles(
+  root: string,
+  skip: (relative: string, isDirectory: boolean) => boolean = () => false,
+): Promise<TreeFile[]> {
+  const files: TreeFile[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (entry) => {
+        const abs = path.join(dir, entry.name);
+        const rel = path.relative(root, abs).split(path.sep).join("/");
+        if (skip(rel, entry.isDirectory())) return;
+        if (entry.isDirectory()) return walk(abs);
+        const st = await lstat(abs);
+        if (st.isSymbolicLink()) {
+          files.push({ path: rel, absolutePath: abs, size: st.size, executable: false, symlink: await readlink(abs) });
+        } else if (st.isFile()) {
+          files.push({ path: rel, absolutePath: abs, size: st.size, executable: (st.mode & 0o111) !== 0 });
+        }
+      }),
+    );
+  };
+  await walk(root);
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function headerValues(text: string, header: string): string[] {
+  const values: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line === "") break; // headers end at the first blank line (the body follows)
+    const i = line.indexOf(":");
+    if (i > 0 && line.slice(0, i).toLowerCase() === header.toLowerCase()) values.push(line.slice(i + 1).trim());
+  }
+  return values;
+}
+
+/** RECORD is CSV: path,hash,size; paths with commas are quoted. */
+export function parseRecord(text: string): InstalledDistribution["record"] {
+  const rows: InstalledDistribution["record"] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (!line) continue;
+    const cells: string[] = [];
+    for (const m of line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)) {
+      if (m[0] === "") break;
+      const cell = m[1] ?? "";
+      cells.push(cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell);
+      if (m[2] === "") break;
+    }
+    const [file, hash, size] = cells;
+    if (!file) continue;
+    rows.push({ path: file, hash: hash || undefined, size: size ? Number(size) : undefined });
+  }
+  return rows;
+}
+
+export async function readDistributions(root: string): Promise<InstalledDistribution[]> {
+  const distributions: InstalledDistribution[] = [];
+  for (const entry of (await readdir(root, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory() || !entry.name.endsWith(".dist-info")) continue;
+    const dir = path.join(root, entry.name);
+    const metadata = await readFile(path.join(dir, "METADATA"), "utf8").catch(() => "");
+    const wheel = await readFile(path.join(dir, "WHEEL"), "utf8").catch(() => "");
+    const record = await readFile(path.join(dir, "RECORD"), "utf8").catch(() => "");
+    const [fallbackName = entry.name, fallbackVersion = ""] = entry.name.replace(/\.dist-info$/, "").split("-");
+    distributions.push({
+      name: normalizeName(headerValues(metadata, "Name")[0] ?? fallbackName),
+      version: headerValues(metadata, "Version")[0] ?? fallbackVersion,
+      distInfo: entry.name,
+      wheelTags: headerValues(wheel, "Tag"),
+      record: parseRecord(record),
+    });
+  }
+  return distributions;
+}
+
+/** The tree as later stages see it: files with their owning distribution. */
+export async function readTree(root: string): Promise<DependencyTree> {
+  const [distributions, files] = await Promise.all([readDistributions(root), listFiles(root)]);
+  const owner = new Map<string, string>();
+  for (const d of distributions) {
+    for (const r of d.record) owner.set(path.posix.normalize(r.path), d.name);
+    owner.set(`${d.distInfo}/RECORD`, d.name);
+  }
+  for (const f of files) {
+    f.distribution =
+      owner.get(f.path) ??
+      (f.path.split("/")[0]?.endsWith(".dist-info")
+        ? distributions.find((d) => f.path.startsWith(`${d.distInfo}/`))?.name
+        : undefined);
+  }
+  return { root, distributions, files };
+}

@@ -1,0 +1,236 @@
+/**
+ * PEP 508 environment markers, evaluated for the Lambda target, never for the
+ * build host: `python_version < "3.11"` asks about the runtime, not the runner.
+ */
+import type { Target } from "../target.ts";
+
+export type MarkerEnvironment = Record<string, string>;
+
+export function targetEnvironment(target: Target): MarkerEnvironment {
+  // Lambda does not pin a patch release; ".0" makes `python_full_version >= "3.12"` true as it should.
+  const full = `${target.pythonVersion}.0`;
+  return {
+    python_version: target.pythonVersion,
+    python_full_version: full,
+    implementation_version: full,
+    implementation_name: "cpython",
+    platform_python_implementation: "CPython",
+    platform_machine: target.machine,
+    platform_system: "Linux",
+    sys_platform: "linux",
+    os_name: "posix",
+    platform_release: "",
+    platform_version: "",
+  };
+}
+
+type Node =
+  | { kind: "or" | "and"; left: Node; right: Node }
+  | { kind: "cmp"; left: Operand; op: string; right: Operand };
+type Operand = { variable: string } | { literal: string };
+
+export class MarkerSyntaxError extends Error {}
+
+const VARIABLES = new Set([
+  "python_version",
+  "python_full_version",
+  "implementation_version",
+  "implementation_name",
+  "platform_python_implementation",
+  "platform_machine",
+  "platform_system",
+  "sys_platform",
+  "os_name",
+  "platform_release",
+  "platform_version",
+  "extra",
+  "dependency_groups",
+  "extras",
+  // legacy spellings pip still accepts
+  "os.name",
+  "sys.platform",
+  "platform.version",
+  "platform.machine",
+  "platform.python_implementation",
+  "python_implementation",
+]);
+const LEGACY: Record<string, string> = {
+  "os.name": "os_name",
+  "sys.platform": "sys_platform",
+  "platform.version": "platform_version",
+  "platform.machine": "platform_machine",
+  "platform.python_implementation": "platform_python_implementation",
+  python_implementation: "platform_python_implementation",
+};
+
+function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  const re = /\s*(\(|\)|===|==|!=|<=|>=|~=|<|>|'[^']*'|"[^"]*"|not\s+in\b|in\b|and\b|or\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
+  let pos = 0;
+  while (pos < text.length) {
+    if (/^\s*$/.test(text.slice(pos))) break;
+    re.lastIndex = pos;
+    const m = re.exec(text);
+    if (!m?.[1]) throw new MarkerSyntaxError(`cannot read marker at "${text.slice(pos).trim()}"`);
+    tokens.push(m[1].replace(/\s+/g, " "));
+    pos = re.lastIndex;
+  }
+  return tokens;
+}
+
+export function parseMarker(text: string): Node {
+  const tokens = tokenize(text);
+  let i = 0;
+  const peek = () => tokens[i];
+  const next = () => {
+    const t = tokens[i++];
+    if (t === undefined) throw new MarkerSyntaxError(`marker "${text}" ends too early`);
+    return t;
+  };
+  const operand = (): Operand => {
+    const t = next();
+    if (t.startsWith('"') || t.startsWith("'")) return { literal: t.slice(1, -1) };
+    if (VARIABLES.has(t)) return { variable: LEGACY[t] ?? t };
+    throw new MarkerSyntaxError(`unknown marker variable "${t}" in "${text}"`);
+  };
+  const expr = (): Node => {
+    if (peek() === "(") {
+      next();
+      const inner = or();
+      if (next() !== ")") throw new MarkerSyntaxError(`missing ")" in "${text}"`);
+      return inner;
+    }
+    const left = operand();
+    const op = next();
+    if (!["===", "==", "!=", "<=", ">=", "~=", "<", ">", "in", "not in"].includes(op)) {
+      throw new MarkerSyntaxError(`unknown operator "${op}" in "${text}"`);
+    }
+    return { kind: "cmp", left, op, right: operand() };
+  };
+  const and = (): Node => {
+    let left = expr();
+    while (peek() === "and") {
+      next();
+      left = { kind: "and", left, right: expr() };
+    }
+    return left;
+  };
+  const or = (): Node => {
+    let left = and();
+    while (peek() === "or") {
+      next();
+      left = { kind: "or", left, right: and() };
+    }
+    return left;
+  };
+  const node = or();
+  if (i !== tokens.length) throw new MarkerSyntaxError(`unexpected "${tokens[i]}" in marker "${text}"`);
+  return node;
+}
+
+/**
+ * Evaluate a marker for the target. `extras` are the extras requested of the
+ * package that declared the marker (for `extra == "..."`); empty by default.
+ */
+export function evaluateMarker(
+  marker: string | Node,
+  env: MarkerEnvironment,
+  extras: readonly string[] = [],
+  groups: readonly string[] = [],
+): boolean {
+  const node = typeof marker === "string" ? parseMarker(marker) : marker;
+  switch (node.kind) {
+    case "or":
+      return evaluateMarker(node.left, env, extras, groups) || evaluateMarker(node.right, env, extras, groups);
+    case "and":
+      return evaluateMarker(node.left, env, extras, groups) && evaluateMarker(node.right, env, extras, groups);
+    case "cmp":
+      return compare(node, env, extras, groups);
+  }
+}
+
+function compare(
+  node: Extract<Node, { kind: "cmp" }>,
+  env: MarkerEnvironment,
+  extras: readonly string[],
+  groups: readonly string[],
+): boolean {
+  const setVariable = (o: Operand) =>
+    "variable" in o && (o.variable === "extra" || o.variable === "extras" || o.variable === "dependency_groups");
+  // `extra == "x"` asks whether x was requested; PEP 751's `"x" in extras` likewise.
+  if (setVariable(node.left) || setVariable(node.right)) {
+    const variable = ("variable" in node.left && setVariable(node.left) ? node.left : node.right) as {
+      variable: string;
+    };
+    const literal =
+      ("literal" in node.left ? node.left.literal : "literal" in node.right ? node.right.literal : "") ?? "";
+    const pool = variable.variable === "dependency_groups" ? groups : extras;
+    const has = pool.some((e) => normalizeExtra(e) === normalizeExtra(literal));
+    if (node.op === "==" || node.op === "in") return has;
+    if (node.op === "!=" || node.op === "not in") return !has;
+    return false;
+  }
+  const value = (o: Operand) => ("literal" in o ? o.literal : (env[o.variable] ?? ""));
+  const left = value(node.left);
+  const right = value(node.right);
+  switch (node.op) {
+    case "in":
+      return right.includes(left);
+    case "not in":
+      return !right.includes(left);
+    case "===":
+      return left === right;
+  }
+  const a = parseRelease(left);
+  const b = parseRelease(right);
+  if (a && b) return versionOp(a, node.op, b, right);
+  if (node.op === "==") return left === right;
+  if (node.op === "!=") return left !== right;
+  throw new MarkerSyntaxError(`cannot compare "${left}" ${node.op} "${right}" (not versions)`);
+}
+
+function normalizeExtra(e: string): string {
+  return e.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+function parseRelease(v: string): number[] | undefined {
+  const m = /^\s*v?(\d+(?:\.\d+)*)(\.\*)?\s*$/.exec(v);
+  return m?.[1] ? m[1].split(".").map(Number) : undefined;
+}
+
+function cmpRelease(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function versionOp(a: number[], op: string, b: number[], rightText: string): boolean {
+  if (rightText.trim().endsWith(".*")) {
+    const prefixMatch = b.every((n, i) => a[i] === n);
+    if (op === "==") return prefixMatch;
+    if (op === "!=") return !prefixMatch;
+  }
+  const c = cmpRelease(a, b);
+  switch (op) {
+    case "==":
+      return c === 0;
+    case "!=":
+      return c !== 0;
+    case "<":
+      return c < 0;
+    case "<=":
+      return c <= 0;
+    case ">":
+      return c > 0;
+    case ">=":
+      return c >= 0;
+    case "~=": {
+      // ~=3.8 means >=3.8, ==3.*
+      const prefix = b.slice(0, Math.max(1, b.length - 1));
+      return c >= 0 && prefix.every((n, i) => a[i] === n);
+    }
+  }
+  return false;
+}

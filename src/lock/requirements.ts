@@ -1,0 +1,294 @@
+/**
+ * requirements.txt as pip writes and reads it (pip-compile, `uv pip compile`, `uv export`,
+ * `pip freeze`): exact pins, `--hash` options, markers, `-r` includes and index options.
+ * Markers are evaluated here, for the target; the installer gets only what applies.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { throwAll, UserError, type UserError as UserErrorType } from "../errors.ts";
+import { evaluateMarker, MarkerSyntaxError, targetEnvironment } from "./markers.ts";
+import {
+  emptyIndexOptions,
+  type IndexOptions,
+  type LockContext,
+  type LockedSet,
+  normalizeName,
+  type PinnedRequirement,
+} from "./types.ts";
+
+interface LogicalLine {
+  file: string;
+  line: number;
+  text: string;
+}
+
+const PIN_HINT =
+  "pin every requirement exactly (name==version), e.g. with `pip-compile`, `uv pip compile` or `uv export`";
+
+/** Join `\` continuations and drop comments, keeping the first physical line's number. */
+function logicalLines(text: string, file: string): LogicalLine[] {
+  const lines: LogicalLine[] = [];
+  const physical = text.split(/\r?\n/);
+  let buffer = "";
+  let start = 0;
+  physical.forEach((raw, i) => {
+    // A comment starts at "#" at the start or after whitespace (URL fragments like #sha256= stay).
+    const uncommented = raw.replace(/(^|\s)#.*$/, "");
+    if (buffer === "") start = i + 1;
+    if (/\\$/.test(uncommented)) {
+      buffer += `${uncommented.slice(0, -1)} `;
+      return;
+    }
+    buffer += uncommented;
+    if (buffer.trim()) lines.push({ file, line: start, text: buffer.trim() });
+    buffer = "";
+  });
+  if (buffer.trim()) lines.push({ file, line: start, text: buffer.trim() });
+  return lines;
+}
+
+/** `--opt=value`, `--opt value` and `-o value` → [name, value, rest]. */
+function takeOption(text: string): [string, string | undefined, string] | undefined {
+  const m = /^(--?[A-Za-z][\w-]*)(?:[= ]\s*("[^"]*"|'[^']*'|\S+))?\s*(.*)$/.exec(text);
+  if (!m?.[1]) return undefined;
+  return [m[1], m[2]?.replace(/^["']|["']$/g, ""), m[3] ?? ""];
+}
+
+const FLAG_OPTIONS = new Set(["--no-index", "--require-hashes", "--pre", "--prefer-binary"]);
+const VALUE_OPTIONS = new Set([
+  "-r",
+  "--requirement",
+  "-c",
+  "--constraint",
+  "-i",
+  "--index-url",
+  "--extra-index-url",
+  "-f",
+  "--find-links",
+  "--trusted-host",
+  "--only-binary",
+  "--no-binary",
+  "-e",
+  "--editable",
+  "--use-feature",
+]);
+
+export function readRequirements(text: string, ctx: LockContext): LockedSet {
+  const indexes = emptyIndexOptions();
+  const requirements: PinnedRequirement[] = [];
+  const errors: UserErrorType[] = [];
+  const env = targetEnvironment(ctx.target);
+  const seenFiles = new Set<string>();
+
+  const visit = (fileText: string, fileRel: string, fileAbs: string) => {
+    seenFiles.add(fileAbs);
+    for (const l of logicalLines(fileText, fileRel)) {
+      const where = { file: l.file, line: l.line };
+      try {
+        if (l.text.startsWith("-")) {
+          handleOption(
+            l,
+            fileAbs,
+            indexes,
+            (includeRel, includeAbs) => {
+              if (seenFiles.has(includeAbs)) return;
+              let included: string;
+              try {
+                included = readFileSync(includeAbs, "utf8");
+              } catch {
+                throw new UserError(`included requirements file ${includeRel} does not exist`, { where });
+              }
+              visit(included, includeRel, includeAbs);
+            },
+            ctx,
+          );
+          continue;
+        }
+        const req = parseRequirementLine(l, env);
+        if (req) requirements.push(req);
+      } catch (e) {
+        if (e instanceof UserError) errors.push(e);
+        else throw e;
+      }
+    }
+  };
+  visit(text, ctx.file, ctx.path);
+
+  // pip's rule: once one requirement has a hash, every one must.
+  const hashed = requirements.filter((r) => r.hashes.length > 0);
+  if (hashed.length > 0) {
+    for (const r of requirements) {
+      if (r.hashes.length === 0) {
+        errors.push(
+          new UserError(`${r.name}==${r.version} has no --hash while other requirements do`, {
+            where: { ...r.where, distribution: r.name },
+            hint: "regenerate the file with hashes for every package (`pip-compile --generate-hashes`, `uv pip compile --generate-hashes`)",
+          }),
+        );
+      }
+    }
+  }
+  const byName = new Map<string, PinnedRequirement>();
+  for (const r of requirements) {
+    const previous = byName.get(r.name);
+    if (previous && previous.version !== r.version) {
+      errors.push(
+        new UserError(
+          `${r.name} is pinned twice for ${ctx.target.runtime}/${ctx.target.architecture}: ==${previous.version} (line ${previous.where.line}) and ==${r.version}`,
+          {
+            where: { ...r.where, distribution: r.name },
+            hint: "keep one pin, or guard each with a marker that does not overlap",
+          },
+        ),
+      );
+    } else if (previous) {
+      previous.extras = [...new Set([...previous.extras, ...r.extras])];
+      previous.hashes = [...new Set([...previous.hashes, ...r.hashes])];
+    } else {
+      byName.set(r.name, r);
+    }
+  }
+  throwAll(errors);
+  return {
+    format: "requirements",
+    lockfile: ctx.file,
+    requirements: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    indexes,
+    complete: false,
+    firstParty: [],
+  };
+}
+
+function handleOption(
+  l: LogicalLine,
+  fileAbs: string,
+  indexes: IndexOptions,
+  include: (rel: string, abs: string) => void,
+  ctx: LockContext,
+): void {
+  const where = { file: l.file, line: l.line };
+  const taken = takeOption(l.text);
+  if (!taken) throw new UserError(`cannot read option "${l.text}"`, { where });
+  const [name, value] = taken;
+  if (!FLAG_OPTIONS.has(name) && !VALUE_OPTIONS.has(name)) {
+    throw new UserError(`unsupported option ${name} in a requirements file`, {
+      where,
+      hint: "remove it; supported: -r, --index-url, --extra-index-url, --find-links, --trusted-host, --no-index, --require-hashes, --pre, --prefer-binary, --only-binary",
+    });
+  }
+  if (VALUE_OPTIONS.has(name) && !value) throw new UserError(`${name} needs a value`, { where });
+  switch (name) {
+    case "-r":
+    case "--requirement": {
+      const abs = path.resolve(path.dirname(fileAbs), value!);
+      include(path.relative(ctx.workingDirectory, abs) || value!, abs);
+      return;
+    }
+    case "-c":
+    case "--constraint":
+      throw new UserError("constraints files (-c) are not supported: a lockfile must pin every package itself", {
+        where,
+        hint: "merge the constraints into exact pins in this file",
+      });
+    case "-i":
+    case "--index-url":
+      indexes.indexUrl = value;
+      return;
+    case "--extra-index-url":
+      indexes.extraIndexUrls.push(value!);
+      return;
+    case "-f":
+    case "--find-links":
+      indexes.findLinks.push(
+        /^[a-z][a-z0-9+.-]*:/i.test(value!) ? value! : path.resolve(path.dirname(fileAbs), value!),
+      );
+      return;
+    case "--trusted-host":
+      indexes.trustedHosts.push(value!);
+      return;
+    case "--no-index":
+      indexes.noIndex = true;
+      return;
+    case "--no-binary":
+      throw new UserError(
+        `--no-binary ${value} asks for a source build, but Lambda packages are built from wheels only`,
+        {
+          where,
+          hint: "remove --no-binary; build a manylinux wheel for that package and serve it from an index if there is none",
+        },
+      );
+    case "-e":
+    case "--editable":
+      throw new UserError(`editable requirement "${value}" cannot be packaged: Lambda does not process .pth files`, {
+        where,
+        hint: "put first-party code in `source`, or pin the package from an index",
+      });
+    default:
+      // --require-hashes, --pre, --prefer-binary, --only-binary, --use-feature: implied or harmless.
+      return;
+  }
+}
+
+const REQUIREMENT = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/;
+
+function parseRequirementLine(l: LogicalLine, env: Record<string, string>): PinnedRequirement | undefined {
+  const where = { file: l.file, line: l.line };
+  // Split off per-requirement options: --hash=..., which always come after the requirement.
+  const hashes: string[] = [];
+  let body = l.text.replace(/\s--hash[= ]\s*(\S+)/g, (_m, h: string) => {
+    hashes.push(h);
+    return "";
+  });
+  for (const h of hashes) {
+    if (!/^(sha256|sha384|sha512):[0-9a-fA-F]+$/.test(h)) {
+      throw new UserError(`--hash=${h} is not "sha256:<hex>"`, { where });
+    }
+  }
+  body = body.trim();
+  if (/^(git|hg|svn|bzr)\+/.test(body) || /\s@\s*(git|hg|svn|bzr)\+/.test(body)) {
+    throw new UserError(`VCS requirement "${body}" cannot be installed for a Lambda target`, {
+      where,
+      hint: "publish a wheel of it to an index (or vendor it into `source`) and pin it by version",
+    });
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(body) || /^(\.{1,2}\/|\/)/.test(body) || /\.(whl|tar\.gz|zip)$/.test(body)) {
+    throw new UserError(`direct reference "${body}" is not a pinned requirement`, {
+      where,
+      hint: "serve the wheel from an index or --find-links folder and pin it as name==version",
+    });
+  }
+  const [spec, ...markerParts] = body.split(";");
+  const marker = markerParts.join(";").trim();
+  const m = REQUIREMENT.exec((spec ?? "").trim());
+  if (!m?.[1]) throw new UserError(`cannot read requirement "${body}"`, { where, hint: PIN_HINT });
+  const name = normalizeName(m[1]);
+  const extras = (m[2] ?? "")
+    .slice(1, -1)
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const rest = (m[3] ?? "").trim();
+  if (rest.startsWith("@")) {
+    throw new UserError(`direct reference "${body}" is not a pinned requirement`, {
+      where: { ...where, distribution: name },
+      hint: "serve the wheel from an index or --find-links folder and pin it as name==version",
+    });
+  }
+  if (marker) {
+    try {
+      if (!evaluateMarker(marker, env)) return undefined;
+    } catch (e) {
+      if (e instanceof MarkerSyntaxError)
+        throw new UserError(`invalid marker: ${e.message}`, { where: { ...where, distribution: name } });
+      throw e;
+    }
+  }
+  const pin = /^(?:\(\s*)?(===?)\s*([A-Za-z0-9.!+_-]+)\s*\)?$/.exec(rest);
+  if (!pin?.[2] || pin[2].includes("*")) {
+    throw new UserError(`${m[1]} is not pinned to one version (${rest || "no version"})`, {
+      where: { ...where, distribution: name },
+      hint: PIN_HINT,
+    });
+  }
+  return { name, version: pin[2], extras, hashes, where: { file: l.file, line: l.line } };
+}
