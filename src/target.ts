@@ -149,9 +149,9 @@ function interpreterReason(py: string, abi: string, target: Target): string | un
     return `${py}-abi3 needs ${cp ? `CPython ≥ 3.${cp[1]}` : "CPython"}, the runtime is ${target.pythonVersion}`;
   }
   if (abi === "none") {
-    if (py === "py3" || py === "py2" + "" || pyGeneric) {
-      if (py === "py2") return "python tag py2 is for Python 2";
-      if (pyGeneric && pyGeneric[1] !== "" && Number(pyGeneric[1]) > minor) {
+    if (py === "py2") return "python tag py2 is for Python 2";
+    if (pyGeneric) {
+      if (pyGeneric[1] !== "" && Number(pyGeneric[1]) > minor) {
         return `python tag ${py} needs Python ≥ 3.${pyGeneric[1]}, the runtime is ${target.pythonVersion}`;
       }
       return undefined;

@@ -1,0 +1,63 @@
+/**
+ * The inspection stage (issue 4): catch on the runner what would fail in Lambda.
+ * Pure with respect to the tree: it reads files, never changes them.
+ */
+import { checkBinaries } from "./binaries.ts";
+import { checkCodeCollisions, checkDistributionCollisions } from "./collisions.ts";
+import { checkLayout } from "./layout.ts";
+import { scanTree } from "./scan.ts";
+import type { DistributionReport, Finding, InspectInput, InspectResult } from "./types.ts";
+import { SEVERITY_ORDER } from "./types.ts";
+import { LockfileLocator } from "./util.ts";
+import { checkRuntimeSdk, checkWheelFit } from "./wheel.ts";
+
+export { compareVersions, EM_AARCH64, EM_X86_64, type ElfInfo, parseElfBytes, readElf } from "./elf.ts";
+export { checkSizes, DIRECT_UPLOAD_LIMIT, type SizeInput, UNZIPPED_LIMIT, WARN_FRACTION } from "./sizes.ts";
+export * from "./types.ts";
+export { formatMB } from "./util.ts";
+
+export async function inspectTree(input: InspectInput): Promise<InspectResult> {
+  const { target, tree } = input;
+  const scanned = await scanTree(tree);
+  const raw: Finding[] = [
+    ...checkWheelFit(tree.distributions, target),
+    ...checkBinaries(scanned, tree.distributions, target),
+    ...checkDistributionCollisions(tree, input.allowCollisions),
+    ...checkCodeCollisions(tree, input.code, input.packageMode, input.allowCollisions),
+    ...(await checkLayout(tree, scanned)),
+    ...checkRuntimeSdk(tree.distributions, target),
+  ];
+  const locator = new LockfileLocator(input);
+  const findings = raw
+    .map((f) => locator.locate(f))
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i)
+    .map(({ f }) => f);
+
+  const sizes = new Map<string, { size: number; count: number }>();
+  let dependencySize = 0;
+  for (const file of tree.files) {
+    dependencySize += file.size;
+    if (file.distribution === undefined) continue;
+    const s = sizes.get(file.distribution) ?? { size: 0, count: 0 };
+    s.size += file.size;
+    s.count += 1;
+    sizes.set(file.distribution, s);
+  }
+  const distributions: DistributionReport[] = tree.distributions
+    .map((d) => ({
+      name: d.name,
+      version: d.version,
+      unzippedSize: sizes.get(d.name)?.size ?? 0,
+      fileCount: sizes.get(d.name)?.count ?? 0,
+      findings: findings.filter((f) => f.distribution === d.name),
+    }))
+    .sort((a, b) => b.unzippedSize - a.unzippedSize || a.name.localeCompare(b.name));
+
+  return {
+    findings,
+    distributions,
+    dependencySize,
+    codeSize: input.code.reduce((sum, f) => sum + f.size, 0),
+  };
+}
