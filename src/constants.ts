@@ -12,6 +12,7 @@ export enum Input {
   IndexUrl = "index-url",
   ExtraIndexUrl = "extra-index-url",
   AllowCollisions = "allow-collisions",
+  Cache = "cache",
 }
 
 export enum Output {
@@ -24,4 +25,6 @@ export enum Output {
   FunctionSize = "function-size",
   LayerSize = "layer-size",
   UnzippedSize = "unzipped-size",
+  CacheKey = "cache-key",
+  CacheHit = "cache-hit",
 }

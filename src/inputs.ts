@@ -25,6 +25,7 @@ export interface Inputs {
   indexUrl?: string;
   extraIndexUrls: string[];
   allowCollisions: boolean;
+  cache: boolean;
 }
 
 export type GetInput = (name: Input) => string;
@@ -80,6 +81,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
   for (const url of [indexUrl, ...extraIndexUrls]) if (url) for (const s of secretsInUrl(url)) addSecret(s);
 
   const allowCollisions = bool(Input.AllowCollisions, get(Input.AllowCollisions).trim(), false, errors);
+  const cache = bool(Input.Cache, get(Input.Cache).trim(), true, errors);
   throwAll(errors);
   return {
     runtime: runtime as Runtime,
@@ -94,6 +96,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     indexUrl,
     extraIndexUrls,
     allowCollisions,
+    cache,
   };
 }
 

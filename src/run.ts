@@ -2,18 +2,17 @@
  * The pipeline: lockfile → target → install → inspect → zip. Plain logic over a
  * Log and an environment; main.ts is the only place that knows it runs in Actions.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { UserError } from "./errors.ts";
 import type { Inputs } from "./inputs.ts";
-import { pipInstall } from "./install/pip.ts";
-import { findPython } from "./install/python.ts";
-import { cleanTree, readTree } from "./install/tree.ts";
+import { chooseStore } from "./cache/store.ts";
 import type { DependencyTree, TreeFile } from "./install/types.ts";
 import { chooseLockfile, readLockfile } from "./lock/index.ts";
 import type { LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
+import { type Resolved, resolveTree } from "./resolve.ts";
 import { collectSource } from "./source/collect.ts";
 import { glibcString, makeTarget, type Target } from "./target.ts";
 import { planPackages } from "./zip/package.ts";
@@ -24,6 +23,8 @@ export interface BuildResult {
   lock: LockedSet;
   tree: DependencyTree;
   code: TreeFile[];
+  installer: string;
+  cache: Resolved["cache"];
   functionZip?: ZipResult;
   layerZip?: ZipResult;
   /** function and layer together, uncompressed */
@@ -73,26 +74,9 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
   await mkdir(tempBase, { recursive: true });
   const scratch = await mkdtemp(path.join(tempBase, "lpp-"));
   try {
-    const tree = await timed(timings, "install", async () => {
-      const directory = path.join(scratch, "tree");
-      await mkdir(directory);
-      if (lock.requirements.length > 0) {
-        const python = await findPython(inputs.python, env);
-        log.info(`Installer: pip ${python.pipVersion} (${python.command}, Python ${python.version})`);
-        await pipInstall({
-          lock,
-          target,
-          directory,
-          scratch,
-          python: python.command,
-          env,
-          indexOverride: { indexUrl: inputs.indexUrl, extraIndexUrls: inputs.extraIndexUrls },
-          log,
-        });
-      }
-      await cleanTree(directory);
-      return readTree(directory);
-    });
+    const store = inputs.cache ? chooseStore(env) : undefined;
+    const resolved = await timed(timings, "install", () => resolveTree({ inputs, target, lock, store, scratch, env, log }));
+    const { tree } = resolved;
     warnUnpinned(tree, lock, log);
 
     const code =
@@ -115,12 +99,14 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const plan = planPackages(inputs.packageMode, code, tree.files, inputs.allowCollisions);
     const zips = await timed(timings, "zip", async () => {
       await mkdir(inputs.outputDir, { recursive: true });
-      const functionZip = plan.functionZip
-        ? await writeZip(plan.functionZip, path.join(inputs.outputDir, "function.zip"))
-        : undefined;
-      const layerZip = plan.layerZip
-        ? await writeZip(plan.layerZip, path.join(inputs.outputDir, "layer.zip"))
-        : undefined;
+      const functionZip = plan.functionZip ? await writeZip(plan.functionZip, path.join(inputs.outputDir, "function.zip")) : undefined;
+      const layerPath = path.join(inputs.outputDir, "layer.zip");
+      let layerZip: ZipResult | undefined;
+      if (plan.layerZip && resolved.cachedLayerZip) {
+        // the layer zip depends on the tree alone: the cached one is the same bytes
+        await copyFile(resolved.cachedLayerZip.path, layerPath);
+        layerZip = { ...resolved.cachedLayerZip, path: layerPath };
+      } else if (plan.layerZip) layerZip = await writeZip(plan.layerZip, layerPath);
       return { functionZip, layerZip };
     });
     for (const z of [zips.functionZip, zips.layerZip]) {
@@ -129,11 +115,14 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
           `Built ${z.path}: ${z.size} bytes zipped, ${z.unzippedSize} unzipped, ${z.entries} entries, sha256 ${z.sha256}`,
         );
     }
+    await resolved.commit(zips.layerZip);
     return {
       target,
       lock,
       tree,
       code,
+      installer: resolved.installer,
+      cache: resolved.cache,
       ...zips,
       unzippedSize: (zips.functionZip?.unzippedSize ?? 0) + (zips.layerZip?.unzippedSize ?? 0),
       timings,

@@ -33,24 +33,23 @@ export function checkWheelFit(distributions: InstalledDistribution[], target: Ta
       });
       continue;
     }
-    const reasons: string[] = [];
+    const reasons = new Map<string, string[]>(); // reason → the tags that failed for it
     let fits = false;
     for (const tag of dist.wheelTags) {
       const parts = tag.split("-");
+      let reason: string;
       if (parts.length !== 3 || parts.some((p) => p === "")) {
-        reasons.push(`tag ${tag} is malformed`);
-        continue;
+        reason = "malformed tag";
+      } else {
+        const [py, abi, plat] = parts as [string, string, string];
+        const fit = wheelFits({ pythonTags: py.split("."), abiTags: abi.split("."), platformTags: plat.split(".") }, target);
+        if (fit.fits) {
+          fits = true;
+          break;
+        }
+        reason = fit.reason;
       }
-      const [py, abi, plat] = parts as [string, string, string];
-      const fit = wheelFits(
-        { pythonTags: py.split("."), abiTags: abi.split("."), platformTags: plat.split(".") },
-        target,
-      );
-      if (fit.fits) {
-        fits = true;
-        break;
-      }
-      reasons.push(`${tag}: ${fit.reason}`);
+      reasons.set(reason, [...(reasons.get(reason) ?? []), tag]);
     }
     if (fits) continue;
     const wheel = wheelFilename(dist, dist.wheelTags);
@@ -59,8 +58,8 @@ export function checkWheelFit(distributions: InstalledDistribution[], target: Ta
       check: "wheel-fit",
       distribution: dist.name,
       path: `${dist.distInfo}/WHEEL`,
-      message: `${label} was installed from ${wheel}, which does not fit ${on}: ${reasons.join("; ")}`,
-      hint: wheelHint(dist, reasons.join(" "), target),
+      message: `${label} was installed from ${wheel}, which does not fit ${on}: ${[...reasons].map(([r, tags]) => `${r} (${tags.join(", ")})`).join("; ")}`,
+      hint: wheelHint(dist, [...reasons.keys()].join(" "), target),
     });
   }
   return findings;

@@ -256,6 +256,21 @@ export function listOrNone(items: readonly string[]): string {
   return items.length ? items.join(", ") : "none";
 }
 
+/** A PEP 508 requirement string: `name[extra,...] (specifier) ; marker` (or `name @ url`). */
+export function parsePep508(requirement: string): { name: string; extras: string[]; specifier: string; url?: string; marker?: string } | undefined {
+  const m = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*([^;]*?)\s*(?:;\s*(.*?))?\s*$/.exec(requirement);
+  if (!m?.[1]) return undefined;
+  const rest = (m[3] ?? "").trim();
+  const url = rest.startsWith("@") ? rest.slice(1).trim() : undefined;
+  return {
+    name: normalizeName(m[1]),
+    extras: (m[2] ?? "").split(",").map((e) => e.trim()).filter(Boolean).map(normalizeName),
+    specifier: url ? "" : rest.replace(/^\((.*)\)$/, "$1").trim(),
+    url,
+    marker: m[4] || undefined,
+  };
+}
+
 // --- versions and specifiers (PEP 440, and Poetry's ^ ~ * || spellings) ---
 
 interface ParsedVersion {
@@ -350,7 +365,7 @@ function matchClause(v: ParsedVersion, clause: string): boolean | undefined {
     case "~": {
       // ~1.2.3 → >=1.2.3,<1.3; ~1 → >=1,<2
       const keep = b.release.length >= 2 ? 2 : 1;
-      return c >= 0 && b.release.slice(0, keep).every((n, i) => (keep === 2 || i === 0 ? (v.release[i] ?? 0) === n : true));
+      return c >= 0 && b.release.slice(0, keep).every((n, i) => (v.release[i] ?? 0) === n);
     }
     case "^": {
       // ^1.2.3 → <2; ^0.2.3 → <0.3; ^0.0.3 → <0.0.4: the first non-zero part stays

@@ -15,5 +15,7 @@ export function toOutputs(result: BuildResult): Record<Output, string> {
     [Output.FunctionSize]: f ? String(f.size) : "",
     [Output.LayerSize]: l ? String(l.size) : "",
     [Output.UnzippedSize]: String(result.unzippedSize),
+    [Output.CacheKey]: result.cache.enabled ? result.cache.key : "",
+    [Output.CacheHit]: String(result.cache.hit),
   };
 }

@@ -1,0 +1,42 @@
+/**
+ * The cache key: a version prefix, the runtime, the architecture, and a hash of
+ * everything that changes the installed tree. The pinned set is normalized first,
+ * so a comment or reordering in the lockfile does not miss while a changed pin,
+ * hash or marker outcome does.
+ */
+import { createHash } from "node:crypto";
+import type { LockedSet } from "../lock/types.ts";
+import type { Target } from "../target.ts";
+
+/** Bump when the cached entry's layout or the tree's treatment changes. */
+export const CACHE_FORMAT = "v1";
+
+export interface CacheKeyInput {
+  target: Target;
+  lock: LockedSet;
+  installer: { name: string; version: string };
+  /** index URLs and other options given to the installer */
+  options: Record<string, unknown>;
+}
+
+export function treeFingerprint(input: CacheKeyInput): string {
+  const requirements = [...input.lock.requirements]
+    .map((r) => ({ name: r.name, version: r.version, extras: [...r.extras].sort(), hashes: [...r.hashes].sort() }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const normalized = {
+    format: CACHE_FORMAT,
+    python: input.target.pythonVersion,
+    machine: input.target.machine,
+    glibc: input.target.glibcCeiling,
+    platformTags: input.target.platformTags,
+    complete: input.lock.complete,
+    requirements,
+    installer: input.installer,
+    options: input.options,
+  };
+  return createHash("sha256").update(JSON.stringify(normalized)).digest("hex");
+}
+
+export function cacheKey(input: CacheKeyInput): string {
+  return `lpp-${CACHE_FORMAT}-${input.target.runtime}-${input.target.architecture}-${treeFingerprint(input).slice(0, 40)}`;
+}

@@ -1,0 +1,83 @@
+/**
+ * A cached entry carries a manifest of its tree: every path, size, SHA-256 and
+ * executable bit. A restore that does not match it, file for file, is discarded.
+ */
+import { createHash } from "node:crypto";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { TreeFile } from "../install/types.ts";
+
+export interface ManifestFile {
+  path: string;
+  size: number;
+  sha256: string;
+  executable: boolean;
+  symlink?: string;
+}
+
+export interface CacheManifest {
+  format: 1;
+  key: string;
+  files: ManifestFile[];
+  /** the dependency zip (files under python/) built from this tree, when there is one */
+  layerZip?: { sha256: string; size: number; unzippedSize: number; entries: number };
+  /** how long the cold install took, to report the time a hit saves */
+  installMs: number;
+}
+
+export const MANIFEST_FILE = "manifest.json";
+export const TREE_DIR = "tree";
+export const LAYER_ZIP_FILE = "layer.zip";
+
+export async function hashFile(file: string): Promise<string> {
+  return createHash("sha256")
+    .update(await readFile(file))
+    .digest("hex");
+}
+
+export async function describeFiles(files: TreeFile[]): Promise<ManifestFile[]> {
+  return Promise.all(
+    files.map(async (f) => ({
+      path: f.path,
+      size: f.size,
+      executable: f.executable,
+      ...(f.symlink !== undefined ? { symlink: f.symlink, sha256: "" } : { sha256: await hashFile(f.absolutePath) }),
+    })),
+  );
+}
+
+/** Written last, through a rename: an entry without a manifest is half-written. */
+export async function writeManifest(entryDir: string, manifest: CacheManifest): Promise<void> {
+  const target = path.join(entryDir, MANIFEST_FILE);
+  await writeFile(`${target}.tmp`, JSON.stringify(manifest));
+  await rename(`${target}.tmp`, target);
+}
+
+export async function readManifest(entryDir: string): Promise<CacheManifest | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path.join(entryDir, MANIFEST_FILE), "utf8")) as CacheManifest;
+    return parsed.format === 1 && Array.isArray(parsed.files) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What differs between the manifest and the files found: empty when they match. */
+export async function verifyTree(manifest: CacheManifest, found: TreeFile[]): Promise<string[]> {
+  const problems: string[] = [];
+  const byPath = new Map(found.map((f) => [f.path, f]));
+  const expectedPaths = new Set(manifest.files.map((m) => m.path));
+  const described = await describeFiles(found.filter((f) => expectedPaths.has(f.path)));
+  const actual = new Map(described.map((d) => [d.path, d]));
+  for (const expected of manifest.files) {
+    const file = actual.get(expected.path);
+    if (!file) problems.push(`${expected.path} is missing`);
+    else if (file.size !== expected.size) problems.push(`${expected.path} has ${file.size} bytes, expected ${expected.size}`);
+    else if (file.sha256 !== expected.sha256 || (file.symlink ?? "") !== (expected.symlink ?? "")) {
+      problems.push(`${expected.path} has other content than when it was saved`);
+    } else if (file.executable !== expected.executable) problems.push(`${expected.path} has another mode than when it was saved`);
+    byPath.delete(expected.path);
+  }
+  for (const extra of byPath.keys()) problems.push(`${extra} was not in the saved tree`);
+  return problems;
+}

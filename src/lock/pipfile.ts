@@ -1,0 +1,177 @@
+/**
+ * Pipfile.lock (pipfile-spec 6, as pipenv writes it): JSON, already flat. `default` is the
+ * runtime set; `develop` (and any other category pipenv records) only when named in the
+ * `groups` input ("develop", or its Pipfile name "dev-packages"). Each entry's `markers`
+ * is evaluated for the target; `index` names one of `_meta.sources`.
+ */
+import { UserError, throwAll } from "../errors.ts";
+import { targetEnvironment } from "./markers.ts";
+import { directUrlError, firstPartyPath, indexesFor, listOrNone, localWheelDir, markerTrue, projectPath, vcsError } from "./pylock.ts";
+import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
+
+const SUPPORTED_SPEC = 6;
+const RELOCK = "run `pipenv lock` and commit the updated Pipfile.lock";
+/** group names users may give for pipenv's `develop` section */
+const DEVELOP_ALIASES = new Set(["develop", "dev-packages", "dev"]);
+
+type Json = Record<string, unknown>;
+
+export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
+  const doc = parseJson(text, ctx.file);
+  const meta = asObject(doc._meta);
+  const spec = meta?.["pipfile-spec"];
+  if (spec !== SUPPORTED_SPEC) {
+    throw new UserError(`unsupported Pipfile.lock pipfile-spec ${JSON.stringify(spec ?? "(missing)")}: this action reads pipfile-spec ${SUPPORTED_SPEC}`, {
+      where: { file: ctx.file, line: lineOfKey(text, "pipfile-spec") },
+      hint: "relock with a current pipenv (`pipenv lock`)",
+    });
+  }
+  const sources = (Array.isArray(meta?.sources) ? meta.sources : []).map(asObject).filter((s): s is Json => !!s && typeof s.url === "string");
+  const categories = Object.keys(doc).filter((k) => k !== "_meta");
+  const errors: UserError[] = [];
+  const sections = ["default"];
+  for (const g of ctx.groups) {
+    const name = DEVELOP_ALIASES.has(g.toLowerCase()) ? "develop" : categories.find((c) => normalizeName(c) === normalizeName(g));
+    if (name && categories.includes(name)) sections.push(name);
+    else errors.push(new UserError(`group "${g}" is not a section of Pipfile.lock (sections: ${listOrNone(categories.filter((c) => c !== "default"))})`, { where: { file: ctx.file }, hint: "remove it from `groups`; pipenv's dev-packages are the group \"develop\"" }));
+  }
+
+  const env = targetEnvironment(ctx.target);
+  const byName = new Map<string, PinnedRequirement>();
+  const firstParty: LockedSet["firstParty"] = [];
+  const findLinks = new Set<string>();
+  const trustedHosts = new Set<string>();
+  for (const section of [...new Set(sections)]) {
+    for (const [rawName, raw] of Object.entries(asObject(doc[section]) ?? {})) {
+      const entry = asObject(raw) ?? {};
+      const name = normalizeName(rawName);
+      const table = `"${section}" → "${rawName}"`;
+      const where = { file: ctx.file, line: lineOfEntry(text, section, rawName), distribution: name };
+      try {
+        const marker = typeof entry.markers === "string" ? entry.markers : undefined;
+        if (marker && !markerTrue(marker, env, [], [], where)) continue;
+        for (const vcs of ["git", "hg", "svn", "bzr"]) {
+          if (typeof entry[vcs] === "string") throw vcsError(table, name, `${entry[vcs]}${entry.ref ? ` (${String(entry.ref)})` : ""}`, where);
+        }
+        if (typeof entry.file === "string") throw directUrlError(table, name, entry.file, where);
+        if (typeof entry.path === "string") {
+          const local = projectPath(ctx, entry.path);
+          if (local?.abs.endsWith(".whl")) findLinks.add(localWheelDir(ctx, entry.path, table, name, where));
+          else {
+            firstParty.push({ name, path: firstPartyPath(ctx, entry.path, table, name, where) });
+            continue;
+          }
+        }
+        const version = typeof entry.version === "string" ? /^===?\s*(\S+)$/.exec(entry.version.trim())?.[1] : undefined;
+        if (!version) {
+          throw new UserError(`${table}: ${rawName} is not pinned to one version (${JSON.stringify(entry.version ?? "no version")})`, { where, hint: RELOCK });
+        }
+        const req: PinnedRequirement = {
+          name,
+          version,
+          extras: (Array.isArray(entry.extras) ? entry.extras : []).map((e) => normalizeName(String(e))).sort(),
+          hashes: (Array.isArray(entry.hashes) ? entry.hashes : []).map((h) => String(h).toLowerCase()),
+          where: { file: ctx.file, line: where.line, table },
+        };
+        if (typeof entry.index === "string") {
+          const source = sources.find((s) => s.name === entry.index);
+          if (!source) {
+            throw new UserError(`${table}: index "${entry.index}" is not one of _meta.sources (${listOrNone(sources.map((s) => String(s.name)))})`, { where, hint: RELOCK });
+          }
+          req.index = source.url as string;
+          if (source.verify_ssl === false) trustedHosts.add(hostOf(source.url as string));
+        }
+        const previous = byName.get(name);
+        if (previous && previous.version !== version) {
+          throw new UserError(`${table}: ${rawName} ${version} differs from ${previous.version} in "${previous.where.table?.split('"')[1]}"`, { where, hint: RELOCK });
+        }
+        if (previous) previous.extras = [...new Set([...previous.extras, ...req.extras])].sort();
+        else byName.set(name, req);
+      } catch (e) {
+        if (e instanceof UserError) errors.push(e);
+        else throw e;
+      }
+    }
+  }
+  throwAll(errors);
+  const requirements = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const indexes = indexesFor(requirements);
+  // pipenv's first source is the index everything else comes from.
+  const primary = sources[0]?.url as string | undefined;
+  if (primary) {
+    indexes.indexUrl = primary;
+    indexes.extraIndexUrls = indexes.extraIndexUrls.filter((u) => u !== primary);
+    if (sources[0]?.verify_ssl === false) trustedHosts.add(hostOf(primary));
+  }
+  indexes.findLinks.push(...findLinks);
+  indexes.trustedHosts.push(...trustedHosts);
+  return { format: "pipfile", lockfile: ctx.file, requirements, indexes, complete: true, firstParty };
+}
+
+function asObject(v: unknown): Json | undefined {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** JSON.parse, with a syntax error turned into a UserError at its line. */
+function parseJson(text: string, file: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const line = jsonErrorLine(text, message);
+    throw new UserError(`malformed JSON${line ? ` (line ${line})` : ""}: ${message.split("\n")[0]}`, {
+      where: { file, line },
+      hint: "fix the file or regenerate it with `pipenv lock`",
+      cause: e,
+    });
+  }
+  const doc = asObject(value);
+  if (!doc) throw new UserError("Pipfile.lock is not a JSON object", { where: { file }, hint: RELOCK });
+  return doc;
+}
+
+function jsonErrorLine(text: string, message: string): number | undefined {
+  const lineCol = /\(line (\d+) column \d+\)/.exec(message);
+  if (lineCol) return Number(lineCol[1]);
+  const position = /at position (\d+)/.exec(message);
+  if (position) return lineAt(text, Number(position[1]));
+  if (/Unexpected end of JSON input/.test(message)) return lineAt(text, text.trimEnd().length);
+  // V8 without a position: `Unexpected token 'x', ..."<up to 10 chars>x<up to 10 chars>"... is not valid JSON`
+  const snippet = /Unexpected token '([^']*)', (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON/.exec(message);
+  if (snippet?.[3] !== undefined) {
+    const at = text.indexOf(snippet[3]);
+    if (at >= 0) return lineAt(text, at + (snippet[2] ? 10 : Math.max(0, snippet[3].indexOf(snippet[1] ?? ""))));
+  }
+  return undefined;
+}
+
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, offset).split("\n").length;
+}
+
+function lineOfKey(text: string, key: string): number | undefined {
+  const at = text.indexOf(`"${key}"`);
+  return at >= 0 ? lineAt(text, at) : undefined;
+}
+
+/** The line of `"name": {` inside the top-level section `"section": {`. */
+function lineOfEntry(text: string, section: string, name: string): number | undefined {
+  const sectionAt = text.search(new RegExp(`^\\s{0,4}"${escapeRegExp(section)}"\\s*:`, "m"));
+  if (sectionAt < 0) return undefined;
+  const rest = text.slice(sectionAt);
+  const at = rest.search(new RegExp(`"${escapeRegExp(name)}"\\s*:\\s*\\{`));
+  return at >= 0 ? lineAt(text, sectionAt + at) : undefined;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,178 @@
+import { existsSync } from "node:fs";
+import { appendFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { applyEnv, type LocalCacheService, startLocalCacheService } from "../devtools/local-actions-cache/index.ts";
+import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
+import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
+import { cacheKey } from "../src/cache/key.ts";
+import { readRequirements } from "../src/lock/requirements.ts";
+import { makeTarget } from "../src/target.ts";
+import { buildProject, pinned, writeProject } from "./support/project.ts";
+
+let work: string;
+let wheelDir: string;
+const w: Record<string, BuiltWheel> = {};
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), "lpp-cache-"));
+  wheelDir = path.join(work, "wheels");
+  w.alpha = await makeWheel(wheelDir, { name: "alpha", version: "1.0.0", files: { "alpha/__init__.py": "A = 1\n", "alpha/data.txt": "x".repeat(5000) } });
+  w.alpha11 = await makeWheel(wheelDir, { name: "alpha", version: "1.1.0", files: { "alpha/__init__.py": "A = 2\n" } });
+  w.beta = await makeWheel(wheelDir, { name: "beta", version: "2.0", files: { "beta.py": "B = 1\n" } });
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const requirementsText = () => `${pinned("alpha", "1.0.0", w.alpha!)}\n${pinned("beta", "2.0", w.beta!)}\n`;
+
+describe("cache key", () => {
+  const key = (text: string, runtime: "python3.12" | "python3.13" = "python3.12", arch: "x86_64" | "arm64" = "x86_64") => {
+    const target = makeTarget(runtime, arch);
+    const lock = readRequirements(text, { file: "requirements.txt", path: "/x/requirements.txt", workingDirectory: "/x", target, groups: [], extras: [] });
+    return cacheKey({ target, lock, installer: { name: "pip", version: "24.2" }, options: {} });
+  };
+
+  it("is readable, versioned and short", () => {
+    expect(key(requirementsText())).toMatch(/^lpp-v1-python3\.12-x86_64-[0-9a-f]{40}$/);
+  });
+
+  it("ignores comments, blank lines and order, not pins, hashes, markers, runtime or architecture", () => {
+    const base = key(requirementsText());
+    expect(key(`# regenerated\n\n${pinned("beta", "2.0", w.beta!)}\n${pinned("alpha", "1.0.0", w.alpha!)}  # via app\n`)).toBe(base);
+    expect(key(`${pinned("alpha", "1.1.0", w.alpha11!)}\n${pinned("beta", "2.0", w.beta!)}\n`)).not.toBe(base);
+    expect(key(`alpha==1.0.0 --hash=sha256:${"1".repeat(64)}\n${pinned("beta", "2.0", w.beta!)}\n`)).not.toBe(base);
+    // a marker that leaves beta out on this target changes the set; one that keeps it does not
+    expect(key(`${pinned("alpha", "1.0.0", w.alpha!)}\n${pinned("beta", "2.0", w.beta!)} ; python_version < "3.12"\n`)).not.toBe(base);
+    expect(key(`${pinned("alpha", "1.0.0", w.alpha!)}\n${pinned("beta", "2.0", w.beta!)} ; python_version >= "3.12"\n`)).toBe(base);
+    expect(key(requirementsText(), "python3.13")).not.toBe(base);
+    expect(key(requirementsText(), "python3.12", "arm64")).not.toBe(base);
+  });
+});
+
+describe("with the real @actions/cache client against a local cache service", () => {
+  let service: LocalCacheService;
+  let index: LocalIndex;
+  let restoreEnv: () => void;
+  let home: string;
+  let project: string;
+
+  beforeAll(async () => {
+    service = await startLocalCacheService();
+    index = await startIndex(wheelDir);
+    home = path.join(work, "actions-home");
+    restoreEnv = applyEnv({ ...service.env(), GITHUB_ACTIONS: "true" });
+    project = await writeProject(path.join(work, "actions-project"), { "app.py": "import alpha\n", "requirements.txt": requirementsText() });
+  });
+  afterAll(async () => {
+    restoreEnv?.();
+    await index?.close();
+    await service?.close();
+  });
+  afterEach(() => service.setReadOnly(false));
+
+  const run = (values: Record<string, string> = {}, indexUrl = index.url) =>
+    buildProject(project, { runtime: "python3.12", package: "split", ...values }, { home, indexUrl, extra: { RUNNER_TEMP: service.env().RUNNER_TEMP, GITHUB_ACTIONS: "true" } });
+
+  it("a cold run misses and saves; a warm run installs nothing and gives byte-identical zips", async () => {
+    const cold = await run();
+    expect(cold.result.cache).toMatchObject({ enabled: true, hit: false });
+    expect(service.entries().map((e) => e.key)).toContain(cold.result.cache.key);
+    expect(cold.log.lines.join("\n")).toMatch(/Cache saved: lpp-v1-python3\.12-x86_64-/);
+
+    // the index is unreachable now: a warm build must not need it
+    const offline = await startIndex(wheelDir);
+    offline.unreachable();
+    const requestsBefore = offline.requests.length;
+    const warm = await run({}, offline.url);
+    await offline.close();
+    expect(offline.requests.length).toBe(requestsBefore);
+    expect(warm.result.cache).toMatchObject({ hit: true, key: cold.result.cache.key });
+    expect(warm.log.lines.some((l) => l.includes("pip install"))).toBe(false);
+    expect(warm.log.lines.join("\n")).toMatch(/Cache hit: .* no install \(about \d+\.\d s saved\)/);
+    expect(warm.result.layerZip!.sha256).toBe(cold.result.layerZip!.sha256);
+    expect(warm.result.functionZip!.sha256).toBe(cold.result.functionZip!.sha256);
+  });
+
+  it("a different runtime, architecture or pin misses", async () => {
+    const first = await run();
+    const arm = await run({ architecture: "arm64" });
+    expect(arm.result.cache.hit).toBe(false);
+    expect(arm.result.cache.key).not.toBe(first.result.cache.key);
+    const py313 = await run({ runtime: "python3.13" });
+    expect(py313.result.cache.hit).toBe(false);
+    await writeFile(path.join(project, "requirements.txt"), `${pinned("alpha", "1.1.0", w.alpha11!)}\n${pinned("beta", "2.0", w.beta!)}\n`);
+    try {
+      const repinned = await run();
+      expect(repinned.result.cache.hit).toBe(false);
+    } finally {
+      await writeFile(path.join(project, "requirements.txt"), requirementsText());
+    }
+  });
+
+  it("a corrupted entry is detected and rebuilt, and a refused save only warns", async () => {
+    const first = await run();
+    expect(first.result.cache.hit).toBe(true);
+    service.corrupt(first.result.cache.key, "flip-byte");
+    const rebuilt = await run();
+    expect(rebuilt.result.cache.hit).toBe(false);
+    expect(rebuilt.result.layerZip!.sha256).toBe(first.result.layerZip!.sha256);
+    // the key exists in the service already: saving it again is refused, as on GitHub
+    expect(rebuilt.log.annotations.find((a) => a.level === "warning")?.message).toMatch(/Cache not saved/);
+  });
+
+  it("a read-only cache (pull requests) warns and the step succeeds", async () => {
+    service.setReadOnly(true);
+    await appendFile(path.join(project, "requirements.txt"), "# touched\n");
+    const key = (await run()).result.cache.key;
+    await writeFile(path.join(project, "requirements.txt"), `${pinned("beta", "2.0", w.beta!)}\n`);
+    const readOnly = await run();
+    await writeFile(path.join(project, "requirements.txt"), requirementsText());
+    expect(readOnly.result.cache.key).not.toBe(key);
+    expect(readOnly.result.functionZip).toBeDefined();
+    expect(readOnly.log.annotations.map((a) => a.message).join("\n")).toMatch(/Cache not saved/);
+    expect(service.entries().map((e) => e.key)).not.toContain(readOnly.result.cache.key);
+  });
+});
+
+describe("outside Actions, a folder cache with the same key and manifest", () => {
+  let index: LocalIndex;
+  let home: string;
+  let project: string;
+  beforeAll(async () => {
+    index = await startIndex(wheelDir);
+    home = path.join(work, "local-home");
+    project = await writeProject(path.join(work, "local-project"), { "app.py": "import alpha\n", "requirements.txt": requirementsText() });
+  });
+  afterAll(() => index?.close());
+  const run = (values: Record<string, string> = {}) => buildProject(project, { runtime: "python3.11", package: "layer", ...values }, { home, indexUrl: index.url });
+  const entry = (key: string) => path.join(home, ".cache", "lambda-python-package", key);
+
+  it("hits after a miss, and rebuilds a tampered or half-written entry", async () => {
+    const cold = await run();
+    expect(cold.result.cache.hit).toBe(false);
+    expect(existsSync(path.join(entry(cold.result.cache.key), "manifest.json"))).toBe(true);
+    expect((await run()).result.cache.hit).toBe(true);
+
+    await appendFile(path.join(entry(cold.result.cache.key), "tree", "alpha", "__init__.py"), "B = 2\n");
+    const tampered = await run();
+    expect(tampered.result.cache.hit).toBe(false);
+    expect(tampered.log.annotations[0]?.message).toMatch(/does not match its manifest \(alpha\/__init__\.py has \d+ bytes, expected 6\)/);
+    expect(tampered.result.layerZip!.sha256).toBe(cold.result.layerZip!.sha256);
+
+    await rm(path.join(entry(cold.result.cache.key), "manifest.json"));
+    const halfWritten = await run();
+    expect(halfWritten.result.cache.hit).toBe(false);
+    expect(halfWritten.result.layerZip!.sha256).toBe(cold.result.layerZip!.sha256);
+  });
+
+  it("cache: false neither reads nor writes the cache", async () => {
+    const before = await readdir(path.join(home, ".cache", "lambda-python-package"));
+    const result = await run({ cache: "false", runtime: "python3.10" });
+    expect(result.result.cache).toMatchObject({ enabled: false, hit: false });
+    expect(await readdir(path.join(home, ".cache", "lambda-python-package"))).toEqual(before);
+  });
+});
