@@ -15,7 +15,7 @@ import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
 import { toOutputs } from "../src/report/outputs.ts";
-import { build } from "../src/run.ts";
+import { runAction } from "../src/run.ts";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const project = path.join(root, "examples", "demo");
@@ -47,10 +47,10 @@ async function main(): Promise<void> {
       {},
     );
     console.log("Building examples/demo for python3.12 on arm64 (package: split)");
-    const result = await build(inputs, { log, env });
+    const result = await runAction(inputs, { log, env });
     console.log("\nOutputs:");
     for (const [name, value] of Object.entries(toOutputs(result))) console.log(`  ${name.padEnd(22)} ${value}`);
-    invokeLocally(result.functionZip?.path, result.layerZip?.path, scratch);
+    invokeLocally(result.build.functionZip?.path, result.build.layerZip?.path, scratch);
   } finally {
     await index.close();
     await rm(scratch, { recursive: true, force: true });

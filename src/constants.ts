@@ -13,6 +13,16 @@ export enum Input {
   ExtraIndexUrl = "extra-index-url",
   AllowCollisions = "allow-collisions",
   Cache = "cache",
+  FunctionName = "function-name",
+  LayerName = "layer-name",
+  AttachLayer = "attach-layer",
+  S3Bucket = "s3-bucket",
+  S3Prefix = "s3-prefix",
+  S3Upload = "s3-upload",
+  Region = "region",
+  Publish = "publish",
+  Alias = "alias",
+  Deploy = "deploy",
 }
 
 export enum Output {
@@ -27,4 +37,12 @@ export enum Output {
   UnzippedSize = "unzipped-size",
   CacheKey = "cache-key",
   CacheHit = "cache-hit",
+  Deployed = "deployed",
+  FunctionArn = "function-arn",
+  FunctionVersion = "function-version",
+  AliasArn = "alias-arn",
+  LayerVersionArn = "layer-version-arn",
+  LayerVersion = "layer-version",
+  FunctionS3Uri = "function-s3-uri",
+  LayerS3Uri = "layer-s3-uri",
 }

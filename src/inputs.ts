@@ -7,7 +7,10 @@ import { Input } from "./constants.ts";
 import { throwAll, UserError } from "./errors.ts";
 import { addSecret, secretsInUrl } from "./redact.ts";
 import { ARCHITECTURES, type Architecture, isArchitecture, isRuntime, RUNTIMES, type Runtime } from "./target.ts";
+import type { S3Upload } from "./deploy/plan.ts";
 import { PACKAGE_MODES, type PackageMode } from "./zip/package.ts";
+
+const S3_UPLOADS: readonly S3Upload[] = ["auto", "always", "never"];
 
 export interface Inputs {
   runtime: Runtime;
@@ -26,7 +29,25 @@ export interface Inputs {
   extraIndexUrls: string[];
   allowCollisions: boolean;
   cache: boolean;
+  deploy?: DeployInputs;
 }
+
+/** Present only when something is to be deployed (`deploy` true and a function or layer named). */
+export interface DeployInputs {
+  functionName?: string;
+  layerName?: string;
+  attachLayer: boolean;
+  s3Bucket?: string;
+  s3Prefix: string;
+  s3Upload: S3Upload;
+  region: string;
+  publish: boolean;
+  alias?: string;
+}
+
+const FUNCTION_NAME = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/;
+const LAYER_NAME = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:layer:)?[a-zA-Z0-9_-]{1,140}$/;
+const ALIAS_NAME = /^(?!\d+$)[a-zA-Z0-9_-]{1,128}$/;
 
 export type GetInput = (name: Input) => string;
 
@@ -66,7 +87,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
   }
   const architectureValue = get(Input.Architecture).trim() || "x86_64";
   if (!isArchitecture(architectureValue)) oneOf(Input.Architecture, architectureValue, ARCHITECTURES, errors);
-  const packageMode = oneOf(Input.Package, get(Input.Package).trim() || "function", PACKAGE_MODES, errors);
+  const packageMode: PackageMode | undefined = oneOf(Input.Package, get(Input.Package).trim() || "function", PACKAGE_MODES, errors);
 
   const workingDirectory = path.resolve(cwd, get(Input.WorkingDirectory).trim() || ".");
   const outputInput = get(Input.OutputDir).trim();
@@ -82,6 +103,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
 
   const allowCollisions = bool(Input.AllowCollisions, get(Input.AllowCollisions).trim(), false, errors);
   const cache = bool(Input.Cache, get(Input.Cache).trim(), true, errors);
+  const deploy = loadDeployInputs(get, env, packageMode, errors);
   throwAll(errors);
   return {
     runtime: runtime as Runtime,
@@ -97,6 +119,53 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     extraIndexUrls,
     allowCollisions,
     cache,
+    deploy,
+  };
+}
+
+function loadDeployInputs(get: GetInput, env: NodeJS.ProcessEnv, packageMode: PackageMode | undefined, errors: UserError[]): DeployInputs | undefined {
+  const functionName = get(Input.FunctionName).trim() || undefined;
+  const layerName = get(Input.LayerName).trim() || undefined;
+  const alias = get(Input.Alias).trim() || undefined;
+  const named = Boolean(functionName || layerName);
+  const deploy = bool(Input.Deploy, get(Input.Deploy).trim(), named, errors);
+  const attachLayer = bool(Input.AttachLayer, get(Input.AttachLayer).trim(), true, errors);
+  const publish = bool(Input.Publish, get(Input.Publish).trim(), false, errors) || alias !== undefined;
+  const s3Upload = oneOf(Input.S3Upload, get(Input.S3Upload).trim() || "auto", S3_UPLOADS, errors);
+  if (functionName && !FUNCTION_NAME.test(functionName)) {
+    errors.push(new UserError(`input function-name "${functionName}" is not a Lambda function name or ARN (letters, digits, - and _, at most 64)`));
+  }
+  if (layerName && !LAYER_NAME.test(layerName)) {
+    errors.push(new UserError(`input layer-name "${layerName}" is not a valid layer name (letters, digits, - and _, at most 140) or layer ARN`));
+  }
+  if (alias && !ALIAS_NAME.test(alias)) {
+    errors.push(new UserError(`input alias "${alias}" is not a valid alias name (letters, digits, - and _, at most 128, not only digits)`));
+  }
+  if (alias && !functionName) errors.push(new UserError("input alias needs function-name: an alias points at a version of a function"));
+  if (!deploy || !named) return undefined;
+  if (functionName && packageMode === "layer") {
+    errors.push(new UserError("function-name is set but package is layer: there is no function zip to deploy", { hint: "use package: function or split" }));
+  }
+  if (layerName && packageMode === "function") {
+    errors.push(new UserError("layer-name is set but package is function: there is no layer zip to publish", { hint: "use package: layer or split" }));
+  }
+  const region = get(Input.Region).trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || "";
+  if (!region) {
+    errors.push(new UserError("no AWS region: set the region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it)"));
+  } else if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
+    errors.push(new UserError(`region "${region}" is not an AWS region name such as eu-west-1`));
+  }
+  const s3Bucket = get(Input.S3Bucket).trim() || undefined;
+  return {
+    functionName,
+    layerName,
+    attachLayer,
+    s3Bucket,
+    s3Prefix: get(Input.S3Prefix).trim(),
+    s3Upload: s3Upload ?? "auto",
+    region,
+    publish,
+    alias,
   };
 }
 

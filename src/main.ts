@@ -2,6 +2,7 @@
  * The Actions entry point: inputs → build → outputs. The only module that knows it
  * runs inside GitHub Actions.
  */
+import path from "node:path";
 import * as core from "@actions/core";
 import type { Input } from "./constants.ts";
 import { UserError, UserErrors } from "./errors.ts";
@@ -9,13 +10,17 @@ import { loadInputs } from "./inputs.ts";
 import type { AnnotationLevel, Log } from "./log.ts";
 import { addSecret, redact } from "./redact.ts";
 import { toOutputs } from "./report/outputs.ts";
-import { build } from "./run.ts";
+import { runAction } from "./run.ts";
+
+/** Files in messages are relative to the working directory; annotations want them relative to the workspace. */
+let workingDirectory = process.cwd();
 
 const actionsLog: Log = {
   info: (m) => core.info(redact(m)),
   debug: (m) => core.debug(redact(m)),
   annotate: (level: AnnotationLevel, message, where) => {
-    const props = { file: where?.file, startLine: where?.line, title: where?.distribution };
+    const file = where?.file && path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), path.resolve(workingDirectory, where.file));
+    const props = { file, startLine: where?.line, title: where?.distribution };
     const text = redact(message);
     if (level === "error") core.error(text, props);
     else if (level === "warning") core.warning(text, props);
@@ -38,7 +43,8 @@ export async function main(): Promise<void> {
   try {
     maskEnvironmentSecrets(process.env);
     const inputs = loadInputs((name: Input) => core.getInput(name), process.env);
-    const result = await build(inputs, { log: actionsLog, env: process.env });
+    workingDirectory = inputs.workingDirectory;
+    const result = await runAction(inputs, { log: actionsLog, env: process.env });
     for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
   } catch (error) {
     fail(error);

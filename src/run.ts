@@ -1,13 +1,17 @@
 /**
- * The pipeline: lockfile → target → install → inspect → zip. Plain logic over a
- * Log and an environment; main.ts is the only place that knows it runs in Actions.
+ * The pipeline: lockfile → target → resolve (cached) → inspect → zip → ship.
+ * Plain logic over a Log and an environment; main.ts is the only place that knows
+ * it runs in Actions.
  */
-import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { chooseStore } from "./cache/store.ts";
+import { type AwsClients, defaultRetryPolicy, makeClients, type RetryPolicy } from "./deploy/aws.ts";
+import { type DeployResult, deploy } from "./deploy/index.ts";
 import { UserError } from "./errors.ts";
 import type { Inputs } from "./inputs.ts";
-import { chooseStore } from "./cache/store.ts";
+import { checkSizes, type Finding, type InspectResult, inspectTree } from "./inspect/index.ts";
 import type { DependencyTree, TreeFile } from "./install/types.ts";
 import { chooseLockfile, readLockfile } from "./lock/index.ts";
 import type { LockedSet } from "./lock/types.ts";
@@ -25,6 +29,9 @@ export interface BuildResult {
   code: TreeFile[];
   installer: string;
   cache: Resolved["cache"];
+  inspection: InspectResult;
+  /** every finding: inspection and sizes */
+  findings: Finding[];
   functionZip?: ZipResult;
   layerZip?: ZipResult;
   /** function and layer together, uncompressed */
@@ -36,6 +43,14 @@ export interface BuildResult {
 export interface RunContext {
   log: Log;
   env: NodeJS.ProcessEnv;
+  /** AWS clients for a region; tests and the demo point them at the local AWS */
+  awsClients?: (region: string) => AwsClients;
+  retryPolicy?: RetryPolicy;
+}
+
+export interface ActionResult {
+  build: BuildResult;
+  deploy: DeployResult;
 }
 
 async function timed<T>(timings: Record<string, number>, stage: string, fn: () => Promise<T>): Promise<T> {
@@ -47,24 +62,52 @@ async function timed<T>(timings: Record<string, number>, stage: string, fn: () =
   }
 }
 
+/** Build, then ship what the inputs ask for. Nothing is deployed when the build has an error. */
+export async function runAction(inputs: Inputs, ctx: RunContext): Promise<ActionResult> {
+  const built = await build(inputs, ctx);
+  const d = inputs.deploy;
+  if (!d) {
+    ctx.log.info("Deploy: skipped (no function-name or layer-name, or deploy: false)");
+    return { build: built, deploy: { deployed: "skipped", changes: [] } };
+  }
+  const clients = (ctx.awsClients ?? ((region: string) => makeClients(region, ctx.env)))(d.region);
+  const started = performance.now();
+  const result = await ctx.log.group(`Deploy to ${d.region}`, () =>
+    deploy(
+      {
+        target: built.target,
+        functionName: d.functionName,
+        layerName: d.layerName,
+        attachLayer: d.attachLayer,
+        s3: { bucket: d.s3Bucket, prefix: d.s3Prefix, upload: d.s3Upload },
+        publish: d.publish,
+        alias: d.alias,
+        functionZip: d.functionName ? built.functionZip : undefined,
+        layerZip: d.layerName ? built.layerZip : undefined,
+        cacheKey: built.cache.key,
+      },
+      clients,
+      ctx.retryPolicy ?? defaultRetryPolicy,
+      ctx.log,
+    ),
+  );
+  built.timings.deploy = Math.round(performance.now() - started);
+  return { build: built, deploy: result };
+}
+
 export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResult> {
   const { log, env } = ctx;
   const timings: Record<string, number> = {};
   const target = makeTarget(inputs.runtime, inputs.architecture);
   log.info(`Target: ${target.runtime} on ${target.architecture} (${target.os}, glibc ${glibcString(target)})`);
   if (target.deprecated) {
-    log.annotate(
-      "warning",
-      `${target.runtime} is deprecated by AWS Lambda: it still deploys, but plan the move to a newer runtime`,
-    );
+    log.annotate("warning", `${target.runtime} is deprecated by AWS Lambda: it still deploys, but plan the move to a newer runtime`);
   }
 
   const lock = await timed(timings, "lock", async () => {
     const choice = chooseLockfile(inputs.workingDirectory, inputs.lockfile);
     if (choice.ignored.length > 0) {
-      log.info(
-        `Lockfile: ${choice.file} (also present, not used: ${choice.ignored.join(", ")}; set \`lockfile\` to choose)`,
-      );
+      log.info(`Lockfile: ${choice.file} (also present, not used: ${choice.ignored.join(", ")}; set \`lockfile\` to choose)`);
     } else log.info(`Lockfile: ${choice.file}`);
     return readLockfile(choice, { workingDirectory: inputs.workingDirectory, target, groups: [], extras: [] });
   });
@@ -83,18 +126,26 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       inputs.packageMode === "layer"
         ? []
         : await timed(timings, "source", () =>
-            collectSource({
-              workingDirectory: inputs.workingDirectory,
-              source: inputs.source,
-              exclude: inputs.exclude,
-              outputDir: inputs.outputDir,
-            }),
+            collectSource({ workingDirectory: inputs.workingDirectory, source: inputs.source, exclude: inputs.exclude, outputDir: inputs.outputDir }),
           );
     if (inputs.packageMode !== "layer" && code.length === 0) {
       throw new UserError(`no function code found in ${inputs.workingDirectory}`, {
         hint: "set `source` to the handler's files or folders, or use `package: layer` to build only the dependencies",
       });
     }
+
+    const inspection = await timed(timings, "inspect", async () =>
+      inspectTree({
+        target,
+        tree,
+        code,
+        packageMode: inputs.packageMode,
+        allowCollisions: inputs.allowCollisions,
+        lockfile: lock.lockfile,
+        lockfileText: await readFile(path.join(inputs.workingDirectory, lock.lockfile), "utf8").catch(() => ""),
+      }),
+    );
+    reportFindings(inspection.findings, log);
 
     const plan = planPackages(inputs.packageMode, code, tree.files, inputs.allowCollisions);
     const zips = await timed(timings, "zip", async () => {
@@ -110,11 +161,27 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       return { functionZip, layerZip };
     });
     for (const z of [zips.functionZip, zips.layerZip]) {
-      if (z)
-        log.info(
-          `Built ${z.path}: ${z.size} bytes zipped, ${z.unzippedSize} unzipped, ${z.entries} entries, sha256 ${z.sha256}`,
-        );
+      if (z) log.info(`Built ${z.path}: ${z.size} bytes zipped, ${z.unzippedSize} unzipped, ${z.entries} entries, sha256 ${z.sha256}`);
     }
+    const sizeFindings = checkSizes({
+      target,
+      unzippedFunction: zips.functionZip?.unzippedSize ?? 0,
+      unzippedLayer: zips.layerZip?.unzippedSize ?? 0,
+      zippedFunction: zips.functionZip?.size,
+      zippedLayer: zips.layerZip?.size,
+      s3Configured: Boolean(inputs.deploy?.s3Bucket),
+      distributions: inspection.distributions,
+    });
+    reportFindings(sizeFindings, log);
+    const findings = [...inspection.findings, ...sizeFindings];
+    const errors = findings.filter((f) => f.severity === "error");
+    if (errors.length > 0) {
+      throw new UserError(`${errors.length} problem(s) found by inspection would fail in Lambda (listed above); nothing was deployed`, {
+        where: { file: lock.lockfile },
+        hint: "fix them, or relax a check with its input where you have a reason",
+      });
+    }
+    // Only an inspected tree is kept for the next build.
     await resolved.commit(zips.layerZip);
     return {
       target,
@@ -123,12 +190,21 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       code,
       installer: resolved.installer,
       cache: resolved.cache,
+      inspection,
+      findings,
       ...zips,
       unzippedSize: (zips.functionZip?.unzippedSize ?? 0) + (zips.layerZip?.unzippedSize ?? 0),
       timings,
     };
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function reportFindings(findings: Finding[], log: Log): void {
+  for (const f of findings) {
+    const text = f.hint ? `${f.message}\n  → ${f.hint}` : f.message;
+    log.annotate(f.severity, text, { file: f.file, line: f.line, distribution: f.distribution });
   }
 }
 

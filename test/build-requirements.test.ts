@@ -151,12 +151,14 @@ describe("requirements.txt to function and layer zips", () => {
       runtime: "python3.12",
       package: "split",
       "output-dir": path.join(work, "out-a"),
+      cache: "false",
     });
     await new Promise((r) => setTimeout(r, 1100));
     const second = await buildProject(dir, {
       runtime: "python3.12",
       package: "split",
       "output-dir": path.join(work, "out-b"),
+      cache: "false",
     });
     expect(second.result.layerZip!.sha256).toBe(first.result.layerZip!.sha256);
     expect(second.result.functionZip!.sha256).toBe(first.result.functionZip!.sha256);

@@ -10,7 +10,13 @@ const X86 = 62;
 const ARM = 183;
 
 async function inspect(tree: DependencyTree, runtime: Runtime, arch: "x86_64" | "arm64" = "x86_64") {
-  const input: InspectInput = { target: makeTarget(runtime, arch), tree, code: [], packageMode: "layer", allowCollisions: false };
+  const input: InspectInput = {
+    target: makeTarget(runtime, arch),
+    tree,
+    code: [],
+    packageMode: "layer",
+    allowCollisions: false,
+  };
   return inspectTree(input);
 }
 
@@ -72,7 +78,11 @@ describe("shared objects: glibc", () => {
     const r = await inspect(tree, "python3.13");
     const found = elfFindings(r);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ severity: "error", check: "elf-glibc", path: "heavy/a.cpython-312-x86_64-linux-gnu.so" });
+    expect(found[0]).toMatchObject({
+      severity: "error",
+      check: "elf-glibc",
+      path: "heavy/a.cpython-312-x86_64-linux-gnu.so",
+    });
     expect(found[0]?.message).toBe(
       `heavy/a.cpython-312-x86_64-linux-gnu.so in Heavy-Lib 3.0.1 requires GLIBC_${high.info.glibc}; ` +
         `python3.13 on Amazon Linux 2023 has glibc 2.34; 1 more shared object in it needs more than glibc 2.34: ` +
@@ -101,7 +111,9 @@ describe("shared objects: glibc", () => {
       },
     ]);
     const [f] = elfFindings(await inspect(tree, "python3.10"));
-    expect(f?.message).toMatch(/^tools\/bin\/helper in tools 0\.1 requires GLIBC_2\.\d+; python3\.10 on Amazon Linux 2 has glibc 2\.26; 2 more shared objects in it need more than glibc 2\.26: tools\/data\/blob\.dat \(GLIBC_2\.\d+\), tools\/libz\.so\.1\.3/);
+    expect(f?.message).toMatch(
+      /^tools\/bin\/helper in tools 0\.1 requires GLIBC_2\.\d+; python3\.10 on Amazon Linux 2 has glibc 2\.26; 2 more shared objects in it need more than glibc 2\.26: tools\/data\/blob\.dat \(GLIBC_2\.\d+\), tools\/libz\.so\.1\.3/,
+    );
   });
 
   it("names files no RECORD lists", async () => {
@@ -166,7 +178,9 @@ describe("shared objects: architecture", () => {
       ["warning", "elf-unreadable", "broken/_cut.so"],
       ["warning", "elf-unreadable", "broken/_head.so"],
     ]);
-    expect(found[0]?.message).toMatch(/^broken\/_cut\.so in broken 0\.0\.1 starts like an ELF file but could not be checked: .*outside the file/);
+    expect(found[0]?.message).toMatch(
+      /^broken\/_cut\.so in broken 0\.0\.1 starts like an ELF file but could not be checked: .*outside the file/,
+    );
     expect(found[1]?.message).toMatch(/truncated ELF header \(20 bytes\)/);
   });
 

@@ -7,14 +7,19 @@ import { glibcAbove, glibcAtMost, hasReadelf, pickElf, readelfNeeds, realElfFile
 import { tempDir } from "./support/tree.ts";
 
 const flatten = (info: ElfInfo) =>
-  Object.fromEntries(info.needs.map((n) => [n.file, [...n.versions].sort()]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+  Object.fromEntries(
+    info.needs.map((n) => [n.file, [...n.versions].sort()]).sort(([a], [b]) => String(a).localeCompare(String(b))),
+  );
 
 describe("ELF parser", () => {
   it("finds real ELF files on this machine with GLIBC requirements on both sides of 2.26 and 2.34", async () => {
     const files = await realElfFiles();
     expect(files.length).toBeGreaterThan(10);
     const low = await pickElf("requiring GLIBC ≤ 2.26", glibcAtMost("2.26"));
-    const mid = await pickElf("requiring GLIBC in (2.26, 2.34]", (g) => glibcAbove("2.26")(g) && glibcAtMost("2.34")(g));
+    const mid = await pickElf(
+      "requiring GLIBC in (2.26, 2.34]",
+      (g) => glibcAbove("2.26")(g) && glibcAtMost("2.34")(g),
+    );
     const high = await pickElf("requiring GLIBC > 2.34", glibcAbove("2.34"));
     expect(compareVersions(low.info.glibc!, "2.26")).toBeLessThanOrEqual(0);
     expect(compareVersions(mid.info.glibc!, "2.26")).toBeGreaterThan(0);
@@ -44,7 +49,10 @@ describe("ELF parser", () => {
   it("reports the highest GLIBC_ version numerically (2.2.5 < 2.14 < 2.28) and other families apart", async () => {
     const f = await pickElf("requiring GLIBC > 2.26", glibcAbove("2.26"));
     const all = f.info.needs.flatMap((n) => n.versions).filter((v) => /^GLIBC_\d/.test(v));
-    const max = all.map((v) => v.slice(6)).sort(compareVersions).at(-1);
+    const max = all
+      .map((v) => v.slice(6))
+      .sort(compareVersions)
+      .at(-1);
     expect(f.info.glibc).toBe(max);
     expect(compareVersions("2.2.5", "2.14")).toBeLessThan(0);
     expect(compareVersions("2.14", "2.28")).toBeLessThan(0);

@@ -78,7 +78,9 @@ describe("wheel fit", () => {
     const by = Object.fromEntries(r.findings.map((f) => [f.distribution, f]));
     expect(by.a?.message).toMatch(/platform manylinux_2_17_aarch64 is for aarch64, the target architecture is x86_64/);
     expect(by.a?.hint).toMatch(/reinstall for the target architecture/);
-    expect(by.b?.message).toMatch(/^b 1 was installed from b-1-cp313-cp313-manylinux_2_17_x86_64\.whl.*ABI cp313 is for CPython 3\.13/);
+    expect(by.b?.message).toMatch(
+      /^b 1 was installed from b-1-cp313-cp313-manylinux_2_17_x86_64\.whl.*ABI cp313 is for CPython 3\.13/,
+    );
     expect(by.b?.hint).toMatch(/--python-version 3\.12/);
     expect(by.c?.message).toMatch(/musl libc/);
     expect(by.d?.message).toMatch(/not safe on Lambda/);

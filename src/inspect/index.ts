@@ -11,8 +11,15 @@ import { SEVERITY_ORDER } from "./types.ts";
 import { LockfileLocator } from "./util.ts";
 import { checkRuntimeSdk, checkWheelFit } from "./wheel.ts";
 
-export { compareVersions, EM_AARCH64, EM_X86_64, type ElfInfo, parseElfBytes, readElf } from "./elf.ts";
-export { checkSizes, DIRECT_UPLOAD_LIMIT, type SizeInput, UNZIPPED_LIMIT, WARN_FRACTION } from "./sizes.ts";
+export { compareVersions, type ElfInfo, EM_AARCH64, EM_X86_64, parseElfBytes, readElf } from "./elf.ts";
+export {
+  checkSizes,
+  DIRECT_UPLOAD_LIMIT,
+  largestDistributions,
+  type SizeInput,
+  UNZIPPED_LIMIT,
+  WARN_FRACTION,
+} from "./sizes.ts";
 export * from "./types.ts";
 export { formatMB } from "./util.ts";
 

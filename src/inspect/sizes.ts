@@ -46,6 +46,7 @@ export function checkSizes(input: SizeInput): Finding[] {
     input.unzippedLayer > 0
       ? ` (function ${formatMB(input.unzippedFunction)} + layer ${formatMB(input.unzippedLayer)})`
       : "";
+  const subject = input.unzippedLayer > 0 ? "function and layer unzip" : "the function unzips";
   const unzippedHint =
     "drop a heavy optional dependency (or an extra that pulls it in), or deploy as a container image (up to 10 GB); " +
     "moving dependencies into a layer does not help here: the limit counts the function and its layers together";
@@ -54,7 +55,7 @@ export function checkSizes(input: SizeInput): Finding[] {
       severity: "error",
       check: "size",
       message:
-        `function and layer unzip to ${formatMB(unzipped)} (${formatBytes(unzipped)})${parts}, over Lambda's limit of ` +
+        `${subject} to ${formatMB(unzipped)} (${formatBytes(unzipped)})${parts}, over Lambda's limit of ` +
         `${formatMB(UNZIPPED_LIMIT)} (${formatBytes(UNZIPPED_LIMIT)}); ${input.target.runtime} would refuse it ` +
         `("Unzipped size must be smaller than 262144000 bytes").${listing}`,
       hint: unzippedHint,
@@ -64,7 +65,7 @@ export function checkSizes(input: SizeInput): Finding[] {
       severity: "warning",
       check: "size",
       message:
-        `function and layer unzip to ${formatMB(unzipped)} (${formatBytes(unzipped)})${parts}, ` +
+        `${subject} to ${formatMB(unzipped)} (${formatBytes(unzipped)})${parts}, ` +
         `${percent(unzipped, UNZIPPED_LIMIT)} of Lambda's limit of ${formatMB(UNZIPPED_LIMIT)}.${listing}`,
       hint: `little room is left for the next dependency upgrade: ${unzippedHint}`,
     });

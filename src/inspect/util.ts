@@ -1,6 +1,5 @@
 /** Small helpers shared by the checks. */
 import { readFileSync } from "node:fs";
-import type { InstalledDistribution } from "../install/types.ts";
 import type { Finding, InspectInput } from "./types.ts";
 
 /** Bytes as Lambda's documentation counts them: 1 MB = 1,048,576 bytes (262,144,000 bytes = 250 MB). */
@@ -29,12 +28,6 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** "numpy 2.3.1", or the bare name when the distribution is unknown. */
-export function describeDist(dist: Pick<InstalledDistribution, "name" | "version"> | undefined, name?: string): string {
-  if (dist) return `${dist.name} ${dist.version}`;
-  return name ?? "(no distribution)";
 }
 
 /** Attaches the lockfile (and the distribution's line in it) to findings about distributions. */

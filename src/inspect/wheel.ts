@@ -42,7 +42,10 @@ export function checkWheelFit(distributions: InstalledDistribution[], target: Ta
         reason = "malformed tag";
       } else {
         const [py, abi, plat] = parts as [string, string, string];
-        const fit = wheelFits({ pythonTags: py.split("."), abiTags: abi.split("."), platformTags: plat.split(".") }, target);
+        const fit = wheelFits(
+          { pythonTags: py.split("."), abiTags: abi.split("."), platformTags: plat.split(".") },
+          target,
+        );
         if (fit.fits) {
           fits = true;
           break;

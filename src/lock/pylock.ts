@@ -165,7 +165,7 @@ export function parseLockToml(text: string, file: string): TomlTable {
   } catch (e) {
     if (e instanceof TomlError) {
       const first = e.message.split("\n")[0]?.replace(/^Invalid TOML document:\s*/, "") ?? e.message;
-      throw new UserError(`malformed TOML (line ${e.line}, column ${e.column}): ${first}`, {
+      throw new UserError(`malformed TOML: ${first} (column ${e.column})`, {
         where: { file, line: e.line },
         hint: "fix the file or regenerate it with the tool that wrote it",
         cause: e,

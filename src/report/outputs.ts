@@ -1,10 +1,10 @@
-/** The action's outputs, from a build result: every output has a value, empty when not built. */
+/** The action's outputs: every output has a value, empty when it does not apply. */
 import { Output } from "../constants.ts";
-import type { BuildResult } from "../run.ts";
+import type { ActionResult } from "../run.ts";
 
-export function toOutputs(result: BuildResult): Record<Output, string> {
-  const f = result.functionZip;
-  const l = result.layerZip;
+export function toOutputs({ build, deploy }: ActionResult): Record<Output, string> {
+  const f = build.functionZip;
+  const l = build.layerZip;
   return {
     [Output.FunctionZip]: f?.path ?? "",
     [Output.LayerZip]: l?.path ?? "",
@@ -14,8 +14,16 @@ export function toOutputs(result: BuildResult): Record<Output, string> {
     [Output.LayerCodeSha256]: l?.codeSha256 ?? "",
     [Output.FunctionSize]: f ? String(f.size) : "",
     [Output.LayerSize]: l ? String(l.size) : "",
-    [Output.UnzippedSize]: String(result.unzippedSize),
-    [Output.CacheKey]: result.cache.enabled ? result.cache.key : "",
-    [Output.CacheHit]: String(result.cache.hit),
+    [Output.UnzippedSize]: String(build.unzippedSize),
+    [Output.CacheKey]: build.cache.enabled ? build.cache.key : "",
+    [Output.CacheHit]: String(build.cache.hit),
+    [Output.Deployed]: deploy.deployed,
+    [Output.FunctionArn]: deploy.functionArn ?? "",
+    [Output.FunctionVersion]: deploy.functionVersion ?? "",
+    [Output.AliasArn]: deploy.aliasArn ?? "",
+    [Output.LayerVersionArn]: deploy.layerVersionArn ?? "",
+    [Output.LayerVersion]: deploy.layerVersion ?? "",
+    [Output.FunctionS3Uri]: deploy.functionS3Uri ?? "",
+    [Output.LayerS3Uri]: deploy.layerS3Uri ?? "",
   };
 }

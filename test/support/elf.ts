@@ -103,7 +103,9 @@ export function readelfNeeds(file: string): Record<string, string[]> {
   if (start < 0) return needs;
   let current: string[] | undefined;
   for (const line of out.slice(start).split("\n").slice(1)) {
-    const file = /^\s*0x[0-9a-f]+:\s+Version:\s+\d+\s+File:\s+(\S+)/.exec(line) ?? /^\s*0+:\s+Version:\s+\d+\s+File:\s+(\S+)/.exec(line);
+    const file =
+      /^\s*0x[0-9a-f]+:\s+Version:\s+\d+\s+File:\s+(\S+)/.exec(line) ??
+      /^\s*0+:\s+Version:\s+\d+\s+File:\s+(\S+)/.exec(line);
     const name = /^\s*0x[0-9a-f]+:\s+Name:\s+(\S+)/.exec(line);
     if (file?.[1]) {
       current = needs[file[1]] ??= [];

@@ -87,7 +87,10 @@ export function buildTree(root: string, dists: DistSpec[], loose: Record<string,
       lines.push(`${rel},${hash ?? ""},${bytes?.length ?? ""}`);
     };
     for (const [rel, spec] of Object.entries(d.files ?? {})) add(rel, write(root, rel, spec));
-    add(`${distInfo}/METADATA`, write(root, `${distInfo}/METADATA`, `Metadata-Version: 2.1\nName: ${d.name}\nVersion: ${d.version}\n`));
+    add(
+      `${distInfo}/METADATA`,
+      write(root, `${distInfo}/METADATA`, `Metadata-Version: 2.1\nName: ${d.name}\nVersion: ${d.version}\n`),
+    );
     const wheel = `Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\n${tags.map((t) => `Tag: ${t}\n`).join("")}`;
     add(`${distInfo}/WHEEL`, write(root, `${distInfo}/WHEEL`, wheel));
     for (const [p, h, s] of d.extraRecord ?? []) {

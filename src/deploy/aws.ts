@@ -1,0 +1,113 @@
+/**
+ * AWS access: clients from the standard credential chain and endpoint variables,
+ * and one retry policy (backoff with full jitter, through an injectable sleep) for
+ * throttling, 5xx and dropped connections. A 4xx that is the user's to fix is never
+ * retried: it becomes a clear error.
+ */
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { S3Client } from "@aws-sdk/client-s3";
+import { UserError } from "../errors.ts";
+import { redact } from "../redact.ts";
+
+export interface AwsClients {
+  region: string;
+  lambda: LambdaClient;
+  s3: S3Client;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 6,
+  baseMs: 500,
+  maxMs: 20_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+export function makeClients(region: string, env: NodeJS.ProcessEnv): AwsClients {
+  // With a custom endpoint (a local emulator, a VPC endpoint) S3 must use path-style addressing.
+  const customS3 = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+  return {
+    region,
+    // Our own retry wraps every Lambda call (injectable sleep, one policy): the SDK makes one attempt.
+    lambda: new LambdaClient({ region, maxAttempts: 1 }),
+    // lib-storage's multipart upload relies on the client's retry per part; ours restarts a failed upload.
+    s3: new S3Client({ region, forcePathStyle: customS3, maxAttempts: 4 }),
+  };
+}
+
+interface AwsErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+export function isRetryable(error: unknown): boolean {
+  const e = error as AwsErrorShape;
+  const status = e?.$metadata?.httpStatusCode;
+  if (e?.$retryable) return true;
+  if (status === 429 || (status !== undefined && status >= 500)) return true;
+  if (["TooManyRequestsException", "ThrottlingException", "Throttling", "SlowDown", "ServiceException", "InternalError"].includes(e?.name ?? "")) {
+    return true;
+  }
+  const code = e?.code ?? (e as { cause?: { code?: string } })?.cause?.code ?? e?.name;
+  return ["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNREFUSED", "TimeoutError", "RequestTimeout", "socket hang up"].some(
+    (c) => code === c || (e?.message ?? "").includes(c),
+  );
+}
+
+export async function withRetry<T>(operation: string, fn: () => Promise<T>, policy: RetryPolicy, onRetry?: (message: string) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= policy.attempts || !isRetryable(error)) throw error;
+      const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
+      const delay = Math.round(policy.random() * ceiling);
+      onRetry?.(`${operation} failed (${describeAwsError(error)}); retry ${attempt} of ${policy.attempts - 1} in ${delay} ms`);
+      await policy.sleep(delay);
+    }
+  }
+}
+
+export function describeAwsError(error: unknown): string {
+  const e = error as AwsErrorShape;
+  const status = e?.$metadata?.httpStatusCode;
+  return redact(`${e?.name ?? "Error"}${status ? ` (HTTP ${status})` : ""}: ${e?.message ?? String(error)}`);
+}
+
+/** AWS errors that are the user's to fix, in the user's terms. */
+export function toUserError(error: unknown, context: string): Error {
+  if (error instanceof UserError) return error;
+  const e = error as AwsErrorShape;
+  const name = e?.name ?? "";
+  const detail = describeAwsError(error);
+  const hints: Record<string, string> = {
+    CredentialsProviderError: "configure credentials before this step, e.g. with aws-actions/configure-aws-credentials",
+    UnrecognizedClientException: "the access key is not valid: check the credentials this job uses",
+    InvalidSignatureException: "the secret key does not match the access key: check the credentials this job uses",
+    InvalidAccessKeyId: "the access key is not valid: check the credentials this job uses",
+    SignatureDoesNotMatch: "the secret key does not match the access key: check the credentials this job uses",
+    ExpiredTokenException: "the session credentials expired: request them again before this step",
+    AccessDeniedException: "give the deploy role the Lambda permission named in the message",
+    AccessDenied: "give the deploy role the S3 permission it needs (s3:PutObject, s3:GetObject, s3:ListBucket)",
+    ResourceNotFoundException: "check the name and the region",
+    PreconditionFailedException: "the function changed while this deploy ran (another deploy?): nothing of ours was applied after that point; run the deploy again",
+    ResourceConflictException: "another update of the function is in progress: run the deploy again when it has finished",
+    RequestEntityTooLargeException: "upload through S3: set `s3-bucket`",
+    CodeStorageExceededException: "delete old function or layer versions to free code storage",
+  };
+  if (name === "CredentialsProviderError" || /Could not load credentials/.test(e?.message ?? "")) {
+    return new UserError(`${context}: no AWS credentials found`, { hint: hints.CredentialsProviderError });
+  }
+  return new UserError(`${context}: ${detail}`, { hint: hints[name], cause: error });
+}

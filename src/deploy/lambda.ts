@@ -1,0 +1,90 @@
+/** Lambda calls, each retried by the one policy, and the wait for an update to finish. */
+import { readFile } from "node:fs/promises";
+import {
+  type FunctionConfiguration,
+  GetFunctionConfigurationCommand,
+  GetLayerVersionCommand,
+  ListLayerVersionsCommand,
+  PublishLayerVersionCommand,
+  type PublishLayerVersionCommandOutput,
+} from "@aws-sdk/client-lambda";
+import { UserError } from "../errors.ts";
+import type { Log } from "../log.ts";
+import type { Target } from "../target.ts";
+import type { ZipResult } from "../zip/writer.ts";
+import { type AwsClients, type RetryPolicy, toUserError, withRetry } from "./aws.ts";
+
+export type Call = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
+
+export function caller(policy: RetryPolicy, log: Log): Call {
+  return (operation, fn) =>
+    withRetry(operation, fn, policy, (m) => log.info(m)).catch((error: unknown) => {
+      throw toUserError(error, operation);
+    });
+}
+
+const UPDATE_TIMEOUT_MS = 15 * 60 * 1000;
+
+/**
+ * Until the function is neither Pending nor InProgress. Our own poll rather than the
+ * SDK waiter: it uses the injectable sleep and reports AWS's reason for a failure.
+ */
+export async function waitForUpdate(clients: AwsClients, name: string, call: Call, policy: RetryPolicy, what: string): Promise<FunctionConfiguration> {
+  let waited = 0;
+  for (let i = 0; ; i++) {
+    const config = await call("GetFunctionConfiguration", () => clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
+    if (config.LastUpdateStatus === "Failed") {
+      throw new UserError(`${what} of ${name} failed in Lambda: ${config.LastUpdateStatusReason ?? "no reason given"} (${config.LastUpdateStatusReasonCode ?? "no code"})`, {
+        hint: "the function keeps its previous working code or configuration; fix the cause and deploy again",
+      });
+    }
+    if (config.State === "Failed") {
+      throw new UserError(`function ${name} is in state Failed: ${config.StateReason ?? ""}`, { hint: "fix the function in Lambda, then deploy again" });
+    }
+    if (config.LastUpdateStatus !== "InProgress" && config.State !== "Pending") return config;
+    if (waited > UPDATE_TIMEOUT_MS) throw new UserError(`${what} of ${name} did not finish in ${UPDATE_TIMEOUT_MS / 60000} minutes`);
+    const delay = Math.min(5000, 250 * 2 ** Math.min(i, 4));
+    waited += delay;
+    await policy.sleep(delay);
+  }
+}
+
+export interface LayerPublished {
+  arn: string;
+  version: number;
+  reused: boolean;
+}
+
+/** A new layer version, unless the newest one already has these exact bytes. */
+export async function publishLayer(
+  clients: AwsClients,
+  call: Call,
+  request: { layerName: string; zip: ZipResult; s3?: { bucket: string; key: string }; target: Target; description: string },
+  log: Log,
+): Promise<LayerPublished> {
+  const { layerName, zip, target } = request;
+  const listed = await call("ListLayerVersions", () => clients.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: 1 })));
+  const newest = listed.LayerVersions?.[0];
+  if (newest?.Version !== undefined) {
+    const detail = await call("GetLayerVersion", () => clients.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: newest.Version })));
+    if (detail.Content?.CodeSha256 === zip.codeSha256 && detail.LayerVersionArn) {
+      log.info(`Layer ${layerName} version ${newest.Version} already has these bytes: reused, no new version`);
+      return { arn: detail.LayerVersionArn, version: newest.Version, reused: true };
+    }
+  }
+  const content = request.s3 ? { S3Bucket: request.s3.bucket, S3Key: request.s3.key } : { ZipFile: await readFile(zip.path) };
+  const published: PublishLayerVersionCommandOutput = await call("PublishLayerVersion", () =>
+    clients.lambda.send(
+      new PublishLayerVersionCommand({
+        LayerName: layerName,
+        Content: content,
+        CompatibleRuntimes: [target.runtime],
+        CompatibleArchitectures: [target.architecture],
+        Description: request.description,
+      }),
+    ),
+  );
+  if (!published.LayerVersionArn || published.Version === undefined) throw toUserError(new Error("no LayerVersionArn in the answer"), "PublishLayerVersion");
+  log.info(`Published layer ${published.LayerVersionArn}`);
+  return { arn: published.LayerVersionArn, version: published.Version, reused: false };
+}
