@@ -4,10 +4,11 @@
  */
 import path from "node:path";
 import { Input } from "./constants.ts";
+import type { S3Upload } from "./deploy/plan.ts";
 import { throwAll, UserError } from "./errors.ts";
+import { INSTALLER_CHOICES, type InstallerChoice } from "./install/index.ts";
 import { addSecret, secretsInUrl } from "./redact.ts";
 import { ARCHITECTURES, type Architecture, isArchitecture, isRuntime, RUNTIMES, type Runtime } from "./target.ts";
-import type { S3Upload } from "./deploy/plan.ts";
 import { PACKAGE_MODES, type PackageMode } from "./zip/package.ts";
 
 const S3_UPLOADS: readonly S3Upload[] = ["auto", "always", "never"];
@@ -29,6 +30,11 @@ export interface Inputs {
   extraIndexUrls: string[];
   allowCollisions: boolean;
   cache: boolean;
+  installer: InstallerChoice;
+  /** optional dependency groups to ship besides the runtime ones */
+  groups: string[];
+  /** extras of the project to ship */
+  extras: string[];
   deploy?: DeployInputs;
 }
 
@@ -87,7 +93,12 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
   }
   const architectureValue = get(Input.Architecture).trim() || "x86_64";
   if (!isArchitecture(architectureValue)) oneOf(Input.Architecture, architectureValue, ARCHITECTURES, errors);
-  const packageMode: PackageMode | undefined = oneOf(Input.Package, get(Input.Package).trim() || "function", PACKAGE_MODES, errors);
+  const packageMode: PackageMode | undefined = oneOf(
+    Input.Package,
+    get(Input.Package).trim() || "function",
+    PACKAGE_MODES,
+    errors,
+  );
 
   const workingDirectory = path.resolve(cwd, get(Input.WorkingDirectory).trim() || ".");
   const outputInput = get(Input.OutputDir).trim();
@@ -104,6 +115,8 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
   const allowCollisions = bool(Input.AllowCollisions, get(Input.AllowCollisions).trim(), false, errors);
   const cache = bool(Input.Cache, get(Input.Cache).trim(), true, errors);
   const deploy = loadDeployInputs(get, env, packageMode, errors);
+  const installer = oneOf(Input.Installer, get(Input.Installer).trim() || "auto", INSTALLER_CHOICES, errors);
+  const names = (value: string) => value.split(/[\s,]+/).filter(Boolean);
   throwAll(errors);
   return {
     runtime: runtime as Runtime,
@@ -119,11 +132,19 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     extraIndexUrls,
     allowCollisions,
     cache,
+    installer: installer ?? "auto",
+    groups: names(get(Input.Groups)),
+    extras: names(get(Input.Extras)),
     deploy,
   };
 }
 
-function loadDeployInputs(get: GetInput, env: NodeJS.ProcessEnv, packageMode: PackageMode | undefined, errors: UserError[]): DeployInputs | undefined {
+function loadDeployInputs(
+  get: GetInput,
+  env: NodeJS.ProcessEnv,
+  packageMode: PackageMode | undefined,
+  errors: UserError[],
+): DeployInputs | undefined {
   const functionName = get(Input.FunctionName).trim() || undefined;
   const layerName = get(Input.LayerName).trim() || undefined;
   const alias = get(Input.Alias).trim() || undefined;
@@ -133,25 +154,50 @@ function loadDeployInputs(get: GetInput, env: NodeJS.ProcessEnv, packageMode: Pa
   const publish = bool(Input.Publish, get(Input.Publish).trim(), false, errors) || alias !== undefined;
   const s3Upload = oneOf(Input.S3Upload, get(Input.S3Upload).trim() || "auto", S3_UPLOADS, errors);
   if (functionName && !FUNCTION_NAME.test(functionName)) {
-    errors.push(new UserError(`input function-name "${functionName}" is not a Lambda function name or ARN (letters, digits, - and _, at most 64)`));
+    errors.push(
+      new UserError(
+        `input function-name "${functionName}" is not a Lambda function name or ARN (letters, digits, - and _, at most 64)`,
+      ),
+    );
   }
   if (layerName && !LAYER_NAME.test(layerName)) {
-    errors.push(new UserError(`input layer-name "${layerName}" is not a valid layer name (letters, digits, - and _, at most 140) or layer ARN`));
+    errors.push(
+      new UserError(
+        `input layer-name "${layerName}" is not a valid layer name (letters, digits, - and _, at most 140) or layer ARN`,
+      ),
+    );
   }
   if (alias && !ALIAS_NAME.test(alias)) {
-    errors.push(new UserError(`input alias "${alias}" is not a valid alias name (letters, digits, - and _, at most 128, not only digits)`));
+    errors.push(
+      new UserError(
+        `input alias "${alias}" is not a valid alias name (letters, digits, - and _, at most 128, not only digits)`,
+      ),
+    );
   }
-  if (alias && !functionName) errors.push(new UserError("input alias needs function-name: an alias points at a version of a function"));
+  if (alias && !functionName)
+    errors.push(new UserError("input alias needs function-name: an alias points at a version of a function"));
   if (!deploy || !named) return undefined;
   if (functionName && packageMode === "layer") {
-    errors.push(new UserError("function-name is set but package is layer: there is no function zip to deploy", { hint: "use package: function or split" }));
+    errors.push(
+      new UserError("function-name is set but package is layer: there is no function zip to deploy", {
+        hint: "use package: function or split",
+      }),
+    );
   }
   if (layerName && packageMode === "function") {
-    errors.push(new UserError("layer-name is set but package is function: there is no layer zip to publish", { hint: "use package: layer or split" }));
+    errors.push(
+      new UserError("layer-name is set but package is function: there is no layer zip to publish", {
+        hint: "use package: layer or split",
+      }),
+    );
   }
   const region = get(Input.Region).trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || "";
   if (!region) {
-    errors.push(new UserError("no AWS region: set the region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it)"));
+    errors.push(
+      new UserError(
+        "no AWS region: set the region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it)",
+      ),
+    );
   } else if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
     errors.push(new UserError(`region "${region}" is not an AWS region name such as eu-west-1`));
   }

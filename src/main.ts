@@ -19,7 +19,9 @@ const actionsLog: Log = {
   info: (m) => core.info(redact(m)),
   debug: (m) => core.debug(redact(m)),
   annotate: (level: AnnotationLevel, message, where) => {
-    const file = where?.file && path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), path.resolve(workingDirectory, where.file));
+    const file =
+      where?.file &&
+      path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), path.resolve(workingDirectory, where.file));
     const props = { file, startLine: where?.line, title: where?.distribution };
     const text = redact(message);
     if (level === "error") core.error(text, props);

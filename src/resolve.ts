@@ -7,11 +7,19 @@
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { cacheKey } from "./cache/key.ts";
-import { type CacheManifest, describeFiles, hashFile, LAYER_ZIP_FILE, readManifest, TREE_DIR, verifyTree, writeManifest } from "./cache/manifest.ts";
+import {
+  type CacheManifest,
+  describeFiles,
+  hashFile,
+  LAYER_ZIP_FILE,
+  readManifest,
+  TREE_DIR,
+  verifyTree,
+  writeManifest,
+} from "./cache/manifest.ts";
 import type { CacheStore } from "./cache/store.ts";
 import type { Inputs } from "./inputs.ts";
-import { pipInstall } from "./install/pip.ts";
-import { findPython, type HostPython } from "./install/python.ts";
+import { chooseInstaller } from "./install/index.ts";
 import { cleanTree, listFiles, readTree } from "./install/tree.ts";
 import type { DependencyTree } from "./install/types.ts";
 import type { LockedSet } from "./lock/types.ts";
@@ -41,18 +49,24 @@ export interface ResolveOptions {
 
 export async function resolveTree(options: ResolveOptions): Promise<Resolved> {
   const { inputs, target, lock, store, scratch, env, log } = options;
-  const needsInstaller = lock.requirements.length > 0;
-  const python: HostPython | undefined = needsInstaller ? await findPython(inputs.python, env) : undefined;
-  const installer = { name: "pip", version: python?.pipVersion ?? "none" };
+  const installer =
+    lock.requirements.length > 0 ? await chooseInstaller(inputs.installer, inputs.python, env) : undefined;
   const indexOverride = { indexUrl: inputs.indexUrl, extraIndexUrls: inputs.extraIndexUrls };
-  const key = cacheKey({ target, lock, installer, options: { ...indexOverride, lockIndexes: lock.indexes } });
-  const installerLabel = python ? `pip ${python.pipVersion} (${python.command}, Python ${python.version})` : "none (no dependencies)";
+  const key = cacheKey({
+    target,
+    lock,
+    installer: { name: installer?.name ?? "none", version: installer?.version ?? "" },
+    options: { ...indexOverride, lockIndexes: lock.indexes },
+  });
+  const installerLabel = installer?.label ?? "none (no dependencies)";
 
   if (store) {
     const restored = await restoreEntry(store, key, log);
     if (restored) {
       const savedMs = restored.manifest.installMs;
-      log.info(`Cache hit: ${key} from ${store.description}; no install (about ${(savedMs / 1000).toFixed(1)} s saved)`);
+      log.info(
+        `Cache hit: ${key} from ${store.description}; no install (about ${(savedMs / 1000).toFixed(1)} s saved)`,
+      );
       const entryDir = store.entryDir(key);
       return {
         tree: restored.tree,
@@ -74,9 +88,9 @@ export async function resolveTree(options: ResolveOptions): Promise<Resolved> {
   const directory = path.join(entryDir, TREE_DIR);
   await mkdir(directory, { recursive: true });
   const started = performance.now();
-  if (python) {
+  if (installer) {
     log.info(`Installer: ${installerLabel}`);
-    await pipInstall({ lock, target, directory, scratch, python: python.command, env, indexOverride, log });
+    await installer.install({ lock, target, directory, scratch, env, indexOverride, log });
   }
   await cleanTree(directory);
   const tree = await readTree(directory);
@@ -110,7 +124,11 @@ export async function resolveTree(options: ResolveOptions): Promise<Resolved> {
   };
 }
 
-async function restoreEntry(store: CacheStore, key: string, log: Log): Promise<{ tree: DependencyTree; manifest: CacheManifest } | undefined> {
+async function restoreEntry(
+  store: CacheStore,
+  key: string,
+  log: Log,
+): Promise<{ tree: DependencyTree; manifest: CacheManifest } | undefined> {
   const entryDir = store.entryDir(key);
   try {
     if (!(await store.restore(key))) {
@@ -119,11 +137,15 @@ async function restoreEntry(store: CacheStore, key: string, log: Log): Promise<{
     }
     const manifest = await readManifest(entryDir);
     const treeDir = path.join(entryDir, TREE_DIR);
-    const problems = manifest && manifest.key === key ? await verifyTree(manifest, await listFiles(treeDir)) : ["its manifest is missing or unreadable"];
+    const problems =
+      manifest && manifest.key === key
+        ? await verifyTree(manifest, await listFiles(treeDir))
+        : ["its manifest is missing or unreadable"];
     if (manifest?.layerZip) {
       const zipPath = path.join(entryDir, LAYER_ZIP_FILE);
       const actual = await hashFile(zipPath).catch(() => "missing");
-      if (actual !== manifest.layerZip.sha256) problems.push(`${LAYER_ZIP_FILE} has other content than when it was saved`);
+      if (actual !== manifest.layerZip.sha256)
+        problems.push(`${LAYER_ZIP_FILE} has other content than when it was saved`);
     }
     if (problems.length > 0 || !manifest) {
       log.annotate(

@@ -18,6 +18,7 @@ import type { LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
 import { type Resolved, resolveTree } from "./resolve.ts";
 import { collectSource } from "./source/collect.ts";
+import { collectFirstParty } from "./source/firstparty.ts";
 import { glibcString, makeTarget, type Target } from "./target.ts";
 import { planPackages } from "./zip/package.ts";
 import { writeZip, type ZipResult } from "./zip/writer.ts";
@@ -101,33 +102,51 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
   const target = makeTarget(inputs.runtime, inputs.architecture);
   log.info(`Target: ${target.runtime} on ${target.architecture} (${target.os}, glibc ${glibcString(target)})`);
   if (target.deprecated) {
-    log.annotate("warning", `${target.runtime} is deprecated by AWS Lambda: it still deploys, but plan the move to a newer runtime`);
+    log.annotate(
+      "warning",
+      `${target.runtime} is deprecated by AWS Lambda: it still deploys, but plan the move to a newer runtime`,
+    );
   }
 
   const lock = await timed(timings, "lock", async () => {
     const choice = chooseLockfile(inputs.workingDirectory, inputs.lockfile);
     if (choice.ignored.length > 0) {
-      log.info(`Lockfile: ${choice.file} (also present, not used: ${choice.ignored.join(", ")}; set \`lockfile\` to choose)`);
+      log.info(
+        `Lockfile: ${choice.file} (also present, not used: ${choice.ignored.join(", ")}; set \`lockfile\` to choose)`,
+      );
     } else log.info(`Lockfile: ${choice.file}`);
-    return readLockfile(choice, { workingDirectory: inputs.workingDirectory, target, groups: [], extras: [] });
+    return readLockfile(choice, {
+      workingDirectory: inputs.workingDirectory,
+      target,
+      groups: inputs.groups,
+      extras: inputs.extras,
+    });
   });
   log.info(`${lock.requirements.length} pinned distributions for ${target.runtime}/${target.architecture}`);
+  const members = lock.firstParty.filter((m) => m.path !== ".").map((m) => m.name);
+  if (inputs.packageMode === "layer" && members.length > 0) {
+    log.annotate(
+      "warning",
+      `first-party packages ${members.join(", ")} are code, not in the layer: use package: split, or publish them as wheels and pin them`,
+      {
+        file: lock.lockfile,
+      },
+    );
+  }
 
   const tempBase = env.RUNNER_TEMP || os.tmpdir();
   await mkdir(tempBase, { recursive: true });
   const scratch = await mkdtemp(path.join(tempBase, "lpp-"));
   try {
     const store = inputs.cache ? chooseStore(env) : undefined;
-    const resolved = await timed(timings, "install", () => resolveTree({ inputs, target, lock, store, scratch, env, log }));
+    const resolved = await timed(timings, "install", () =>
+      resolveTree({ inputs, target, lock, store, scratch, env, log }),
+    );
     const { tree } = resolved;
     warnUnpinned(tree, lock, log);
 
     const code =
-      inputs.packageMode === "layer"
-        ? []
-        : await timed(timings, "source", () =>
-            collectSource({ workingDirectory: inputs.workingDirectory, source: inputs.source, exclude: inputs.exclude, outputDir: inputs.outputDir }),
-          );
+      inputs.packageMode === "layer" ? [] : await timed(timings, "source", () => functionCode(inputs, lock, log));
     if (inputs.packageMode !== "layer" && code.length === 0) {
       throw new UserError(`no function code found in ${inputs.workingDirectory}`, {
         hint: "set `source` to the handler's files or folders, or use `package: layer` to build only the dependencies",
@@ -150,7 +169,9 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const plan = planPackages(inputs.packageMode, code, tree.files, inputs.allowCollisions);
     const zips = await timed(timings, "zip", async () => {
       await mkdir(inputs.outputDir, { recursive: true });
-      const functionZip = plan.functionZip ? await writeZip(plan.functionZip, path.join(inputs.outputDir, "function.zip")) : undefined;
+      const functionZip = plan.functionZip
+        ? await writeZip(plan.functionZip, path.join(inputs.outputDir, "function.zip"))
+        : undefined;
       const layerPath = path.join(inputs.outputDir, "layer.zip");
       let layerZip: ZipResult | undefined;
       if (plan.layerZip && resolved.cachedLayerZip) {
@@ -161,7 +182,10 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       return { functionZip, layerZip };
     });
     for (const z of [zips.functionZip, zips.layerZip]) {
-      if (z) log.info(`Built ${z.path}: ${z.size} bytes zipped, ${z.unzippedSize} unzipped, ${z.entries} entries, sha256 ${z.sha256}`);
+      if (z)
+        log.info(
+          `Built ${z.path}: ${z.size} bytes zipped, ${z.unzippedSize} unzipped, ${z.entries} entries, sha256 ${z.sha256}`,
+        );
     }
     const sizeFindings = checkSizes({
       target,
@@ -176,10 +200,13 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const findings = [...inspection.findings, ...sizeFindings];
     const errors = findings.filter((f) => f.severity === "error");
     if (errors.length > 0) {
-      throw new UserError(`${errors.length} problem(s) found by inspection would fail in Lambda (listed above); nothing was deployed`, {
-        where: { file: lock.lockfile },
-        hint: "fix them, or relax a check with its input where you have a reason",
-      });
+      throw new UserError(
+        `${errors.length} problem(s) found by inspection would fail in Lambda (listed above); nothing was deployed`,
+        {
+          where: { file: lock.lockfile },
+          hint: "fix them, or relax a check with its input where you have a reason",
+        },
+      );
     }
     // Only an inspected tree is kept for the next build.
     await resolved.commit(zips.layerZip);
@@ -199,6 +226,29 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The code files, with first-party packages the lockfile names added at the root. */
+async function functionCode(inputs: Inputs, lock: LockedSet, log: Log): Promise<TreeFile[]> {
+  const members = await collectFirstParty(lock, inputs.workingDirectory);
+  // Members ship mapped to the zip's root, so the default selection leaves their folders
+  // out; a src-layout project ships src/<package> as <package>, not under src/ too.
+  const shipped = new Set(members.map((m) => m.name));
+  const defaultExcludes = lock.firstParty
+    .filter((m) => shipped.has(m.name))
+    .map((m) => `${m.path === "." ? "src" : m.path.replace(/^\.\/|\/+$/g, "")}/**`);
+  const code = await collectSource({
+    workingDirectory: inputs.workingDirectory,
+    source: inputs.source,
+    exclude: inputs.source.length === 0 ? [...inputs.exclude, ...defaultExcludes] : inputs.exclude,
+    outputDir: inputs.outputDir,
+  });
+  const byPath = new Map(code.map((f) => [f.path, f]));
+  for (const member of members) {
+    log.info(`First-party ${member.name}: ${member.files.length} files shipped as source`);
+    for (const f of member.files) if (!byPath.has(f.path)) byPath.set(f.path, f);
+  }
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function reportFindings(findings: Finding[], log: Log): void {

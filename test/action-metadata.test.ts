@@ -25,6 +25,7 @@ describe("action.yml, the code and the README agree", () => {
   });
 
   it("documents every input and output in the README tables", () => {
-    for (const name of [...Object.values(Input), ...Object.values(Output)]) expect(readme, name).toContain(`| \`${name}\` |`);
+    for (const name of [...Object.values(Input), ...Object.values(Output)])
+      expect(readme, name).toContain(`| \`${name}\` |`);
   });
 });

@@ -18,7 +18,11 @@ const w: Record<string, BuiltWheel> = {};
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), "lpp-cache-"));
   wheelDir = path.join(work, "wheels");
-  w.alpha = await makeWheel(wheelDir, { name: "alpha", version: "1.0.0", files: { "alpha/__init__.py": "A = 1\n", "alpha/data.txt": "x".repeat(5000) } });
+  w.alpha = await makeWheel(wheelDir, {
+    name: "alpha",
+    version: "1.0.0",
+    files: { "alpha/__init__.py": "A = 1\n", "alpha/data.txt": "x".repeat(5000) },
+  });
   w.alpha11 = await makeWheel(wheelDir, { name: "alpha", version: "1.1.0", files: { "alpha/__init__.py": "A = 2\n" } });
   w.beta = await makeWheel(wheelDir, { name: "beta", version: "2.0", files: { "beta.py": "B = 1\n" } });
 });
@@ -30,9 +34,20 @@ afterAll(async () => {
 const requirementsText = () => `${pinned("alpha", "1.0.0", w.alpha!)}\n${pinned("beta", "2.0", w.beta!)}\n`;
 
 describe("cache key", () => {
-  const key = (text: string, runtime: "python3.12" | "python3.13" = "python3.12", arch: "x86_64" | "arm64" = "x86_64") => {
+  const key = (
+    text: string,
+    runtime: "python3.12" | "python3.13" = "python3.12",
+    arch: "x86_64" | "arm64" = "x86_64",
+  ) => {
     const target = makeTarget(runtime, arch);
-    const lock = readRequirements(text, { file: "requirements.txt", path: "/x/requirements.txt", workingDirectory: "/x", target, groups: [], extras: [] });
+    const lock = readRequirements(text, {
+      file: "requirements.txt",
+      path: "/x/requirements.txt",
+      workingDirectory: "/x",
+      target,
+      groups: [],
+      extras: [],
+    });
     return cacheKey({ target, lock, installer: { name: "pip", version: "24.2" }, options: {} });
   };
 
@@ -42,12 +57,18 @@ describe("cache key", () => {
 
   it("ignores comments, blank lines and order, not pins, hashes, markers, runtime or architecture", () => {
     const base = key(requirementsText());
-    expect(key(`# regenerated\n\n${pinned("beta", "2.0", w.beta!)}\n${pinned("alpha", "1.0.0", w.alpha!)}  # via app\n`)).toBe(base);
+    expect(
+      key(`# regenerated\n\n${pinned("beta", "2.0", w.beta!)}\n${pinned("alpha", "1.0.0", w.alpha!)}  # via app\n`),
+    ).toBe(base);
     expect(key(`${pinned("alpha", "1.1.0", w.alpha11!)}\n${pinned("beta", "2.0", w.beta!)}\n`)).not.toBe(base);
     expect(key(`alpha==1.0.0 --hash=sha256:${"1".repeat(64)}\n${pinned("beta", "2.0", w.beta!)}\n`)).not.toBe(base);
     // a marker that leaves beta out on this target changes the set; one that keeps it does not
-    expect(key(`${pinned("alpha", "1.0.0", w.alpha!)}\n${pinned("beta", "2.0", w.beta!)} ; python_version < "3.12"\n`)).not.toBe(base);
-    expect(key(`${pinned("alpha", "1.0.0", w.alpha!)}\n${pinned("beta", "2.0", w.beta!)} ; python_version >= "3.12"\n`)).toBe(base);
+    expect(
+      key(`${pinned("alpha", "1.0.0", w.alpha!)}\n${pinned("beta", "2.0", w.beta!)} ; python_version < "3.12"\n`),
+    ).not.toBe(base);
+    expect(
+      key(`${pinned("alpha", "1.0.0", w.alpha!)}\n${pinned("beta", "2.0", w.beta!)} ; python_version >= "3.12"\n`),
+    ).toBe(base);
     expect(key(requirementsText(), "python3.13")).not.toBe(base);
     expect(key(requirementsText(), "python3.12", "arm64")).not.toBe(base);
   });
@@ -65,7 +86,10 @@ describe("with the real @actions/cache client against a local cache service", ()
     index = await startIndex(wheelDir);
     home = path.join(work, "actions-home");
     restoreEnv = applyEnv({ ...service.env(), GITHUB_ACTIONS: "true" });
-    project = await writeProject(path.join(work, "actions-project"), { "app.py": "import alpha\n", "requirements.txt": requirementsText() });
+    project = await writeProject(path.join(work, "actions-project"), {
+      "app.py": "import alpha\n",
+      "requirements.txt": requirementsText(),
+    });
   });
   afterAll(async () => {
     restoreEnv?.();
@@ -75,7 +99,11 @@ describe("with the real @actions/cache client against a local cache service", ()
   afterEach(() => service.setReadOnly(false));
 
   const run = (values: Record<string, string> = {}, indexUrl = index.url) =>
-    buildProject(project, { runtime: "python3.12", package: "split", ...values }, { home, indexUrl, extra: { RUNNER_TEMP: service.env().RUNNER_TEMP, GITHUB_ACTIONS: "true" } });
+    buildProject(
+      project,
+      { runtime: "python3.12", package: "split", ...values },
+      { home, indexUrl, extra: { RUNNER_TEMP: service.env().RUNNER_TEMP, GITHUB_ACTIONS: "true" } },
+    );
 
   it("a cold run misses and saves; a warm run installs nothing and gives byte-identical zips", async () => {
     const cold = await run();
@@ -104,7 +132,10 @@ describe("with the real @actions/cache client against a local cache service", ()
     expect(arm.result.cache.key).not.toBe(first.result.cache.key);
     const py313 = await run({ runtime: "python3.13" });
     expect(py313.result.cache.hit).toBe(false);
-    await writeFile(path.join(project, "requirements.txt"), `${pinned("alpha", "1.1.0", w.alpha11!)}\n${pinned("beta", "2.0", w.beta!)}\n`);
+    await writeFile(
+      path.join(project, "requirements.txt"),
+      `${pinned("alpha", "1.1.0", w.alpha11!)}\n${pinned("beta", "2.0", w.beta!)}\n`,
+    );
     try {
       const repinned = await run();
       expect(repinned.result.cache.hit).toBe(false);
@@ -145,10 +176,14 @@ describe("outside Actions, a folder cache with the same key and manifest", () =>
   beforeAll(async () => {
     index = await startIndex(wheelDir);
     home = path.join(work, "local-home");
-    project = await writeProject(path.join(work, "local-project"), { "app.py": "import alpha\n", "requirements.txt": requirementsText() });
+    project = await writeProject(path.join(work, "local-project"), {
+      "app.py": "import alpha\n",
+      "requirements.txt": requirementsText(),
+    });
   });
   afterAll(() => index?.close());
-  const run = (values: Record<string, string> = {}) => buildProject(project, { runtime: "python3.11", package: "layer", ...values }, { home, indexUrl: index.url });
+  const run = (values: Record<string, string> = {}) =>
+    buildProject(project, { runtime: "python3.11", package: "layer", ...values }, { home, indexUrl: index.url });
   const entry = (key: string) => path.join(home, ".cache", "lambda-python-package", key);
 
   it("hits after a miss, and rebuilds a tampered or half-written entry", async () => {
@@ -160,7 +195,9 @@ describe("outside Actions, a folder cache with the same key and manifest", () =>
     await appendFile(path.join(entry(cold.result.cache.key), "tree", "alpha", "__init__.py"), "B = 2\n");
     const tampered = await run();
     expect(tampered.result.cache.hit).toBe(false);
-    expect(tampered.log.annotations[0]?.message).toMatch(/does not match its manifest \(alpha\/__init__\.py has \d+ bytes, expected 6\)/);
+    expect(tampered.log.annotations[0]?.message).toMatch(
+      /does not match its manifest \(alpha\/__init__\.py has \d+ bytes, expected 6\)/,
+    );
     expect(tampered.result.layerZip!.sha256).toBe(cold.result.layerZip!.sha256);
 
     await rm(path.join(entry(cold.result.cache.key), "manifest.json"));

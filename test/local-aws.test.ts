@@ -42,7 +42,7 @@ type AwsError = Error & { $metadata?: { httpStatusCode?: number }; $response?: {
 let local: LocalAws;
 
 beforeAll(async () => {
-  local = await startLocalAws({ updateDelayMs: 150 });
+  local = await startLocalAws({ updateDelayMs: 400 });
 });
 
 afterAll(async () => {
@@ -363,6 +363,34 @@ describe("s3", () => {
     expect((await failure(s3().send(new ListObjectsV2Command({ Bucket: "no-such-bucket" })))).name).toBe(
       "NoSuchBucket",
     );
+  });
+
+  it("lists with prefix, delimiter and continuation tokens", async () => {
+    const client = s3();
+    local.createBucket("listing", REGION);
+    for (const key of ["a/", "a/b", "a/c/d", "b/1", "c", "d/x"]) local.putObject("listing", key, Buffer.from(key));
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: "listing", Delimiter: "/", MaxKeys: 2, ContinuationToken: token }),
+      );
+      keys.push(...(page.CommonPrefixes ?? []).map((p) => p.Prefix!), ...(page.Contents ?? []).map((c) => c.Key!));
+      token = page.NextContinuationToken;
+    } while (token);
+    expect(keys.sort()).toEqual(["a/", "b/", "c", "d/"]);
+    const underA = await client.send(new ListObjectsV2Command({ Bucket: "listing", Prefix: "a/", Delimiter: "/" }));
+    expect(underA.Contents?.map((c) => c.Key)).toEqual(["a/", "a/b"]);
+    expect(underA.CommonPrefixes?.map((p) => p.Prefix)).toEqual(["a/c/"]);
+    const wrongConstraint = await failure(
+      client.send(
+        new CreateBucketCommand({
+          Bucket: "elsewhere",
+          CreateBucketConfiguration: { LocationConstraint: "us-west-2" },
+        }),
+      ),
+    );
+    expect(wrongConstraint.name).toBe("IllegalLocationConstraintException");
   });
 
   it("stores single and multipart uploads (lib-storage, 12 MB in 5 MB parts)", async () => {

@@ -48,14 +48,21 @@ function failure(fn: () => unknown): UserError {
   throw new Error("expected a UserError");
 }
 
-const COMMON = ["certifi==2024.8.30", "charset-normalizer==3.4.0", "click==8.1.7", "idna==3.10", "python-dateutil==2.9.0.post0", "requests==2.32.3", "six==1.17.0", "urllib3==2.2.3"];
+const COMMON = [
+  "certifi==2024.8.30",
+  "charset-normalizer==3.4.0",
+  "click==8.1.7",
+  "idna==3.10",
+  "python-dateutil==2.9.0.post0",
+  "requests==2.32.3",
+  "six==1.17.0",
+  "urllib3==2.2.3",
+];
 
 describe("readUvLock: the orders-api workspace (uv.lock revision 3)", () => {
   it("python3.11 x86_64: numpy 2.2 fork, orjson (x86_64 only), typing-extensions (< 3.12); no Windows or dev packages", () => {
     const set = read("orders-api/uv.lock");
-    expect(pins(set)).toEqual(
-      [...COMMON, "numpy==2.2.6", "orjson==3.10.12", "typing-extensions==4.12.2"].sort(),
-    );
+    expect(pins(set)).toEqual([...COMMON, "numpy==2.2.6", "orjson==3.10.12", "typing-extensions==4.12.2"].sort());
     expect(set.format).toBe("uv");
     expect(set.complete).toBe(true);
     expect(set.firstParty).toEqual([
@@ -91,7 +98,16 @@ describe("readUvLock: the orders-api workspace (uv.lock revision 3)", () => {
   it("adds a dependency group only when asked, still without its Windows-only dependencies", () => {
     const set = read("orders-api/uv.lock", { groups: ["dev"] });
     expect(pins(set)).toEqual(
-      [...COMMON, "iniconfig==2.0.0", "numpy==2.2.6", "orjson==3.10.12", "packaging==24.2", "pluggy==1.5.0", "pytest==8.3.4", "typing-extensions==4.12.2"].sort(),
+      [
+        ...COMMON,
+        "iniconfig==2.0.0",
+        "numpy==2.2.6",
+        "orjson==3.10.12",
+        "packaging==24.2",
+        "pluggy==1.5.0",
+        "pytest==8.3.4",
+        "typing-extensions==4.12.2",
+      ].sort(),
     );
     expect(pins(set)).not.toContain("colorama==0.4.6");
   });
@@ -154,6 +170,45 @@ wheels = [
     expect(e.message).toContain("needs glibc 2.34, python3.11 has glibc 2.26");
     const al2023 = readUvLock(lock, { ...ctx, target: makeTarget("python3.12", "x86_64") });
     expect(pins(al2023)).toEqual(["cryptography==46.0.3"]);
+  });
+});
+
+describe("readUvLock: local wheels and direct URLs", () => {
+  const lock = (source: string) => `version = 1
+revision = 3
+requires-python = ">=3.12"
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { virtual = "." }
+dependencies = [
+    { name = "internal-sdk" },
+]
+
+[[package]]
+name = "internal-sdk"
+version = "3.2.0"
+source = ${source}
+wheels = [
+    { filename = "internal_sdk-3.2.0-py3-none-any.whl", hash = "sha256:${"c".repeat(64)}" },
+]
+`;
+  const ctx = context("bad/version-2/uv.lock", { runtime: "python3.12" });
+
+  it("a wheel file inside the project is pinned and its folder becomes a find-links source", () => {
+    const set = readUvLock(lock('{ path = "vendor/internal_sdk-3.2.0-py3-none-any.whl" }'), ctx);
+    expect(pins(set)).toEqual(["internal-sdk==3.2.0"]);
+    expect(set.requirements[0]?.hashes).toEqual([`sha256:${"c".repeat(64)}`]);
+    expect(set.requirements[0]?.index).toBeUndefined();
+    expect(set.indexes.findLinks).toEqual([path.join(ctx.workingDirectory, "vendor")]);
+  });
+
+  it("a direct URL is refused", () => {
+    const e = failure(() =>
+      readUvLock(lock('{ url = "https://example.com/internal_sdk-3.2.0-py3-none-any.whl" }'), ctx),
+    );
+    expect(e.message).toContain('[[package]] name = "internal-sdk": internal-sdk comes from the direct URL');
   });
 });
 

@@ -20,7 +20,9 @@ describe("target", () => {
   });
 
   it("fits wheels by python tag, ABI, glibc and architecture (REFERENCE §1)", () => {
-    expect(fits("numpy-2.3.1-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "python3.12").fits).toBe(true);
+    expect(fits("numpy-2.3.1-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "python3.12").fits).toBe(
+      true,
+    );
     expect(fits("numpy-2.3.1-cp311-cp311-manylinux_2_28_x86_64.whl", "python3.11")).toEqual({
       fits: false,
       reason: "platform manylinux_2_28_x86_64 needs glibc 2.28, python3.11 has glibc 2.26",
@@ -38,7 +40,8 @@ describe("target", () => {
 });
 
 describe("markers are evaluated for the Lambda target", () => {
-  const env = (runtime: Parameters<typeof makeTarget>[0], arch: "x86_64" | "arm64") => targetEnvironment(makeTarget(runtime, arch));
+  const env = (runtime: Parameters<typeof makeTarget>[0], arch: "x86_64" | "arm64") =>
+    targetEnvironment(makeTarget(runtime, arch));
   it.each([
     ['python_version < "3.11"', "python3.10", "x86_64", true],
     ['python_version < "3.11"', "python3.12", "x86_64", false],

@@ -32,6 +32,7 @@ export function faultError(service: Service, fault: Fault): ApiError {
       fields: { Reason: "CallerRateLimitExceeded" },
     });
   }
-  if (service === "s3") return new ApiError(500, "InternalError", "We encountered an internal error. Please try again.");
+  if (service === "s3")
+    return new ApiError(500, "InternalError", "We encountered an internal error. Please try again.");
   return new ApiError(500, "ServiceException", "An internal error occurred (injected fault).");
 }

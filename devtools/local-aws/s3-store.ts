@@ -189,13 +189,14 @@ export function verifyChecksums(headers: Record<string, string | undefined>, bod
     if (supplied === undefined) continue;
     const actual = computeChecksum(algorithm, body);
     if (actual !== undefined && actual !== supplied) {
-      throw new ApiError(
-        400,
-        "BadDigest",
-        `The ${algorithm} you specified did not match the calculated checksum.`,
-      );
+      throw new ApiError(400, "BadDigest", `The ${algorithm} you specified did not match the calculated checksum.`);
     }
     checksums[algorithm] = supplied;
   }
   return checksums;
+}
+
+/** x-amz-checksum-* response headers for stored checksums. */
+export function checksumEcho(checksums: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(checksums).map(([a, v]) => [`x-amz-checksum-${a.toLowerCase()}`, v]));
 }

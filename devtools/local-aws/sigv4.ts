@@ -25,6 +25,8 @@ export type AuthFailureKind =
   | "expired"
   | "hash-mismatch"
   | "missing-content-sha256"
+  | "bad-content-sha256"
+  | "incomplete-body"
   | "unsigned-headers";
 
 export class AuthFailure extends Error {
@@ -125,7 +127,10 @@ function canonicalQuery(query: [string, string][]): string {
 function headerValue(headers: IncomingHttpHeaders, name: string): string {
   const value = headers[name];
   const joined = Array.isArray(value) ? value.join(",") : (value ?? "");
-  return joined.replace(/[\r\n]/g, " ").replace(/[ \t]+/g, " ").trim();
+  return joined
+    .replace(/[\r\n]/g, " ")
+    .replace(/[ \t]+/g, " ")
+    .trim();
 }
 
 export interface SignedRequest {
@@ -219,13 +224,14 @@ export function decodeAwsChunked(body: Buffer, verify?: VerifiedRequest): Decode
   let at = 0;
   for (;;) {
     const lineEnd = body.indexOf("\r\n", at);
-    if (lineEnd < 0) throw new AuthFailure("malformed", "aws-chunked body: missing chunk header");
+    if (lineEnd < 0) throw new AuthFailure("incomplete-body", "aws-chunked body: missing chunk header");
     const header = body.toString("latin1", at, lineEnd);
     const [sizeText, ...extensions] = header.split(";");
     const size = Number.parseInt(sizeText ?? "", 16);
-    if (!Number.isFinite(size) || size < 0) throw new AuthFailure("malformed", `aws-chunked body: bad size ${header}`);
+    if (!Number.isFinite(size) || size < 0)
+      throw new AuthFailure("incomplete-body", `aws-chunked body: bad size ${header}`);
     const data = body.subarray(lineEnd + 2, lineEnd + 2 + size);
-    if (data.length !== size) throw new AuthFailure("malformed", "aws-chunked body: truncated chunk");
+    if (data.length !== size) throw new AuthFailure("incomplete-body", "aws-chunked body: truncated chunk");
     if (verify) {
       const signature = extensions.find((e) => e.startsWith("chunk-signature="))?.slice("chunk-signature=".length);
       const stringToSign = [
@@ -244,7 +250,8 @@ export function decodeAwsChunked(body: Buffer, verify?: VerifiedRequest): Decode
     }
     at = lineEnd + 2 + size;
     if (size === 0) break;
-    if (body.toString("latin1", at, at + 2) !== "\r\n") throw new AuthFailure("malformed", "aws-chunked body: no CRLF");
+    if (body.toString("latin1", at, at + 2) !== "\r\n")
+      throw new AuthFailure("incomplete-body", "aws-chunked body: no CRLF");
     at += 2;
     chunks.push(data);
   }
@@ -257,7 +264,7 @@ export function decodeAwsChunked(body: Buffer, verify?: VerifiedRequest): Decode
     at = lineEnd + 2;
     if (line === "") break;
     const colon = line.indexOf(":");
-    if (colon < 0) throw new AuthFailure("malformed", `aws-chunked body: bad trailer ${line}`);
+    if (colon < 0) throw new AuthFailure("incomplete-body", `aws-chunked body: bad trailer ${line}`);
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
     if (name === "x-amz-trailer-signature") trailerSignature = value;

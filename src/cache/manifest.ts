@@ -72,10 +72,12 @@ export async function verifyTree(manifest: CacheManifest, found: TreeFile[]): Pr
   for (const expected of manifest.files) {
     const file = actual.get(expected.path);
     if (!file) problems.push(`${expected.path} is missing`);
-    else if (file.size !== expected.size) problems.push(`${expected.path} has ${file.size} bytes, expected ${expected.size}`);
+    else if (file.size !== expected.size)
+      problems.push(`${expected.path} has ${file.size} bytes, expected ${expected.size}`);
     else if (file.sha256 !== expected.sha256 || (file.symlink ?? "") !== (expected.symlink ?? "")) {
       problems.push(`${expected.path} has other content than when it was saved`);
-    } else if (file.executable !== expected.executable) problems.push(`${expected.path} has another mode than when it was saved`);
+    } else if (file.executable !== expected.executable)
+      problems.push(`${expected.path} has another mode than when it was saved`);
     byPath.delete(expected.path);
   }
   for (const extra of byPath.keys()) problems.push(`${extra} was not in the saved tree`);

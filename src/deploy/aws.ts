@@ -56,7 +56,16 @@ export function isRetryable(error: unknown): boolean {
   const status = e?.$metadata?.httpStatusCode;
   if (e?.$retryable) return true;
   if (status === 429 || (status !== undefined && status >= 500)) return true;
-  if (["TooManyRequestsException", "ThrottlingException", "Throttling", "SlowDown", "ServiceException", "InternalError"].includes(e?.name ?? "")) {
+  if (
+    [
+      "TooManyRequestsException",
+      "ThrottlingException",
+      "Throttling",
+      "SlowDown",
+      "ServiceException",
+      "InternalError",
+    ].includes(e?.name ?? "")
+  ) {
     return true;
   }
   const code = e?.code ?? (e as { cause?: { code?: string } })?.cause?.code ?? e?.name;
@@ -65,7 +74,12 @@ export function isRetryable(error: unknown): boolean {
   );
 }
 
-export async function withRetry<T>(operation: string, fn: () => Promise<T>, policy: RetryPolicy, onRetry?: (message: string) => void): Promise<T> {
+export async function withRetry<T>(
+  operation: string,
+  fn: () => Promise<T>,
+  policy: RetryPolicy,
+  onRetry?: (message: string) => void,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
@@ -73,7 +87,9 @@ export async function withRetry<T>(operation: string, fn: () => Promise<T>, poli
       if (attempt >= policy.attempts || !isRetryable(error)) throw error;
       const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
       const delay = Math.round(policy.random() * ceiling);
-      onRetry?.(`${operation} failed (${describeAwsError(error)}); retry ${attempt} of ${policy.attempts - 1} in ${delay} ms`);
+      onRetry?.(
+        `${operation} failed (${describeAwsError(error)}); retry ${attempt} of ${policy.attempts - 1} in ${delay} ms`,
+      );
       await policy.sleep(delay);
     }
   }
@@ -101,8 +117,10 @@ export function toUserError(error: unknown, context: string): Error {
     AccessDeniedException: "give the deploy role the Lambda permission named in the message",
     AccessDenied: "give the deploy role the S3 permission it needs (s3:PutObject, s3:GetObject, s3:ListBucket)",
     ResourceNotFoundException: "check the name and the region",
-    PreconditionFailedException: "the function changed while this deploy ran (another deploy?): nothing of ours was applied after that point; run the deploy again",
-    ResourceConflictException: "another update of the function is in progress: run the deploy again when it has finished",
+    PreconditionFailedException:
+      "the function changed while this deploy ran (another deploy?): nothing of ours was applied after that point; run the deploy again",
+    ResourceConflictException:
+      "another update of the function is in progress: run the deploy again when it has finished",
     RequestEntityTooLargeException: "upload through S3: set `s3-bucket`",
     CodeStorageExceededException: "delete old function or layer versions to free code storage",
   };

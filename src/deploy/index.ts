@@ -18,13 +18,22 @@ import {
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
 import { UserError } from "../errors.ts";
+import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
 import type { Log } from "../log.ts";
 import type { Target } from "../target.ts";
 import type { ZipResult } from "../zip/writer.ts";
 import { type AwsClients, type RetryPolicy, toUserError } from "./aws.ts";
 import { caller, publishLayer, waitForUpdate } from "./lambda.ts";
-import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import { formatMB, layerBaseArn, layerDescription, layersAfterAttach, MAX_LAYERS, type S3Upload, s3Key, uploadRoute } from "./plan.ts";
+import {
+  formatMB,
+  layerBaseArn,
+  layerDescription,
+  layersAfterAttach,
+  MAX_LAYERS,
+  type S3Upload,
+  s3Key,
+  uploadRoute,
+} from "./plan.ts";
 import { checkBucket, uploadZip } from "./s3.ts";
 
 export interface DeployRequest {
@@ -53,31 +62,54 @@ export interface DeployResult {
   changes: string[];
 }
 
-export async function deploy(request: DeployRequest, clients: AwsClients, policy: RetryPolicy, log: Log): Promise<DeployResult> {
+export async function deploy(
+  request: DeployRequest,
+  clients: AwsClients,
+  policy: RetryPolicy,
+  log: Log,
+): Promise<DeployResult> {
   const call = caller(policy, log);
   const result: DeployResult = { deployed: "unchanged", changes: [] };
   const { functionName, layerName, functionZip, layerZip } = request;
 
   // 1. Everything that could fail, before any change.
   const fn = functionName ? await getFunction(clients, functionName, call, request.target, log) : undefined;
-  const functionRoute = functionZip ? uploadRoute("function", functionZip.size, request.s3.upload, request.s3.bucket) : undefined;
-  const layerRoute = layerZip && layerName ? uploadRoute("layer", layerZip.size, request.s3.upload, request.s3.bucket) : undefined;
-  if ((functionRoute === "s3" || layerRoute === "s3") && request.s3.bucket) await checkBucket(clients, request.s3.bucket, policy);
+  const functionRoute = functionZip
+    ? uploadRoute("function", functionZip.size, request.s3.upload, request.s3.bucket)
+    : undefined;
+  const layerRoute =
+    layerZip && layerName ? uploadRoute("layer", layerZip.size, request.s3.upload, request.s3.bucket) : undefined;
+  if ((functionRoute === "s3" || layerRoute === "s3") && request.s3.bucket)
+    await checkBucket(clients, request.s3.bucket, policy);
   if (fn && functionZip) {
     const attaching = Boolean(request.attachLayer && layerZip && layerName);
-    const otherLayers = (fn.Layers ?? []).filter((l) => !(attaching && l.Arn && layerBaseArn(l.Arn).endsWith(`:layer:${layerName}`)));
+    const otherLayers = (fn.Layers ?? []).filter(
+      (l) => !(attaching && l.Arn && layerBaseArn(l.Arn).endsWith(`:layer:${layerName}`)),
+    );
     if (attaching && otherLayers.length + 1 > MAX_LAYERS) {
-      throw new UserError(`attaching layer ${layerName} would give ${functionName} ${otherLayers.length + 1} layers; Lambda allows ${MAX_LAYERS}`, {
-        hint: "remove a layer from the function, or set `attach-layer: false`",
-      });
+      throw new UserError(
+        `attaching layer ${layerName} would give ${functionName} ${otherLayers.length + 1} layers; Lambda allows ${MAX_LAYERS}`,
+        {
+          hint: "remove a layer from the function, or set `attach-layer: false`",
+        },
+      );
     }
     // Other layers count at their zipped size here (a lower bound); Lambda checks the exact total itself.
     const others = await Promise.all(
       otherLayers.map(async (l) =>
-        l.Arn ? ((await call("GetLayerVersionByArn", () => clients.lambda.send(new GetLayerVersionByArnCommand({ Arn: l.Arn })))).Content?.CodeSize ?? l.CodeSize ?? 0) : 0,
+        l.Arn
+          ? ((
+              await call("GetLayerVersionByArn", () =>
+                clients.lambda.send(new GetLayerVersionByArnCommand({ Arn: l.Arn })),
+              )
+            ).Content?.CodeSize ??
+            l.CodeSize ??
+            0)
+          : 0,
       ),
     );
-    const total = functionZip.unzippedSize + (attaching ? (layerZip?.unzippedSize ?? 0) : 0) + others.reduce((a, b) => a + b, 0);
+    const total =
+      functionZip.unzippedSize + (attaching ? (layerZip?.unzippedSize ?? 0) : 0) + others.reduce((a, b) => a + b, 0);
     if (total > UNZIPPED_LIMIT) {
       throw new UserError(
         `${functionName} would hold ${total} bytes unzipped (function ${formatMB(functionZip.unzippedSize)}${attaching ? `, layer ${formatMB(layerZip?.unzippedSize ?? 0)}` : ""}${others.length ? `, ${others.length} other layer(s) ${formatMB(others.reduce((a, b) => a + b, 0))}` : ""}): Lambda's limit is ${UNZIPPED_LIMIT}`,
@@ -106,7 +138,13 @@ export async function deploy(request: DeployRequest, clients: AwsClients, policy
     const layer = await publishLayer(
       clients,
       call,
-      { layerName, zip: layerZip, s3: layerS3, target: request.target, description: layerDescription(request.target.runtime, request.target.architecture, request.cacheKey) },
+      {
+        layerName,
+        zip: layerZip,
+        s3: layerS3,
+        target: request.target,
+        description: layerDescription(request.target.runtime, request.target.architecture, request.cacheKey),
+      },
       log,
     );
     if (!layer.reused) result.changes.push(`PublishLayerVersion ${layer.arn}`);
@@ -129,9 +167,18 @@ export async function deploy(request: DeployRequest, clients: AwsClients, policy
 
     const updateCode = async () => {
       if (!functionZip || unchangedCode) return;
-      const code = functionS3 ? { S3Bucket: functionS3.bucket, S3Key: functionS3.key } : { ZipFile: await readFile(functionZip.path) };
+      const code = functionS3
+        ? { S3Bucket: functionS3.bucket, S3Key: functionS3.key }
+        : { ZipFile: await readFile(functionZip.path) };
       await call("UpdateFunctionCode", () =>
-        clients.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ...code, RevisionId: current.RevisionId, Publish: false })),
+        clients.lambda.send(
+          new UpdateFunctionCodeCommand({
+            FunctionName: functionName,
+            ...code,
+            RevisionId: current.RevisionId,
+            Publish: false,
+          }),
+        ),
       );
       result.changes.push(`UpdateFunctionCode ${functionName}`);
       current = await waitForUpdate(clients, functionName, call, policy, "the code update");
@@ -140,7 +187,13 @@ export async function deploy(request: DeployRequest, clients: AwsClients, policy
       if (!layersChange) return;
       // Only Layers is sent: any other field would overwrite what the user configured.
       await call("UpdateFunctionConfiguration", () =>
-        clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Layers: wantedLayers, RevisionId: current.RevisionId })),
+        clients.lambda.send(
+          new UpdateFunctionConfigurationCommand({
+            FunctionName: functionName,
+            Layers: wantedLayers,
+            RevisionId: current.RevisionId,
+          }),
+        ),
       );
       result.changes.push(`UpdateFunctionConfiguration ${functionName} Layers`);
       current = await waitForUpdate(clients, functionName, call, policy, "the layer update");
@@ -160,10 +213,17 @@ export async function deploy(request: DeployRequest, clients: AwsClients, policy
   return result;
 }
 
-async function getFunction(clients: AwsClients, name: string, call: ReturnType<typeof caller>, target: Target, log: Log): Promise<FunctionConfiguration> {
+async function getFunction(
+  clients: AwsClients,
+  name: string,
+  call: ReturnType<typeof caller>,
+  target: Target,
+  log: Log,
+): Promise<FunctionConfiguration> {
   let config: FunctionConfiguration | undefined;
   try {
-    config = (await call("GetFunction", () => clients.lambda.send(new GetFunctionCommand({ FunctionName: name })))).Configuration;
+    config = (await call("GetFunction", () => clients.lambda.send(new GetFunctionCommand({ FunctionName: name }))))
+      .Configuration;
   } catch (error) {
     const cause = (error as { cause?: { name?: string } }).cause;
     if (cause?.name === "ResourceNotFoundException") {
@@ -181,12 +241,18 @@ async function getFunction(clients: AwsClients, name: string, call: ReturnType<t
   }
   const arch = config.Architectures?.[0] ?? "x86_64";
   if (arch !== target.architecture) {
-    throw new UserError(`Lambda function ${name} runs on ${arch}, but the packages were built for ${target.architecture}`, {
-      hint: `set \`architecture: ${arch}\`, or change the function's architecture`,
-    });
+    throw new UserError(
+      `Lambda function ${name} runs on ${arch}, but the packages were built for ${target.architecture}`,
+      {
+        hint: `set \`architecture: ${arch}\`, or change the function's architecture`,
+      },
+    );
   }
   if (config.Runtime && config.Runtime !== target.runtime) {
-    log.annotate("warning", `Lambda function ${name} has runtime ${config.Runtime}, but the packages were built for ${target.runtime}: compiled dependencies may not import`);
+    log.annotate(
+      "warning",
+      `Lambda function ${name} has runtime ${config.Runtime}, but the packages were built for ${target.runtime}: compiled dependencies may not import`,
+    );
   }
   return config;
 }
@@ -201,17 +267,22 @@ async function publishAndAlias(
 ): Promise<void> {
   const alias = request.alias;
   const existingAlias = alias
-    ? await call("GetAlias", () => clients.lambda.send(new GetAliasCommand({ FunctionName: name, Name: alias }))).catch((error: UserError) => {
-        if ((error.cause as { name?: string })?.name === "ResourceNotFoundException") return undefined;
-        throw error;
-      })
+    ? await call("GetAlias", () => clients.lambda.send(new GetAliasCommand({ FunctionName: name, Name: alias }))).catch(
+        (error: UserError) => {
+          if ((error.cause as { name?: string })?.name === "ResourceNotFoundException") return undefined;
+          throw error;
+        },
+      )
     : undefined;
   // Nothing changed and the alias already points at a version with this code: no write call at all.
   if (result.changes.length === 0 && existingAlias?.FunctionVersion) {
     const atAlias = await call("GetFunctionConfiguration", () =>
-      clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: existingAlias.FunctionVersion })),
+      clients.lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: existingAlias.FunctionVersion }),
+      ),
     );
-    const sameLayers = (atAlias.Layers ?? []).map((l) => l.Arn).join(",") === (current.Layers ?? []).map((l) => l.Arn).join(",");
+    const sameLayers =
+      (atAlias.Layers ?? []).map((l) => l.Arn).join(",") === (current.Layers ?? []).map((l) => l.Arn).join(",");
     if (atAlias.CodeSha256 === current.CodeSha256 && sameLayers) {
       result.functionVersion = existingAlias.FunctionVersion;
       result.aliasArn = existingAlias.AliasArn;
@@ -219,18 +290,32 @@ async function publishAndAlias(
     }
   }
   const published = await call("PublishVersion", () =>
-    clients.lambda.send(new PublishVersionCommand({ FunctionName: name, CodeSha256: current.CodeSha256, RevisionId: current.RevisionId })),
+    clients.lambda.send(
+      new PublishVersionCommand({ FunctionName: name, CodeSha256: current.CodeSha256, RevisionId: current.RevisionId }),
+    ),
   );
   result.functionVersion = published.Version;
-  if (published.Version && published.Version !== existingAlias?.FunctionVersion) result.changes.push(`PublishVersion ${name}:${published.Version}`);
+  if (published.Version && published.Version !== existingAlias?.FunctionVersion)
+    result.changes.push(`PublishVersion ${name}:${published.Version}`);
   if (!alias || !published.Version) return;
   if (!existingAlias) {
-    const created = await call("CreateAlias", () => clients.lambda.send(new CreateAliasCommand({ FunctionName: name, Name: alias, FunctionVersion: published.Version })));
+    const created = await call("CreateAlias", () =>
+      clients.lambda.send(
+        new CreateAliasCommand({ FunctionName: name, Name: alias, FunctionVersion: published.Version }),
+      ),
+    );
     result.aliasArn = created.AliasArn;
     result.changes.push(`CreateAlias ${alias} → ${published.Version}`);
   } else if (existingAlias.FunctionVersion !== published.Version) {
     const updated = await call("UpdateAlias", () =>
-      clients.lambda.send(new UpdateAliasCommand({ FunctionName: name, Name: alias, FunctionVersion: published.Version, RevisionId: existingAlias.RevisionId })),
+      clients.lambda.send(
+        new UpdateAliasCommand({
+          FunctionName: name,
+          Name: alias,
+          FunctionVersion: published.Version,
+          RevisionId: existingAlias.RevisionId,
+        }),
+      ),
     );
     result.aliasArn = updated.AliasArn;
     result.changes.push(`UpdateAlias ${alias} → ${published.Version}`);

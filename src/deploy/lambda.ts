@@ -29,20 +29,34 @@ const UPDATE_TIMEOUT_MS = 15 * 60 * 1000;
  * Until the function is neither Pending nor InProgress. Our own poll rather than the
  * SDK waiter: it uses the injectable sleep and reports AWS's reason for a failure.
  */
-export async function waitForUpdate(clients: AwsClients, name: string, call: Call, policy: RetryPolicy, what: string): Promise<FunctionConfiguration> {
+export async function waitForUpdate(
+  clients: AwsClients,
+  name: string,
+  call: Call,
+  policy: RetryPolicy,
+  what: string,
+): Promise<FunctionConfiguration> {
   let waited = 0;
   for (let i = 0; ; i++) {
-    const config = await call("GetFunctionConfiguration", () => clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
+    const config = await call("GetFunctionConfiguration", () =>
+      clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })),
+    );
     if (config.LastUpdateStatus === "Failed") {
-      throw new UserError(`${what} of ${name} failed in Lambda: ${config.LastUpdateStatusReason ?? "no reason given"} (${config.LastUpdateStatusReasonCode ?? "no code"})`, {
-        hint: "the function keeps its previous working code or configuration; fix the cause and deploy again",
-      });
+      throw new UserError(
+        `${what} of ${name} failed in Lambda: ${config.LastUpdateStatusReason ?? "no reason given"} (${config.LastUpdateStatusReasonCode ?? "no code"})`,
+        {
+          hint: "the function keeps its previous working code or configuration; fix the cause and deploy again",
+        },
+      );
     }
     if (config.State === "Failed") {
-      throw new UserError(`function ${name} is in state Failed: ${config.StateReason ?? ""}`, { hint: "fix the function in Lambda, then deploy again" });
+      throw new UserError(`function ${name} is in state Failed: ${config.StateReason ?? ""}`, {
+        hint: "fix the function in Lambda, then deploy again",
+      });
     }
     if (config.LastUpdateStatus !== "InProgress" && config.State !== "Pending") return config;
-    if (waited > UPDATE_TIMEOUT_MS) throw new UserError(`${what} of ${name} did not finish in ${UPDATE_TIMEOUT_MS / 60000} minutes`);
+    if (waited > UPDATE_TIMEOUT_MS)
+      throw new UserError(`${what} of ${name} did not finish in ${UPDATE_TIMEOUT_MS / 60000} minutes`);
     const delay = Math.min(5000, 250 * 2 ** Math.min(i, 4));
     waited += delay;
     await policy.sleep(delay);
@@ -59,20 +73,32 @@ export interface LayerPublished {
 export async function publishLayer(
   clients: AwsClients,
   call: Call,
-  request: { layerName: string; zip: ZipResult; s3?: { bucket: string; key: string }; target: Target; description: string },
+  request: {
+    layerName: string;
+    zip: ZipResult;
+    s3?: { bucket: string; key: string };
+    target: Target;
+    description: string;
+  },
   log: Log,
 ): Promise<LayerPublished> {
   const { layerName, zip, target } = request;
-  const listed = await call("ListLayerVersions", () => clients.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: 1 })));
+  const listed = await call("ListLayerVersions", () =>
+    clients.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: 1 })),
+  );
   const newest = listed.LayerVersions?.[0];
   if (newest?.Version !== undefined) {
-    const detail = await call("GetLayerVersion", () => clients.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: newest.Version })));
+    const detail = await call("GetLayerVersion", () =>
+      clients.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: newest.Version })),
+    );
     if (detail.Content?.CodeSha256 === zip.codeSha256 && detail.LayerVersionArn) {
       log.info(`Layer ${layerName} version ${newest.Version} already has these bytes: reused, no new version`);
       return { arn: detail.LayerVersionArn, version: newest.Version, reused: true };
     }
   }
-  const content = request.s3 ? { S3Bucket: request.s3.bucket, S3Key: request.s3.key } : { ZipFile: await readFile(zip.path) };
+  const content = request.s3
+    ? { S3Bucket: request.s3.bucket, S3Key: request.s3.key }
+    : { ZipFile: await readFile(zip.path) };
   const published: PublishLayerVersionCommandOutput = await call("PublishLayerVersion", () =>
     clients.lambda.send(
       new PublishLayerVersionCommand({
@@ -84,7 +110,8 @@ export async function publishLayer(
       }),
     ),
   );
-  if (!published.LayerVersionArn || published.Version === undefined) throw toUserError(new Error("no LayerVersionArn in the answer"), "PublishLayerVersion");
+  if (!published.LayerVersionArn || published.Version === undefined)
+    throw toUserError(new Error("no LayerVersionArn in the answer"), "PublishLayerVersion");
   log.info(`Published layer ${published.LayerVersionArn}`);
   return { arn: published.LayerVersionArn, version: published.Version, reused: false };
 }

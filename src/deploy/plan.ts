@@ -15,15 +15,21 @@ export function uploadRoute(
   bucket: string | undefined,
 ): "direct" | "s3" {
   if (s3Upload === "always" || (s3Upload === "auto" && bucket)) {
-    if (!bucket) throw new UserError(`s3-upload is "always" but no s3-bucket is set`, { hint: "set `s3-bucket` to a bucket in the function's region" });
+    if (!bucket)
+      throw new UserError(`s3-upload is "always" but no s3-bucket is set`, {
+        hint: "set `s3-bucket` to a bucket in the function's region",
+      });
     return "s3";
   }
   if (zipSize <= DIRECT_UPLOAD_LIMIT) return "direct";
   const size = formatMB(zipSize);
   if (s3Upload === "never") {
-    throw new UserError(`the ${what} zip is ${size}, over Lambda's 50 MB limit for a direct upload, and s3-upload is "never"`, {
-      hint: "set `s3-bucket` and let `s3-upload: auto` send it through S3",
-    });
+    throw new UserError(
+      `the ${what} zip is ${size}, over Lambda's 50 MB limit for a direct upload, and s3-upload is "never"`,
+      {
+        hint: "set `s3-bucket` and let `s3-upload: auto` send it through S3",
+      },
+    );
   }
   throw new UserError(`the ${what} zip is ${size}, over Lambda's 50 MB limit for a direct upload`, {
     hint: "set `s3-bucket` to a bucket in the function's region: larger packages are uploaded there first",
@@ -47,9 +53,12 @@ export function layersAfterAttach(current: string[], newLayerVersionArn: string)
   if (index >= 0) next[index] = newLayerVersionArn;
   else next.push(newLayerVersionArn);
   if (next.length > MAX_LAYERS) {
-    throw new UserError(`attaching ${newLayerVersionArn} would give the function ${next.length} layers; Lambda allows ${MAX_LAYERS}`, {
-      hint: "remove a layer from the function, or set `attach-layer: false`",
-    });
+    throw new UserError(
+      `attaching ${newLayerVersionArn} would give the function ${next.length} layers; Lambda allows ${MAX_LAYERS}`,
+      {
+        hint: "remove a layer from the function, or set `attach-layer: false`",
+      },
+    );
   }
   return next;
 }
@@ -60,5 +69,8 @@ export function s3Key(prefix: string, name: string, sha256: string): string {
 }
 
 export function layerDescription(runtime: string, architecture: string, cacheKey: string): string {
-  return `lambda-python-package: ${runtime} ${architecture}, dependencies ${cacheKey.split("-").pop()?.slice(0, 16) ?? ""}`.slice(0, 256);
+  return `lambda-python-package: ${runtime} ${architecture}, dependencies ${cacheKey.split("-").pop()?.slice(0, 16) ?? ""}`.slice(
+    0,
+    256,
+  );
 }

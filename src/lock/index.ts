@@ -2,8 +2,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors.ts";
+import { readPipfileLock } from "./pipfile.ts";
+import { readPoetryLock } from "./poetry.ts";
+import { readPylock } from "./pylock.ts";
 import { readRequirements } from "./requirements.ts";
 import type { LockContext, LockedSet, LockFormat } from "./types.ts";
+import { readUvLock } from "./uv.ts";
 
 type Reader = (text: string, ctx: LockContext) => LockedSet;
 
@@ -13,17 +17,21 @@ interface FormatSpec {
   reader: Reader;
 }
 
-/** Detection order: the first one present wins. */
+/** Which reader reads a file, by its name; anything else is read as a requirements file. */
 const FORMATS: FormatSpec[] = [
-  {
-    format: "requirements",
-    matches: (f) => f === "requirements.txt" || /^requirements.*\.txt$/.test(f),
-    reader: readRequirements,
-  },
+  { format: "uv", matches: (f) => f === "uv.lock", reader: readUvLock },
+  { format: "poetry", matches: (f) => f === "poetry.lock", reader: readPoetryLock },
+  { format: "pipfile", matches: (f) => f === "Pipfile.lock", reader: readPipfileLock },
+  { format: "pylock", matches: (f) => /^pylock(\.[^.]+)?\.toml$/.test(f), reader: readPylock },
+  { format: "requirements", matches: () => true, reader: readRequirements },
 ];
 
-/** Names detection looks for, in order (exact names first; patterns after). */
-const DETECTED_NAMES = ["requirements.txt"];
+/** Detection order: the first one present wins (pylock.<name>.toml files in name order). */
+function detectedNames(present: string[]): string[] {
+  const named = present.filter((f) => /^pylock\.[^.]+\.toml$/.test(f)).sort();
+  return ["uv.lock", "poetry.lock", "Pipfile.lock", "pylock.toml", ...named, "requirements.txt"];
+}
+const DETECTED_NAMES = ["uv.lock", "poetry.lock", "Pipfile.lock", "pylock.toml", "pylock.*.toml", "requirements.txt"];
 
 export interface LockfileChoice {
   format: LockFormat;
@@ -42,12 +50,11 @@ export function chooseLockfile(workingDirectory: string, requested: string | und
         hint: "check the `lockfile` input: it is relative to `working-directory`",
       });
     }
-    const spec =
-      FORMATS.find((f) => f.matches(path.basename(abs))) ?? FORMATS.find((f) => f.format === "requirements")!;
+    const spec = FORMATS.find((f) => f.matches(path.basename(abs)))!;
     return { format: spec.format, file: requested, ignored: [] };
   }
   const present = readdirSync(workingDirectory);
-  const found = DETECTED_NAMES.filter((name) => present.includes(name));
+  const found = detectedNames(present).filter((name) => present.includes(name));
   const first = found[0];
   if (!first) {
     throw new UserError(`no lockfile found in ${workingDirectory} (looked for ${DETECTED_NAMES.join(", ")})`, {

@@ -4,9 +4,18 @@
  * `groups` input ("develop", or its Pipfile name "dev-packages"). Each entry's `markers`
  * is evaluated for the target; `index` names one of `_meta.sources`.
  */
-import { UserError, throwAll } from "../errors.ts";
+import { throwAll, UserError } from "../errors.ts";
+import {
+  directUrlError,
+  firstPartyPath,
+  indexesFor,
+  listOrNone,
+  localWheelDir,
+  markerTrue,
+  projectPath,
+  vcsError,
+} from "./common.ts";
 import { targetEnvironment } from "./markers.ts";
-import { directUrlError, firstPartyPath, indexesFor, listOrNone, localWheelDir, markerTrue, projectPath, vcsError } from "./pylock.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 
 const SUPPORTED_SPEC = 6;
@@ -21,19 +30,35 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
   const meta = asObject(doc._meta);
   const spec = meta?.["pipfile-spec"];
   if (spec !== SUPPORTED_SPEC) {
-    throw new UserError(`unsupported Pipfile.lock pipfile-spec ${JSON.stringify(spec ?? "(missing)")}: this action reads pipfile-spec ${SUPPORTED_SPEC}`, {
-      where: { file: ctx.file, line: lineOfKey(text, "pipfile-spec") },
-      hint: "relock with a current pipenv (`pipenv lock`)",
-    });
+    throw new UserError(
+      `unsupported Pipfile.lock pipfile-spec ${JSON.stringify(spec ?? "(missing)")}: this action reads pipfile-spec ${SUPPORTED_SPEC}`,
+      {
+        where: { file: ctx.file, line: lineOfKey(text, "pipfile-spec") },
+        hint: "relock with a current pipenv (`pipenv lock`)",
+      },
+    );
   }
-  const sources = (Array.isArray(meta?.sources) ? meta.sources : []).map(asObject).filter((s): s is Json => !!s && typeof s.url === "string");
+  const sources = (Array.isArray(meta?.sources) ? meta.sources : [])
+    .map(asObject)
+    .filter((s): s is Json => !!s && typeof s.url === "string");
   const categories = Object.keys(doc).filter((k) => k !== "_meta");
   const errors: UserError[] = [];
   const sections = ["default"];
   for (const g of ctx.groups) {
-    const name = DEVELOP_ALIASES.has(g.toLowerCase()) ? "develop" : categories.find((c) => normalizeName(c) === normalizeName(g));
+    const name = DEVELOP_ALIASES.has(g.toLowerCase())
+      ? "develop"
+      : categories.find((c) => normalizeName(c) === normalizeName(g));
     if (name && categories.includes(name)) sections.push(name);
-    else errors.push(new UserError(`group "${g}" is not a section of Pipfile.lock (sections: ${listOrNone(categories.filter((c) => c !== "default"))})`, { where: { file: ctx.file }, hint: "remove it from `groups`; pipenv's dev-packages are the group \"develop\"" }));
+    else
+      errors.push(
+        new UserError(
+          `group "${g}" is not a section of Pipfile.lock (sections: ${listOrNone(categories.filter((c) => c !== "default"))})`,
+          {
+            where: { file: ctx.file },
+            hint: 'remove it from `groups`; pipenv\'s dev-packages are the group "develop"',
+          },
+        ),
+      );
   }
 
   const env = targetEnvironment(ctx.target);
@@ -51,7 +76,8 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
         const marker = typeof entry.markers === "string" ? entry.markers : undefined;
         if (marker && !markerTrue(marker, env, [], [], where)) continue;
         for (const vcs of ["git", "hg", "svn", "bzr"]) {
-          if (typeof entry[vcs] === "string") throw vcsError(table, name, `${entry[vcs]}${entry.ref ? ` (${String(entry.ref)})` : ""}`, where);
+          if (typeof entry[vcs] === "string")
+            throw vcsError(table, name, `${entry[vcs]}${entry.ref ? ` (${String(entry.ref)})` : ""}`, where);
         }
         if (typeof entry.file === "string") throw directUrlError(table, name, entry.file, where);
         if (typeof entry.path === "string") {
@@ -62,9 +88,13 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
             continue;
           }
         }
-        const version = typeof entry.version === "string" ? /^===?\s*(\S+)$/.exec(entry.version.trim())?.[1] : undefined;
+        const version =
+          typeof entry.version === "string" ? /^===?\s*(\S+)$/.exec(entry.version.trim())?.[1] : undefined;
         if (!version) {
-          throw new UserError(`${table}: ${rawName} is not pinned to one version (${JSON.stringify(entry.version ?? "no version")})`, { where, hint: RELOCK });
+          throw new UserError(
+            `${table}: ${rawName} is not pinned to one version (${JSON.stringify(entry.version ?? "no version")})`,
+            { where, hint: RELOCK },
+          );
         }
         const req: PinnedRequirement = {
           name,
@@ -76,14 +106,20 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
         if (typeof entry.index === "string") {
           const source = sources.find((s) => s.name === entry.index);
           if (!source) {
-            throw new UserError(`${table}: index "${entry.index}" is not one of _meta.sources (${listOrNone(sources.map((s) => String(s.name)))})`, { where, hint: RELOCK });
+            throw new UserError(
+              `${table}: index "${entry.index}" is not one of _meta.sources (${listOrNone(sources.map((s) => String(s.name)))})`,
+              { where, hint: RELOCK },
+            );
           }
           req.index = source.url as string;
           if (source.verify_ssl === false) trustedHosts.add(hostOf(source.url as string));
         }
         const previous = byName.get(name);
         if (previous && previous.version !== version) {
-          throw new UserError(`${table}: ${rawName} ${version} differs from ${previous.version} in "${previous.where.table?.split('"')[1]}"`, { where, hint: RELOCK });
+          throw new UserError(
+            `${table}: ${rawName} ${version} differs from ${previous.version} in "${previous.where.table?.split('"')[1]}"`,
+            { where, hint: RELOCK },
+          );
         }
         if (previous) previous.extras = [...new Set([...previous.extras, ...req.extras])].sort();
         else byName.set(name, req);

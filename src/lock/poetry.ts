@@ -9,8 +9,7 @@
  * declared in the pyproject.toml beside the lock (`[project]` and `[tool.poetry]`),
  * following `[package.dependencies]` whose markers hold for the target.
  */
-import { UserError, throwAll } from "../errors.ts";
-import { targetEnvironment } from "./markers.ts";
+import { throwAll, UserError } from "../errors.ts";
 import {
   asArray,
   asString,
@@ -31,7 +30,8 @@ import {
   readPyprojectBeside,
   type TomlTable,
   vcsError,
-} from "./pylock.ts";
+} from "./common.ts";
+import { targetEnvironment } from "./markers.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 
 const SUPPORTED_POETRY = ["1.1", "2.0", "2.1"];
@@ -68,12 +68,20 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
   const metadata = asTable(doc.metadata) ?? {};
   const lockVersion = asString(metadata["lock-version"]);
   if (!lockVersion || !SUPPORTED_POETRY.includes(lockVersion)) {
-    throw new UserError(`unsupported poetry.lock lock-version ${JSON.stringify(metadata["lock-version"] ?? "(missing)")}: this action reads lock-version ${SUPPORTED_POETRY.join(", ")} (Poetry 1.0 to 2.x)`, {
-      where: { file: ctx.file, line: lineOf(text, /^lock-version\s*=/m) },
-      hint: "relock with Poetry 1.x or 2.x (`poetry lock`)",
-    });
+    throw new UserError(
+      `unsupported poetry.lock lock-version ${JSON.stringify(metadata["lock-version"] ?? "(missing)")}: this action reads lock-version ${SUPPORTED_POETRY.join(", ")} (Poetry 1.0 to 2.x)`,
+      {
+        where: { file: ctx.file, line: lineOf(text, /^lock-version\s*=/m) },
+        hint: "relock with Poetry 1.x or 2.x (`poetry lock`)",
+      },
+    );
   }
-  checkRequiresPython(asString(metadata["python-versions"]), ctx, { file: ctx.file, line: lineOf(text, /^python-versions\s*=/m) }, "poetry.lock");
+  checkRequiresPython(
+    asString(metadata["python-versions"]),
+    ctx,
+    { file: ctx.file, line: lineOf(text, /^python-versions\s*=/m) },
+    "poetry.lock",
+  );
 
   const lines = new PackageLines(text, "[[package]]");
   const legacyFiles = asTable(metadata.files) ?? {};
@@ -87,9 +95,14 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
   const roots = pyproject ? rootEdges(pyproject.doc, ctx) : undefined;
   const errors: UserError[] = [];
   const selected = new Map<number, Set<string>>();
-  const select = (p: PoetryPackage, extras: string[] = []) => selected.set(p.id, new Set([...(selected.get(p.id) ?? []), ...extras]));
+  const select = (p: PoetryPackage, extras: string[] = []) =>
+    selected.set(p.id, new Set([...(selected.get(p.id) ?? []), ...extras]));
 
-  const edgeApplies = (edge: PoetryEdge, extras: readonly string[], where: { file: string; line?: number; distribution?: string }) =>
+  const edgeApplies = (
+    edge: PoetryEdge,
+    extras: readonly string[],
+    where: { file: string; line?: number; distribution?: string },
+  ) =>
     (!edge.marker || markerTrue(edge.marker, env, extras, [], where)) &&
     (!edge.python || matchesSpecifier(`${ctx.target.pythonVersion}.0`, edge.python) !== false) &&
     (!edge.platform || edge.platform === "linux");
@@ -101,7 +114,9 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
       if (fitting.length > 0) candidates = fitting;
     }
     if (candidates.length > 1) {
-      const fitting = candidates.filter((p) => !p.pythonVersions || matchesSpecifier(`${ctx.target.pythonVersion}.0`, p.pythonVersions) !== false);
+      const fitting = candidates.filter(
+        (p) => !p.pythonVersions || matchesSpecifier(`${ctx.target.pythonVersion}.0`, p.pythonVersions) !== false,
+      );
       if (fitting.length > 0) candidates = fitting;
     }
     return candidates[0];
@@ -112,7 +127,12 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
     const known = new Set(packages.flatMap((p) => p.groups ?? []).map(normalizeName));
     for (const g of ctx.groups) {
       if (!known.has(normalizeName(g)) && !roots?.groupNames.has(normalizeName(g))) {
-        errors.push(new UserError(`dependency group "${g}" is not in poetry.lock (groups: ${listOrNone([...known])})`, { where: { file: ctx.file }, hint: "remove it from `groups`, or add the group to pyproject.toml and run `poetry lock`" }));
+        errors.push(
+          new UserError(`dependency group "${g}" is not in poetry.lock (groups: ${listOrNone([...known])})`, {
+            where: { file: ctx.file },
+            hint: "remove it from `groups`, or add the group to pyproject.toml and run `poetry lock`",
+          }),
+        );
       }
     }
     const wanted = ["main", ...ctx.groups].map(normalizeName);
@@ -144,25 +164,42 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
     }
   } else {
     if (!roots || !pyproject) {
-      throw new UserError(`poetry.lock lock-version ${lockVersion} does not record which packages are runtime dependencies: the pyproject.toml beside it is needed, and there is none`, {
-        where: { file: ctx.file },
-        hint: "keep poetry.lock next to its pyproject.toml, or relock with Poetry 2 (lock-version 2.1)",
-      });
+      throw new UserError(
+        `poetry.lock lock-version ${lockVersion} does not record which packages are runtime dependencies: the pyproject.toml beside it is needed, and there is none`,
+        {
+          where: { file: ctx.file },
+          hint: "keep poetry.lock next to its pyproject.toml, or relock with Poetry 2 (lock-version 2.1)",
+        },
+      );
     }
     for (const g of ctx.groups) {
       if (!roots.groupNames.has(normalizeName(g))) {
-        errors.push(new UserError(`dependency group "${g}" is not in ${pyproject.file} (groups: ${listOrNone([...roots.groupNames])})`, { where: { file: pyproject.file }, hint: "remove it from `groups`" }));
+        errors.push(
+          new UserError(
+            `dependency group "${g}" is not in ${pyproject.file} (groups: ${listOrNone([...roots.groupNames])})`,
+            { where: { file: pyproject.file }, hint: "remove it from `groups`" },
+          ),
+        );
       }
     }
     const queue: { pkg: PoetryPackage; extras: string[] }[] = [];
     const seen = new Set<string>();
-    const visit = (edge: PoetryEdge, from: string, fromExtras: readonly string[], where: { file: string; line?: number; distribution?: string }, isRoot: boolean) => {
+    const visit = (
+      edge: PoetryEdge,
+      from: string,
+      fromExtras: readonly string[],
+      where: { file: string; line?: number; distribution?: string },
+      isRoot: boolean,
+    ) => {
       if (!edgeApplies(edge, fromExtras, where)) return;
       const pkg = pick(edge);
       if (!pkg) {
         throw isRoot
           ? staleLock(edge.name, pyproject.file, ctx)
-          : new UserError(`${from}: depends on ${edge.name}, which poetry.lock does not contain`, { where, hint: `the lock is damaged or was edited by hand: ${RELOCK}` });
+          : new UserError(`${from}: depends on ${edge.name}, which poetry.lock does not contain`, {
+              where,
+              hint: `the lock is damaged or was edited by hand: ${RELOCK}`,
+            });
       }
       const key = `${pkg.id}[${[...edge.extras].sort().join(",")}]`;
       if (seen.has(key)) return;
@@ -205,12 +242,21 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
     try {
       const twin = chosen.get(p.name);
       if (twin) {
-        throw new UserError(`${p.table}: poetry.lock selects two versions of ${p.name} (${twin.version} and ${p.version}) for this target`, { where, hint: RELOCK });
+        throw new UserError(
+          `${p.table}: poetry.lock selects two versions of ${p.name} (${twin.version} and ${p.version}) for this target`,
+          { where, hint: RELOCK },
+        );
       }
       chosen.set(p.name, p);
       const type = asString(p.source?.type);
       const url = asString(p.source?.url) ?? "";
-      if (type === "git") throw vcsError(p.table, p.name, `${url}${p.source?.reference ? ` (${String(p.source.reference)})` : ""}`, where);
+      if (type === "git")
+        throw vcsError(
+          p.table,
+          p.name,
+          `${url}${p.source?.reference ? ` (${String(p.source.reference)})` : ""}`,
+          where,
+        );
       if (type === "url") throw directUrlError(p.table, p.name, url, where);
       if (type === "directory") {
         firstParty.push({ name: p.name, path: firstPartyPath(ctx, url, p.table, p.name, where) });
@@ -218,9 +264,20 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
       }
       if (type === "file") findLinks.add(localWheelDir(ctx, url, p.table, p.name, where));
       else if (type !== undefined && type !== "legacy") {
-        throw new UserError(`${p.table}: unknown [package.source] type "${type}"`, { where, hint: "supported: legacy (an index), file and directory inside the project" });
+        throw new UserError(`${p.table}: unknown [package.source] type "${type}"`, {
+          where,
+          hint: "supported: legacy (an index), file and directory inside the project",
+        });
       }
-      const fit = checkWheels({ name: p.name, version: p.version, filenames: p.files.map((f) => f.file), hasSdist: false, target: ctx.target, where, table: p.table });
+      const fit = checkWheels({
+        name: p.name,
+        version: p.version,
+        filenames: p.files.map((f) => f.file),
+        hasSdist: false,
+        target: ctx.target,
+        where,
+        table: p.table,
+      });
       if (fit) throw fit;
       const req: PinnedRequirement = {
         name: p.name,
@@ -251,17 +308,27 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
 }
 
 function staleLock(name: string, pyprojectFile: string, ctx: LockContext): UserError {
-  return new UserError(`poetry.lock does not match pyproject.toml: ${pyprojectFile} requires ${name}, which poetry.lock does not contain`, {
-    where: { file: ctx.file, distribution: name },
-    hint: RELOCK,
-  });
+  return new UserError(
+    `poetry.lock does not match pyproject.toml: ${pyprojectFile} requires ${name}, which poetry.lock does not contain`,
+    {
+      where: { file: ctx.file, distribution: name },
+      hint: RELOCK,
+    },
+  );
 }
 
-function readPackage(raw: unknown, id: number, lines: PackageLines, legacyFiles: Map<string, unknown>, ctx: LockContext): PoetryPackage {
+function readPackage(
+  raw: unknown,
+  id: number,
+  lines: PackageLines,
+  legacyFiles: Map<string, unknown>,
+  ctx: LockContext,
+): PoetryPackage {
   const t = asTable(raw) ?? {};
   const rawName = asString(t.name);
   const version = asString(t.version);
-  if (!rawName || !version) throw new UserError("a [[package]] table has no name or version", { where: { file: ctx.file }, hint: RELOCK });
+  if (!rawName || !version)
+    throw new UserError("a [[package]] table has no name or version", { where: { file: ctx.file }, hint: RELOCK });
   const name = normalizeName(rawName);
   const files = asArray(t.files ?? legacyFiles.get(name))
     .map(asTable)
@@ -327,28 +394,50 @@ function rootEdges(doc: TomlTable, ctx: LockContext): Roots {
   const edges: PoetryEdge[] = [];
   const fromPep508 = (r: unknown): PoetryEdge | undefined => {
     const parsed = parsePep508(String(r));
-    return parsed && { name: parsed.name, constraint: parsed.specifier || undefined, marker: parsed.marker, optional: false, extras: parsed.extras };
+    return (
+      parsed && {
+        name: parsed.name,
+        constraint: parsed.specifier || undefined,
+        marker: parsed.marker,
+        optional: false,
+        extras: parsed.extras,
+      }
+    );
   };
-  const fromPoetryTable = (table: unknown) => Object.entries(asTable(table) ?? {}).filter(([n]) => n.toLowerCase() !== "python").flatMap(([n, spec]) => poetryEdges(n, spec));
+  const fromPoetryTable = (table: unknown) =>
+    Object.entries(asTable(table) ?? {})
+      .filter(([n]) => n.toLowerCase() !== "python")
+      .flatMap(([n, spec]) => poetryEdges(n, spec));
 
-  edges.push(...asArray(project?.dependencies).map(fromPep508).filter((e): e is PoetryEdge => !!e));
+  edges.push(
+    ...asArray(project?.dependencies)
+      .map(fromPep508)
+      .filter((e): e is PoetryEdge => !!e),
+  );
   const optionalDeps = asTable(project?.["optional-dependencies"]) ?? {};
   const extraPackages: string[] = [];
   for (const [extra, reqs] of Object.entries(optionalDeps)) {
     if (!requested.has(normalizeName(extra))) continue;
-    const e = asArray(reqs).map(fromPep508).filter((x): x is PoetryEdge => !!x);
+    const e = asArray(reqs)
+      .map(fromPep508)
+      .filter((x): x is PoetryEdge => !!x);
     edges.push(...e);
     extraPackages.push(...e.map((x) => x.name));
   }
   const poetryExtras = asTable(poetry.extras) ?? {};
-  const extraNames = new Set(Object.entries(poetryExtras).filter(([extra]) => requested.has(normalizeName(extra))).flatMap(([, names]) => asArray(names).map((n) => normalizeName(String(n)))));
+  const extraNames = new Set(
+    Object.entries(poetryExtras)
+      .filter(([extra]) => requested.has(normalizeName(extra)))
+      .flatMap(([, names]) => asArray(names).map((n) => normalizeName(String(n)))),
+  );
   extraPackages.push(...extraNames);
   for (const edge of fromPoetryTable(poetry.dependencies)) {
     if (!edge.optional || extraNames.has(edge.name)) edges.push({ ...edge, optional: false });
   }
 
   const groupTables = new Map<string, unknown>();
-  for (const [g, t] of Object.entries(asTable(poetry.group) ?? {})) groupTables.set(normalizeName(g), asTable(t)?.dependencies);
+  for (const [g, t] of Object.entries(asTable(poetry.group) ?? {}))
+    groupTables.set(normalizeName(g), asTable(t)?.dependencies);
   if (poetry["dev-dependencies"]) groupTables.set("dev", poetry["dev-dependencies"]);
   const pep735 = asTable(doc["dependency-groups"]) ?? {};
   const groupNames = new Set([...groupTables.keys(), ...Object.keys(pep735).map(normalizeName)]);

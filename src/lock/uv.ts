@@ -10,8 +10,7 @@
  * `[manifest] members` package; else every first-party package.
  */
 import path from "node:path";
-import { UserError, throwAll } from "../errors.ts";
-import { targetEnvironment } from "./markers.ts";
+import { throwAll, UserError } from "../errors.ts";
 import {
   asArray,
   asString,
@@ -34,7 +33,8 @@ import {
   readPyprojectBeside,
   type TomlTable,
   vcsError,
-} from "./pylock.ts";
+} from "./common.ts";
+import { targetEnvironment } from "./markers.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 
 const SUPPORTED_UV = "version 1 (revisions 1–3 tested; uv 0.5 and later)";
@@ -71,12 +71,20 @@ export function readUvLock(text: string, ctx: LockContext): LockedSet {
   const doc = parseLockToml(text, ctx.file);
   const version = doc.version;
   if (version !== 1) {
-    throw new UserError(`unsupported uv.lock version ${JSON.stringify(version ?? "(missing)")}: this action reads uv.lock ${SUPPORTED_UV}`, {
-      where: { file: ctx.file, line: lineOf(text, /^version\s*=/m) },
-      hint: "update this action, or lock with a uv release that writes version 1",
-    });
+    throw new UserError(
+      `unsupported uv.lock version ${JSON.stringify(version ?? "(missing)")}: this action reads uv.lock ${SUPPORTED_UV}`,
+      {
+        where: { file: ctx.file, line: lineOf(text, /^version\s*=/m) },
+        hint: "update this action, or lock with a uv release that writes version 1",
+      },
+    );
   }
-  checkRequiresPython(asString(doc["requires-python"]), ctx, { file: ctx.file, line: lineOf(text, /^requires-python\s*=/m) }, "uv.lock");
+  checkRequiresPython(
+    asString(doc["requires-python"]),
+    ctx,
+    { file: ctx.file, line: lineOf(text, /^requires-python\s*=/m) },
+    "uv.lock",
+  );
 
   const lines = new PackageLines(text, "[[package]]");
   const packages = asArray(doc.package).map((raw, id) => readPackage(raw, id, lines, ctx));
@@ -143,20 +151,29 @@ export function readUvLock(text: string, ctx: LockContext): LockedSet {
     try {
       const twin = chosenVersion.get(pkg.name);
       if (twin) {
-        throw new UserError(`${pkg.table}: uv.lock selects two versions of ${pkg.name} (${twin.version} and ${pkg.version}) for ${describeTarget(ctx.target)}`, {
-          where,
-          hint: "run `uv lock` again; report it if the lock stays so",
-        });
+        throw new UserError(
+          `${pkg.table}: uv.lock selects two versions of ${pkg.name} (${twin.version} and ${pkg.version}) for ${describeTarget(ctx.target)}`,
+          {
+            where,
+            hint: "run `uv lock` again; report it if the lock stays so",
+          },
+        );
       }
       chosenVersion.set(pkg.name, pkg);
       if (FIRST_PARTY.has(pkg.sourceKind)) {
-        firstParty.push({ name: pkg.name, path: firstPartyPath(ctx, pkg.sourceValue || ".", pkg.table, pkg.name, where) });
+        firstParty.push({
+          name: pkg.name,
+          path: firstPartyPath(ctx, pkg.sourceValue || ".", pkg.table, pkg.name, where),
+        });
         continue;
       }
       if (pkg.sourceKind === "git") throw vcsError(pkg.table, pkg.name, pkg.sourceValue, where);
       if (pkg.sourceKind === "url") throw directUrlError(pkg.table, pkg.name, pkg.sourceValue, where);
-      if (!pkg.version) throw new UserError(`${pkg.table}: ${pkg.name} has no version`, { where, hint: "run `uv lock`" });
-      const filenames = pkg.wheels.map((w) => asString(w.filename) ?? basename(asString(w.url) ?? asString(w.path) ?? ""));
+      if (!pkg.version)
+        throw new UserError(`${pkg.table}: ${pkg.name} has no version`, { where, hint: "run `uv lock`" });
+      const filenames = pkg.wheels.map(
+        (w) => asString(w.filename) ?? basename(asString(w.url) ?? asString(w.path) ?? ""),
+      );
       let index: string | undefined;
       if (pkg.sourceKind === "path") {
         findLinks.add(localWheelDir(ctx, pkg.sourceValue, pkg.table, pkg.name, where));
@@ -165,10 +182,22 @@ export function readUvLock(text: string, ctx: LockContext): LockedSet {
       } else {
         // a flat index in a local folder (`[[tool.uv.index]] url = "./wheels"`, format = "flat")
         const local = projectPath(ctx, pkg.sourceValue);
-        if (!local) throw new UserError(`${pkg.table}: ${pkg.name} comes from the local index ${pkg.sourceValue}, outside the project`, { where, hint: "move the folder inside `working-directory`, or serve it over HTTP" });
+        if (!local)
+          throw new UserError(
+            `${pkg.table}: ${pkg.name} comes from the local index ${pkg.sourceValue}, outside the project`,
+            { where, hint: "move the folder inside `working-directory`, or serve it over HTTP" },
+          );
         findLinks.add(local.abs);
       }
-      const fit = checkWheels({ name: pkg.name, version: pkg.version, filenames, hasSdist: pkg.hasSdist, target: ctx.target, where, table: pkg.table });
+      const fit = checkWheels({
+        name: pkg.name,
+        version: pkg.version,
+        filenames,
+        hasSdist: pkg.hasSdist,
+        target: ctx.target,
+        where,
+        table: pkg.table,
+      });
       if (fit) throw fit;
       const hashes = [...new Set(pkg.wheels.map((w) => asString(w.hash)).filter((h): h is string => !!h))];
       const req: PinnedRequirement = {
@@ -207,7 +236,10 @@ function readEdges(value: unknown): UvEdge[] {
       version: asString(t.version),
       source: t.source === undefined ? undefined : sourceKey(asTable(t.source)),
       marker: asString(t.marker),
-      extras: asArray(t.extra).map(asString).filter((e): e is string => !!e).map(normalizeName),
+      extras: asArray(t.extra)
+        .map(asString)
+        .filter((e): e is string => !!e)
+        .map(normalizeName),
     }));
 }
 
@@ -224,7 +256,8 @@ function sourceKey(source: TomlTable | undefined): string {
 function readPackage(raw: unknown, id: number, lines: PackageLines, ctx: LockContext): UvPackage {
   const t = asTable(raw) ?? {};
   const rawName = asString(t.name);
-  if (!rawName) throw new UserError("a [[package]] table has no name", { where: { file: ctx.file }, hint: "run `uv lock`" });
+  if (!rawName)
+    throw new UserError("a [[package]] table has no name", { where: { file: ctx.file }, hint: "run `uv lock`" });
   const name = normalizeName(rawName);
   const version = asString(t.version);
   const table = `[[package]] name = "${rawName}"`;
@@ -232,7 +265,10 @@ function readPackage(raw: unknown, id: number, lines: PackageLines, ctx: LockCon
   const source = asTable(t.source) ?? {};
   const [sourceKind, sourceValue] = Object.entries(source)[0] ?? ["", ""];
   if (!KNOWN_SOURCES.has(sourceKind)) {
-    throw new UserError(`${table}: unknown source ${JSON.stringify(source)}`, { where: { file: ctx.file, line, distribution: name }, hint: `supported sources: ${[...KNOWN_SOURCES].join(", ")}` });
+    throw new UserError(`${table}: unknown source ${JSON.stringify(source)}`, {
+      where: { file: ctx.file, line, distribution: name },
+      hint: `supported sources: ${[...KNOWN_SOURCES].join(", ")}`,
+    });
   }
   return {
     id,
@@ -241,11 +277,15 @@ function readPackage(raw: unknown, id: number, lines: PackageLines, ctx: LockCon
     version,
     sourceKind,
     sourceValue: typeof sourceValue === "string" ? sourceValue : "",
-    resolutionMarkers: asArray(t["resolution-markers"]).map(asString).filter((m): m is string => !!m),
+    resolutionMarkers: asArray(t["resolution-markers"])
+      .map(asString)
+      .filter((m): m is string => !!m),
     dependencies: readEdges(t.dependencies),
     optional: readGroups(t["optional-dependencies"]),
     groups: readGroups(t["dev-dependencies"]),
-    wheels: asArray(t.wheels).map(asTable).filter((w): w is TomlTable => !!w),
+    wheels: asArray(t.wheels)
+      .map(asTable)
+      .filter((w): w is TomlTable => !!w),
     hasSdist: asTable(t.sdist) !== undefined,
     metadata: asTable(t.metadata),
     table,
@@ -256,9 +296,14 @@ function readPackage(raw: unknown, id: number, lines: PackageLines, ctx: LockCon
 function findRoots(packages: UvPackage[], doc: TomlTable, ctx: LockContext): UvPackage[] {
   const firstParty = packages.filter((p) => FIRST_PARTY.has(p.sourceKind));
   const lockDir = path.dirname(ctx.path);
-  const here = firstParty.filter((p) => path.resolve(lockDir, p.sourceValue || ".") === path.resolve(ctx.workingDirectory));
+  const here = firstParty.filter(
+    (p) => path.resolve(lockDir, p.sourceValue || ".") === path.resolve(ctx.workingDirectory),
+  );
   if (here.length > 0) return here;
-  const members = asArray(asTable(doc.manifest)?.members).map(asString).filter((m): m is string => !!m).map(normalizeName);
+  const members = asArray(asTable(doc.manifest)?.members)
+    .map(asString)
+    .filter((m): m is string => !!m)
+    .map(normalizeName);
   const memberPackages = firstParty.filter((p) => members.includes(p.name));
   if (memberPackages.length > 0) return memberPackages;
   if (firstParty.length > 0) return firstParty;
@@ -270,34 +315,70 @@ function findRoots(packages: UvPackage[], doc: TomlTable, ctx: LockContext): UvP
 
 function checkRequested(roots: UvPackage[], ctx: LockContext, errors: UserError[]): void {
   const where = { file: ctx.file, line: roots[0]?.line };
-  const extras = new Set(roots.flatMap((r) => [...r.optional.keys(), ...asArray(r.metadata?.["provides-extras"]).map((e) => normalizeName(String(e)))]));
-  const groups = new Set(roots.flatMap((r) => [...r.groups.keys(), ...Object.keys(asTable(r.metadata?.["requires-dev"]) ?? {}).map(normalizeName)]));
+  const extras = new Set(
+    roots.flatMap((r) => [
+      ...r.optional.keys(),
+      ...asArray(r.metadata?.["provides-extras"]).map((e) => normalizeName(String(e))),
+    ]),
+  );
+  const groups = new Set(
+    roots.flatMap((r) => [
+      ...r.groups.keys(),
+      ...Object.keys(asTable(r.metadata?.["requires-dev"]) ?? {}).map(normalizeName),
+    ]),
+  );
   for (const e of ctx.extras) {
     if (!extras.has(normalizeName(e))) {
-      errors.push(new UserError(`extra "${e}" is not defined by ${roots.map((r) => r.name).join(", ")} in uv.lock (extras: ${listOrNone([...extras])})`, { where, hint: "remove it from `extras`, or add it to the project and run `uv lock`" }));
+      errors.push(
+        new UserError(
+          `extra "${e}" is not defined by ${roots.map((r) => r.name).join(", ")} in uv.lock (extras: ${listOrNone([...extras])})`,
+          { where, hint: "remove it from `extras`, or add it to the project and run `uv lock`" },
+        ),
+      );
     }
   }
   for (const g of ctx.groups) {
     if (!groups.has(normalizeName(g))) {
-      errors.push(new UserError(`dependency group "${g}" is not defined by ${roots.map((r) => r.name).join(", ")} in uv.lock (groups: ${listOrNone([...groups])})`, { where, hint: "remove it from `groups`, or add it to the project and run `uv lock`" }));
+      errors.push(
+        new UserError(
+          `dependency group "${g}" is not defined by ${roots.map((r) => r.name).join(", ")} in uv.lock (groups: ${listOrNone([...groups])})`,
+          { where, hint: "remove it from `groups`, or add it to the project and run `uv lock`" },
+        ),
+      );
     }
   }
 }
 
-function resolveEdge(edge: UvEdge, from: UvPackage, byName: Map<string, UvPackage[]>, env: Record<string, string>, extras: string[], ctx: LockContext): UvPackage {
-  let candidates = (byName.get(edge.name) ?? []).filter((p) => (edge.version === undefined || p.version === edge.version) && (edge.source === undefined || sourceKey({ [p.sourceKind]: p.sourceValue }) === edge.source));
+function resolveEdge(
+  edge: UvEdge,
+  from: UvPackage,
+  byName: Map<string, UvPackage[]>,
+  env: Record<string, string>,
+  extras: string[],
+  ctx: LockContext,
+): UvPackage {
+  let candidates = (byName.get(edge.name) ?? []).filter(
+    (p) =>
+      (edge.version === undefined || p.version === edge.version) &&
+      (edge.source === undefined || sourceKey({ [p.sourceKind]: p.sourceValue }) === edge.source),
+  );
   const where = { file: ctx.file, line: from.line, distribution: from.name };
   if (candidates.length > 1) {
     // Several versions guarded by resolution-markers: the one whose fork includes the target.
-    const fitting = candidates.filter((p) => p.resolutionMarkers.length === 0 || p.resolutionMarkers.some((m) => markerTrue(m, env, extras, [], where)));
+    const fitting = candidates.filter(
+      (p) => p.resolutionMarkers.length === 0 || p.resolutionMarkers.some((m) => markerTrue(m, env, extras, [], where)),
+    );
     if (fitting.length > 0) candidates = fitting;
   }
   const chosen = candidates[0];
   if (!chosen) {
-    throw new UserError(`${from.table}: depends on ${edge.name}${edge.version ? ` ${edge.version}` : ""}, which uv.lock does not contain`, {
-      where,
-      hint: "the lock is damaged or was edited by hand: run `uv lock`",
-    });
+    throw new UserError(
+      `${from.table}: depends on ${edge.name}${edge.version ? ` ${edge.version}` : ""}, which uv.lock does not contain`,
+      {
+        where,
+        hint: "the lock is damaged or was edited by hand: run `uv lock`",
+      },
+    );
   }
   return chosen;
 }
@@ -311,12 +392,25 @@ function checkAgainstPyproject(packages: UvPackage[], ctx: LockContext): void {
   const hint = "run `uv lock` (or `uv sync`) and commit the updated uv.lock";
   const root = packages.find((p) => p.name === normalizeName(projectName) && FIRST_PARTY.has(p.sourceKind));
   if (!root) {
-    throw new UserError(`uv.lock does not match pyproject.toml: run \`uv lock\` (the project ${projectName} is not in the lock)`, { where: { file: ctx.file }, hint });
+    throw new UserError(
+      `uv.lock does not match pyproject.toml: run \`uv lock\` (the project ${projectName} is not in the lock)`,
+      { where: { file: ctx.file }, hint },
+    );
   }
-  const wanted = new Set(asArray(project.dependencies).map((d) => parsePep508(String(d))?.name).filter((n): n is string => !!n));
-  const requiresDist = asArray(root.metadata?.["requires-dist"]).map(asTable).filter((t): t is TomlTable => !!t);
+  const wanted = new Set(
+    asArray(project.dependencies)
+      .map((d) => parsePep508(String(d))?.name)
+      .filter((n): n is string => !!n),
+  );
+  const requiresDist = asArray(root.metadata?.["requires-dist"])
+    .map(asTable)
+    .filter((t): t is TomlTable => !!t);
   const locked = new Set(requiresDist.map((t) => normalizeName(String(t.name))));
-  const lockedMain = new Set(requiresDist.filter((t) => !/\bextra\s*==/.test(asString(t.marker) ?? "")).map((t) => normalizeName(String(t.name))));
+  const lockedMain = new Set(
+    requiresDist
+      .filter((t) => !/\bextra\s*==/.test(asString(t.marker) ?? ""))
+      .map((t) => normalizeName(String(t.name))),
+  );
   const added = [...wanted].filter((n) => !locked.has(n));
   const dropped = [...lockedMain].filter((n) => !wanted.has(n));
   if (added.length > 0 || dropped.length > 0) {

@@ -26,6 +26,9 @@ export async function buildProject(
 ) {
   const log = new MemoryLog();
   const inputs = inputsFrom({ "working-directory": dir, python: hostPython(), ...values });
-  const result = await build(inputs, { log, env: cleanPipEnv(env.home, { PIP_INDEX_URL: env.indexUrl, ...env.extra }) });
+  const result = await build(inputs, {
+    log,
+    env: cleanPipEnv(env.home, { PIP_INDEX_URL: env.indexUrl, ...env.extra }),
+  });
   return { result, log };
 }

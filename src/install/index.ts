@@ -1,0 +1,58 @@
+/** pip and uv behind one interface: the same pinned set, the same target, the same tree. */
+import { UserError } from "../errors.ts";
+import { pipInstall } from "./pip.ts";
+import { runProcess } from "./process.ts";
+import { findPython } from "./python.ts";
+import type { InstallRequest } from "./types.ts";
+import { uvInstall } from "./uv.ts";
+
+export const INSTALLER_CHOICES = ["auto", "pip", "uv"] as const;
+export type InstallerChoice = (typeof INSTALLER_CHOICES)[number];
+
+export interface Installer {
+  name: "pip" | "uv";
+  version: string;
+  /** for the log and the report */
+  label: string;
+  install(request: Omit<InstallRequest, "python">): Promise<void>;
+}
+
+async function uvVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    const r = await runProcess("uv", ["--version"], { env });
+    return r.code === 0 ? (/uv (\S+)/.exec(r.output)?.[1] ?? "unknown") : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `auto`: uv when it is on PATH, else pip. */
+export async function chooseInstaller(
+  choice: InstallerChoice,
+  python: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<Installer> {
+  if (choice !== "pip") {
+    const version = await uvVersion(env);
+    if (version) {
+      return {
+        name: "uv",
+        version,
+        label: `uv ${version}`,
+        install: (request) => uvInstall({ ...request, uv: "uv", python: python ?? "" }),
+      };
+    }
+    if (choice === "uv") {
+      throw new UserError("installer is uv, but no uv is on PATH", {
+        hint: "add astral-sh/setup-uv before this step, or set `installer: pip`",
+      });
+    }
+  }
+  const host = await findPython(python, env);
+  return {
+    name: "pip",
+    version: host.pipVersion,
+    label: `pip ${host.pipVersion} (${host.command}, Python ${host.version})`,
+    install: (request) => pipInstall({ ...request, python: host.command }),
+  };
+}

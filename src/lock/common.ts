@@ -1,0 +1,413 @@
+/** Helpers every lockfile reader shares: TOML parsing with line numbers, markers, specifiers, files and sources. */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse, TomlError } from "smol-toml";
+import { UserError } from "../errors.ts";
+import { parseWheelFilename, type Target, wheelFits } from "../target.ts";
+import { evaluateMarker, type MarkerEnvironment, MarkerSyntaxError } from "./markers.ts";
+import {
+  emptyIndexOptions,
+  type IndexOptions,
+  type LockContext,
+  normalizeName,
+  type PinnedRequirement,
+} from "./types.ts";
+
+export type TomlTable = Record<string, unknown>;
+type At = { file?: string; line?: number; distribution?: string };
+
+/** Parse a TOML lockfile; a syntax error becomes a UserError at the line smol-toml reports. */
+export function parseLockToml(text: string, file: string): TomlTable {
+  try {
+    return parse(text) as TomlTable;
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const first = e.message.split("\n")[0]?.replace(/^Invalid TOML document:\s*/, "") ?? e.message;
+      throw new UserError(`malformed TOML: ${first} (column ${e.column})`, {
+        where: { file, line: e.line },
+        hint: "fix the file or regenerate it with the tool that wrote it",
+        cause: e,
+      });
+    }
+    throw e;
+  }
+}
+
+/** The pyproject.toml beside the lockfile, parsed, or undefined when there is none. */
+export function readPyprojectBeside(ctx: LockContext): { doc: TomlTable; file: string } | undefined {
+  const abs = path.join(path.dirname(ctx.path), "pyproject.toml");
+  if (!existsSync(abs)) return undefined;
+  const file = path.relative(ctx.workingDirectory, abs) || "pyproject.toml";
+  return { doc: parseLockToml(readFileSync(abs, "utf8"), file), file };
+}
+
+export function asTable(v: unknown): TomlTable | undefined {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date)
+    ? (v as TomlTable)
+    : undefined;
+}
+
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function asString(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+/** 1-based line of the first match, for messages. */
+export function lineOf(text: string, re: RegExp): number | undefined {
+  const m = re.exec(text);
+  return m ? text.slice(0, m.index).split("\n").length : undefined;
+}
+
+/** Where each `[[package]]` / `[[packages]]` table starts, by name (and version), found once per file. */
+export class PackageLines {
+  private readonly entries: { name: string; version?: string; line: number }[] = [];
+  constructor(text: string, header: "[[package]]" | "[[packages]]") {
+    const lines = text.split(/\r?\n/);
+    let current: { name?: string; version?: string; line: number } | undefined;
+    const flush = () => {
+      if (current?.name) this.entries.push({ name: current.name, version: current.version, line: current.line });
+    };
+    lines.forEach((raw, i) => {
+      const line = raw.trim();
+      if (line === header) {
+        flush();
+        current = { line: i + 1 };
+      } else if (line.startsWith("[")) {
+        // a sub-table ([package.metadata], [[packages.wheels]]) keeps the current package open
+        if (!line.startsWith(`${header.slice(0, -2)}.`) && !line.startsWith(`[${header.slice(2, -2)}.`)) {
+          flush();
+          current = undefined;
+        }
+      } else if (current) {
+        const m = /^(name|version)\s*=\s*"([^"]*)"/.exec(line);
+        if (m?.[1] === "name" && current.name === undefined) current.name = normalizeName(m[2] ?? "");
+        if (m?.[1] === "version" && current.version === undefined) current.version = m[2];
+      }
+    });
+    flush();
+  }
+
+  find(name: string, version?: string): number | undefined {
+    const n = normalizeName(name);
+    return (
+      this.entries.find((e) => e.name === n && (version === undefined || e.version === version)) ??
+      this.entries.find((e) => e.name === n)
+    )?.line;
+  }
+}
+
+/** Evaluate a lockfile marker for the target; a marker this action cannot read is the user's error. */
+export function markerTrue(
+  marker: string,
+  env: MarkerEnvironment,
+  extras: readonly string[],
+  groups: readonly string[],
+  where: At,
+): boolean {
+  try {
+    return evaluateMarker(marker, env, extras, groups);
+  } catch (e) {
+    if (e instanceof MarkerSyntaxError) {
+      throw new UserError(`cannot evaluate the marker "${marker}": ${e.message}`, {
+        where,
+        hint: "regenerate the lockfile; report it if the tool wrote it this way",
+      });
+    }
+    throw e;
+  }
+}
+
+export function describeTarget(target: Target): string {
+  return `${target.runtime} ${target.architecture} (Python ${target.pythonVersion}, ${target.machine}, glibc ${target.glibcCeiling.join(".")})`;
+}
+
+export function listOrNone(items: readonly string[]): string {
+  return items.length ? items.join(", ") : "none";
+}
+
+/** A PEP 508 requirement string: `name[extra,...] (specifier) ; marker` (or `name @ url`). */
+export function parsePep508(
+  requirement: string,
+): { name: string; extras: string[]; specifier: string; url?: string; marker?: string } | undefined {
+  const m = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*([^;]*?)\s*(?:;\s*(.*?))?\s*$/.exec(
+    requirement,
+  );
+  if (!m?.[1]) return undefined;
+  const rest = (m[3] ?? "").trim();
+  const url = rest.startsWith("@") ? rest.slice(1).trim() : undefined;
+  return {
+    name: normalizeName(m[1]),
+    extras: (m[2] ?? "")
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean)
+      .map(normalizeName),
+    specifier: url ? "" : rest.replace(/^\((.*)\)$/, "$1").trim(),
+    url,
+    marker: m[4] || undefined,
+  };
+}
+
+// --- versions and specifiers (PEP 440, and Poetry's ^ ~ * || spellings) ---
+
+interface ParsedVersion {
+  release: number[];
+  /** -1 dev, 0..2 a/b/rc, 3 final; then its number */
+  pre: [number, number];
+  post: number;
+}
+
+function parseVersion(v: string): ParsedVersion | undefined {
+  const m =
+    /^\s*v?(?:\d+!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview)[-_.]?(\d*))?(?:[-_.]?(post|rev|r)[-_.]?(\d*)|-(\d+))?(?:[-_.]?dev[-_.]?(\d*))?(?:\+[a-z0-9.]+)?\s*$/i.exec(
+      v,
+    );
+  if (!m?.[1]) return undefined;
+  const preKind = m[2]?.toLowerCase();
+  const pre: [number, number] = preKind
+    ? [preKind.startsWith("a") ? 0 : preKind.startsWith("b") ? 1 : 2, Number(m[3] || 0)]
+    : m[7] !== undefined && !m[4] && !m[6]
+      ? [-1, Number(m[7] || 0)]
+      : [3, 0];
+  const post = m[4] ? Number(m[5] || 0) : m[6] ? Number(m[6]) : -1;
+  return { release: m[1].split(".").map(Number), pre, post };
+}
+
+function compareVersions(a: ParsedVersion, b: ParsedVersion): number {
+  for (let i = 0; i < Math.max(a.release.length, b.release.length); i++) {
+    const d = (a.release[i] ?? 0) - (b.release[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return a.pre[0] - b.pre[0] || a.pre[1] - b.pre[1] || a.post - b.post;
+}
+
+/**
+ * Whether `version` satisfies a specifier: PEP 440 (`>=3.11,<4`, `~=3.11`, `==3.12.*`) or
+ * Poetry's constraint syntax (`^3.11`, `~3.11`, `3.11.*`, `*`, `>=1 <2`, `a || b`).
+ * undefined when the specifier cannot be read: callers then do not decide on it.
+ */
+export function matchesSpecifier(version: string, specifier: string): boolean | undefined {
+  const v = parseVersion(version);
+  if (!v) return undefined;
+  let unknown = false;
+  const anyOf = specifier.split(/\s*\|\|?\s*/).map((alternative) => {
+    const clauses = alternative
+      .trim()
+      .replace(/(===|==|!=|<=|>=|~=|<|>|\^|~)\s+/g, "$1")
+      .split(/[\s,]+/)
+      .filter(Boolean);
+    return clauses.every((clause) => {
+      const r = matchClause(v, clause);
+      if (r === undefined) unknown = true;
+      return r ?? true;
+    });
+  });
+  if (anyOf.some(Boolean)) return unknown ? undefined : true;
+  return unknown ? undefined : false;
+}
+
+function matchClause(v: ParsedVersion, clause: string): boolean | undefined {
+  if (clause === "*" || clause === "") return true;
+  const m = /^(===|==|!=|<=|>=|~=|<|>|\^|~|=)?(.+)$/.exec(clause);
+  if (!m?.[2]) return undefined;
+  const op = m[1] ?? "==";
+  const text = m[2];
+  if (text.endsWith(".*")) {
+    const prefix = text.slice(0, -2).split(".").map(Number);
+    if (prefix.some(Number.isNaN)) return undefined;
+    const same = prefix.every((n, i) => (v.release[i] ?? 0) === n);
+    if (op === "==" || op === "=") return same;
+    if (op === "!=") return !same;
+    return undefined;
+  }
+  const b = parseVersion(text);
+  if (!b) return undefined;
+  const c = compareVersions(v, b);
+  switch (op) {
+    case "==":
+    case "=":
+    case "===":
+      return c === 0;
+    case "!=":
+      return c !== 0;
+    case "<":
+      return c < 0;
+    case "<=":
+      return c <= 0;
+    case ">":
+      return c > 0;
+    case ">=":
+      return c >= 0;
+    case "~=": {
+      const upper = b.release.slice(0, Math.max(1, b.release.length - 1));
+      return c >= 0 && upper.every((n, i) => (v.release[i] ?? 0) === n);
+    }
+    case "~": {
+      // ~1.2.3 → >=1.2.3,<1.3; ~1 → >=1,<2
+      const keep = b.release.length >= 2 ? 2 : 1;
+      return c >= 0 && b.release.slice(0, keep).every((n, i) => (v.release[i] ?? 0) === n);
+    }
+    case "^": {
+      // ^1.2.3 → <2; ^0.2.3 → <0.3; ^0.0.3 → <0.0.4: the first non-zero part stays
+      const firstNonZero = b.release.findIndex((n) => n !== 0);
+      const keep = firstNonZero === -1 ? b.release.length : firstNonZero + 1;
+      return c >= 0 && b.release.slice(0, keep).every((n, i) => (v.release[i] ?? 0) === n);
+    }
+  }
+  return undefined;
+}
+
+/** A lock made for Pythons that exclude the runtime's cannot be installed as locked. */
+export function checkRequiresPython(specifier: string | undefined, ctx: LockContext, where: At, what: string): void {
+  if (!specifier) return;
+  if (matchesSpecifier(`${ctx.target.pythonVersion}.0`, specifier) === false) {
+    throw new UserError(
+      `${what} was locked for Python ${specifier}, which excludes the runtime ${ctx.target.runtime} (Python ${ctx.target.pythonVersion})`,
+      {
+        where,
+        hint: "choose a runtime inside that range, or widen the project's requires-python and relock",
+      },
+    );
+  }
+}
+
+// --- files and sources ---
+
+export function basename(urlOrPath: string): string {
+  const last = urlOrPath.split(/[?#]/)[0]?.split("/").pop() ?? "";
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+/**
+ * Lambda installs wheels only. Of the files a lock lists for a release, one wheel must run on
+ * the target: say so here, naming the package, rather than fail later inside the installer.
+ */
+export function checkWheels(a: {
+  name: string;
+  version: string;
+  filenames: string[];
+  hasSdist: boolean;
+  target: Target;
+  where: At;
+  table: string;
+}): UserError | undefined {
+  const where = { ...a.where, distribution: a.name };
+  const wheels = a.filenames.filter((f) => f.endsWith(".whl"));
+  if (wheels.length === 0) {
+    if (a.hasSdist || a.filenames.length > 0) {
+      return new UserError(
+        `${a.table}: only a source distribution of ${a.name} ${a.version} is locked, and Lambda packages are installed from wheels only`,
+        {
+          where,
+          hint: "use a version that publishes wheels, or build a manylinux wheel of it and serve it from your index",
+        },
+      );
+    }
+    return new UserError(
+      `${a.table}: ${a.name} ${a.version} has neither wheels nor a source distribution in the lock`,
+      { where, hint: "regenerate the lockfile" },
+    );
+  }
+  const parsed = wheels.map((f) => parseWheelFilename(f)).filter((w) => w !== undefined);
+  if (parsed.length === 0) return undefined;
+  const reasons: string[] = [];
+  for (const wheel of parsed) {
+    const fit = wheelFits(wheel, a.target);
+    if (fit.fits) return undefined;
+    reasons.push(`${wheel.filename}: ${fit.reason}`);
+  }
+  const shown = reasons
+    .slice(0, 4)
+    .map((r) => `\n    ${r}`)
+    .join("");
+  return new UserError(
+    `${a.table}: none of the ${parsed.length} wheel(s) locked for ${a.name} ${a.version} runs on ${describeTarget(a.target)}:${shown}${reasons.length > 4 ? `\n    … and ${reasons.length - 4} more` : ""}`,
+    {
+      where,
+      hint: "the lock lists no wheel for this runtime and architecture: pin a version that publishes one (AL2 runtimes need manylinux2014/manylinux_2_17 or older) and relock, or lock on/for the Lambda platform",
+    },
+  );
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** A path the lockfile records (relative to the lockfile's folder) if it stays inside the project. */
+export function projectPath(ctx: LockContext, recorded: string): { abs: string; rel: string } | undefined {
+  const abs = path.resolve(path.dirname(ctx.path), recorded);
+  if (!isInside(ctx.workingDirectory, abs) && !isInside(path.dirname(ctx.path), abs)) return undefined;
+  return { abs, rel: path.relative(ctx.workingDirectory, abs).split(path.sep).join("/") || "." };
+}
+
+/** First-party source (the project, a workspace member, a path dependency inside the project). */
+export function firstPartyPath(ctx: LockContext, recorded: string, table: string, name: string, where: At): string {
+  const inside = projectPath(ctx, recorded);
+  if (!inside) {
+    throw new UserError(`${table}: ${name} comes from the directory ${recorded}, outside the project`, {
+      where: { ...where, distribution: name },
+      hint: "move it inside `working-directory`, or publish a wheel of it to an index and depend on it by version",
+    });
+  }
+  return inside.rel;
+}
+
+/** A wheel file inside the project: its folder becomes a find-links source. */
+export function localWheelDir(ctx: LockContext, recorded: string, table: string, name: string, where: At): string {
+  const inside = projectPath(ctx, recorded);
+  if (!inside) {
+    throw new UserError(`${table}: ${name} comes from the local file ${recorded}, outside the project`, {
+      where: { ...where, distribution: name },
+      hint: "put the wheel inside `working-directory`, or serve it from an index and depend on it by version",
+    });
+  }
+  if (!inside.abs.endsWith(".whl")) {
+    throw new UserError(
+      `${table}: ${name} comes from the source archive ${recorded}, and Lambda packages are installed from wheels only`,
+      {
+        where: { ...where, distribution: name },
+        hint: "build a manylinux wheel of it and lock that instead",
+      },
+    );
+  }
+  return path.dirname(inside.abs);
+}
+
+export function vcsError(table: string, name: string, source: string, where: At): UserError {
+  return new UserError(
+    `${table}: ${name} comes from the repository ${source}, which cannot be installed for a Lambda target (Lambda builds install pinned wheels only)`,
+    {
+      where: { ...where, distribution: name },
+      hint: "publish a wheel of it to an index (or vendor its code into the project) and depend on it by version",
+    },
+  );
+}
+
+export function directUrlError(table: string, name: string, url: string, where: At): UserError {
+  return new UserError(`${table}: ${name} comes from the direct URL ${url}, not from an index`, {
+    where: { ...where, distribution: name },
+    hint: "serve the wheel from an index (or a folder inside the project) and depend on it by version",
+  });
+}
+
+/**
+ * The indexes a lockfile recorded, for when the user configured none: PyPI (or else the first
+ * recorded index) as the index URL, every other one as an extra index.
+ */
+export function indexesFor(requirements: PinnedRequirement[], usesDefaultIndex = false): IndexOptions {
+  const indexes = emptyIndexOptions();
+  const recorded = [...new Set(requirements.map((r) => r.index).filter((i): i is string => !!i))];
+  const pypi = recorded.find((u) => /^https:\/\/pypi\.org\/simple\/?$/.test(u));
+  const primary = usesDefaultIndex ? undefined : (pypi ?? recorded[0]);
+  if (primary) indexes.indexUrl = primary;
+  indexes.extraIndexUrls = recorded.filter((u) => u !== primary && !(usesDefaultIndex && u === pypi));
+  return indexes;
+}
