@@ -38,7 +38,13 @@ const policy: RetryPolicy = {
   random: () => 0.5,
 };
 const sleeps: number[] = [];
-const countingPolicy: RetryPolicy = { ...policy, sleep: (ms) => (sleeps.push(ms), policy.sleep(ms)) };
+const countingPolicy: RetryPolicy = {
+  ...policy,
+  sleep: (ms) => {
+    sleeps.push(ms);
+    return policy.sleep(ms);
+  },
+};
 let zipCount = 0;
 
 async function zipOf(files: Record<string, string | Buffer>, level?: number): Promise<ZipResult> {

@@ -1,14 +1,4 @@
-/**
- * pylock.toml (PEP 751, lock-version 1.x), as `pip lock`, `uv export --format pylock.toml`
- * and PDM write it. The file is already flat: a package is installed when its `marker`
- * is true for the target, with `extras` and `dependency_groups` standing for what was
- * asked (`extras` input; `default-groups` plus the `groups` input).
- */
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { parse, TomlError } from "smol-toml";
 import { throwAll, UserError } from "../errors.ts";
-import { parseWheelFilename, type Target, wheelFits } from "../target.ts";
 import {
   asArray,
   asString,
@@ -29,15 +19,8 @@ import {
   parseLockToml,
   vcsError,
 } from "./common.ts";
-import { evaluateMarker, type MarkerEnvironment, MarkerSyntaxError, targetEnvironment } from "./markers.ts";
-import {
-  emptyIndexOptions,
-  type IndexOptions,
-  type LockContext,
-  type LockedSet,
-  normalizeName,
-  type PinnedRequirement,
-} from "./types.ts";
+import { targetEnvironment } from "./markers.ts";
+import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 
 const SUPPORTED_PYLOCK = "1.x (PEP 751)";
 
