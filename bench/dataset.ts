@@ -98,10 +98,10 @@ const GLIBC_CEILING = "2.17";
 const BINARY_TAG = "cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64";
 const PURE_TAG = "py3-none-any";
 /** bump when the generated wheels change shape */
-const GENERATOR = "3";
+const GENERATOR = "4";
 const TEXT_EXTENSIONS = new Set([".py", ".pyi", ".txt", ".html", ".json", ".xml", ".csv", ".rst", ".cfg", ".toml"]);
 /** real packages' source files are mostly small; the few huge generated modules would skew the count */
-const MAX_TEXT_FILE = 128 * 1024;
+const MAX_TEXT_FILE = 64 * 1024;
 /** the largest real shared objects in common wheels (openblas, arrow) are in the tens of MB */
 const MAX_ELF_FILE = 40 * 1024 * 1024;
 

@@ -19,6 +19,7 @@ export enum Input {
   FunctionName = "function-name",
   LayerName = "layer-name",
   AttachLayer = "attach-layer",
+  Layers = "layers",
   S3Bucket = "s3-bucket",
   S3Prefix = "s3-prefix",
   S3Upload = "s3-upload",
@@ -26,6 +27,10 @@ export enum Input {
   Publish = "publish",
   Alias = "alias",
   Deploy = "deploy",
+  UploadArtifact = "upload-artifact",
+  ArtifactName = "artifact-name",
+  Comment = "comment",
+  GithubToken = "github-token",
 }
 
 export enum Output {

@@ -36,6 +36,15 @@ export interface Inputs {
   /** extras of the project to ship */
   extras: string[];
   deploy?: DeployInputs;
+  report: ReportInputs;
+}
+
+export interface ReportInputs {
+  uploadArtifact: boolean;
+  /** undefined: derived from the function or layer name, runtime and architecture */
+  artifactName?: string;
+  comment: boolean;
+  githubToken?: string;
 }
 
 /** Present only when something is to be deployed (`deploy` true and a function or layer named). */
@@ -43,6 +52,8 @@ export interface DeployInputs {
   functionName?: string;
   layerName?: string;
   attachLayer: boolean;
+  /** existing layer versions to attach (e.g. another job's layer-version-arn) */
+  layerArns: string[];
   s3Bucket?: string;
   s3Prefix: string;
   s3Upload: S3Upload;
@@ -53,6 +64,7 @@ export interface DeployInputs {
 
 const FUNCTION_NAME = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/;
 const LAYER_NAME = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:layer:)?[a-zA-Z0-9_-]{1,140}$/;
+const LAYER_VERSION_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[a-zA-Z0-9_-]{1,140}:\d+$/;
 const ALIAS_NAME = /^(?!\d+$)[a-zA-Z0-9_-]{1,128}$/;
 
 export type GetInput = (name: Input) => string;
@@ -117,6 +129,14 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
   const deploy = loadDeployInputs(get, env, packageMode, errors);
   const installer = oneOf(Input.Installer, get(Input.Installer).trim() || "auto", INSTALLER_CHOICES, errors);
   const names = (value: string) => value.split(/[\s,]+/).filter(Boolean);
+  const githubToken = get(Input.GithubToken).trim() || env.GITHUB_TOKEN || undefined;
+  addSecret(githubToken);
+  const report: ReportInputs = {
+    uploadArtifact: bool(Input.UploadArtifact, get(Input.UploadArtifact).trim(), false, errors),
+    artifactName: get(Input.ArtifactName).trim() || undefined,
+    comment: bool(Input.Comment, get(Input.Comment).trim(), false, errors),
+    githubToken,
+  };
   throwAll(errors);
   return {
     runtime: runtime as Runtime,
@@ -136,6 +156,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     groups: names(get(Input.Groups)),
     extras: names(get(Input.Extras)),
     deploy,
+    report,
   };
 }
 
@@ -174,6 +195,11 @@ function loadDeployInputs(
       ),
     );
   }
+  const layerArns = lines(get(Input.Layers));
+  for (const arn of layerArns) {
+    if (!LAYER_VERSION_ARN.test(arn)) errors.push(new UserError(`input layers: "${arn}" is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION)`));
+  }
+  if (layerArns.length > 0 && !functionName) errors.push(new UserError("input layers needs function-name: layers are attached to a function"));
   if (alias && !functionName)
     errors.push(new UserError("input alias needs function-name: an alias points at a version of a function"));
   if (!deploy || !named) return undefined;
@@ -206,6 +232,7 @@ function loadDeployInputs(
     functionName,
     layerName,
     attachLayer,
+    layerArns,
     s3Bucket,
     s3Prefix: get(Input.S3Prefix).trim(),
     s3Upload: s3Upload ?? "auto",

@@ -1,16 +1,17 @@
 /**
- * The Actions entry point: inputs → build → outputs. The only module that knows it
- * runs inside GitHub Actions.
+ * The Actions entry point: inputs → build and ship → outputs and report. The only
+ * module that knows it runs inside GitHub Actions.
  */
 import path from "node:path";
 import * as core from "@actions/core";
 import type { Input } from "./constants.ts";
 import { UserError, UserErrors } from "./errors.ts";
-import { loadInputs } from "./inputs.ts";
+import { type Inputs, loadInputs } from "./inputs.ts";
 import type { AnnotationLevel, Log } from "./log.ts";
 import { addSecret, redact } from "./redact.ts";
+import { type Outcome, report } from "./report/index.ts";
 import { toOutputs } from "./report/outputs.ts";
-import { runAction } from "./run.ts";
+import { InspectionFailed, runAction } from "./run.ts";
 
 /** Files in messages are relative to the working directory; annotations want them relative to the workspace. */
 let workingDirectory = process.cwd();
@@ -19,9 +20,7 @@ const actionsLog: Log = {
   info: (m) => core.info(redact(m)),
   debug: (m) => core.debug(redact(m)),
   annotate: (level: AnnotationLevel, message, where) => {
-    const file =
-      where?.file &&
-      path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), path.resolve(workingDirectory, where.file));
+    const file = where?.file && path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), path.resolve(workingDirectory, where.file));
     const props = { file, startLine: where?.line, title: where?.distribution };
     const text = redact(message);
     if (level === "error") core.error(text, props);
@@ -32,7 +31,7 @@ const actionsLog: Log = {
 };
 
 function maskEnvironmentSecrets(env: NodeJS.ProcessEnv): void {
-  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GITHUB_TOKEN"]) {
+  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GITHUB_TOKEN", "INPUT_GITHUB-TOKEN"]) {
     const value = env[name];
     if (value) {
       core.setSecret(value);
@@ -42,14 +41,37 @@ function maskEnvironmentSecrets(env: NodeJS.ProcessEnv): void {
 }
 
 export async function main(): Promise<void> {
+  maskEnvironmentSecrets(process.env);
+  let inputs: Inputs;
   try {
-    maskEnvironmentSecrets(process.env);
-    const inputs = loadInputs((name: Input) => core.getInput(name), process.env);
+    inputs = loadInputs((name: Input) => core.getInput(name), process.env);
     workingDirectory = inputs.workingDirectory;
-    const result = await runAction(inputs, { log: actionsLog, env: process.env });
-    for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
   } catch (error) {
     fail(error);
+    return;
+  }
+  let outcome: Outcome;
+  try {
+    const result = await runAction(inputs, { log: actionsLog, env: process.env });
+    for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
+    outcome = { result };
+  } catch (error) {
+    fail(error);
+    const e = error as UserError;
+    outcome = {
+      failure: {
+        message: error instanceof UserError ? e.message : `internal error: ${(error as Error)?.message ?? String(error)}`,
+        hint: error instanceof UserError ? e.hint : "please report it, with the log",
+        findings: error instanceof InspectionFailed ? error.findings : [],
+      },
+    };
+  }
+  try {
+    const written = await report(inputs, outcome, { env: process.env, log: actionsLog });
+    await core.summary.addRaw(redact(written.summary)).write();
+    core.info(redact(written.line));
+  } catch (error) {
+    core.warning(redact(`The job summary could not be written: ${(error as Error).message}`));
   }
 }
 
@@ -57,10 +79,8 @@ export async function main(): Promise<void> {
 function fail(error: unknown): void {
   if (error instanceof UserError) {
     const errors = error instanceof UserErrors ? error.errors : [error];
-    for (const e of errors) actionsLog.annotate("error", e.describe(), e.where);
-    core.info(
-      `lambda-python-package failed: ${errors.length === 1 ? redact(error.message) : `${errors.length} problems, listed above`}`,
-    );
+    // inspection findings were annotated one by one as they were found
+    if (!(error instanceof InspectionFailed)) for (const e of errors) actionsLog.annotate("error", e.describe(), e.where);
     process.exitCode = core.ExitCode.Failure;
   } else {
     const e = error as Error;

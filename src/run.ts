@@ -80,6 +80,7 @@ export async function runAction(inputs: Inputs, ctx: RunContext): Promise<Action
         functionName: d.functionName,
         layerName: d.layerName,
         attachLayer: d.attachLayer,
+        layerArns: d.layerArns,
         s3: { bucket: d.s3Bucket, prefix: d.s3Prefix, upload: d.s3Upload },
         publish: d.publish,
         alias: d.alias,
@@ -249,6 +250,20 @@ async function functionCode(inputs: Inputs, lock: LockedSet, log: Log): Promise<
     for (const f of member.files) if (!byPath.has(f.path)) byPath.set(f.path, f);
   }
   return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The build found what would fail in Lambda: the findings travel with the error to the report. */
+export class InspectionFailed extends UserError {
+  constructor(
+    count: number,
+    readonly findings: Finding[],
+    lockfile: string,
+  ) {
+    super(`${count} problem(s) found by inspection would fail in Lambda (listed above); nothing was deployed`, {
+      where: { file: lockfile },
+      hint: "fix them, or relax a check with its input where you have a reason",
+    });
+  }
 }
 
 function reportFindings(findings: Finding[], log: Log): void {

@@ -41,6 +41,8 @@ export interface DeployRequest {
   functionName?: string;
   layerName?: string;
   attachLayer: boolean;
+  /** existing layer versions to attach too, each replacing an older version of the same layer */
+  layerArns?: string[];
   s3: { bucket?: string; prefix: string; upload: S3Upload };
   publish: boolean;
   alias?: string;
@@ -162,7 +164,8 @@ export async function deploy(
     const idleAtStart = fn.LastUpdateStatus !== "InProgress" && fn.State !== "Pending";
     if (idleAtStart && fn.RevisionId) current = { ...current, RevisionId: fn.RevisionId };
     const currentLayers = (current.Layers ?? []).map((l) => l.Arn ?? "");
-    const wantedLayers = layerArn && request.attachLayer ? layersAfterAttach(currentLayers, layerArn) : currentLayers;
+    const attach = [...(layerArn && request.attachLayer ? [layerArn] : []), ...(request.layerArns ?? [])];
+    const wantedLayers = attach.reduce((layers, arn) => layersAfterAttach(layers, arn), currentLayers);
     const layersChange = wantedLayers.join(",") !== currentLayers.join(",");
 
     const updateCode = async () => {
