@@ -1,30 +1,48 @@
 /**
- * `npm start`: the whole action on the bundled example project, locally, with no
- * network: its dependencies are built into wheels and served from a PEP 503 index
- * on 127.0.0.1, then the action builds function and layer zips for Lambda.
+ * `npm start`: the whole action on the bundled example project, locally and with no
+ * network. The example's dependencies are built into wheels and served from a PEP 503
+ * index on 127.0.0.1; a strict local AWS (Lambda + S3 on 127.0.0.1, real SDK, real
+ * signatures) stands in for the account. The action builds function and layer zips
+ * for python3.12 on arm64, inspects them, deploys both, attaches the layer, publishes
+ * a version and points the `live` alias at it; then runs again to show that an
+ * unchanged deploy writes nothing. The job summary is written next to the zips.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { marked } from "marked";
+import { startLocalAws, TEST_CREDENTIALS } from "../devtools/local-aws/index.ts";
 import { buildDemoWheels } from "../devtools/pypi/demo-packages.ts";
 import { startIndex } from "../devtools/pypi/index-server.ts";
 import { extractZip } from "../devtools/zipread.ts";
 import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
+import { report } from "../src/report/index.ts";
 import { toOutputs } from "../src/report/outputs.ts";
-import { runAction } from "../src/run.ts";
+import { type ActionResult, runAction } from "../src/run.ts";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const project = path.join(root, "examples", "demo");
+const REGION = "eu-west-1";
 
 async function main(): Promise<void> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), "lpp-demo-"));
   const wheels = await buildDemoWheels(path.join(root, "examples", "demo-packages"), path.join(scratch, "wheels"));
   const index = await startIndex(path.join(scratch, "wheels"));
-  console.log(`Local package index: ${index.url} (${wheels.map((w) => w.filename).join(", ")})\n`);
+  const aws = await startLocalAws({ updateDelayMs: 300 });
+  aws.createFunction({ name: "orders-api", region: REGION, runtime: "python3.12", architecture: "arm64", handler: "app.handler", environment: { TABLE: "orders" } });
+  console.log(`Local package index: ${index.url} (${wheels.map((w) => w.filename).join(", ")})`);
+  console.log(`Local AWS (Lambda + S3): ${aws.endpoint}, function orders-api in ${REGION}\n`);
+  // the SDK's standard chain, as aws-actions/configure-aws-credentials leaves it
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_REGION: REGION,
+  });
   try {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -35,26 +53,50 @@ async function main(): Promise<void> {
       PIP_INDEX_URL: index.url,
       RUNNER_TEMP: scratch,
     };
-    const log = new MemoryLog((line) => console.log(`  ${line}`));
     const inputs = inputsFrom(
       {
         runtime: "python3.12",
         architecture: "arm64",
         package: "split",
         "working-directory": project,
+        "function-name": "orders-api",
+        "layer-name": "orders-api-deps",
+        alias: "live",
         python: process.env.DEMO_PYTHON ?? "",
       },
-      {},
+      process.env,
     );
-    console.log("Building examples/demo for python3.12 on arm64 (package: split)");
-    const result = await runAction(inputs, { log, env });
-    console.log("\nOutputs:");
-    for (const [name, value] of Object.entries(toOutputs(result))) console.log(`  ${name.padEnd(22)} ${value}`);
-    invokeLocally(result.build.functionZip?.path, result.build.layerZip?.path, scratch);
+    let last: ActionResult | undefined;
+    for (const round of [1, 2]) {
+      console.log(`━━ Run ${round}: build, inspect, deploy (python3.12, arm64, package: split)`);
+      const log = new MemoryLog((line) => console.log(`  ${line}`));
+      last = await runAction(inputs, { log, env });
+      const written = await report(inputs, { result: last }, { env, log });
+      console.log(`  ${written.line}\n`);
+      const summaryPath = path.join(inputs.outputDir, "summary.md");
+      await writeFile(summaryPath, written.summary);
+      await writeFile(path.join(inputs.outputDir, "summary.html"), summaryPage(await marked.parse(written.summary)));
+      if (round === 2) console.log(`Job summary: ${summaryPath} (and summary.html)\n`);
+    }
+    console.log("Outputs of the second run:");
+    for (const [name, value] of Object.entries(toOutputs(last!))) console.log(`  ${name.padEnd(22)} ${value}`);
+    const fn = aws.getFunction(REGION, "orders-api")!;
+    console.log(`\nIn the local Lambda: orders-api CodeSha256 ${fn.codeSha256}, layers ${fn.layers.join(", ")}, environment kept: ${JSON.stringify(fn.environment)}`);
+    invokeLocally(last!.build.functionZip?.path, last!.build.layerZip?.path, scratch);
   } finally {
     await index.close();
+    await aws.close();
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The summary as GitHub shows it, close enough for a look in a browser. */
+function summaryPage(body: string): string {
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>lambda-python-package summary</title><style>
+body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;font-size:14px;line-height:1.5;color:#1f2328;max-width:1012px;margin:24px auto;padding:0 24px}
+table{border-collapse:collapse;margin:8px 0 16px}th,td{border:1px solid #d1d9e0;padding:6px 13px}tr:nth-child(2n){background:#f6f8fa}
+code{background:#eff1f3;border-radius:6px;padding:.2em .4em;font-size:85%}h2{border-bottom:1px solid #d1d9e0;padding-bottom:.3em}summary{cursor:pointer}
+</style></head><body>${body}</body></html>`;
 }
 
 /** Unzip the packages the way Lambda does (/var/task, /opt/python) and call the handler once. */
@@ -73,19 +115,11 @@ function invokeLocally(functionZip: string | undefined, layerZip: string | undef
   const opt = path.join(scratch, "opt");
   extractZip(functionZip, task);
   extractZip(layerZip, opt);
-  const event = {
-    httpMethod: "POST",
-    path: "/orders",
-    body: JSON.stringify({ sku: "A-1", quantity: 3, unit_price_cents: 1999 }),
-  };
-  const out = execFileSync(
-    python,
-    ["-c", `import json, app; print(json.dumps(app.handler(${JSON.stringify(event)}, None)))`],
-    {
-      cwd: task,
-      env: { PATH: process.env.PATH, PYTHONPATH: `${task}:${path.join(opt, "python")}` },
-    },
-  );
+  const event = { httpMethod: "POST", path: "/orders", body: JSON.stringify({ sku: "A-1", quantity: 3, unit_price_cents: 1999 }) };
+  const out = execFileSync(python, ["-c", `import json, app; print(json.dumps(app.handler(${JSON.stringify(event)}, None)))`], {
+    cwd: task,
+    env: { PATH: process.env.PATH, PYTHONPATH: `${task}:${path.join(opt, "python")}` },
+  });
   console.log(`\nInvoked app.handler from the unzipped packages with ${python}:\n  ${out.toString().trim()}`);
 }
 

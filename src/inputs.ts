@@ -47,8 +47,9 @@ export interface ReportInputs {
   githubToken?: string;
 }
 
-/** Present only when something is to be deployed (`deploy` true and a function or layer named). */
+/** Present when a function or layer is named; `enabled` says whether to deploy to it. */
 export interface DeployInputs {
+  enabled: boolean;
   functionName?: string;
   layerName?: string;
   attachLayer: boolean;
@@ -69,6 +70,17 @@ const ALIAS_NAME = /^(?!\d+$)[a-zA-Z0-9_-]{1,128}$/;
 
 export type GetInput = (name: Input) => string;
 
+/** What other tools call the two architectures, and what to write instead. */
+const ARCHITECTURE_ALIASES: Record<string, string> = {
+  aarch64: "Lambda calls 64-bit ARM (Graviton) `arm64`: set `architecture: arm64`",
+  arm: "Lambda calls 64-bit ARM (Graviton) `arm64`: set `architecture: arm64`",
+  armv8: "Lambda calls 64-bit ARM (Graviton) `arm64`: set `architecture: arm64`",
+  amd64: "Lambda calls 64-bit Intel/AMD `x86_64`: set `architecture: x86_64`",
+  x64: "Lambda calls 64-bit Intel/AMD `x86_64`: set `architecture: x86_64`",
+  "x86-64": "Lambda calls 64-bit Intel/AMD `x86_64`: set `architecture: x86_64`",
+};
+const RUNTIME_HINT = "set `runtime` to the function's Lambda runtime, e.g. `runtime: python3.12`";
+
 function lines(value: string): string[] {
   return value
     .split(/\r?\n/)
@@ -80,7 +92,9 @@ function bool(name: Input, value: string, fallback: boolean, errors: UserError[]
   if (value === "") return fallback;
   if (/^(true|yes|on|1)$/i.test(value)) return true;
   if (/^(false|no|off|0)$/i.test(value)) return false;
-  errors.push(new UserError(`input ${name} must be true or false, got "${value}"`));
+  errors.push(
+    new UserError(`input ${name} must be true or false, got "${value}"`, { hint: `set \`${name}\` to true or false` }),
+  );
   return fallback;
 }
 
@@ -91,7 +105,13 @@ function oneOf<T extends string>(
   errors: UserError[],
 ): T | undefined {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  errors.push(new UserError(`input ${name} is "${value}"; valid values: ${allowed.join(", ")}`));
+  errors.push(
+    new UserError(`input ${name} is "${value}"; valid values: ${allowed.join(", ")}`, {
+      hint:
+        ARCHITECTURE_ALIASES[name === Input.Architecture ? value.toLowerCase() : ""] ??
+        `set \`${name}\` to one of: ${allowed.join(", ")}`,
+    }),
+  );
   return undefined;
 }
 
@@ -99,9 +119,17 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
   const errors: UserError[] = [];
   const runtime = get(Input.Runtime).trim();
   if (!runtime)
-    errors.push(new UserError(`input runtime is required; valid values: ${Object.keys(RUNTIMES).join(", ")}`));
+    errors.push(
+      new UserError(`input runtime is required; valid values: ${Object.keys(RUNTIMES).join(", ")}`, {
+        hint: RUNTIME_HINT,
+      }),
+    );
   else if (!isRuntime(runtime)) {
-    errors.push(new UserError(`input runtime is "${runtime}"; valid values: ${Object.keys(RUNTIMES).join(", ")}`));
+    errors.push(
+      new UserError(`input runtime is "${runtime}"; valid values: ${Object.keys(RUNTIMES).join(", ")}`, {
+        hint: RUNTIME_HINT,
+      }),
+    );
   }
   const architectureValue = get(Input.Architecture).trim() || "x86_64";
   if (!isArchitecture(architectureValue)) oneOf(Input.Architecture, architectureValue, ARCHITECTURES, errors);
@@ -178,6 +206,7 @@ function loadDeployInputs(
     errors.push(
       new UserError(
         `input function-name "${functionName}" is not a Lambda function name or ARN (letters, digits, - and _, at most 64)`,
+        { hint: "use the function's name as Lambda shows it (e.g. orders-api) or its full ARN" },
       ),
     );
   }
@@ -185,6 +214,7 @@ function loadDeployInputs(
     errors.push(
       new UserError(
         `input layer-name "${layerName}" is not a valid layer name (letters, digits, - and _, at most 140) or layer ARN`,
+        { hint: "use the layer's name (e.g. orders-deps) or its ARN without a version number" },
       ),
     );
   }
@@ -192,25 +222,36 @@ function loadDeployInputs(
     errors.push(
       new UserError(
         `input alias "${alias}" is not a valid alias name (letters, digits, - and _, at most 128, not only digits)`,
+        { hint: "use a name such as live or prod: a number names a version, not an alias" },
       ),
     );
   }
   const layerArns = lines(get(Input.Layers));
   for (const arn of layerArns) {
-    if (!LAYER_VERSION_ARN.test(arn)) errors.push(new UserError(`input layers: "${arn}" is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION)`));
+    if (!LAYER_VERSION_ARN.test(arn))
+      errors.push(
+        new UserError(
+          `input layers: "${arn}" is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION)`,
+        ),
+      );
   }
-  if (layerArns.length > 0 && !functionName) errors.push(new UserError("input layers needs function-name: layers are attached to a function"));
+  if (layerArns.length > 0 && !functionName)
+    errors.push(new UserError("input layers needs function-name: layers are attached to a function"));
   if (alias && !functionName)
-    errors.push(new UserError("input alias needs function-name: an alias points at a version of a function"));
-  if (!deploy || !named) return undefined;
-  if (functionName && packageMode === "layer") {
+    errors.push(
+      new UserError("input alias needs function-name: an alias points at a version of a function", {
+        hint: "set `function-name`, or remove `alias`",
+      }),
+    );
+  if (!named) return undefined;
+  if (deploy && functionName && packageMode === "layer") {
     errors.push(
       new UserError("function-name is set but package is layer: there is no function zip to deploy", {
         hint: "use package: function or split",
       }),
     );
   }
-  if (layerName && packageMode === "function") {
+  if (deploy && layerName && packageMode === "function") {
     errors.push(
       new UserError("layer-name is set but package is function: there is no layer zip to publish", {
         hint: "use package: layer or split",
@@ -218,17 +259,32 @@ function loadDeployInputs(
     );
   }
   const region = get(Input.Region).trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || "";
-  if (!region) {
+  if (!deploy) {
+    // a preview names what it builds; nothing is checked that only a deploy needs
+  } else if (!region) {
     errors.push(
       new UserError(
         "no AWS region: set the region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it)",
+        { hint: "set `region` to the function's region, e.g. `region: eu-west-1`" },
       ),
     );
   } else if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
-    errors.push(new UserError(`region "${region}" is not an AWS region name such as eu-west-1`));
+    errors.push(
+      new UserError(`region "${region}" is not an AWS region name such as eu-west-1`, {
+        hint: "use the region's code (eu-central-1, us-east-1, ...), not its display name",
+      }),
+    );
   }
   const s3Bucket = get(Input.S3Bucket).trim() || undefined;
+  if (deploy && s3Upload === "always" && !s3Bucket) {
+    errors.push(
+      new UserError('input s3-upload is "always" but no s3-bucket is set', {
+        hint: "set `s3-bucket` to a bucket in the function's region, or `s3-upload: auto`",
+      }),
+    );
+  }
   return {
+    enabled: deploy,
     functionName,
     layerName,
     attachLayer,

@@ -67,7 +67,7 @@ async function timed<T>(timings: Record<string, number>, stage: string, fn: () =
 export async function runAction(inputs: Inputs, ctx: RunContext): Promise<ActionResult> {
   const built = await build(inputs, ctx);
   const d = inputs.deploy;
-  if (!d) {
+  if (!d?.enabled) {
     ctx.log.info("Deploy: skipped (no function-name or layer-name, or deploy: false)");
     return { build: built, deploy: { deployed: "skipped", changes: [] } };
   }
@@ -200,15 +200,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     reportFindings(sizeFindings, log);
     const findings = [...inspection.findings, ...sizeFindings];
     const errors = findings.filter((f) => f.severity === "error");
-    if (errors.length > 0) {
-      throw new UserError(
-        `${errors.length} problem(s) found by inspection would fail in Lambda (listed above); nothing was deployed`,
-        {
-          where: { file: lock.lockfile },
-          hint: "fix them, or relax a check with its input where you have a reason",
-        },
-      );
-    }
+    if (errors.length > 0) throw new InspectionFailed(errors.length, findings, lock.lockfile);
     // Only an inspected tree is kept for the next build.
     await resolved.commit(zips.layerZip);
     return {

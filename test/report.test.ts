@@ -93,7 +93,7 @@ describe("the job summary, rendered", () => {
     expect(html).toContain("Built and checked.</strong> Nothing was deployed.");
     expect(html).toMatch(/<td>python3\.12 on x86_64 · Amazon Linux 2023 · glibc 2\.34<\/td>/);
     expect(html).toMatch(/<td><code>layer\.zip<\/code><\/td>\s*<td>[\d.]+ KB<\/td>\s*<td>▰*▱+ 0%<\/td>/);
-    expect(html).toMatch(/<td>big<\/td>\s*<td>1\.0<\/td>\s*<td>19\.\d KB<\/td>/);
+    expect(html).toMatch(/<td>big<\/td>\s*<td>1\.0<\/td>\s*<td>20\.\d KB<\/td>/);
     expect(html).toContain("No findings");
     expect(html).toMatch(/<th>lock<\/th>\s*<th>install<\/th>/);
     expect(written.line).toMatch(/^lambda-python-package: python3\.12\/x86_64 built \(function \d+ B, layer \d+ B; \d+ B unzipped; cache miss\), deploy skipped$/);
@@ -112,6 +112,7 @@ describe("the job summary, rendered", () => {
 
   it("a failure with findings: each finding with what to do, and nothing deployed", async () => {
     const { html, outcome, written } = await runAndReport(`${pinned("fastjson", "1.0", w.mislabeled!)}\n`, { "function-name": "orders" });
+    expect(outcome.failure?.message).toMatch(/problem/);
     expect(outcome.failure?.findings.length).toBeGreaterThan(0);
     expect(html).toContain("❌ Failed:</strong> 1 problem(s) found by inspection");
     expect(html).toMatch(/<td>❌<\/td>\s*<td>elf-machine<\/td>\s*<td>[^<]*_speedups\.cpython-312-x86_64-linux-gnu\.so[^<]*fastjson 1\.0/);
@@ -183,3 +184,24 @@ describe("the pull-request comment", () => {
     }
   });
 });
+
+describe("pull-request previews as workflow artifacts", () => {
+  it("uploads the zips through the real client and names the artifact in the summary", async () => {
+    const { startLocalArtifactService, applyEnv } = await import("../devtools/local-artifact-service/index.ts");
+    const service = await startLocalArtifactService();
+    const restore = applyEnv(service.env());
+    try {
+      const { written, html } = await runAndReport(base(), { "function-name": "orders", deploy: "false", "upload-artifact": "true" });
+      expect(written.artifact?.name).toBe("lambda-orders-python3.12-x86_64");
+      const stored = service.artifacts();
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({ name: "lambda-orders-python3.12-x86_64", finalized: true });
+      expect(stored[0]!.files.sort()).toEqual(["function.zip", "layer.zip"]);
+      expect(html).toContain("Artifact <strong>lambda-orders-python3.12-x86_64</strong>");
+    } finally {
+      restore();
+      await service.close();
+    }
+  });
+});
+

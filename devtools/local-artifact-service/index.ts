@@ -90,7 +90,10 @@ export async function startLocalArtifactService(): Promise<LocalArtifactService>
   const route = (req: IncomingMessage, url: URL): { operation: string; kind: "twirp" | "blob" | "none" } => {
     if (url.pathname.startsWith(ARTIFACT_PREFIX)) {
       const method = url.pathname.slice(ARTIFACT_PREFIX.length);
-      return { operation: (ARTIFACT_METHODS as readonly string[]).includes(method) ? method : "unknown", kind: "twirp" };
+      return {
+        operation: (ARTIFACT_METHODS as readonly string[]).includes(method) ? method : "unknown",
+        kind: "twirp",
+      };
     }
     if (url.pathname.startsWith(BLOB_PREFIX)) {
       return { operation: req.method === "PUT" ? "upload" : "download", kind: "blob" };

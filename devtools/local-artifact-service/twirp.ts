@@ -58,7 +58,12 @@ function resultsScope(scp: string): Caller | undefined {
   return undefined;
 }
 
-export function handleArtifactTwirp(method: string, headers: IncomingHttpHeaders, raw: Buffer, ctx: ArtifactContext): Reply {
+export function handleArtifactTwirp(
+  method: string,
+  headers: IncomingHttpHeaders,
+  raw: Buffer,
+  ctx: ArtifactContext,
+): Reply {
   if (!(ARTIFACT_METHODS as readonly string[]).includes(method)) {
     return twirpError(404, `no handler for path "${ARTIFACT_PREFIX}${method}"`, "bad_route");
   }

@@ -71,11 +71,19 @@ function describeFailure(error: unknown): string {
   if (/\(409\)|already exists/i.test(message)) {
     return (
       "an artifact with this name already exists in this workflow run. Artifact names are unique per run: " +
-      "give each job its own name (the default includes the function or layer name, runtime and architecture)."
+      "set a distinct artifact-name in each job (the default includes the function or layer name, runtime and architecture)."
     );
   }
-  if (error instanceof NetworkError) {
-    return `the Actions artifact service could not be reached (${error.code}). Self-hosted runners need access to GitHub's Actions endpoints.`;
+  // The Twirp client rewraps its NetworkError as a plain Error ("Failed to CreateArtifact: Unable to make
+  // request: ECONNREFUSED ..."); the blob upload throws NetworkError itself.
+  const network = error instanceof NetworkError ? error.code : /Unable to make request: (E[A-Z]+)/.exec(message)?.[1];
+  if (network) {
+    return `the Actions artifact service could not be reached (${network}). Self-hosted runners need access to GitHub's Actions endpoints.`;
+  }
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  if (error instanceof Error && error.name === "RestError" && typeof status === "number") {
+    // From the Azure blob client: the upload to the signed storage URL was refused.
+    return `the upload to the artifact storage failed (HTTP ${status}: ${firstLine})`;
   }
   if (error instanceof UsageError) return "the artifact storage quota of this account has been reached.";
   if (error instanceof FilesNotFoundError) return `the files to upload were not found (${firstLine}).`;

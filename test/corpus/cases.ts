@@ -1,0 +1,978 @@
+/**
+ * The bad-input corpus (issue 9): each case is a Lambda project, its inputs and what the
+ * local AWS holds, and the error a user must get: what is wrong (message), where (file,
+ * line, distribution) and what to do (hint). test/corpus.test.ts runs every case through
+ * the real pipeline (`runAction`: inputs, lockfile, pip against a local index, inspection,
+ * zips, deploy against the local AWS) and checks that it fails with a UserError, says
+ * those three things, and that no write call reached AWS.
+ *
+ * A few cases are inputs the action accepts by design (several lockfiles, a wheel whose
+ * symlink or setuid bit pip turns into an ordinary file): for them the case says what
+ * the documented behaviour is, and the runner checks it.
+ */
+import type { FunctionSpec } from "../../devtools/local-aws/index.ts";
+import type { CorpusWheel, WheelKey } from "./wheels.ts";
+
+export interface CorpusContext {
+  wheels: Record<WheelKey, CorpusWheel>;
+  indexUrl: string;
+  /** the function name a deploy case uses (unique per case) */
+  fn: string;
+}
+
+export type ProjectFile = string | Buffer | { symlink: string };
+
+/** What the user must be told. Every field given must match the error (or error annotation) that carries `message`. */
+export interface ErrorExpectation {
+  outcome?: "error";
+  /** the stage that must catch it: decides whether the detail is in the thrown error or in an error annotation */
+  stage: "inputs" | "lockfile" | "install" | "source" | "inspect" | "deploy";
+  message: RegExp;
+  file?: string;
+  line?: number;
+  distribution?: string;
+  hint?: RegExp;
+}
+
+/** An input the action accepts by design: what it does instead. */
+export interface AcceptedExpectation {
+  outcome: "ok";
+  /** a log line that says what was done */
+  log?: RegExp;
+  /** entries the function zip must hold (name → mode and content) */
+  zipEntries?: Record<string, { mode: number; content?: string | RegExp }>;
+  /** entry names the function zip must not hold */
+  zipLacks?: RegExp;
+}
+
+export interface CorpusCase {
+  id: string;
+  description: string;
+  /** project files; default: a handler (app.py) and an empty requirements.txt */
+  files?: (c: CorpusContext) => Record<string, ProjectFile>;
+  /** inputs on top of { runtime: python3.12, cache: false, working-directory, python } */
+  inputs?: (c: CorpusContext) => Record<string, string>;
+  /** what the local AWS holds before the run */
+  aws?: (c: CorpusContext) => { functions?: FunctionSpec[]; buckets?: { name: string; region: string }[] };
+  /** the function this case deploys to starts with this many other layers attached */
+  layers?: number;
+  /** the AWS credentials the SDK finds (default: valid ones) */
+  credentials?: "valid" | "missing" | "wrong-secret" | "unknown-key";
+  /** AWS_REGION is set for every case unless this is false */
+  regionEnv?: boolean;
+  expect: ErrorExpectation | AcceptedExpectation;
+}
+
+export const REGION = "eu-central-1";
+export const HANDLER = "def handler(event, context):\n    return {'ok': True}\n";
+
+const pin = (w: CorpusWheel) => `${w.name}==${w.version} --hash=sha256:${w.sha256}`;
+const withRequirements =
+  (...lines: ((c: CorpusContext) => string)[]) =>
+  (c: CorpusContext) => ({
+    "app.py": HANDLER,
+    "requirements.txt": `# pinned by pip-compile\n${lines.map((l) => l(c)).join("\n")}\n`,
+  });
+const pinOf = (key: WheelKey) => (c: CorpusContext) => pin(c.wheels[key]);
+const line = (text: string) => () => text;
+const deployTo = (extra: Record<string, string> = {}) => (c: CorpusContext) => ({ "function-name": c.fn, ...extra });
+const zipFunction = (c: CorpusContext, extra: Partial<FunctionSpec> = {}): FunctionSpec => ({
+  name: c.fn,
+  region: REGION,
+  runtime: "python3.12",
+  architecture: "x86_64",
+  ...extra,
+});
+
+const VALID_RUNTIMES = /valid values: python3\.9, python3\.10, python3\.11, python3\.12, python3\.13, python3\.14/;
+
+const UV_LOCK_HEAD = `version = 1
+revision = 3
+requires-python = ">=3.12"
+`;
+const PYPROJECT = `[project]
+name = "orders"
+version = "0.1.0"
+requires-python = ">=3.12"
+dependencies = []
+`;
+
+export const CASES: CorpusCase[] = [
+  // ---------------------------------------------------------------- inputs
+  {
+    id: "runtime-unknown",
+    description: "a runtime Lambda does not offer (python3.8 is retired)",
+    inputs: () => ({ runtime: "python3.8" }),
+    expect: { stage: "inputs", message: /input runtime is "python3\.8"/, hint: VALID_RUNTIMES },
+  },
+  {
+    id: "runtime-missing",
+    description: "no runtime at all",
+    inputs: () => ({ runtime: "" }),
+    expect: { stage: "inputs", message: /input runtime is required/, hint: VALID_RUNTIMES },
+  },
+  {
+    id: "runtime-not-python",
+    description: "a runtime of another language",
+    inputs: () => ({ runtime: "nodejs22.x" }),
+    expect: { stage: "inputs", message: /input runtime is "nodejs22\.x"/, hint: VALID_RUNTIMES },
+  },
+  {
+    id: "architecture-unknown",
+    description: "the Linux name of the architecture instead of Lambda's",
+    inputs: () => ({ architecture: "aarch64" }),
+    expect: {
+      stage: "inputs",
+      message: /input architecture is "aarch64"/,
+      hint: /valid values: x86_64, arm64[\s\S]*arm64/,
+    },
+  },
+  {
+    id: "package-mode-invalid",
+    description: "a package mode that does not exist",
+    inputs: () => ({ package: "both" }),
+    expect: { stage: "inputs", message: /input package is "both"/, hint: /valid values: function, layer, split/ },
+  },
+  {
+    id: "s3-upload-invalid",
+    description: "an s3-upload value that does not exist",
+    inputs: deployTo({ "s3-upload": "sometimes" }),
+    expect: { stage: "inputs", message: /input s3-upload is "sometimes"/, hint: /valid values: auto, always, never/ },
+  },
+  {
+    id: "boolean-invalid",
+    description: "a boolean input that is neither true nor false",
+    inputs: () => ({ cache: "maybe" }),
+    expect: { stage: "inputs", message: /input cache must be true or false, got "maybe"/ },
+  },
+  {
+    id: "installer-invalid",
+    description: "an installer the action does not drive",
+    inputs: () => ({ installer: "poetry" }),
+    expect: { stage: "inputs", message: /input installer is "poetry"/, hint: /valid values: auto, pip, uv/ },
+  },
+  {
+    id: "function-name-invalid",
+    description: "a function name with a space",
+    inputs: () => ({ "function-name": "orders api" }),
+    expect: { stage: "inputs", message: /input function-name "orders api" is not a Lambda function name or ARN/ },
+  },
+  {
+    id: "layer-name-invalid",
+    description: "a layer name with a slash",
+    inputs: () => ({ package: "split", "layer-name": "deps/v1" }),
+    expect: { stage: "inputs", message: /input layer-name "deps\/v1" is not a valid layer name/ },
+  },
+  {
+    id: "alias-invalid",
+    description: "an alias made only of digits (Lambda reserves those for versions)",
+    inputs: deployTo({ alias: "42" }),
+    expect: { stage: "inputs", message: /input alias "42" is not a valid alias name[\s\S]*not only digits/ },
+  },
+  {
+    id: "alias-without-function",
+    description: "an alias but no function to point it at",
+    inputs: () => ({ package: "layer", "layer-name": "deps", alias: "live" }),
+    expect: { stage: "inputs", message: /input alias needs function-name/ },
+  },
+  {
+    id: "function-name-with-layer-package",
+    description: "a function to deploy, but package: layer builds no function zip",
+    inputs: deployTo({ package: "layer" }),
+    expect: {
+      stage: "inputs",
+      message: /function-name is set but package is layer/,
+      hint: /use package: function or split/,
+    },
+  },
+  {
+    id: "layer-name-with-function-package",
+    description: "a layer to publish, but package: function builds no layer zip",
+    inputs: () => ({ "layer-name": "deps" }),
+    expect: { stage: "inputs", message: /layer-name is set but package is function/, hint: /use package: layer or split/ },
+  },
+  {
+    id: "region-missing",
+    description: "a deploy with no region input and no AWS_REGION",
+    regionEnv: false,
+    inputs: deployTo(),
+    expect: { stage: "inputs", message: /no AWS region[\s\S]*set the region input, or AWS_REGION/ },
+  },
+  {
+    id: "region-invalid",
+    description: "a city instead of a region name",
+    inputs: deployTo({ region: "Frankfurt" }),
+    expect: { stage: "inputs", message: /region "Frankfurt" is not an AWS region name such as eu-west-1/ },
+  },
+  {
+    id: "s3-always-without-bucket",
+    description: "s3-upload: always with no bucket to upload to",
+    inputs: deployTo({ "s3-upload": "always" }),
+    expect: { stage: "inputs", message: /s3-upload is "always" but no s3-bucket is set/, hint: /set `s3-bucket`/ },
+  },
+  {
+    id: "several-input-errors",
+    description: "two wrong inputs are reported together, not one per run",
+    inputs: () => ({ runtime: "python2.7", architecture: "amd64" }),
+    expect: { stage: "inputs", message: /input architecture is "amd64"/, hint: /x86_64/ },
+  },
+
+  // ---------------------------------------------------------------- lockfile
+  {
+    id: "lockfile-missing",
+    description: "a project without any lockfile",
+    files: () => ({ "app.py": HANDLER }),
+    expect: {
+      stage: "lockfile",
+      message: /no lockfile found in .* \(looked for uv\.lock, poetry\.lock, Pipfile\.lock, pylock\.toml, pylock\.\*\.toml, requirements\.txt\)/,
+      hint: /set `lockfile`/,
+    },
+  },
+  {
+    id: "lockfile-input-missing",
+    description: "the lockfile input names a file that is not there",
+    inputs: () => ({ lockfile: "requirements/prod.txt" }),
+    expect: {
+      stage: "lockfile",
+      message: /lockfile requirements\/prod\.txt does not exist/,
+      file: "requirements/prod.txt",
+      hint: /relative to `working-directory`/,
+    },
+  },
+  {
+    id: "lockfiles-several",
+    description: "Pipfile.lock and requirements.txt both present, none chosen: the first in the documented order is used, and the log says so",
+    files: () => ({
+      "app.py": HANDLER,
+      "Pipfile.lock": JSON.stringify({ _meta: { "pipfile-spec": 6, sources: [] }, default: {}, develop: {} }),
+      // would fail if it were read
+      "requirements.txt": "tinylib>=1.0\n",
+    }),
+    expect: {
+      outcome: "ok",
+      log: /^Lockfile: Pipfile\.lock \(also present, not used: requirements\.txt; set `lockfile` to choose\)$/,
+    },
+  },
+  {
+    id: "requirements-malformed",
+    description: "a requirements line that is not a requirement",
+    files: withRequirements(pinOf("tinylib"), line("[security]==2.0")),
+    expect: {
+      stage: "lockfile",
+      message: /cannot read requirement "\[security\]==2\.0"/,
+      file: "requirements.txt",
+      line: 3,
+      hint: /pin every requirement exactly/,
+    },
+  },
+  {
+    id: "requirements-unknown-option",
+    description: "an option pip does not have",
+    files: withRequirements(line("--frobnicate yes"), pinOf("tinylib")),
+    expect: {
+      stage: "lockfile",
+      message: /unsupported option --frobnicate/,
+      file: "requirements.txt",
+      line: 2,
+      hint: /remove it; supported: -r/,
+    },
+  },
+  {
+    id: "uv-lock-malformed",
+    description: "uv.lock that is not TOML",
+    files: () => ({
+      "app.py": HANDLER,
+      "pyproject.toml": PYPROJECT,
+      "uv.lock": `${UV_LOCK_HEAD}\n[[package]\nname = "orders"\n`,
+    }),
+    expect: { stage: "lockfile", message: /malformed TOML/, file: "uv.lock", line: 5, hint: /regenerate it/ },
+  },
+  {
+    id: "uv-lock-version-unknown",
+    description: "a uv.lock from a future uv",
+    files: () => ({
+      "app.py": HANDLER,
+      "pyproject.toml": PYPROJECT,
+      "uv.lock": `version = 2\nrevision = 1\nrequires-python = ">=3.12"\n`,
+    }),
+    expect: {
+      stage: "lockfile",
+      message: /unsupported uv\.lock version 2: this action reads uv\.lock version 1/,
+      file: "uv.lock",
+      line: 1,
+      hint: /update this action, or lock with a uv release that writes version 1/,
+    },
+  },
+  {
+    id: "poetry-lock-malformed",
+    description: "poetry.lock with an unterminated string",
+    files: () => ({
+      "app.py": HANDLER,
+      "pyproject.toml": PYPROJECT,
+      "poetry.lock": `[[package]]\nname = "tinylib\nversion = "1.0"\n`,
+    }),
+    expect: { stage: "lockfile", message: /malformed TOML/, file: "poetry.lock", line: 2, hint: /regenerate it/ },
+  },
+  {
+    id: "poetry-lock-version-unknown",
+    description: "a poetry.lock lock-version this action does not know",
+    files: () => ({
+      "app.py": HANDLER,
+      "pyproject.toml": PYPROJECT,
+      "poetry.lock": `package = []\n\n[metadata]\nlock-version = "3.0"\npython-versions = ">=3.12"\ncontent-hash = "00"\n`,
+    }),
+    expect: {
+      stage: "lockfile",
+      message: /unsupported poetry\.lock lock-version "3\.0"/,
+      file: "poetry.lock",
+      line: 4,
+      hint: /\S/,
+    },
+  },
+  {
+    id: "pipfile-lock-malformed",
+    description: "Pipfile.lock with a trailing comma",
+    files: () => ({
+      "app.py": HANDLER,
+      "Pipfile.lock": `{\n    "_meta": {"pipfile-spec": 6},\n    "default": {},\n}\n`,
+    }),
+    expect: { stage: "lockfile", message: /malformed JSON/, file: "Pipfile.lock", line: 4, hint: /pipenv lock/ },
+  },
+  {
+    id: "pipfile-spec-unknown",
+    description: "a Pipfile.lock of another pipfile-spec",
+    files: () => ({
+      "app.py": HANDLER,
+      "Pipfile.lock": `{\n    "_meta": {\n        "pipfile-spec": 7\n    },\n    "default": {}\n}\n`,
+    }),
+    expect: {
+      stage: "lockfile",
+      message: /unsupported Pipfile\.lock pipfile-spec 7/,
+      file: "Pipfile.lock",
+      line: 3,
+      hint: /relock with a current pipenv/,
+    },
+  },
+  {
+    id: "pipfile-group-unknown",
+    description: "a group that is not a section of Pipfile.lock",
+    inputs: () => ({ groups: "docs" }),
+    files: () => ({
+      "app.py": HANDLER,
+      "Pipfile.lock": JSON.stringify({ _meta: { "pipfile-spec": 6 }, default: {}, develop: {} }),
+    }),
+    expect: {
+      stage: "lockfile",
+      message: /group "docs" is not a section of Pipfile\.lock \(sections: develop\)/,
+      file: "Pipfile.lock",
+      hint: /remove it from `groups`/,
+    },
+  },
+  {
+    id: "pylock-malformed",
+    description: "pylock.toml with a table that never closes",
+    files: () => ({
+      "app.py": HANDLER,
+      "pylock.toml": `lock-version = "1.0"\ncreated-by = "pip"\n[[packages]\nname = "tinylib"\n`,
+    }),
+    expect: { stage: "lockfile", message: /malformed TOML/, file: "pylock.toml", line: 3, hint: /regenerate it/ },
+  },
+  {
+    id: "pylock-version-unknown",
+    description: "a pylock.toml of a future PEP 751 major version",
+    files: () => ({ "app.py": HANDLER, "pylock.toml": `lock-version = "2.0"\ncreated-by = "pip"\n` }),
+    expect: {
+      stage: "lockfile",
+      message: /unsupported pylock\.toml lock-version "2\.0"/,
+      file: "pylock.toml",
+      line: 1,
+      hint: /PEP 751/,
+    },
+  },
+  {
+    id: "pylock-requires-python",
+    description: "a lock made for Pythons that exclude the runtime",
+    files: () => ({
+      "app.py": HANDLER,
+      "pylock.toml": `lock-version = "1.0"\ncreated-by = "pip"\nrequires-python = ">=3.13"\n`,
+    }),
+    expect: {
+      stage: "lockfile",
+      message: /pylock\.toml was locked for Python >=3\.13, which excludes the runtime python3\.12/,
+      file: "pylock.toml",
+      line: 3,
+      hint: /choose a runtime inside that range/,
+    },
+  },
+  {
+    id: "unpinned",
+    description: "a requirement with a range instead of a pin",
+    files: withRequirements(line("tinylib>=1.0")),
+    expect: {
+      stage: "lockfile",
+      message: /tinylib is not pinned to one version \(>=1\.0\)/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "tinylib",
+      hint: /pin every requirement exactly \(name==version\)/,
+    },
+  },
+  {
+    id: "unpinned-wildcard",
+    description: "a wildcard pin is still a range",
+    files: withRequirements(line("tinylib==1.*")),
+    expect: {
+      stage: "lockfile",
+      message: /tinylib is not pinned to one version \(==1\.\*\)/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "tinylib",
+      hint: /pin every requirement exactly/,
+    },
+  },
+  {
+    id: "editable",
+    description: "an editable requirement",
+    files: withRequirements(line("-e ./libs/shared")),
+    expect: {
+      stage: "lockfile",
+      message: /editable requirement "\.\/libs\/shared" cannot be packaged/,
+      file: "requirements.txt",
+      line: 2,
+      hint: /put first-party code in `source`/,
+    },
+  },
+  {
+    id: "vcs",
+    description: "a requirement from a git repository",
+    files: withRequirements(line("git+https://github.com/example/shared.git@v1#egg=shared")),
+    expect: {
+      stage: "lockfile",
+      message: /VCS requirement "git\+https:\/\/github\.com\/example\/shared\.git@v1#egg=shared" cannot be installed/,
+      file: "requirements.txt",
+      line: 2,
+      hint: /publish a wheel of it to an index/,
+    },
+  },
+  {
+    id: "direct-url",
+    description: "a requirement by URL instead of by version",
+    files: withRequirements(line("tinylib @ https://files.example.com/tinylib-1.0-py3-none-any.whl")),
+    expect: {
+      stage: "lockfile",
+      message: /direct reference "tinylib @ https:\/\/files\.example\.com\/tinylib-1\.0-py3-none-any\.whl" is not a pinned requirement/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "tinylib",
+      hint: /pin it as name==version/,
+    },
+  },
+  {
+    id: "no-binary",
+    description: "--no-binary asks for a source build",
+    files: withRequirements(line("--no-binary :all:"), pinOf("tinylib")),
+    expect: {
+      stage: "lockfile",
+      message: /--no-binary :all: asks for a source build/,
+      file: "requirements.txt",
+      line: 2,
+      hint: /remove --no-binary/,
+    },
+  },
+  {
+    id: "constraints",
+    description: "a constraints file instead of pins",
+    files: withRequirements(line("-c constraints.txt"), pinOf("tinylib")),
+    expect: {
+      stage: "lockfile",
+      message: /constraints files \(-c\) are not supported/,
+      file: "requirements.txt",
+      line: 2,
+      hint: /merge the constraints into exact pins/,
+    },
+  },
+  {
+    id: "hash-missing-for-one",
+    description: "one requirement without the hash the others have",
+    files: withRequirements(pinOf("tinylib"), line("armonly==1.0")),
+    expect: {
+      stage: "lockfile",
+      message: /armonly==1\.0 has no --hash while other requirements do/,
+      file: "requirements.txt",
+      line: 3,
+      distribution: "armonly",
+      hint: /--generate-hashes/,
+    },
+  },
+  {
+    id: "pinned-twice",
+    description: "the same package pinned to two versions",
+    files: withRequirements(line("tinylib==1.0"), line("tinylib==2.0")),
+    expect: {
+      stage: "lockfile",
+      message: /tinylib is pinned twice for python3\.12\/x86_64: ==1\.0 \(line 2\) and ==2\.0/,
+      file: "requirements.txt",
+      line: 3,
+      distribution: "tinylib",
+      hint: /keep one pin/,
+    },
+  },
+  {
+    id: "include-missing",
+    description: "-r names a file that is not there",
+    files: withRequirements(line("-r base.txt")),
+    expect: {
+      stage: "lockfile",
+      message: /included requirements file base\.txt does not exist/,
+      file: "requirements.txt",
+      line: 2,
+    },
+  },
+  {
+    id: "marker-invalid",
+    description: "an environment marker that does not parse",
+    files: withRequirements(line('tinylib==1.0 ; python_version >< "3.10"')),
+    expect: { stage: "lockfile", message: /invalid marker/, file: "requirements.txt", line: 2, distribution: "tinylib" },
+  },
+
+  // ---------------------------------------------------------------- install (pip against the local index)
+  {
+    id: "hash-mismatch",
+    description: "the index serves other bytes than the lockfile's hash",
+    files: withRequirements(line(`tinylib==1.0 --hash=sha256:${"0".repeat(64)}`)),
+    expect: {
+      stage: "install",
+      message: /hash mismatch for tinylib==1\.0: the file tinylib-1\.0-py3-none-any\.whl has sha256 [0-9a-f]{64}, the lockfile expects 0{64}/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "tinylib",
+      hint: /not the one that was locked/,
+    },
+  },
+  {
+    id: "sdist-only",
+    description: "a package that publishes only a source distribution",
+    files: withRequirements(line("sdistonly==0.5")),
+    expect: {
+      stage: "install",
+      message: /sdistonly==0\.5 has only a source distribution \(sdistonly-0\.5\.tar\.gz\)/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "sdistonly",
+      hint: /build a manylinux wheel/,
+    },
+  },
+  {
+    id: "wheel-wrong-python",
+    description: "only a CPython 3.11 wheel, for python3.12",
+    files: withRequirements(pinOf("py311only")),
+    expect: {
+      stage: "install",
+      message: /no wheel of py311only==1\.0 fits python3\.12[\s\S]*ABI cp311 is for CPython 3\.11/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "py311only",
+      hint: /choose a runtime and architecture these wheels support/,
+    },
+  },
+  {
+    id: "wheel-wrong-abi",
+    description: "only a PyPy wheel",
+    files: withRequirements(pinOf("pypyonly")),
+    expect: {
+      stage: "install",
+      message: /no wheel of pypyonly==1\.0 fits python3\.12[\s\S]*ABI pypy310_pp73 is not CPython's/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "pypyonly",
+      hint: /choose a runtime and architecture/,
+    },
+  },
+  {
+    id: "wheel-wrong-arch",
+    description: "only an aarch64 wheel, for x86_64",
+    files: withRequirements(pinOf("armonly")),
+    expect: {
+      stage: "install",
+      message: /no wheel of armonly==1\.0 fits python3\.12[\s\S]*is for aarch64, the target architecture is x86_64/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "armonly",
+      hint: /choose a runtime and architecture/,
+    },
+  },
+  {
+    id: "wheel-wrong-glibc",
+    description: "a manylinux_2_28 wheel for python3.11 (glibc 2.26); an older release fits",
+    inputs: () => ({ runtime: "python3.11" }),
+    files: withRequirements(pinOf("newglibc")),
+    expect: {
+      stage: "install",
+      message: /no wheel of newglibc==3\.0 fits python3\.11[\s\S]*needs glibc 2\.28, python3\.11 has glibc 2\.26/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "newglibc",
+      hint: /newglibc 2\.0 has a wheel that fits: pin it/,
+    },
+  },
+  {
+    id: "wheel-musl",
+    description: "only a musllinux wheel",
+    files: withRequirements(pinOf("muslonly")),
+    expect: {
+      stage: "install",
+      message: /no wheel of muslonly==1\.0 fits[\s\S]*is for musl libc/,
+      file: "requirements.txt",
+      distribution: "muslonly",
+      hint: /\S/,
+    },
+  },
+  {
+    id: "wheel-bare-linux",
+    description: "only a linux_x86_64 wheel (built for one distribution, not manylinux)",
+    files: withRequirements(pinOf("linuxonly")),
+    expect: {
+      stage: "install",
+      message: /no wheel of linuxonly==1\.0 fits[\s\S]*not manylinux: it is not safe on Lambda/,
+      file: "requirements.txt",
+      distribution: "linuxonly",
+      hint: /\S/,
+    },
+  },
+  {
+    id: "version-not-on-index",
+    description: "a pin to a version the index does not have",
+    files: withRequirements(line("tinylib==9.9")),
+    expect: {
+      stage: "install",
+      message: /tinylib==9\.9 is not on the index \(versions there: 1\.0\)/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "tinylib",
+      hint: /fix the pin/,
+    },
+  },
+  {
+    id: "zip-slip",
+    description: "a wheel with a ../ entry that would write outside the install folder (pip refuses it)",
+    files: withRequirements(pinOf("slip")),
+    expect: {
+      stage: "install",
+      message: /the wheel slip-1\.0-py3-none-any\.whl of slip 1\.0 has a file that would be written outside the install folder: \.\.\/\.\.\/\.\.\/\.\.\/tmp\/lpp-zip-slip\.py/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "slip",
+      hint: /do not use this wheel/,
+    },
+  },
+  {
+    id: "absolute-path",
+    description: "a wheel with an absolute entry name (pip refuses it)",
+    files: withRequirements(pinOf("absolute")),
+    expect: {
+      stage: "install",
+      message: /the wheel absolutepath-1\.0-py3-none-any\.whl of absolutepath 1\.0 has a file that would be written outside the install folder: \/tmp\/lpp-absolute-path\.py/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "absolutepath",
+      hint: /do not use this wheel/,
+    },
+  },
+  {
+    id: "corrupt-crc",
+    description: "a wheel whose entry does not match its CRC-32",
+    files: withRequirements(pinOf("badcrc")),
+    expect: {
+      stage: "install",
+      message: /the wheel badcrc-1\.0-py3-none-any\.whl of badcrc 1\.0 is corrupt \(Bad CRC-32 for file 'badcrc\/__init__\.py'\)/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "badcrc",
+      hint: /publish the wheel again/,
+    },
+  },
+  {
+    id: "corrupt-truncated",
+    description: "a wheel cut short (no central directory)",
+    files: withRequirements(pinOf("truncated")),
+    expect: {
+      stage: "install",
+      message: /the wheel truncated-1\.0-py3-none-any\.whl of truncated 1\.0 is corrupt/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "truncated",
+      hint: /publish the wheel again/,
+    },
+  },
+
+  // ---------------------------------------------------------------- inspection of what was installed
+  {
+    id: "mislabeled-so",
+    description: "a wheel tagged x86_64 whose .so is an aarch64 ELF",
+    files: withRequirements(pinOf("mislabeled")),
+    expect: {
+      stage: "inspect",
+      message: /mislabeled 1\.0.*_speedups\.cpython-312-x86_64-linux-gnu\.so.*aarch64/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "mislabeled",
+      hint: /\S/,
+    },
+  },
+  {
+    id: "record-escapes",
+    description: "a wheel whose RECORD lists ../ and absolute paths (pip keeps those lines)",
+    files: withRequirements(pinOf("recordslip")),
+    expect: {
+      stage: "inspect",
+      message: /recordslip 1\.0's RECORD lists (absolute paths|paths with '\.\.')/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "recordslip",
+      hint: /a wheel must install under its root only/,
+    },
+  },
+  {
+    id: "enormous",
+    description: "a wheel that unzips to more than 262,144,000 bytes",
+    inputs: () => ({ package: "layer" }),
+    files: withRequirements(pinOf("enormous")),
+    expect: {
+      stage: "inspect",
+      message: /the function unzips to 264\.0 MB \(276,824,\d{3} bytes\)|unzip.* over Lambda's limit of 250\.0 MB \(262,144,000 bytes\)[\s\S]*enormous 1\.0/,
+      hint: /drop a heavy optional dependency[\s\S]*container image/,
+    },
+  },
+  {
+    id: "code-collision",
+    description: "a dependency that ships app.py, the handler's own module",
+    files: withRequirements(pinOf("shadowapp")),
+    expect: {
+      stage: "inspect",
+      message: /app\.py/,
+      distribution: "shadowapp",
+      hint: /allow-collisions/,
+    },
+  },
+  {
+    id: "wheel-symlink-out",
+    description: "a wheel with a symlink entry to /etc/passwd: pip writes the link's text as an ordinary file; the zip holds that text, never the target",
+    files: withRequirements(pinOf("symlinkout")),
+    expect: {
+      outcome: "ok",
+      zipEntries: { "symlinkout/secrets": { mode: 0o100644, content: "../../../../../../etc/passwd" } },
+    },
+  },
+  {
+    id: "wheel-setuid-world-writable",
+    description: "a wheel with a setuid and a world-writable file: pip drops the bits, the zip stores 0755 and 0644",
+    files: withRequirements(pinOf("setuid")),
+    expect: {
+      outcome: "ok",
+      zipEntries: {
+        "setuidwheel/helper": { mode: 0o100755 },
+        "setuidwheel/shared.txt": { mode: 0o100644 },
+      },
+    },
+  },
+
+  // ---------------------------------------------------------------- function code
+  {
+    id: "source-matches-nothing",
+    description: "a source glob that matches no file",
+    inputs: () => ({ source: "app.py\nhandlers/**/*.py" }),
+    expect: {
+      stage: "source",
+      message: /source "handlers\/\*\*\/\*\.py" matches no file/,
+      hint: /relative to `working-directory`/,
+    },
+  },
+  {
+    id: "source-outside",
+    description: "a source line that leaves the working directory",
+    inputs: () => ({ source: "../shared" }),
+    expect: { stage: "source", message: /source "\.\.\/shared" lies outside the working directory/, hint: /\S/ },
+  },
+  {
+    id: "no-code",
+    description: "no handler code at all (only the lockfile)",
+    files: () => ({ "requirements.txt": "" }),
+    expect: { stage: "source", message: /no function code found/, hint: /set `source`.*or use `package: layer`/ },
+  },
+  {
+    id: "all-code-excluded",
+    description: "exclude removes every code file",
+    inputs: () => ({ exclude: "**/*.py" }),
+    expect: { stage: "source", message: /no function code found/, hint: /set `source`/ },
+  },
+  {
+    id: "output-dir-is-working-directory",
+    description: "output-dir . writes the zips among the code: the next build would ship the last build's zips",
+    inputs: () => ({ "output-dir": "." }),
+    expect: {
+      stage: "source",
+      message: /output-dir is the working directory itself/,
+      hint: /a folder of its own/,
+    },
+  },
+  {
+    id: "output-dir-holds-code",
+    description: "output-dir names the folder the code is in: the code would be left out of the zip",
+    files: () => ({ "app.py": "from lib import util\n", "lib/util.py": "X = 1\n", "requirements.txt": "" }),
+    inputs: () => ({ "output-dir": "lib" }),
+    expect: {
+      stage: "source",
+      message: /output-dir lib holds files of the function code \(lib\/util\.py\)/,
+      hint: /a folder of its own/,
+    },
+  },
+  {
+    id: "output-dir-inside",
+    description: "an output dir inside the project, holding a previous build: it is left out of the code (documented)",
+    files: () => ({ "app.py": HANDLER, "requirements.txt": "", "out/function.zip": "stale zip" }),
+    inputs: () => ({ "output-dir": "out" }),
+    expect: { outcome: "ok", zipLacks: /^out\// },
+  },
+  {
+    id: "source-symlink-outside",
+    description: "a code file that is a symlink to a file outside the project (it would ship that file)",
+    files: () => ({ "app.py": HANDLER, "requirements.txt": "", "config.py": { symlink: "/etc/hostname" } }),
+    expect: {
+      stage: "source",
+      message: /config\.py is a symbolic link to \/etc\/hostname, outside the working directory/,
+      file: "config.py",
+      hint: /copy the file into the project/,
+    },
+  },
+  {
+    id: "source-symlink-dangling",
+    description: "a code file that is a symlink to nothing",
+    files: () => ({ "app.py": HANDLER, "requirements.txt": "", "settings.py": { symlink: "missing/settings.py" } }),
+    expect: {
+      stage: "source",
+      message: /settings\.py is a symbolic link to missing\/settings\.py, which does not exist/,
+      file: "settings.py",
+      hint: /\S/,
+    },
+  },
+  {
+    id: "source-symlink-directory",
+    description: "a code folder that is a symlink to another folder",
+    files: () => ({ "app.py": HANDLER, "requirements.txt": "", "real/x.py": "X = 1\n", "shared": { symlink: "real" } }),
+    expect: {
+      stage: "source",
+      message: /shared is a symbolic link to the folder real/,
+      file: "shared",
+      hint: /list the real folder in `source`/,
+    },
+  },
+  {
+    id: "source-symlink-inside",
+    description: "a code file that is a symlink inside the project: stored as an ordinary file with the target's bytes",
+    files: () => ({ "app.py": HANDLER, "requirements.txt": "", "handler.py": { symlink: "app.py" } }),
+    expect: {
+      outcome: "ok",
+      zipEntries: { "handler.py": { mode: 0o100644, content: HANDLER }, "app.py": { mode: 0o100644 } },
+    },
+  },
+
+  // ---------------------------------------------------------------- deploy (the local AWS)
+  {
+    id: "bucket-missing",
+    description: "an s3-bucket that does not exist",
+    aws: (c) => ({ functions: [zipFunction(c)] }),
+    inputs: deployTo({ "s3-bucket": "no-such-bucket-lpp" }),
+    expect: {
+      stage: "deploy",
+      message: /S3 bucket no-such-bucket-lpp does not exist/,
+      hint: /create it in eu-central-1 \(this action never creates buckets\)/,
+    },
+  },
+  {
+    id: "bucket-other-region",
+    description: "a bucket in another region than the function",
+    aws: (c) => ({ functions: [zipFunction(c)], buckets: [{ name: "lpp-artifacts-us", region: "us-east-1" }] }),
+    inputs: deployTo({ "s3-bucket": "lpp-artifacts-us" }),
+    expect: {
+      stage: "deploy",
+      message: /S3 bucket lpp-artifacts-us is in us-east-1, but the function is in eu-central-1/,
+      hint: /use a bucket in eu-central-1/,
+    },
+  },
+  {
+    id: "function-missing",
+    description: "a function that does not exist",
+    inputs: deployTo(),
+    expect: {
+      stage: "deploy",
+      message: /Lambda function corpus-function-missing does not exist in eu-central-1/,
+      hint: /create it first/,
+    },
+  },
+  {
+    id: "function-image",
+    description: "a container image function",
+    aws: (c) => ({ functions: [zipFunction(c, { packageType: "Image" })] }),
+    inputs: deployTo(),
+    expect: { stage: "deploy", message: /is a container image function: it cannot take a zip/, hint: /\S/ },
+  },
+  {
+    id: "function-architecture-mismatch",
+    description: "an arm64 function, packages built for x86_64",
+    aws: (c) => ({ functions: [zipFunction(c, { architecture: "arm64" })] }),
+    inputs: deployTo(),
+    expect: {
+      stage: "deploy",
+      message: /runs on arm64, but the packages were built for x86_64/,
+      hint: /set `architecture: arm64`/,
+    },
+  },
+  {
+    id: "sixth-layer",
+    description: "attaching a layer to a function that already has five",
+    layers: 5,
+    aws: (c) => ({ functions: [zipFunction(c)] }),
+    inputs: deployTo({ package: "split", "layer-name": "corpus-deps" }),
+    expect: {
+      stage: "deploy",
+      message: /attaching layer corpus-deps would give corpus-sixth-layer 6 layers; Lambda allows 5/,
+      hint: /remove a layer from the function, or set `attach-layer: false`/,
+    },
+  },
+  {
+    id: "credentials-missing",
+    description: "no AWS credentials anywhere in the chain",
+    credentials: "missing",
+    aws: (c) => ({ functions: [zipFunction(c)] }),
+    inputs: deployTo(),
+    expect: {
+      stage: "deploy",
+      message: /no AWS credentials found/,
+      hint: /configure credentials before this step/,
+    },
+  },
+  {
+    id: "credentials-wrong-secret",
+    description: "a secret key that does not match the access key (signature refused)",
+    credentials: "wrong-secret",
+    aws: (c) => ({ functions: [zipFunction(c)] }),
+    inputs: deployTo(),
+    expect: {
+      stage: "deploy",
+      message: /InvalidSignatureException/,
+      hint: /the secret key does not match the access key/,
+    },
+  },
+  {
+    id: "credentials-unknown-key",
+    description: "an access key AWS does not know",
+    credentials: "unknown-key",
+    aws: (c) => ({ functions: [zipFunction(c)] }),
+    inputs: deployTo(),
+    expect: {
+      stage: "deploy",
+      message: /UnrecognizedClientException/,
+      hint: /the access key is not valid/,
+    },
+  },
+];
