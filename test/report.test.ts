@@ -91,8 +91,8 @@ describe("the job summary, rendered", () => {
     const { html, written } = await runAndReport(base(), { "function-name": "orders", deploy: "false" });
     expect(html).toContain("<h2>📦 orders · python3.12 · x86_64</h2>");
     expect(html).toContain("Built and checked.</strong> Nothing was deployed.");
-    expect(html).toMatch(/<td>python3\.12 on x86_64 · Amazon Linux 2023 · glibc 2\.34<\/td>/);
-    expect(html).toMatch(/<td><code>layer\.zip<\/code><\/td>\s*<td>[\d.]+ KB<\/td>\s*<td>▰*▱+ 0%<\/td>/);
+    expect(html).toMatch(/<th>python3\.12 on x86_64 · Amazon Linux 2023 · glibc 2\.34<\/th>/);
+    expect(html).toMatch(/<td><code>layer\.zip<\/code><\/td>\s*<td>[\d.]+ KB<\/td>\s*<td>▰*▱+ 0%<\/td>\s*<td>[\d.]+ KB<\/td>\s*<td>▰*▱+ 0%<\/td>/);
     expect(html).toMatch(/<td>big<\/td>\s*<td>1\.0<\/td>\s*<td>20\.\d KB<\/td>/);
     expect(html).toContain("No findings");
     expect(html).toMatch(/<th>lock<\/th>\s*<th>install<\/th>/);
@@ -102,12 +102,12 @@ describe("the job summary, rendered", () => {
   it("a deploy that updated, then one that changed nothing", async () => {
     const first = await runAndReport(base(), { "function-name": "orders", alias: "live" });
     expect(first.html).toContain("Built and deployed.");
-    expect(first.html).toMatch(/<td>deployed<\/td>\s*<td><code>updated<\/code><\/td>/);
+    expect(first.html).toMatch(/<th><strong>Deployed<\/strong><\/th>\s*<th><code>updated<\/code><\/th>/);
     expect(first.html).toContain(`arn:aws:lambda:${REGION}:123456789012:function:orders:live`);
     expect(first.html).toMatch(/Changes, in order: <code>UpdateFunctionCode orders<\/code> → <code>PublishVersion orders:1<\/code> → <code>CreateAlias live → 1<\/code>/);
     const second = await runAndReport(base(), { "function-name": "orders", alias: "live" });
     expect(second.html).toContain("already deployed: nothing changed, no write call made");
-    expect(second.html).toMatch(/<td><code>unchanged<\/code><\/td>/);
+    expect(second.html).toMatch(/<th><code>unchanged<\/code><\/th>/);
   });
 
   it("a failure with findings: each finding with what to do, and nothing deployed", async () => {

@@ -67,7 +67,7 @@ export function renderSummary(s: SummaryInput): string {
       !c.enabled ? "off" : c.hit ? `hit \`${c.key}\` · install skipped${c.savedMs ? ` (about ${(c.savedMs / 1000).toFixed(1)} s saved)` : ""}` : `miss \`${c.key}\` · installed and saved`,
     ]);
   }
-  parts.push(table(["", ""], rows.map(([k, v]) => [`**${k}**`, v])));
+  parts.push(keyValues(rows));
 
   if (build) {
     const zips = [
@@ -81,10 +81,16 @@ export function renderSummary(s: SummaryInput): string {
         formatBytes(z!.size),
         bar(z!.size, DIRECT_UPLOAD_LIMIT),
         formatBytes(z!.unzippedSize),
+        bar(z!.unzippedSize, UNZIPPED_LIMIT),
         `<code>${z!.sha256.slice(0, 12)}</code>`,
       ]);
-    zipRows.push(["**together**", formatBytes((build.functionZip?.size ?? 0) + (build.layerZip?.size ?? 0)), "", formatBytes(build.unzippedSize), bar(build.unzippedSize, UNZIPPED_LIMIT)]);
-    parts.push("### Packages", table(["zip", "zipped", "of 50 MB direct upload", "unzipped", "sha256 / of 250 MB unzipped limit"], zipRows));
+    if (zipRows.length > 1) {
+      zipRows.push(["**together**", formatBytes((build.functionZip?.size ?? 0) + (build.layerZip?.size ?? 0)), "", formatBytes(build.unzippedSize), bar(build.unzippedSize, UNZIPPED_LIMIT), ""]);
+    }
+    parts.push(
+      "### Packages",
+      table(["zip", "zipped", "of the 50 MB direct upload", "unzipped", "of the 250 MB unzipped limit (function + layers)", "sha256"], zipRows),
+    );
   }
 
   if (s.diff) parts.push(renderDiff(s.diff));
@@ -142,17 +148,23 @@ function renderDeploy(s: SummaryInput): string {
   const lines: string[] = [];
   if (!d || d.deployed === "skipped") lines.push(s.failure ? "Nothing was deployed." : "Nothing was deployed (no `function-name`/`layer-name`, or `deploy: false`).");
   else {
-    const rows: [string, string][] = [["deployed", `\`${d.deployed}\``]];
-    if (d.functionArn) rows.push(["function", `\`${d.functionArn}\``]);
-    if (d.functionVersion) rows.push(["version", d.functionVersion]);
-    if (d.aliasArn) rows.push(["alias", `\`${d.aliasArn}\``]);
-    if (d.layerVersionArn) rows.push(["layer", `\`${d.layerVersionArn}\``]);
+    const rows: [string, string][] = [["Deployed", `\`${d.deployed}\``]];
+    if (d.functionArn) rows.push(["Function", `\`${d.functionArn}\``]);
+    if (d.functionVersion) rows.push(["Version", d.functionVersion]);
+    if (d.aliasArn) rows.push(["Alias", `\`${d.aliasArn}\``]);
+    if (d.layerVersionArn) rows.push(["Layer", `\`${d.layerVersionArn}\``]);
     for (const uri of [d.functionS3Uri, d.layerS3Uri]) if (uri) rows.push(["S3", `\`${uri}\``]);
-    lines.push(table(["", ""], rows));
+    lines.push(keyValues(rows));
     if (d.changes.length > 0) lines.push(`Changes, in order: ${d.changes.map((c) => `\`${c}\``).join(" → ")}`);
   }
   if (s.artifact) lines.push(`Artifact **${s.artifact.name}** (${formatBytes(s.artifact.size)}) uploaded with the zips.`);
   return lines.join("\n\n");
+}
+
+/** A two-column table whose first pair is the header row: no empty header on GitHub. */
+function keyValues(rows: [string, string][]): string {
+  const [first, ...rest] = rows.map(([k, v]): string[] => [`**${k}**`, v]);
+  return table(first ?? ["", ""], rest);
 }
 
 function table(head: string[], rows: string[][]): string {
