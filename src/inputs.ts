@@ -151,10 +151,16 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
   const indexUrl = get(Input.IndexUrl).trim() || undefined;
   const extraIndexUrls = lines(get(Input.ExtraIndexUrl));
   // credentials inside index URLs, from inputs or the installers' own variables, are never printed
-  const envIndexes = ["PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_INDEX", "UV_DEFAULT_INDEX"].flatMap(
-    (name) => env[name]?.split(/\s+/) ?? [],
-  );
-  for (const url of [indexUrl, ...extraIndexUrls, ...envIndexes]) if (url) for (const s of secretsInUrl(url)) addSecret(s);
+  const envIndexes = [
+    "PIP_INDEX_URL",
+    "PIP_EXTRA_INDEX_URL",
+    "UV_INDEX_URL",
+    "UV_EXTRA_INDEX_URL",
+    "UV_INDEX",
+    "UV_DEFAULT_INDEX",
+  ].flatMap((name) => env[name]?.split(/\s+/) ?? []);
+  for (const url of [indexUrl, ...extraIndexUrls, ...envIndexes])
+    if (url) for (const s of secretsInUrl(url)) addSecret(s);
 
   const allowCollisions = bool(Input.AllowCollisions, get(Input.AllowCollisions).trim(), false, errors);
   const cache = bool(Input.Cache, get(Input.Cache).trim(), true, errors);

@@ -8,7 +8,7 @@ import type { Input } from "./constants.ts";
 import { UserError, UserErrors } from "./errors.ts";
 import { type Inputs, loadInputs } from "./inputs.ts";
 import type { AnnotationLevel, Log } from "./log.ts";
-import { addSecret, redact } from "./redact.ts";
+import { addSecret, redact, registeredSecrets } from "./redact.ts";
 import { type Outcome, report } from "./report/index.ts";
 import { toOutputs } from "./report/outputs.ts";
 import { InspectionFailed, runAction } from "./run.ts";
@@ -46,6 +46,8 @@ export async function main(): Promise<void> {
   try {
     inputs = loadInputs((name: Input) => core.getInput(name), process.env);
     workingDirectory = inputs.workingDirectory;
+    // index-URL passwords found while reading inputs: the runner masks them too
+    for (const secret of registeredSecrets()) core.setSecret(secret);
   } catch (error) {
     fail(error);
     return;

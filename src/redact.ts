@@ -4,6 +4,11 @@
  */
 const secrets = new Set<string>();
 
+/** Everything registered, for handing to the runner's own masking. */
+export function registeredSecrets(): string[] {
+  return [...secrets];
+}
+
 export function addSecret(value: string | undefined): void {
   // Very short values would redact ordinary words; the runner masks those itself.
   if (value && value.length >= 4) secrets.add(value);

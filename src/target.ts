@@ -141,7 +141,12 @@ function interpreterReason(py: string, abi: string, target: Target): string | un
     if (py === `cp3${minor}`) return undefined;
     return `python tag ${py} with ABI ${abi} does not match CPython ${target.pythonVersion}`;
   }
-  if (/^cp3\d+[dmu]*$/.test(abi)) {
+  const variant = /^cp3(\d+)([dmut]+)$/.exec(abi);
+  if (variant) {
+    const kind = variant[2]!.includes("t") ? "free-threaded" : variant[2]!.includes("d") ? "debug" : "pymalloc (Python ≤ 3.7)";
+    return `ABI ${abi} is for a ${kind} build of CPython 3.${variant[1]}; Lambda runs the standard ABI cp3${minor}`;
+  }
+  if (/^cp3\d+$/.test(abi)) {
     return `ABI ${abi} is for ${describeCp(abi)}, the runtime ${target.runtime} is CPython ${target.pythonVersion}`;
   }
   if (abi === "abi3") {

@@ -127,5 +127,9 @@ export function toUserError(error: unknown, context: string): Error {
   if (name === "CredentialsProviderError" || /Could not load credentials/.test(e?.message ?? "")) {
     return new UserError(`${context}: no AWS credentials found`, { hint: hints.CredentialsProviderError });
   }
-  return new UserError(`${context}: ${detail}`, { hint: hints[name], cause: error });
+  // Throttling, 5xx and dropped connections were retried already: say what state that leaves.
+  const exhausted = isRetryable(error)
+    ? "AWS kept failing after every retry, so this call did not take effect and nothing after it was done: run the deploy again; what is already uploaded or published is reused"
+    : undefined;
+  return new UserError(`${context}: ${detail}`, { hint: hints[name] ?? exhausted, cause: error });
 }

@@ -158,7 +158,7 @@ export async function deploy(
   // 4. The function: code and layers, each update waited for and locked by RevisionId.
   if (fn && functionName) {
     result.functionArn = fn.FunctionArn;
-    let current = await waitForUpdate(clients, functionName, call, policy, "the previous update");
+    let current = await waitForUpdate(clients, functionName, call, policy, "the previous update", log);
     // The RevisionId read at the start locks out a concurrent deploy, unless an update was
     // still running then (its end moves the RevisionId on): then the one after the wait.
     const idleAtStart = fn.LastUpdateStatus !== "InProgress" && fn.State !== "Pending";

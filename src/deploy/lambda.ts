@@ -35,12 +35,22 @@ export async function waitForUpdate(
   call: Call,
   policy: RetryPolicy,
   what: string,
+  /** waiting for someone else's update: one that ended Failed is history (the function runs its previous code) */
+  log?: Log,
 ): Promise<FunctionConfiguration> {
   let waited = 0;
   for (let i = 0; ; i++) {
     const config = await call("GetFunctionConfiguration", () =>
       clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })),
     );
+    if (config.LastUpdateStatus === "Failed" && log && config.State !== "Failed") {
+      // LastUpdateStatus stays Failed until the next successful update: deploying is how it is fixed
+      log.annotate(
+        "warning",
+        `the last update of ${name} had failed in Lambda (${config.LastUpdateStatusReason ?? "no reason given"}); it runs its previous code, and this deploy updates it`,
+      );
+      return config;
+    }
     if (config.LastUpdateStatus === "Failed") {
       throw new UserError(
         `${what} of ${name} failed in Lambda: ${config.LastUpdateStatusReason ?? "no reason given"} (${config.LastUpdateStatusReasonCode ?? "no code"})`,

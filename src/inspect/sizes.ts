@@ -42,11 +42,14 @@ export function checkSizes(input: SizeInput): Finding[] {
   const percent = (value: number, limit: number) => `${Math.floor((value / limit) * 100)}%`;
 
   const unzipped = input.unzippedFunction + input.unzippedLayer;
-  const parts =
-    input.unzippedLayer > 0
-      ? ` (function ${formatMB(input.unzippedFunction)} + layer ${formatMB(input.unzippedLayer)})`
-      : "";
-  const subject = input.unzippedLayer > 0 ? "function and layer unzip" : "the function unzips";
+  // package: layer builds no function zip: the layer alone is measured
+  const both = input.unzippedLayer > 0 && input.unzippedFunction > 0;
+  const parts = both ? ` (function ${formatMB(input.unzippedFunction)} + layer ${formatMB(input.unzippedLayer)})` : "";
+  const subject = both
+    ? "function and layer unzip"
+    : input.unzippedLayer > 0
+      ? "the layer unzips"
+      : "the function unzips";
   const unzippedHint =
     "drop a heavy optional dependency (or an extra that pulls it in), or deploy as a container image (up to 10 GB); " +
     "moving dependencies into a layer does not help here: the limit counts the function and its layers together";

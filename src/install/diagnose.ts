@@ -54,6 +54,19 @@ export async function diagnoseInstallFailure(output: string, ctx: DiagnoseContex
       },
     );
   }
+  const hostile = badWheel(clean, ctx);
+  if (hostile) return hostile;
+  const conflict = /The conflict is caused by:\n((?:[ \t]+\S.*\n?)+)/.exec(clean);
+  if (/ResolutionImpossible/.test(clean) && conflict?.[1]) {
+    const causes = conflict[1]
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
+    return new UserError(`the pinned versions conflict: ${causes.join("; ")}`, {
+      where: { file: ctx.lock.lockfile },
+      hint: "relock (pip-compile, uv pip compile, uv lock, poetry lock): a lockfile tool pins a set that fits together",
+    });
+  }
   const tail = clean.trim().split("\n").slice(-12).join("\n");
   return new UserError(`${ctx.installer} failed to install the dependencies:\n${tail}`, {
     where: { file: ctx.lock.lockfile },
@@ -61,12 +74,71 @@ export async function diagnoseInstallFailure(output: string, ctx: DiagnoseContex
   });
 }
 
+/**
+ * A wheel pip refused to unpack: an entry that would land outside the install folder
+ * (`../` or an absolute name: a "zip slip"), or a damaged file (bad CRC, cut short).
+ */
+function badWheel(output: string, ctx: DiagnoseContext): UserError | undefined {
+  const at = (name: string | undefined, version?: string) => {
+    const n = name ? normalizeName(name) : undefined;
+    const req = ctx.lock.requirements.find((r) => r.name === n);
+    return {
+      req,
+      where: { ...(req?.where ?? { file: ctx.lock.lockfile }), distribution: n },
+      version: version ?? req?.version,
+    };
+  };
+  const slip =
+    /For req: ([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==(\S+?)\. The wheel '([^']+)' has a file '([^']+)' trying to install outside the target directory '([^']+)'/.exec(
+      output,
+    );
+  if (slip) {
+    const [, name = "", version = "", wheel = "", file = "", targetDir = ""] = slip;
+    const entry = file.startsWith(`${targetDir}/`) ? file.slice(targetDir.length + 1) : file;
+    const { where } = at(name, version);
+    return new UserError(
+      `the wheel ${fileName(wheel)} of ${name} ${version} has a file that would be written outside the install folder: ${entry} (a "zip slip"); the installer refused it and nothing was packaged`,
+      {
+        where,
+        hint: `do not use this wheel: a wheel may only install under its own root. Pin another version or build of ${name}, and find out where this one came from`,
+      },
+    );
+  }
+  const invalid = /Wheel '([^']+)' located at (\S+) is invalid/.exec(output);
+  const badZip = /BadZipFile: (.+)/.exec(output);
+  if (!invalid && !badZip) return undefined;
+  const downloaded = [...output.matchAll(/([A-Za-z0-9_.+-]+\.whl)\b/g)].map((m) => fileName(m[1] ?? ""));
+  let wheel = invalid ? fileName(invalid[2] ?? "") : undefined;
+  if (!wheel && badZip) {
+    // "Bad CRC-32 for file 'pkg/mod.py'": the entry's top folder names the distribution
+    const entryTop = /for file '([^'/]+)/.exec(badZip[1] ?? "")?.[1]?.replace(/\.(py|so)$/, "");
+    const top = entryTop ? normalizeName(entryTop) : undefined;
+    wheel =
+      downloaded.find((w) => top !== undefined && normalizeName(parseWheelFilename(w)?.name ?? "") === top) ??
+      (new Set(downloaded).size === 1 ? downloaded[0] : undefined);
+  }
+  const parsed = wheel ? parseWheelFilename(wheel) : undefined;
+  const name = parsed?.name ?? invalid?.[1];
+  const { where, version } = at(name, parsed?.version);
+  const detail = badZip?.[1]?.trim() ?? "not a readable zip archive";
+  return new UserError(
+    `${wheel ? `the wheel ${wheel}${name ? ` of ${normalizeName(name)}${version ? ` ${version}` : ""}` : ""}` : "a wheel"} is corrupt (${detail}): the installer could not unpack it`,
+    {
+      where,
+      hint: "publish the wheel again (the file on the index is damaged), or pin another version; when its hash is in the lockfile, the damaged file was locked: relock once the index has a good one",
+    },
+  );
+}
+
 function fileName(url: string): string {
   return decodeURIComponent(url.split("#")[0]?.split("/").pop() ?? url);
 }
 
+/** indexes that refused the credentials they were given (HTTP 401/403), redacted for messages */
+type Refusals = { url: string; status: number }[];
+
 /** All distribution files the configured indexes and find-links folders offer for a project. */
-async function listProjectFiles(name: string, ctx: DiagnoseContext): Promise<string[] | undefined> {
+async function listProjectFiles(name: string, ctx: DiagnoseContext, refused: Refusals): Promise<string[] | undefined> {
   const { indexes, env } = ctx;
   const indexUrls = indexes.noIndex
     ? []
@@ -79,7 +151,9 @@ async function listProjectFiles(name: string, ctx: DiagnoseContext): Promise<str
   let answered = false;
   for (const index of indexUrls) {
     const listed = await fetchSimplePage(index, name);
-    if (listed) {
+    if (listed && !Array.isArray(listed)) {
+      refused.push({ url: redact(index), status: listed.refused });
+    } else if (listed) {
       answered = true;
       files.push(...listed);
     }
@@ -97,7 +171,7 @@ async function listProjectFiles(name: string, ctx: DiagnoseContext): Promise<str
   return answered ? [...new Set(files)] : undefined;
 }
 
-async function fetchSimplePage(index: string, name: string): Promise<string[] | undefined> {
+async function fetchSimplePage(index: string, name: string): Promise<string[] | { refused: number } | undefined> {
   try {
     const url = new URL(`${index.replace(/\/+$/, "")}/${name}/`);
     const headers: Record<string, string> = { Accept: "text/html" };
@@ -108,6 +182,7 @@ async function fetchSimplePage(index: string, name: string): Promise<string[] | 
     }
     const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
     if (response.status === 404) return [];
+    if (response.status === 401 || response.status === 403) return { refused: response.status };
     if (!response.ok) return undefined;
     const html = await response.text();
     return [...html.matchAll(/<a\s[^>]*>([^<]+)<\/a>/gi)].map((m) => (m[1] ?? "").trim());
@@ -129,7 +204,19 @@ async function explainMissing(name: string, version: string | undefined, ctx: Di
   const where = { ...req?.where, distribution: name };
   const label = version ? `${name}==${version}` : name;
   const forTarget = `${target.runtime} (CPython ${target.pythonVersion}, ${target.architecture}, glibc ${glibcString(target)})`;
-  const files = await listProjectFiles(name, ctx);
+  const refused: Refusals = [];
+  const files = await listProjectFiles(name, ctx, refused);
+  // pip says only "from versions: none" when an index refuses its credentials
+  if (
+    refused.length > 0 &&
+    (files === undefined || (version ? !files.some((f) => versionOf(f) === version) : files.length === 0))
+  ) {
+    const which = refused.map((r) => `${r.url} (HTTP ${r.status})`).join(", ");
+    return new UserError(`${label} could not be installed: the index refused the credentials it was given: ${which}`, {
+      where,
+      hint: "check the user and password or token in `index-url` / `extra-index-url` (or PIP_INDEX_URL, netrc): they may be wrong or expired",
+    });
+  }
   if (files === undefined) {
     return new UserError(`no wheel of ${label} fits ${forTarget}, and the index could not be asked why`, {
       where,

@@ -3,7 +3,7 @@
  * console scripts with the host's interpreter in their shebang) and read into the
  * model the later stages use.
  */
-import { lstat, readdir, readFile, readlink, rm } from "node:fs/promises";
+import { lstat, readdir, readFile, readlink, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { normalizeName } from "../lock/types.ts";
 import type { DependencyTree, InstalledDistribution, TreeFile } from "./types.ts";
@@ -59,7 +59,16 @@ export async function listFiles(
         if (entry.isDirectory()) return walk(abs);
         const st = await lstat(abs);
         if (st.isSymbolicLink()) {
-          files.push({ path: rel, absolutePath: abs, size: st.size, executable: false, symlink: await readlink(abs) });
+          // a zip for Lambda holds no links: it stores the file a link points to, with that file's size and mode
+          const target = await stat(abs).catch(() => undefined);
+          const file = target?.isFile() ? target : undefined;
+          files.push({
+            path: rel,
+            absolutePath: abs,
+            size: file?.size ?? st.size,
+            executable: file ? (file.mode & 0o111) !== 0 : false,
+            symlink: await readlink(abs),
+          });
         } else if (st.isFile()) {
           files.push({ path: rel, absolutePath: abs, size: st.size, executable: (st.mode & 0o111) !== 0 });
         }

@@ -96,7 +96,10 @@ export function readRequirements(text: string, ctx: LockContext): LockedSet {
               try {
                 included = readFileSync(includeAbs, "utf8");
               } catch {
-                throw new UserError(`included requirements file ${includeRel} does not exist`, { where });
+                throw new UserError(`included requirements file ${includeRel} does not exist`, {
+                  where,
+                  hint: "fix the path after -r: it is relative to the file that includes it",
+                });
               }
               visit(included, includeRel, includeAbs);
             },
@@ -176,7 +179,8 @@ function handleOption(
       hint: "remove it; supported: -r, --index-url, --extra-index-url, --find-links, --trusted-host, --no-index, --require-hashes, --pre, --prefer-binary, --only-binary",
     });
   }
-  if (VALUE_OPTIONS.has(name) && !value) throw new UserError(`${name} needs a value`, { where });
+  if (VALUE_OPTIONS.has(name) && !value)
+    throw new UserError(`${name} needs a value`, { where, hint: `write it as \`${name} VALUE\`, or remove the line` });
   switch (name) {
     case "-r":
     case "--requirement": {
@@ -241,7 +245,10 @@ function parseRequirementLine(l: LogicalLine, env: Record<string, string>): Pinn
   });
   for (const h of hashes) {
     if (!/^(sha256|sha384|sha512):[0-9a-fA-F]+$/.test(h)) {
-      throw new UserError(`--hash=${h} is not "sha256:<hex>"`, { where });
+      throw new UserError(`--hash=${h} is not "sha256:<hex>"`, {
+        where,
+        hint: "regenerate the file with hashes (`pip-compile --generate-hashes`, `uv pip compile --generate-hashes`)",
+      });
     }
   }
   body = body.trim();
@@ -252,8 +259,10 @@ function parseRequirementLine(l: LogicalLine, env: Record<string, string>): Pinn
     });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(body) || /^(\.{1,2}\/|\/)/.test(body) || /\.(whl|tar\.gz|zip)$/.test(body)) {
+    // `name @ url` names its distribution; a bare URL or path does not
+    const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*@/.exec(body)?.[1];
     throw new UserError(`direct reference "${body}" is not a pinned requirement`, {
-      where,
+      where: named ? { ...where, distribution: normalizeName(named) } : where,
       hint: "serve the wheel from an index or --find-links folder and pin it as name==version",
     });
   }
@@ -279,7 +288,10 @@ function parseRequirementLine(l: LogicalLine, env: Record<string, string>): Pinn
       if (!evaluateMarker(marker, env)) return undefined;
     } catch (e) {
       if (e instanceof MarkerSyntaxError)
-        throw new UserError(`invalid marker: ${e.message}`, { where: { ...where, distribution: name } });
+        throw new UserError(`invalid marker: ${e.message}`, {
+          where: { ...where, distribution: name },
+          hint: 'write the marker as PEP 508 does (e.g. `; python_version < "3.11"`), or regenerate the file',
+        });
       throw e;
     }
   }

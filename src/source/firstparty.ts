@@ -10,7 +10,7 @@ import picomatch from "picomatch";
 import { listFiles } from "../install/tree.ts";
 import type { TreeFile } from "../install/types.ts";
 import type { LockedSet } from "../lock/types.ts";
-import { DEFAULT_EXCLUDES } from "./collect.ts";
+import { checkSymlinks, DEFAULT_EXCLUDES } from "./collect.ts";
 
 /** Not importable code, even inside a member's folder. */
 const MEMBER_EXCLUDES = [...DEFAULT_EXCLUDES, "setup.py", "setup.cfg", "README*", "LICENSE*", "CHANGELOG*", "*.md"];
@@ -31,6 +31,7 @@ export async function collectFirstParty(
     const files = (
       await listFiles(root, (rel) => excluded(rel) || rel === "__pycache__" || rel.endsWith("/__pycache__"))
     ).filter((f) => !excluded(f.path) && !f.path.endsWith(".pyc"));
+    await checkSymlinks(files, workingDirectory);
     members.push({ name: member.name, files });
   }
   return members;

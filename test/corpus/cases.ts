@@ -32,6 +32,10 @@ export interface ErrorExpectation {
   line?: number;
   distribution?: string;
   hint?: RegExp;
+  /** the message of the error the run throws, when it is not the one above (inspection: one error for all findings) */
+  thrown?: RegExp;
+  /** further errors the same run must report (all input errors come at once) */
+  alsoReported?: RegExp[];
 }
 
 /** An input the action accepts by design: what it does instead. */
@@ -75,7 +79,9 @@ const withRequirements =
   });
 const pinOf = (key: WheelKey) => (c: CorpusContext) => pin(c.wheels[key]);
 const line = (text: string) => () => text;
-const deployTo = (extra: Record<string, string> = {}) => (c: CorpusContext) => ({ "function-name": c.fn, ...extra });
+const deployTo =
+  (extra: Record<string, string> = {}) =>
+  (c: CorpusContext) => ({ "function-name": c.fn, ...extra });
 const zipFunction = (c: CorpusContext, extra: Partial<FunctionSpec> = {}): FunctionSpec => ({
   name: c.fn,
   region: REGION,
@@ -85,6 +91,7 @@ const zipFunction = (c: CorpusContext, extra: Partial<FunctionSpec> = {}): Funct
 });
 
 const VALID_RUNTIMES = /valid values: python3\.9, python3\.10, python3\.11, python3\.12, python3\.13, python3\.14/;
+const RUNTIME_HINT = /set `runtime` to the function's Lambda runtime, e\.g\. `runtime: python3\.12`/;
 
 const UV_LOCK_HEAD = `version = 1
 revision = 3
@@ -103,19 +110,27 @@ export const CASES: CorpusCase[] = [
     id: "runtime-unknown",
     description: "a runtime Lambda does not offer (python3.8 is retired)",
     inputs: () => ({ runtime: "python3.8" }),
-    expect: { stage: "inputs", message: /input runtime is "python3\.8"/, hint: VALID_RUNTIMES },
+    expect: { stage: "inputs", message: /input runtime is "python3\.8"/, hint: RUNTIME_HINT },
   },
   {
     id: "runtime-missing",
     description: "no runtime at all",
     inputs: () => ({ runtime: "" }),
-    expect: { stage: "inputs", message: /input runtime is required/, hint: VALID_RUNTIMES },
+    expect: {
+      stage: "inputs",
+      message: new RegExp(`input runtime is required; ${VALID_RUNTIMES.source}`),
+      hint: RUNTIME_HINT,
+    },
   },
   {
     id: "runtime-not-python",
     description: "a runtime of another language",
     inputs: () => ({ runtime: "nodejs22.x" }),
-    expect: { stage: "inputs", message: /input runtime is "nodejs22\.x"/, hint: VALID_RUNTIMES },
+    expect: {
+      stage: "inputs",
+      message: new RegExp(`input runtime is "nodejs22\\.x"; ${VALID_RUNTIMES.source}`),
+      hint: RUNTIME_HINT,
+    },
   },
   {
     id: "architecture-unknown",
@@ -123,57 +138,89 @@ export const CASES: CorpusCase[] = [
     inputs: () => ({ architecture: "aarch64" }),
     expect: {
       stage: "inputs",
-      message: /input architecture is "aarch64"/,
-      hint: /valid values: x86_64, arm64[\s\S]*arm64/,
+      message: /input architecture is "aarch64"; valid values: x86_64, arm64/,
+      hint: /Lambda calls 64-bit ARM \(Graviton\) `arm64`: set `architecture: arm64`/,
     },
   },
   {
     id: "package-mode-invalid",
     description: "a package mode that does not exist",
     inputs: () => ({ package: "both" }),
-    expect: { stage: "inputs", message: /input package is "both"/, hint: /valid values: function, layer, split/ },
+    expect: {
+      stage: "inputs",
+      message: /input package is "both"/,
+      hint: /set `package` to one of: function, layer, split/,
+    },
   },
   {
     id: "s3-upload-invalid",
     description: "an s3-upload value that does not exist",
     inputs: deployTo({ "s3-upload": "sometimes" }),
-    expect: { stage: "inputs", message: /input s3-upload is "sometimes"/, hint: /valid values: auto, always, never/ },
+    expect: {
+      stage: "inputs",
+      message: /input s3-upload is "sometimes"/,
+      hint: /set `s3-upload` to one of: auto, always, never/,
+    },
   },
   {
     id: "boolean-invalid",
     description: "a boolean input that is neither true nor false",
     inputs: () => ({ cache: "maybe" }),
-    expect: { stage: "inputs", message: /input cache must be true or false, got "maybe"/ },
+    expect: {
+      stage: "inputs",
+      message: /input cache must be true or false, got "maybe"/,
+      hint: /set `cache` to true or false/,
+    },
   },
   {
     id: "installer-invalid",
     description: "an installer the action does not drive",
     inputs: () => ({ installer: "poetry" }),
-    expect: { stage: "inputs", message: /input installer is "poetry"/, hint: /valid values: auto, pip, uv/ },
+    expect: {
+      stage: "inputs",
+      message: /input installer is "poetry"/,
+      hint: /set `installer` to one of: auto, pip, uv/,
+    },
   },
   {
     id: "function-name-invalid",
     description: "a function name with a space",
     inputs: () => ({ "function-name": "orders api" }),
-    expect: { stage: "inputs", message: /input function-name "orders api" is not a Lambda function name or ARN/ },
+    expect: {
+      stage: "inputs",
+      message: /input function-name "orders api" is not a Lambda function name or ARN/,
+      hint: /use the function's name as Lambda shows it/,
+    },
   },
   {
     id: "layer-name-invalid",
     description: "a layer name with a slash",
     inputs: () => ({ package: "split", "layer-name": "deps/v1" }),
-    expect: { stage: "inputs", message: /input layer-name "deps\/v1" is not a valid layer name/ },
+    expect: {
+      stage: "inputs",
+      message: /input layer-name "deps\/v1" is not a valid layer name/,
+      hint: /use the layer's name \(e\.g\. orders-deps\) or its ARN without a version number/,
+    },
   },
   {
     id: "alias-invalid",
     description: "an alias made only of digits (Lambda reserves those for versions)",
     inputs: deployTo({ alias: "42" }),
-    expect: { stage: "inputs", message: /input alias "42" is not a valid alias name[\s\S]*not only digits/ },
+    expect: {
+      stage: "inputs",
+      message: /input alias "42" is not a valid alias name[\s\S]*not only digits/,
+      hint: /a number names a version, not an alias/,
+    },
   },
   {
     id: "alias-without-function",
     description: "an alias but no function to point it at",
     inputs: () => ({ package: "layer", "layer-name": "deps", alias: "live" }),
-    expect: { stage: "inputs", message: /input alias needs function-name/ },
+    expect: {
+      stage: "inputs",
+      message: /input alias needs function-name/,
+      hint: /set `function-name`, or remove `alias`/,
+    },
   },
   {
     id: "function-name-with-layer-package",
@@ -189,20 +236,32 @@ export const CASES: CorpusCase[] = [
     id: "layer-name-with-function-package",
     description: "a layer to publish, but package: function builds no layer zip",
     inputs: () => ({ "layer-name": "deps" }),
-    expect: { stage: "inputs", message: /layer-name is set but package is function/, hint: /use package: layer or split/ },
+    expect: {
+      stage: "inputs",
+      message: /layer-name is set but package is function/,
+      hint: /use package: layer or split/,
+    },
   },
   {
     id: "region-missing",
     description: "a deploy with no region input and no AWS_REGION",
     regionEnv: false,
     inputs: deployTo(),
-    expect: { stage: "inputs", message: /no AWS region[\s\S]*set the region input, or AWS_REGION/ },
+    expect: {
+      stage: "inputs",
+      message: /no AWS region: set the region input, or AWS_REGION/,
+      hint: /set `region` to the function's region/,
+    },
   },
   {
     id: "region-invalid",
     description: "a city instead of a region name",
     inputs: deployTo({ region: "Frankfurt" }),
-    expect: { stage: "inputs", message: /region "Frankfurt" is not an AWS region name such as eu-west-1/ },
+    expect: {
+      stage: "inputs",
+      message: /region "Frankfurt" is not an AWS region name such as eu-west-1/,
+      hint: /use the region's code/,
+    },
   },
   {
     id: "s3-always-without-bucket",
@@ -214,7 +273,12 @@ export const CASES: CorpusCase[] = [
     id: "several-input-errors",
     description: "two wrong inputs are reported together, not one per run",
     inputs: () => ({ runtime: "python2.7", architecture: "amd64" }),
-    expect: { stage: "inputs", message: /input architecture is "amd64"/, hint: /x86_64/ },
+    expect: {
+      stage: "inputs",
+      message: /input architecture is "amd64"/,
+      hint: /Lambda calls 64-bit Intel\/AMD `x86_64`: set `architecture: x86_64`/,
+      alsoReported: [/input runtime is "python2\.7"/],
+    },
   },
 
   // ---------------------------------------------------------------- lockfile
@@ -224,7 +288,8 @@ export const CASES: CorpusCase[] = [
     files: () => ({ "app.py": HANDLER }),
     expect: {
       stage: "lockfile",
-      message: /no lockfile found in .* \(looked for uv\.lock, poetry\.lock, Pipfile\.lock, pylock\.toml, pylock\.\*\.toml, requirements\.txt\)/,
+      message:
+        /no lockfile found in .* \(looked for uv\.lock, poetry\.lock, Pipfile\.lock, pylock\.toml, pylock\.\*\.toml, requirements\.txt\)/,
       hint: /set `lockfile`/,
     },
   },
@@ -241,7 +306,8 @@ export const CASES: CorpusCase[] = [
   },
   {
     id: "lockfiles-several",
-    description: "Pipfile.lock and requirements.txt both present, none chosen: the first in the documented order is used, and the log says so",
+    description:
+      "Pipfile.lock and requirements.txt both present, none chosen: the first in the documented order is used, and the log says so",
     files: () => ({
       "app.py": HANDLER,
       "Pipfile.lock": JSON.stringify({ _meta: { "pipfile-spec": 6, sources: [] }, default: {}, develop: {} }),
@@ -460,7 +526,8 @@ export const CASES: CorpusCase[] = [
     files: withRequirements(line("tinylib @ https://files.example.com/tinylib-1.0-py3-none-any.whl")),
     expect: {
       stage: "lockfile",
-      message: /direct reference "tinylib @ https:\/\/files\.example\.com\/tinylib-1\.0-py3-none-any\.whl" is not a pinned requirement/,
+      message:
+        /direct reference "tinylib @ https:\/\/files\.example\.com\/tinylib-1\.0-py3-none-any\.whl" is not a pinned requirement/,
       file: "requirements.txt",
       line: 2,
       distribution: "tinylib",
@@ -526,13 +593,21 @@ export const CASES: CorpusCase[] = [
       message: /included requirements file base\.txt does not exist/,
       file: "requirements.txt",
       line: 2,
+      hint: /relative to the file that includes it/,
     },
   },
   {
     id: "marker-invalid",
     description: "an environment marker that does not parse",
     files: withRequirements(line('tinylib==1.0 ; python_version >< "3.10"')),
-    expect: { stage: "lockfile", message: /invalid marker/, file: "requirements.txt", line: 2, distribution: "tinylib" },
+    expect: {
+      stage: "lockfile",
+      message: /invalid marker/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "tinylib",
+      hint: /PEP 508/,
+    },
   },
 
   // ---------------------------------------------------------------- install (pip against the local index)
@@ -542,7 +617,8 @@ export const CASES: CorpusCase[] = [
     files: withRequirements(line(`tinylib==1.0 --hash=sha256:${"0".repeat(64)}`)),
     expect: {
       stage: "install",
-      message: /hash mismatch for tinylib==1\.0: the file tinylib-1\.0-py3-none-any\.whl has sha256 [0-9a-f]{64}, the lockfile expects 0{64}/,
+      message:
+        /hash mismatch for tinylib==1\.0: the file tinylib-1\.0-py3-none-any\.whl has sha256 [0-9a-f]{64}, the lockfile expects 0{64}/,
       file: "requirements.txt",
       line: 2,
       distribution: "tinylib",
@@ -653,12 +729,24 @@ export const CASES: CorpusCase[] = [
     },
   },
   {
+    id: "pins-conflict",
+    description: "a requirements.txt whose pins cannot be installed together",
+    files: withRequirements(line("tinylib==1.0"), line("needsold==1.0")),
+    expect: {
+      stage: "install",
+      message: /the pinned versions conflict: The user requested tinylib==1\.0; needsold 1\.0 depends on tinylib<1\.0/,
+      file: "requirements.txt",
+      hint: /relock/,
+    },
+  },
+  {
     id: "zip-slip",
     description: "a wheel with a ../ entry that would write outside the install folder (pip refuses it)",
     files: withRequirements(pinOf("slip")),
     expect: {
       stage: "install",
-      message: /the wheel slip-1\.0-py3-none-any\.whl of slip 1\.0 has a file that would be written outside the install folder: \.\.\/\.\.\/\.\.\/\.\.\/tmp\/lpp-zip-slip\.py/,
+      message:
+        /the wheel slip-1\.0-py3-none-any\.whl of slip 1\.0 has a file that would be written outside the install folder: \.\.\/\.\.\/\.\.\/\.\.\/tmp\/lpp-zip-slip\.py/,
       file: "requirements.txt",
       line: 2,
       distribution: "slip",
@@ -671,7 +759,8 @@ export const CASES: CorpusCase[] = [
     files: withRequirements(pinOf("absolute")),
     expect: {
       stage: "install",
-      message: /the wheel absolutepath-1\.0-py3-none-any\.whl of absolutepath 1\.0 has a file that would be written outside the install folder: \/tmp\/lpp-absolute-path\.py/,
+      message:
+        /the wheel absolutepath-1\.0-py3-none-any\.whl of absolutepath 1\.0 has a file that would be written outside the install folder: \/tmp\/lpp-absolute-path\.py/,
       file: "requirements.txt",
       line: 2,
       distribution: "absolutepath",
@@ -684,7 +773,8 @@ export const CASES: CorpusCase[] = [
     files: withRequirements(pinOf("badcrc")),
     expect: {
       stage: "install",
-      message: /the wheel badcrc-1\.0-py3-none-any\.whl of badcrc 1\.0 is corrupt \(Bad CRC-32 for file 'badcrc\/__init__\.py'\)/,
+      message:
+        /the wheel badcrc-1\.0-py3-none-any\.whl of badcrc 1\.0 is corrupt \(Bad CRC-32 for file 'badcrc\/__init__\.py'\)/,
       file: "requirements.txt",
       line: 2,
       distribution: "badcrc",
@@ -712,7 +802,8 @@ export const CASES: CorpusCase[] = [
     files: withRequirements(pinOf("mislabeled")),
     expect: {
       stage: "inspect",
-      message: /mislabeled 1\.0.*_speedups\.cpython-312-x86_64-linux-gnu\.so.*aarch64/,
+      message:
+        /mislabeled\/_speedups\.cpython-312-x86_64-linux-gnu\.so in mislabeled 1\.0 is a 64-bit little-endian ELF for aarch64 \(e_machine 183\); python3\.12 x86_64 runs 64-bit little-endian x86_64/,
       file: "requirements.txt",
       line: 2,
       distribution: "mislabeled",
@@ -739,7 +830,8 @@ export const CASES: CorpusCase[] = [
     files: withRequirements(pinOf("enormous")),
     expect: {
       stage: "inspect",
-      message: /the function unzips to 264\.0 MB \(276,824,\d{3} bytes\)|unzip.* over Lambda's limit of 250\.0 MB \(262,144,000 bytes\)[\s\S]*enormous 1\.0/,
+      message:
+        /^the layer unzips to 264\.0 MB \(276,824,\d{3} bytes\), over Lambda's limit of 250\.0 MB \(262,144,000 bytes\)[\s\S]*Largest distributions \(unzipped\): enormous 1\.0 \(264\.0 MB\)/,
       hint: /drop a heavy optional dependency[\s\S]*container image/,
     },
   },
@@ -752,11 +844,13 @@ export const CASES: CorpusCase[] = [
       message: /app\.py/,
       distribution: "shadowapp",
       hint: /allow-collisions/,
+      thrown: /problem\(s\) found by inspection/,
     },
   },
   {
     id: "wheel-symlink-out",
-    description: "a wheel with a symlink entry to /etc/passwd: pip writes the link's text as an ordinary file; the zip holds that text, never the target",
+    description:
+      "a wheel with a symlink entry to /etc/passwd: pip writes the link's text as an ordinary file; the zip holds that text, never the target",
     files: withRequirements(pinOf("symlinkout")),
     expect: {
       outcome: "ok",
@@ -812,7 +906,7 @@ export const CASES: CorpusCase[] = [
     expect: {
       stage: "source",
       message: /output-dir is the working directory itself/,
-      hint: /a folder of its own/,
+      hint: /give the zips a folder of their own/,
     },
   },
   {
@@ -823,7 +917,7 @@ export const CASES: CorpusCase[] = [
     expect: {
       stage: "source",
       message: /output-dir lib holds files of the function code \(lib\/util\.py\)/,
-      hint: /a folder of its own/,
+      hint: /give the zips a folder of their own/,
     },
   },
   {
@@ -858,7 +952,7 @@ export const CASES: CorpusCase[] = [
   {
     id: "source-symlink-directory",
     description: "a code folder that is a symlink to another folder",
-    files: () => ({ "app.py": HANDLER, "requirements.txt": "", "real/x.py": "X = 1\n", "shared": { symlink: "real" } }),
+    files: () => ({ "app.py": HANDLER, "requirements.txt": "", "real/x.py": "X = 1\n", shared: { symlink: "real" } }),
     expect: {
       stage: "source",
       message: /shared is a symbolic link to the folder real/,
@@ -973,6 +1067,39 @@ export const CASES: CorpusCase[] = [
       stage: "deploy",
       message: /UnrecognizedClientException/,
       hint: /the access key is not valid/,
+    },
+  },
+];
+
+/**
+ * Bad inputs whose error is wrong because of a bug in a file this corpus's authors may not
+ * edit. test/corpus.test.ts keeps them in a describe.skip block: move a case up into CASES
+ * once its bug is fixed.
+ */
+/** Cases that once failed (a self-contradicting ABI message; packaging ahead of inspection errors). */
+export const REGRESSIONS: CorpusCase[] = [
+  {
+    id: "wheel-debug-abi",
+    description: "only a wheel for a debug build of CPython 3.12 (ABI cp312d)",
+    files: withRequirements(pinOf("debugabi")),
+    expect: {
+      stage: "install",
+      message: /no wheel of debugabi==1\.0 fits python3\.12[\s\S]*ABI cp312d is for a debug build of CPython 3\.12/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "debugabi",
+      hint: /\S/,
+    },
+  },
+  {
+    id: "code-collision-stops-at-inspection",
+    description: "a dependency that ships app.py: the build stops with the inspection's error",
+    files: withRequirements(pinOf("shadowapp")),
+    expect: {
+      stage: "inspect",
+      message: /the function code and the dependencies both provide a top-level module: app/,
+      distribution: "shadowapp",
+      hint: /allow-collisions/,
     },
   },
 ];

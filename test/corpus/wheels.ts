@@ -36,7 +36,9 @@ export type WheelKey =
   | "badcrc"
   | "truncated"
   | "enormous"
-  | "shadowapp";
+  | "shadowapp"
+  | "needsold"
+  | "debugabi";
 
 /** Each over half the limit: together over 262,144,000 bytes unzipped, a few hundred KB on disk. */
 const ENORMOUS_PART = 132 * 1024 * 1024;
@@ -61,7 +63,17 @@ export async function buildCorpusWheels(dir: string): Promise<Record<WheelKey, C
     plain("newglibcOld", "newglibc", "2.0", "cp311-cp311-manylinux2014_x86_64", { "newglibc/__init__.py": "" }),
     plain("muslonly", "muslonly", "1.0", "cp312-cp312-musllinux_1_2_x86_64", { "muslonly/__init__.py": "" }),
     plain("linuxonly", "linuxonly", "1.0", "cp312-cp312-linux_x86_64", { "linuxonly/__init__.py": "" }),
+    plain("debugabi", "debugabi", "1.0", "cp312-cp312d-manylinux2014_x86_64", { "debugabi/__init__.py": "" }),
     plain("shadowapp", "shadowapp", "1.0", "py3-none-any", { "app.py": "SHADOW = True\n" }),
+    (async () => {
+      const w = await makeWheel(dir, {
+        name: "needsold",
+        version: "1.0",
+        requires: ["tinylib<1.0"],
+        files: { "needsold/__init__.py": "" },
+      });
+      return ["needsold", { name: "needsold", version: "1.0", ...w }] as const;
+    })(),
     raw("mislabeled", {
       name: "mislabeled",
       version: "1.0",
@@ -69,7 +81,11 @@ export async function buildCorpusWheels(dir: string): Promise<Record<WheelKey, C
       entries: [
         { name: "mislabeled/__init__.py", data: "from . import _speedups\n" },
         // tags say x86_64; the machine field says aarch64 (183)
-        { name: "mislabeled/_speedups.cpython-312-x86_64-linux-gnu.so", data: withMachine(so.path, 183), mode: 0o100755 },
+        {
+          name: "mislabeled/_speedups.cpython-312-x86_64-linux-gnu.so",
+          data: withMachine(so.path, 183),
+          mode: 0o100755,
+        },
       ],
     }),
     raw("slip", {
