@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError, UserErrors } from "../src/errors.ts";
-import { matchesSpecifier } from "../src/lock/common.ts";
+import { matchesSpecifier } from "../src/lock/version.ts";
 import { readPylock } from "../src/lock/pylock.ts";
 import type { LockContext, LockedSet } from "../src/lock/types.ts";
 import { type Architecture, makeTarget, type Runtime } from "../src/target.ts";

@@ -9,7 +9,9 @@
  * headers instead: PT_DYNAMIC → DT_VERNEED/DT_VERNEEDNUM/DT_STRTAB, mapped to file
  * offsets through the PT_LOAD segments, the way the dynamic loader finds them.
  */
+
 import { type FileHandle, open } from "node:fs/promises";
+import { compareVersions } from "../lock/version.ts";
 
 export const EM_X86_64 = 62;
 export const EM_AARCH64 = 183;
@@ -303,13 +305,4 @@ function summarize(info: ElfInfo): void {
   info.glibc = info.highest.GLIBC;
 }
 
-/** Compares dotted numeric versions: "2.2.5" < "2.14" < "2.28". */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
+export { compareVersions };

@@ -7,6 +7,7 @@ import { readdir } from "node:fs/promises";
 import { UserError } from "../errors.ts";
 import type { IndexOptions, LockedSet } from "../lock/types.ts";
 import { normalizeName } from "../lock/types.ts";
+import { compareVersions } from "../lock/version.ts";
 import { redact } from "../redact.ts";
 import { glibcString, parseWheelFilename, type Target, wheelFits } from "../target.ts";
 
@@ -263,14 +264,4 @@ function newestFitting(files: string[], target: Target, exclude: string | undefi
     .filter((w) => w !== undefined && w.version !== exclude && wheelFits(w, target).fits)
     .map((w) => w!.version);
   return fitting.sort(compareVersions).pop();
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.+-]/).map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split(/[.+-]/).map((x) => Number.parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }

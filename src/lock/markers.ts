@@ -3,6 +3,7 @@
  * build host: `python_version < "3.11"` asks about the runtime, not the runner.
  */
 import type { Target } from "../target.ts";
+import { matchesSpecifier } from "./version.ts";
 
 export type MarkerEnvironment = Record<string, string>;
 
@@ -181,9 +182,9 @@ function compare(
     case "===":
       return left === right;
   }
-  const a = parseRelease(left);
-  const b = parseRelease(right);
-  if (a && b) return versionOp(a, node.op, b, right);
+  // python_version and friends compare as PEP 440 versions ("3.9" < "3.10")
+  const asVersions = matchesSpecifier(left, `${node.op}${right}`);
+  if (asVersions !== undefined && /^\s*\d/.test(left)) return asVersions;
   if (node.op === "==") return left === right;
   if (node.op === "!=") return left !== right;
   throw new MarkerSyntaxError(`cannot compare "${left}" ${node.op} "${right}" (not versions)`);
@@ -191,46 +192,4 @@ function compare(
 
 function normalizeExtra(e: string): string {
   return e.toLowerCase().replace(/[-_.]+/g, "-");
-}
-
-function parseRelease(v: string): number[] | undefined {
-  const m = /^\s*v?(\d+(?:\.\d+)*)(\.\*)?\s*$/.exec(v);
-  return m?.[1] ? m[1].split(".").map(Number) : undefined;
-}
-
-function cmpRelease(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-function versionOp(a: number[], op: string, b: number[], rightText: string): boolean {
-  if (rightText.trim().endsWith(".*")) {
-    const prefixMatch = b.every((n, i) => a[i] === n);
-    if (op === "==") return prefixMatch;
-    if (op === "!=") return !prefixMatch;
-  }
-  const c = cmpRelease(a, b);
-  switch (op) {
-    case "==":
-      return c === 0;
-    case "!=":
-      return c !== 0;
-    case "<":
-      return c < 0;
-    case "<=":
-      return c <= 0;
-    case ">":
-      return c > 0;
-    case ">=":
-      return c >= 0;
-    case "~=": {
-      // ~=3.8 means >=3.8, ==3.*
-      const prefix = b.slice(0, Math.max(1, b.length - 1));
-      return c >= 0 && prefix.every((n, i) => a[i] === n);
-    }
-  }
-  return false;
 }

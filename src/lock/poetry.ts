@@ -23,7 +23,6 @@ import {
   listOrNone,
   localWheelDir,
   markerTrue,
-  matchesSpecifier,
   PackageLines,
   parseLockToml,
   parsePep508,
@@ -33,6 +32,7 @@ import {
 } from "./common.ts";
 import { targetEnvironment } from "./markers.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
+import { matchesSpecifier } from "./version.ts";
 
 const SUPPORTED_POETRY = ["1.1", "2.0", "2.1"];
 const RELOCK = "run `poetry lock` and commit the updated poetry.lock";

@@ -14,13 +14,13 @@ import {
   listOrNone,
   localWheelDir,
   markerTrue,
-  matchesSpecifier,
   PackageLines,
   parseLockToml,
   vcsError,
 } from "./common.ts";
 import { targetEnvironment } from "./markers.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
+import { matchesSpecifier } from "./version.ts";
 
 const SUPPORTED_PYLOCK = "1.x (PEP 751)";
 
