@@ -13,95 +13,21 @@ import path from "node:path";
 import { compareVersions, EM_X86_64, readElf } from "../src/inspect/elf.ts";
 import { mapLimit } from "../src/inspect/util.ts";
 import { writeZip, type ZipInput } from "../src/zip/writer.ts";
+import { type BenchSize, type DistShape, SIZES } from "./shapes.ts";
 
-export type BenchSize = "full" | "smoke";
-
-interface DistShape {
-  name: string;
-  version: string;
-  /** share of the whole set, any unit: scaled to the size's total */
-  weight: number;
-  /** share of the distribution's bytes that are shared objects */
-  binary: number;
-}
-
-/** Shapes after the real wheels (sizes in MB unzipped, share of .so bytes). */
-const SHAPES: DistShape[] = [
-  { name: "bench-scipy", version: "1.14.1", weight: 52, binary: 0.72 },
-  { name: "bench-pandas", version: "2.2.3", weight: 38, binary: 0.55 },
-  { name: "bench-numpy", version: "2.1.3", weight: 30, binary: 0.7 },
-  { name: "bench-botocore", version: "1.35.60", weight: 24, binary: 0 },
-  { name: "bench-sqlalchemy", version: "2.0.36", weight: 9, binary: 0.3 },
-  { name: "bench-cryptography", version: "43.0.3", weight: 8, binary: 0.8 },
-  { name: "bench-babel", version: "2.16.0", weight: 8, binary: 0 },
-  { name: "bench-grpcio", version: "1.67.1", weight: 7, binary: 0.85 },
-  { name: "bench-lxml", version: "5.3.0", weight: 6, binary: 0.8 },
-  { name: "bench-psycopg-binary", version: "3.2.3", weight: 6, binary: 0.85 },
-  { name: "bench-pillow", version: "11.0.0", weight: 5, binary: 0.8 },
-  { name: "bench-aiohttp", version: "3.10.10", weight: 5, binary: 0.7 },
-  { name: "bench-pydantic-core", version: "2.23.4", weight: 4.5, binary: 0.9 },
-  { name: "bench-pydantic", version: "2.9.2", weight: 3.5, binary: 0 },
-  { name: "bench-regex", version: "2024.11.6", weight: 2.5, binary: 0.6 },
-  { name: "bench-pytz", version: "2024.2", weight: 2.5, binary: 0 },
-  { name: "bench-protobuf", version: "5.28.3", weight: 2, binary: 0.3 },
-  { name: "bench-tzdata", version: "2024.2", weight: 1.5, binary: 0 },
-  { name: "bench-yaml", version: "6.0.2", weight: 1.5, binary: 0.6 },
-  { name: "bench-googleapis-common-protos", version: "1.65.0", weight: 1.5, binary: 0 },
-  { name: "bench-boto3", version: "1.35.60", weight: 1, binary: 0 },
-  { name: "bench-msgpack", version: "1.1.0", weight: 1, binary: 0.8 },
-  { name: "bench-numexpr", version: "2.10.1", weight: 1, binary: 0.7 },
-  { name: "bench-werkzeug", version: "3.1.3", weight: 1, binary: 0 },
-  { name: "bench-orjson", version: "3.10.11", weight: 0.9, binary: 0.95 },
-  { name: "bench-jinja2", version: "3.1.4", weight: 0.8, binary: 0 },
-  { name: "bench-python-dateutil", version: "2.9.0", weight: 0.7, binary: 0 },
-  { name: "bench-urllib3", version: "2.2.3", weight: 0.6, binary: 0 },
-  { name: "bench-aws-xray-sdk", version: "2.14.0", weight: 0.6, binary: 0 },
-  { name: "bench-click", version: "8.1.7", weight: 0.5, binary: 0 },
-  { name: "bench-idna", version: "3.10", weight: 0.5, binary: 0 },
-  { name: "bench-yarl", version: "1.17.1", weight: 0.5, binary: 0.6 },
-  { name: "bench-charset-normalizer", version: "3.4.0", weight: 0.4, binary: 0.5 },
-  { name: "bench-multidict", version: "6.1.0", weight: 0.4, binary: 0.7 },
-  { name: "bench-s3transfer", version: "0.10.3", weight: 0.4, binary: 0 },
-  { name: "bench-requests", version: "2.32.3", weight: 0.3, binary: 0 },
-  { name: "bench-certifi", version: "2024.8.30", weight: 0.3, binary: 0 },
-  { name: "bench-attrs", version: "24.2.0", weight: 0.3, binary: 0 },
-  { name: "bench-flask", version: "3.1.0", weight: 0.3, binary: 0 },
-  { name: "bench-packaging", version: "24.2", weight: 0.3, binary: 0 },
-  { name: "bench-structlog", version: "24.4.0", weight: 0.3, binary: 0 },
-  { name: "bench-frozenlist", version: "1.5.0", weight: 0.3, binary: 0.7 },
-  { name: "bench-tenacity", version: "9.0.0", weight: 0.2, binary: 0 },
-  { name: "bench-typing-extensions", version: "4.12.2", weight: 0.15, binary: 0 },
-  { name: "bench-pyjwt", version: "2.9.0", weight: 0.15, binary: 0 },
-  { name: "bench-markupsafe", version: "3.0.2", weight: 0.1, binary: 0.5 },
-  { name: "bench-jmespath", version: "1.0.1", weight: 0.1, binary: 0 },
-  { name: "bench-six", version: "1.16.0", weight: 0.05, binary: 0 },
-];
-
-const SMOKE_SHAPES = new Set([
-  "bench-scipy",
-  "bench-numpy",
-  "bench-botocore",
-  "bench-pydantic-core",
-  "bench-yaml",
-  "bench-requests",
-  "bench-six",
-]);
-
-export const SIZES: Record<BenchSize, { totalBytes: number; shapes: DistShape[] }> = {
-  // under Lambda's 262,144,000-byte unzipped limit, with room for the function code
-  full: { totalBytes: 250_000_000, shapes: SHAPES },
-  smoke: { totalBytes: 8_000_000, shapes: SHAPES.filter((s) => SMOKE_SHAPES.has(s.name)) },
-};
+export type { BenchSize } from "./shapes.ts";
 
 /** manylinux2014 = glibc 2.17: the tag the wheels carry must be true of every ELF in them. */
 const GLIBC_CEILING = "2.17";
 const BINARY_TAG = "cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64";
 const PURE_TAG = "py3-none-any";
 /** bump when the generated wheels change shape */
-const GENERATOR = "4";
-const TEXT_EXTENSIONS = new Set([".py", ".pyi", ".txt", ".html", ".json", ".xml", ".csv", ".rst", ".cfg", ".toml"]);
-/** real packages' source files are mostly small; the few huge generated modules would skew the count */
-const MAX_TEXT_FILE = 64 * 1024;
+const GENERATOR = "5";
+/** what pip byte-compiles: Python source, small files mostly, as in real packages */
+const MAX_SOURCE_FILE = 32 * 1024;
+/** text data (JSON-like service models, test data, headers): shipped, never compiled */
+const DATA_EXTENSIONS = new Set([".txt", ".html", ".json", ".xml", ".csv", ".rst", ".cfg", ".toml", ".decTest", ".h"]);
+const MAX_DATA_FILE = 256 * 1024;
 /** the largest real shared objects in common wheels (openblas, arrow) are in the tens of MB */
 const MAX_ELF_FILE = 40 * 1024 * 1024;
 
@@ -124,6 +50,8 @@ export interface Dataset {
   files: number;
   bytes: number;
   sharedObjectBytes: number;
+  /** bytes of .py files: what pip byte-compiles */
+  pythonSourceBytes: number;
   wheelBytes: number;
   /** what the data was taken from */
   sources: string[];
@@ -142,7 +70,11 @@ function pythonLibDirs(): string[] {
   return dirs;
 }
 
-function walk(dir: string, visit: (file: string, size: number, mode: number) => void, skip: (name: string) => boolean): void {
+function walk(
+  dir: string,
+  visit: (file: string, size: number, mode: number) => void,
+  skip: (name: string) => boolean,
+): void {
   let entries: import("node:fs").Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -160,25 +92,36 @@ function walk(dir: string, visit: (file: string, size: number, mode: number) => 
   }
 }
 
-/** Python sources and text data from every pyenv Python 3 (stdlib only: no site-packages, no byte-code). */
-function textPool(libDirs: string[]): PoolFile[] {
-  const pool: PoolFile[] = [];
+/**
+ * Python sources, and text data, from every pyenv Python 3: the standard library
+ * (no site-packages, no byte-code) and the C headers.
+ */
+function textPools(libDirs: string[]): { sources: PoolFile[]; data: PoolFile[] } {
+  const sources: PoolFile[] = [];
+  const data: PoolFile[] = [];
   const skipDir = (name: string) =>
     name === "site-packages" || name === "__pycache__" || name === "lib-dynload" || name.startsWith("config-");
   for (const lib of libDirs) {
     const tag = path.basename(lib).replace("python3.", "py3");
-    walk(
-      lib,
-      (file, size) => {
-        const ext = path.extname(file);
-        if (!TEXT_EXTENSIONS.has(ext) || size === 0 || size > MAX_TEXT_FILE) return;
-        if (/\.pth$|__editable__|\.egg-link$/.test(file)) return;
-        pool.push({ source: file, relative: `${tag}/${path.relative(lib, file)}`, size, executable: false });
-      },
-      skipDir,
-    );
+    const include = path.join(lib, "..", "..", "include");
+    for (const root of [lib, include]) {
+      walk(
+        root,
+        (file, size) => {
+          const ext = path.extname(file);
+          const relative = `${tag}/${root === include ? "include/" : ""}${path.relative(root, file)}`;
+          if (size === 0 || /\.pth$|__editable__|\.egg-link$/.test(file)) return;
+          if (ext === ".py" && size <= MAX_SOURCE_FILE)
+            sources.push({ source: file, relative, size, executable: false });
+          else if (DATA_EXTENSIONS.has(ext) && size <= MAX_DATA_FILE) {
+            data.push({ source: file, relative, size, executable: false });
+          }
+        },
+        skipDir,
+      );
+    }
   }
-  return shuffle(pool);
+  return { sources: shuffle(sources), data: shuffle(data) };
 }
 
 /** Real x86_64 shared objects whose glibc needs fit manylinux2014. */
@@ -204,7 +147,12 @@ async function elfPool(libDirs: string[]): Promise<PoolFile[]> {
       seen.add(real);
       const st = statSync(real);
       if (!st.isFile() || st.size < 8192 || st.size > MAX_ELF_FILE) continue;
-      candidates.push({ source: real, relative: path.basename(real), size: st.size, executable: (st.mode & 0o111) !== 0 });
+      candidates.push({
+        source: real,
+        relative: path.basename(real),
+        size: st.size,
+        executable: (st.mode & 0o111) !== 0,
+      });
     }
   }
   const fits = await mapLimit(candidates, 16, async (f) => {
@@ -308,16 +256,19 @@ async function writeWheel(
 }
 
 /** Where a dataset lives: one folder per size and per what the machine offers, reused across runs. */
-export async function datasetDir(root: string, size: BenchSize): Promise<{ dir: string; plan: () => Promise<Planned> }> {
+export async function datasetDir(
+  root: string,
+  size: BenchSize,
+): Promise<{ dir: string; plan: () => Promise<Planned> }> {
   const libDirs = pythonLibDirs();
-  const [texts, elves] = [textPool(libDirs), await elfPool(libDirs)];
-  const fingerprint = createHash("sha256")
-    .update(JSON.stringify({ GENERATOR, size, spec: SIZES[size] }))
-    .update(texts.map((f) => `${f.source}:${f.size}`).join("\n"))
-    .update(elves.map((f) => `${f.source}:${f.size}`).join("\n"))
-    .digest("hex")
-    .slice(0, 16);
-  return { dir: path.join(root, `data-${size}-${fingerprint}`), plan: async () => planDataset(size, texts, elves, libDirs) };
+  const pools = { ...textPools(libDirs), elves: await elfPool(libDirs) };
+  const hash = createHash("sha256").update(JSON.stringify({ GENERATOR, size, spec: SIZES[size] }));
+  for (const pool of [pools.sources, pools.data, pools.elves])
+    hash.update(pool.map((f) => `${f.source}:${f.size}`).join("\n"));
+  return {
+    dir: path.join(root, `data-${size}-${hash.digest("hex").slice(0, 16)}`),
+    plan: async () => planDataset(size, pools, libDirs),
+  };
 }
 
 interface Planned {
@@ -325,16 +276,20 @@ interface Planned {
   sources: string[];
 }
 
-function planDataset(size: BenchSize, texts: PoolFile[], elves: PoolFile[], libDirs: string[]): Planned {
-  if (texts.length === 0) throw new Error("no Python standard library found under ~/.pyenv/versions: the benchmark builds its data from it");
+function planDataset(
+  size: BenchSize,
+  pools: { sources: PoolFile[]; data: PoolFile[]; elves: PoolFile[] },
+  libDirs: string[],
+): Planned {
+  if (pools.sources.length === 0) {
+    throw new Error("no Python standard library found under ~/.pyenv/versions: the benchmark builds its data from it");
+  }
   const { totalBytes, shapes } = SIZES[size];
   const weights = shapes.reduce((s, d) => s + d.weight, 0);
-  const textPicker = new Picker(texts);
-  const elfPicker = new Picker(elves);
+  const pickers = { sources: new Picker(pools.sources), data: new Picker(pools.data), elves: new Picker(pools.elves) };
   const wheels = shapes.map((shape) => {
     const pkg = shape.name.replace(/[-.]+/g, "_");
     const budget = (totalBytes * shape.weight) / weights;
-    const binaryBudget = elves.length > 0 ? budget * shape.binary : 0;
     const members: { name: string; file: PoolFile }[] = [];
     const names = new Set<string>();
     const add = (prefix: string, picked: { file: PoolFile; round: number }[]) => {
@@ -345,14 +300,16 @@ function planDataset(size: BenchSize, texts: PoolFile[], elves: PoolFile[], libD
         members.push({ name, file });
       }
     };
-    add("_libs/", elfPicker.take(binaryBudget));
-    const binaryBytes = members.reduce((s, m) => s + m.file.size, 0);
-    add("", textPicker.take(budget - binaryBytes));
+    const taken = () => members.reduce((s, m) => s + m.file.size, 0);
+    add("_libs/", pickers.elves.take(pools.elves.length > 0 ? budget * shape.binary : 0));
+    const rest = budget - taken();
+    add("data/", pickers.data.take(pools.data.length > 0 ? rest * shape.data : 0));
+    add("", pickers.sources.take(budget - taken()));
     return { shape, members };
   });
   const sources = [
-    ...libDirs.map((d) => `${d} (sources, lib-dynload)`),
-    ...(elves.some((f) => !f.source.includes("/.pyenv/")) ? ["system shared objects under /usr/lib"] : []),
+    ...libDirs.map((d) => `${d} (sources, text data, lib-dynload) and its include/`),
+    ...(pools.elves.some((f) => !f.source.includes("/.pyenv/")) ? ["system shared objects under /usr/lib"] : []),
   ];
   return { wheels, sources };
 }
@@ -377,6 +334,7 @@ export async function prepareDataset(root: string, size: BenchSize, log: (line: 
   let files = 0;
   let bytes = 0;
   let sharedObjectBytes = 0;
+  let pythonSourceBytes = 0;
   let wheelBytes = 0;
   for (const { shape, members } of planned.wheels) {
     const wheel = await writeWheel(wheelsDir, staging, shape, members);
@@ -385,6 +343,7 @@ export async function prepareDataset(root: string, size: BenchSize, log: (line: 
     for (const m of members) {
       bytes += m.file.size;
       if (m.name.includes("/_libs/")) sharedObjectBytes += m.file.size;
+      else if (m.name.endsWith(".py")) pythonSourceBytes += m.file.size;
     }
     wheelBytes += wheel.size;
   }
@@ -398,11 +357,18 @@ export async function prepareDataset(root: string, size: BenchSize, log: (line: 
     files,
     bytes,
     sharedObjectBytes,
+    pythonSourceBytes,
     wheelBytes,
     sources: planned.sources,
   };
   await writeFile(path.join(partial, "dataset.json"), JSON.stringify(dataset, null, 2));
   await rm(dir, { recursive: true, force: true });
   await rename(partial, dir);
+  // a dataset made from what the machine had before is of no more use
+  for (const old of readdirSync(root)) {
+    if (old.startsWith(`data-${size}-`) && path.join(root, old) !== dir) {
+      await rm(path.join(root, old), { recursive: true, force: true });
+    }
+  }
   return { ...dataset, generatedMs: Math.round(performance.now() - started) };
 }

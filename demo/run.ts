@@ -33,7 +33,14 @@ async function main(): Promise<void> {
   const wheels = await buildDemoWheels(path.join(root, "examples", "demo-packages"), path.join(scratch, "wheels"));
   const index = await startIndex(path.join(scratch, "wheels"));
   const aws = await startLocalAws({ updateDelayMs: 300 });
-  aws.createFunction({ name: "orders-api", region: REGION, runtime: "python3.12", architecture: "arm64", handler: "app.handler", environment: { TABLE: "orders" } });
+  aws.createFunction({
+    name: "orders-api",
+    region: REGION,
+    runtime: "python3.12",
+    architecture: "arm64",
+    handler: "app.handler",
+    environment: { TABLE: "orders" },
+  });
   console.log(`Local package index: ${index.url} (${wheels.map((w) => w.filename).join(", ")})`);
   console.log(`Local AWS (Lambda + S3): ${aws.endpoint}, function orders-api in ${REGION}\n`);
   // the SDK's standard chain, as aws-actions/configure-aws-credentials leaves it
@@ -81,7 +88,9 @@ async function main(): Promise<void> {
     console.log("Outputs of the second run:");
     for (const [name, value] of Object.entries(toOutputs(last!))) console.log(`  ${name.padEnd(22)} ${value}`);
     const fn = aws.getFunction(REGION, "orders-api")!;
-    console.log(`\nIn the local Lambda: orders-api CodeSha256 ${fn.codeSha256}, layers ${fn.layers.join(", ")}, environment kept: ${JSON.stringify(fn.environment)}`);
+    console.log(
+      `\nIn the local Lambda: orders-api CodeSha256 ${fn.codeSha256}, layers ${fn.layers.join(", ")}, environment kept: ${JSON.stringify(fn.environment)}`,
+    );
     invokeLocally(last!.build.functionZip?.path, last!.build.layerZip?.path, scratch);
   } finally {
     await index.close();
@@ -115,11 +124,19 @@ function invokeLocally(functionZip: string | undefined, layerZip: string | undef
   const opt = path.join(scratch, "opt");
   extractZip(functionZip, task);
   extractZip(layerZip, opt);
-  const event = { httpMethod: "POST", path: "/orders", body: JSON.stringify({ sku: "A-1", quantity: 3, unit_price_cents: 1999 }) };
-  const out = execFileSync(python, ["-c", `import json, app; print(json.dumps(app.handler(${JSON.stringify(event)}, None)))`], {
-    cwd: task,
-    env: { PATH: process.env.PATH, PYTHONPATH: `${task}:${path.join(opt, "python")}` },
-  });
+  const event = {
+    httpMethod: "POST",
+    path: "/orders",
+    body: JSON.stringify({ sku: "A-1", quantity: 3, unit_price_cents: 1999 }),
+  };
+  const out = execFileSync(
+    python,
+    ["-c", `import json, app; print(json.dumps(app.handler(${JSON.stringify(event)}, None)))`],
+    {
+      cwd: task,
+      env: { PATH: process.env.PATH, PYTHONPATH: `${task}:${path.join(opt, "python")}` },
+    },
+  );
   console.log(`\nInvoked app.handler from the unzipped packages with ${python}:\n  ${out.toString().trim()}`);
 }
 

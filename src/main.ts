@@ -20,7 +20,9 @@ const actionsLog: Log = {
   info: (m) => core.info(redact(m)),
   debug: (m) => core.debug(redact(m)),
   annotate: (level: AnnotationLevel, message, where) => {
-    const file = where?.file && path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), path.resolve(workingDirectory, where.file));
+    const file =
+      where?.file &&
+      path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), path.resolve(workingDirectory, where.file));
     const props = { file, startLine: where?.line, title: where?.distribution };
     const text = redact(message);
     if (level === "error") core.error(text, props);
@@ -31,7 +33,13 @@ const actionsLog: Log = {
 };
 
 function maskEnvironmentSecrets(env: NodeJS.ProcessEnv): void {
-  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GITHUB_TOKEN", "INPUT_GITHUB-TOKEN"]) {
+  for (const name of [
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "ACTIONS_RUNTIME_TOKEN",
+    "GITHUB_TOKEN",
+    "INPUT_GITHUB-TOKEN",
+  ]) {
     const value = env[name];
     if (value) {
       core.setSecret(value);
@@ -62,7 +70,8 @@ export async function main(): Promise<void> {
     const e = error as UserError;
     outcome = {
       failure: {
-        message: error instanceof UserError ? e.message : `internal error: ${(error as Error)?.message ?? String(error)}`,
+        message:
+          error instanceof UserError ? e.message : `internal error: ${(error as Error)?.message ?? String(error)}`,
         hint: error instanceof UserError ? e.hint : "please report it, with the log",
         findings: error instanceof InspectionFailed ? error.findings : [],
       },
@@ -82,7 +91,8 @@ function fail(error: unknown): void {
   if (error instanceof UserError) {
     const errors = error instanceof UserErrors ? error.errors : [error];
     // inspection findings were annotated one by one as they were found
-    if (!(error instanceof InspectionFailed)) for (const e of errors) actionsLog.annotate("error", e.describe(), e.where);
+    if (!(error instanceof InspectionFailed))
+      for (const e of errors) actionsLog.annotate("error", e.describe(), e.where);
     process.exitCode = core.ExitCode.Failure;
   } else {
     const e = error as Error;

@@ -4,13 +4,15 @@
  * verified file by file against its manifest before it is used, so a cache entry
  * can never change what is deployed.
  */
-import { copyFile, mkdir, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { cacheKey } from "./cache/key.ts";
 import {
   type CacheManifest,
   describeFiles,
-  hashFile,
   LAYER_ZIP_FILE,
   readManifest,
   TREE_DIR,
@@ -20,21 +22,75 @@ import {
 import type { CacheStore } from "./cache/store.ts";
 import type { Inputs } from "./inputs.ts";
 import { chooseInstaller } from "./install/index.ts";
-import { cleanTree, listFiles, readTree } from "./install/tree.ts";
+import { cleanTree, readTree } from "./install/tree.ts";
 import type { DependencyTree } from "./install/types.ts";
 import type { LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
 import type { Target } from "./target.ts";
-import type { ZipResult } from "./zip/writer.ts";
+import { type DependencyZip, dependencyMembers } from "./zip/package.ts";
+import { readZipDirectory } from "./zip/reader.ts";
+import { writeZip, ZIP_LEVEL, type ZipResult } from "./zip/writer.ts";
 
 export interface Resolved {
   tree: DependencyTree;
   installer: string;
   cache: { enabled: boolean; key: string; hit: boolean; store?: string; savedMs?: number };
-  /** a verified layer zip from the cache, when the entry has one */
-  cachedLayerZip?: ZipResult;
-  /** keep the entry for the next build: call after the packages are built and inspected */
-  commit(layerZip?: ZipResult): Promise<void>;
+  /**
+   * The tree compressed once, under python/ (the layer zip as it is): the verified one
+   * from the cache entry, or made on the first call. The function zip copies its entries.
+   */
+  dependencyZip(): Promise<DependencyZip>;
+  /** Keep the entry (tree and dependency zip) for the next build: call after the packages are built and inspected. */
+  commit(): Promise<void>;
+}
+
+/**
+ * The manifest's record of the dependency zip, with what made it: its entries are
+ * reused only when this zlib at this level would compress them to the same bytes,
+ * or a warm build could differ from a cold one.
+ */
+type DependencyZipRecord = NonNullable<CacheManifest["layerZip"]>;
+
+const dependencyZipRecord = (zip: ZipResult): DependencyZipRecord => ({
+  sha256: zip.sha256,
+  size: zip.size,
+  entries: zip.entries,
+  unzippedSize: zip.unzippedSize,
+  zlib: process.versions.zlib,
+  level: ZIP_LEVEL,
+});
+
+function reusable(record: DependencyZipRecord): boolean {
+  return record.zlib === process.versions.zlib && record.level === ZIP_LEVEL;
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), hash);
+  return hash.digest("hex");
+}
+
+/** The entry's dependency zip, its sha256 verified on restore. */
+function cachedDependencyZip(record: DependencyZipRecord, file: string): () => Promise<DependencyZip> {
+  const codeSha256 = Buffer.from(record.sha256, "hex").toString("base64");
+  const { sha256, size, unzippedSize, entries } = record;
+  return async () => ({
+    zip: { path: file, sha256, codeSha256, size, unzippedSize, entries },
+    directory: await readZipDirectory(file),
+  });
+}
+
+/** Compresses the tree on the first call; later calls get the same zip. */
+function dependencyZipMaker(tree: DependencyTree, file: string): () => Promise<DependencyZip> {
+  let made: Promise<DependencyZip> | undefined;
+  return () => {
+    made ??= (async () => {
+      await mkdir(path.dirname(file), { recursive: true });
+      const zip = await writeZip(dependencyMembers(tree.files), file);
+      return { zip, directory: await readZipDirectory(file) };
+    })();
+    return made;
+  };
 }
 
 export interface ResolveOptions {
@@ -67,16 +123,23 @@ export async function resolveTree(options: ResolveOptions): Promise<Resolved> {
       log.info(
         `Cache hit: ${key} from ${store.description}; no install (about ${(savedMs / 1000).toFixed(1)} s saved)`,
       );
-      const entryDir = store.entryDir(key);
+      const record = restored.manifest.layerZip;
+      const reuse = record && reusable(record);
+      if (!reuse) {
+        log.info(
+          record
+            ? `The cached dependency zip was made by zlib ${record.zlib ?? "unknown"} at level ${record.level ?? "unknown"}, this build has zlib ${process.versions.zlib}: compressing the dependencies again`
+            : "The cache entry has no dependency zip: compressing the dependencies",
+        );
+      }
+      const dependencyZip = reuse
+        ? cachedDependencyZip(record, path.join(store.entryDir(key), LAYER_ZIP_FILE))
+        : dependencyZipMaker(restored.tree, path.join(scratch, LAYER_ZIP_FILE));
       return {
         tree: restored.tree,
         installer: installerLabel,
         cache: { enabled: true, key, hit: true, store: store.description, savedMs },
-        cachedLayerZip: restored.manifest.layerZip && {
-          ...restored.manifest.layerZip,
-          path: path.join(entryDir, LAYER_ZIP_FILE),
-          codeSha256: Buffer.from(restored.manifest.layerZip.sha256, "hex").toString("base64"),
-        },
+        dependencyZip,
         commit: async () => {},
       };
     }
@@ -95,20 +158,24 @@ export async function resolveTree(options: ResolveOptions): Promise<Resolved> {
   await cleanTree(directory);
   const tree = await readTree(directory);
   const installMs = Math.round(performance.now() - started);
+  // made beside the tree, so the entry needs no copy of it
+  const dependencyZip = dependencyZipMaker(tree, path.join(entryDir, LAYER_ZIP_FILE));
+  let made: ZipResult | undefined;
 
   return {
     tree,
     installer: installerLabel,
     cache: { enabled: store !== undefined, key, hit: false, store: store?.description },
-    commit: async (layerZip) => {
+    dependencyZip: async () => {
+      const result = await dependencyZip();
+      made = result.zip;
+      return result;
+    },
+    commit: async () => {
       if (!store) return;
       try {
         const manifest: CacheManifest = { format: 1, key, files: await describeFiles(tree.files), installMs };
-        if (layerZip) {
-          await copyFile(layerZip.path, path.join(entryDir, LAYER_ZIP_FILE));
-          const { sha256, size, unzippedSize, entries } = layerZip;
-          manifest.layerZip = { sha256, size, unzippedSize, entries };
-        }
+        if (made) manifest.layerZip = dependencyZipRecord(made);
         await writeManifest(entryDir, manifest);
         if (await store.save(key)) log.info(`Cache saved: ${key} to ${store.description}`);
         else {
@@ -135,19 +202,18 @@ async function restoreEntry(
       await store.discard(key);
       return undefined;
     }
-    const manifest = await readManifest(entryDir);
-    const treeDir = path.join(entryDir, TREE_DIR);
+    const manifest: CacheManifest | undefined = await readManifest(entryDir);
+    const usable = manifest?.key === key;
+    // listed once: the tree read for the next stages is the one verified
+    const tree = usable ? await readTree(path.join(entryDir, TREE_DIR)) : undefined;
     const problems =
-      manifest && manifest.key === key
-        ? await verifyTree(manifest, await listFiles(treeDir))
-        : ["its manifest is missing or unreadable"];
-    if (manifest?.layerZip) {
-      const zipPath = path.join(entryDir, LAYER_ZIP_FILE);
-      const actual = await hashFile(zipPath).catch(() => "missing");
+      manifest && tree ? await verifyTree(manifest, tree.files) : ["its manifest is missing or unreadable"];
+    if (manifest?.layerZip && reusable(manifest.layerZip)) {
+      const actual = await sha256File(path.join(entryDir, LAYER_ZIP_FILE)).catch(() => "missing");
       if (actual !== manifest.layerZip.sha256)
         problems.push(`${LAYER_ZIP_FILE} has other content than when it was saved`);
     }
-    if (problems.length > 0 || !manifest) {
+    if (problems.length > 0 || !manifest || !tree) {
       log.annotate(
         "warning",
         `Cache entry ${key} does not match its manifest (${problems.slice(0, 3).join("; ")}${problems.length > 3 ? `; and ${problems.length - 3} more` : ""}): discarded, installing again`,
@@ -155,7 +221,7 @@ async function restoreEntry(
       await store.discard(key);
       return undefined;
     }
-    return { tree: await readTree(treeDir), manifest };
+    return { tree, manifest };
   } catch (error) {
     log.annotate("warning", `Cache restore failed (${(error as Error).message}): installing instead`);
     await store.discard(key).catch(() => {});

@@ -3,7 +3,7 @@
  * Plain logic over a Log and an environment; main.ts is the only place that knows
  * it runs in Actions.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { chooseStore } from "./cache/store.ts";
@@ -20,8 +20,8 @@ import { type Resolved, resolveTree } from "./resolve.ts";
 import { collectSource } from "./source/collect.ts";
 import { collectFirstParty } from "./source/firstparty.ts";
 import { glibcString, makeTarget, type Target } from "./target.ts";
-import { planPackages } from "./zip/package.ts";
-import { writeZip, type ZipResult } from "./zip/writer.ts";
+import { planPackages, writePackages } from "./zip/package.ts";
+import type { ZipResult } from "./zip/writer.ts";
 
 export interface BuildResult {
   target: Target;
@@ -166,21 +166,15 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       }),
     );
     reportFindings(inspection.findings, log);
+    const inspectionErrors = inspection.findings.filter((f) => f.severity === "error").length;
+    // Stop before packaging: nothing is zipped for deploy from a tree that would fail in Lambda.
+    if (inspectionErrors > 0) throw new InspectionFailed(inspectionErrors, inspection.findings, lock.lockfile);
 
     const plan = planPackages(inputs.packageMode, code, tree.files, inputs.allowCollisions);
     const zips = await timed(timings, "zip", async () => {
       await mkdir(inputs.outputDir, { recursive: true });
-      const functionZip = plan.functionZip
-        ? await writeZip(plan.functionZip, path.join(inputs.outputDir, "function.zip"))
-        : undefined;
-      const layerPath = path.join(inputs.outputDir, "layer.zip");
-      let layerZip: ZipResult | undefined;
-      if (plan.layerZip && resolved.cachedLayerZip) {
-        // the layer zip depends on the tree alone: the cached one is the same bytes
-        await copyFile(resolved.cachedLayerZip.path, layerPath);
-        layerZip = { ...resolved.cachedLayerZip, path: layerPath };
-      } else if (plan.layerZip) layerZip = await writeZip(plan.layerZip, layerPath);
-      return { functionZip, layerZip };
+      // the dependencies are compressed once (or come compressed from the cache); both zips copy them
+      return writePackages(plan, await resolved.dependencyZip(), inputs.outputDir);
     });
     for (const z of [zips.functionZip, zips.layerZip]) {
       if (z)
@@ -202,7 +196,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const errors = findings.filter((f) => f.severity === "error");
     if (errors.length > 0) throw new InspectionFailed(errors.length, findings, lock.lockfile);
     // Only an inspected tree is kept for the next build.
-    await resolved.commit(zips.layerZip);
+    await resolved.commit();
     return {
       target,
       lock,

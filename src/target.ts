@@ -143,7 +143,11 @@ function interpreterReason(py: string, abi: string, target: Target): string | un
   }
   const variant = /^cp3(\d+)([dmut]+)$/.exec(abi);
   if (variant) {
-    const kind = variant[2]!.includes("t") ? "free-threaded" : variant[2]!.includes("d") ? "debug" : "pymalloc (Python ≤ 3.7)";
+    const kind = variant[2]!.includes("t")
+      ? "free-threaded"
+      : variant[2]!.includes("d")
+        ? "debug"
+        : "pymalloc (Python ≤ 3.7)";
     return `ABI ${abi} is for a ${kind} build of CPython 3.${variant[1]}; Lambda runs the standard ABI cp3${minor}`;
   }
   if (/^cp3\d+$/.test(abi)) {

@@ -24,9 +24,9 @@ import {
   type CorpusContext,
   type ErrorExpectation,
   HANDLER,
-  REGRESSIONS,
   type ProjectFile,
   REGION,
+  REGRESSIONS,
 } from "./corpus/cases.ts";
 import { buildCorpusWheels, type CorpusWheel, type WheelKey } from "./corpus/wheels.ts";
 import { cleanPipEnv, hostPython } from "./support/python.ts";

@@ -439,14 +439,22 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
   it("attaches layer versions another job published, replacing their older version and keeping the rest", async () => {
     const sdk = new LambdaClient({ region: REGION });
     const publish = async (name: string) =>
-      (await sdk.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: await readFile(layerZip.path) } }))).LayerVersionArn!;
+      (
+        await sdk.send(
+          new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: await readFile(layerZip.path) } }),
+        )
+      ).LayerVersionArn!;
     const shared1 = await publish("shared");
     const monitoring = await publish("monitoring");
     const shared2 = await publish("shared");
     const name = newFunction({ layers: [shared1, monitoring] });
-    const result = await deploy(request({ functionName: name, functionZip, layerArns: [shared2] }), clients, policy, new MemoryLog());
+    const result = await deploy(
+      request({ functionName: name, functionZip, layerArns: [shared2] }),
+      clients,
+      policy,
+      new MemoryLog(),
+    );
     expect(result.changes).toContain(`UpdateFunctionConfiguration ${name} Layers`);
     expect(aws.getFunction(REGION, name)?.layers).toEqual([shared2, monitoring]);
   });
 });
-

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError, UserErrors } from "../src/errors.ts";
-import { matchesSpecifier } from "../src/lock/version.ts";
 import { readPylock } from "../src/lock/pylock.ts";
 import type { LockContext, LockedSet } from "../src/lock/types.ts";
+import { matchesSpecifier } from "../src/lock/version.ts";
 import { type Architecture, makeTarget, type Runtime } from "../src/target.ts";
 
 const FIXTURES = path.join(import.meta.dirname, "fixtures", "lockfiles", "pylock");

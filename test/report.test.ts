@@ -15,8 +15,8 @@ import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
 import { type Outcome, report } from "../src/report/index.ts";
 import { InspectionFailed, runAction } from "../src/run.ts";
-import { cleanPipEnv, hostPython } from "./support/python.ts";
 import { pinned, writeProject } from "./support/project.ts";
+import { cleanPipEnv, hostPython } from "./support/python.ts";
 
 const REGION = "eu-central-1";
 let work: string;
@@ -28,10 +28,23 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), "lpp-report-"));
   const dir = path.join(work, "wheels");
   w.small = await makeWheel(dir, { name: "small", version: "1.0", files: { "small/__init__.py": "S = 1\n" } });
-  w.big = await makeWheel(dir, { name: "big", version: "1.0", files: { "big/__init__.py": "", "big/data.txt": "b".repeat(20_000) } });
-  w.big2 = await makeWheel(dir, { name: "big", version: "2.0", files: { "big/__init__.py": "", "big/data.txt": "b".repeat(60_000) } });
+  w.big = await makeWheel(dir, {
+    name: "big",
+    version: "1.0",
+    files: { "big/__init__.py": "", "big/data.txt": "b".repeat(20_000) },
+  });
+  w.big2 = await makeWheel(dir, {
+    name: "big",
+    version: "2.0",
+    files: { "big/__init__.py": "", "big/data.txt": "b".repeat(60_000) },
+  });
   w.extra = await makeWheel(dir, { name: "extra", version: "0.3", files: { "extra.py": "E = 1\n" } });
-  const elf = readFileSync(path.join(path.dirname(path.dirname(hostPython())), "lib/python3.12/lib-dynload/_json.cpython-312-x86_64-linux-gnu.so"));
+  const elf = readFileSync(
+    path.join(
+      path.dirname(path.dirname(hostPython())),
+      "lib/python3.12/lib-dynload/_json.cpython-312-x86_64-linux-gnu.so",
+    ),
+  );
   const arm = Buffer.from(elf);
   arm.writeUInt16LE(183, 18);
   w.mislabeled = await makeWheel(dir, {
@@ -62,22 +75,51 @@ const gitEnv = (extra: NodeJS.ProcessEnv = {}) =>
   });
 
 async function runAndReport(requirements: string, values: Record<string, string>, env: NodeJS.ProcessEnv = gitEnv()) {
-  const dir = await writeProject(path.join(work, `p-${Math.random().toString(36).slice(2)}`), { "app.py": "import small\n", "requirements.txt": requirements });
+  const dir = await writeProject(path.join(work, `p-${Math.random().toString(36).slice(2)}`), {
+    "app.py": "import small\n",
+    "requirements.txt": requirements,
+  });
   const log = new MemoryLog();
-  const inputs = inputsFrom({ "working-directory": dir, python: hostPython(), runtime: "python3.12", package: "split", cache: "false", ...values }, { AWS_REGION: REGION });
+  const inputs = inputsFrom(
+    {
+      "working-directory": dir,
+      python: hostPython(),
+      runtime: "python3.12",
+      package: "split",
+      cache: "false",
+      ...values,
+    },
+    { AWS_REGION: REGION },
+  );
   let outcome: Outcome;
   try {
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_ENDPOINT_URL: aws.endpoint });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL: aws.endpoint,
+    });
     const result = await runAction(inputs, {
       log,
       env,
       awsClients: (region) => makeClients(region, env),
-      retryPolicy: { attempts: 3, baseMs: 5, maxMs: 10, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random },
+      retryPolicy: {
+        attempts: 3,
+        baseMs: 5,
+        maxMs: 10,
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        random: Math.random,
+      },
     });
     outcome = { result };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    outcome = { failure: { message: error.message, hint: error.hint, findings: error instanceof InspectionFailed ? error.findings : [] } };
+    outcome = {
+      failure: {
+        message: error.message,
+        hint: error.hint,
+        findings: error instanceof InspectionFailed ? error.findings : [],
+      },
+    };
   }
   const written = await report(inputs, outcome, { env, log, now: new Date("2026-11-23T12:00:00Z") });
   const html = await marked.parse(written.summary);
@@ -92,11 +134,15 @@ describe("the job summary, rendered", () => {
     expect(html).toContain("<h2>📦 orders · python3.12 · x86_64</h2>");
     expect(html).toContain("Built and checked.</strong> Nothing was deployed.");
     expect(html).toMatch(/<th>python3\.12 on x86_64 · Amazon Linux 2023 · glibc 2\.34<\/th>/);
-    expect(html).toMatch(/<td><code>layer\.zip<\/code><\/td>\s*<td>[\d.]+ KB<\/td>\s*<td>▰*▱+ 0%<\/td>\s*<td>[\d.]+ KB<\/td>\s*<td>▰*▱+ 0%<\/td>/);
+    expect(html).toMatch(
+      /<td><code>layer\.zip<\/code><\/td>\s*<td>[\d.]+ KB<\/td>\s*<td>▰*▱+ 0%<\/td>\s*<td>[\d.]+ KB<\/td>\s*<td>▰*▱+ 0%<\/td>/,
+    );
     expect(html).toMatch(/<td>big<\/td>\s*<td>1\.0<\/td>\s*<td>20\.\d KB<\/td>/);
     expect(html).toContain("No findings");
     expect(html).toMatch(/<th>lock<\/th>\s*<th>install<\/th>/);
-    expect(written.line).toMatch(/^lambda-python-package: python3\.12\/x86_64 built \(function \d+ B, layer \d+ B; \d+ B unzipped; cache miss\), deploy skipped$/);
+    expect(written.line).toMatch(
+      /^lambda-python-package: python3\.12\/x86_64 built \(function \d+ B, layer \d+ B; \d+ B unzipped; cache miss\), deploy skipped$/,
+    );
   });
 
   it("a deploy that updated, then one that changed nothing", async () => {
@@ -104,18 +150,24 @@ describe("the job summary, rendered", () => {
     expect(first.html).toContain("Built and deployed.");
     expect(first.html).toMatch(/<th><strong>Deployed<\/strong><\/th>\s*<th><code>updated<\/code><\/th>/);
     expect(first.html).toContain(`arn:aws:lambda:${REGION}:123456789012:function:orders:live`);
-    expect(first.html).toMatch(/Changes, in order: <code>UpdateFunctionCode orders<\/code> → <code>PublishVersion orders:1<\/code> → <code>CreateAlias live → 1<\/code>/);
+    expect(first.html).toMatch(
+      /Changes, in order: <code>UpdateFunctionCode orders<\/code> → <code>PublishVersion orders:1<\/code> → <code>CreateAlias live → 1<\/code>/,
+    );
     const second = await runAndReport(base(), { "function-name": "orders", alias: "live" });
     expect(second.html).toContain("already deployed: nothing changed, no write call made");
     expect(second.html).toMatch(/<th><code>unchanged<\/code><\/th>/);
   });
 
   it("a failure with findings: each finding with what to do, and nothing deployed", async () => {
-    const { html, outcome, written } = await runAndReport(`${pinned("fastjson", "1.0", w.mislabeled!)}\n`, { "function-name": "orders" });
+    const { html, outcome, written } = await runAndReport(`${pinned("fastjson", "1.0", w.mislabeled!)}\n`, {
+      "function-name": "orders",
+    });
     expect(outcome.failure?.message).toMatch(/problem/);
     expect(outcome.failure?.findings.length).toBeGreaterThan(0);
     expect(html).toContain("❌ Failed:</strong> 1 problem(s) found by inspection");
-    expect(html).toMatch(/<td>❌<\/td>\s*<td>elf-machine<\/td>\s*<td>[^<]*_speedups\.cpython-312-x86_64-linux-gnu\.so[^<]*fastjson 1\.0/);
+    expect(html).toMatch(
+      /<td>❌<\/td>\s*<td>elf-machine<\/td>\s*<td>[^<]*_speedups\.cpython-312-x86_64-linux-gnu\.so[^<]*fastjson 1\.0/,
+    );
     expect(html).toContain("Nothing was deployed.");
     expect(written.line).toMatch(/^lambda-python-package: failed for python3\.12\/x86_64: 1 problem/);
   });
@@ -123,9 +175,22 @@ describe("the job summary, rendered", () => {
   it("shows the size change against the base branch's latest build", async () => {
     const onMain = gitEnv({ GITHUB_REF_NAME: "main", GITHUB_SHA: "a".repeat(40) });
     await runAndReport(base(), { "function-name": "diffdemo", deploy: "false" }, onMain);
-    const onPr = gitEnv({ GITHUB_HEAD_REF: "bump-big", GITHUB_BASE_REF: "main", GITHUB_REF_NAME: "42/merge", GITHUB_SHA: "b".repeat(40) });
-    const { html, written } = await runAndReport(`${pinned("small", "1.0", w.small!)}\n${pinned("big", "2.0", w.big2!)}\n${pinned("extra", "0.3", w.extra!)}\n`, { "function-name": "diffdemo", deploy: "false" }, onPr);
-    expect(written.diff).toMatchObject({ baseRef: "main", added: [{ name: "extra", version: "0.3" }], upgraded: [{ name: "big", from: "1.0", to: "2.0" }] });
+    const onPr = gitEnv({
+      GITHUB_HEAD_REF: "bump-big",
+      GITHUB_BASE_REF: "main",
+      GITHUB_REF_NAME: "42/merge",
+      GITHUB_SHA: "b".repeat(40),
+    });
+    const { html, written } = await runAndReport(
+      `${pinned("small", "1.0", w.small!)}\n${pinned("big", "2.0", w.big2!)}\n${pinned("extra", "0.3", w.extra!)}\n`,
+      { "function-name": "diffdemo", deploy: "false" },
+      onPr,
+    );
+    expect(written.diff).toMatchObject({
+      baseRef: "main",
+      added: [{ name: "extra", version: "0.3" }],
+      upgraded: [{ name: "big", from: "1.0", to: "2.0" }],
+    });
     expect(html).toContain("Size change against <code>main</code>");
     expect(html).toMatch(/<strong>upgraded:<\/strong> big 1\.0 → 2\.0 \(\+39\.\d KB\)/);
     expect(html).toMatch(/<strong>grew most:<\/strong> big \+39\.\d KB, extra/);
@@ -145,8 +210,11 @@ describe("the pull-request comment", () => {
       req.on("end", () => {
         requests.push(`${req.method} ${req.url}`);
         if (refuse || req.headers.authorization !== "Bearer ghs_test_token") {
-          res.writeHead(403, { "Content-Type": "application/json" }).end('{"message":"Resource not accessible by integration"}');
-        } else if (req.method === "GET") res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(comments));
+          res
+            .writeHead(403, { "Content-Type": "application/json" })
+            .end('{"message":"Resource not accessible by integration"}');
+        } else if (req.method === "GET")
+          res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(comments));
         else if (req.method === "POST") {
           comments.push({ id: comments.length + 1, body: JSON.parse(body).body });
           res.writeHead(201).end("{}");
@@ -191,7 +259,11 @@ describe("pull-request previews as workflow artifacts", () => {
     const service = await startLocalArtifactService();
     const restore = applyEnv(service.env());
     try {
-      const { written, html } = await runAndReport(base(), { "function-name": "orders", deploy: "false", "upload-artifact": "true" });
+      const { written, html } = await runAndReport(base(), {
+        "function-name": "orders",
+        deploy: "false",
+        "upload-artifact": "true",
+      });
       expect(written.artifact?.name).toBe("lambda-orders-python3.12-x86_64");
       const stored = service.artifacts();
       expect(stored).toHaveLength(1);
@@ -204,4 +276,3 @@ describe("pull-request previews as workflow artifacts", () => {
     }
   });
 });
-

@@ -17,11 +17,15 @@ describe.each(examples)("examples/workflows/%s", (file) => {
   const workflow = parse(text) as { on: unknown; jobs: Record<string, { steps: Step[] }> };
 
   it("uses only inputs action.yml declares, and every required one", () => {
-    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps).filter((s) => s.uses?.includes("lambda-python-package"));
+    const steps = Object.values(workflow.jobs)
+      .flatMap((j) => j.steps)
+      .filter((s) => s.uses?.includes("lambda-python-package"));
     expect(steps.length).toBeGreaterThan(0);
     for (const step of steps) {
-      for (const key of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs), `${file}: ${key}`).toContain(key);
-      for (const [name, spec] of Object.entries(action.inputs)) if (spec.required) expect(step.with, `${file}: ${name}`).toHaveProperty(name);
+      for (const key of Object.keys(step.with ?? {}))
+        expect(Object.keys(action.inputs), `${file}: ${key}`).toContain(key);
+      for (const [name, spec] of Object.entries(action.inputs))
+        if (spec.required) expect(step.with, `${file}: ${name}`).toHaveProperty(name);
     }
   });
 

@@ -3,7 +3,8 @@
  * console scripts with the host's interpreter in their shebang) and read into the
  * model the later stages use.
  */
-import { lstat, readdir, readFile, readlink, rm, stat } from "node:fs/promises";
+import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { lstat, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { normalizeName } from "../lock/types.ts";
 import type { DependencyTree, InstalledDistribution, TreeFile } from "./types.ts";
@@ -43,39 +44,42 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Every file under root (symlinks included, not followed), sorted by path. */
+/**
+ * Every file under root (symlinks included, not followed), sorted by path. Synchronous
+ * calls: one lstat per file through the thread pool took about 1 s for 14,000 files.
+ */
 export async function listFiles(
   root: string,
   skip: (relative: string, isDirectory: boolean) => boolean = () => false,
 ): Promise<TreeFile[]> {
   const files: TreeFile[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    await Promise.all(
-      entries.map(async (entry) => {
-        const abs = path.join(dir, entry.name);
-        const rel = path.relative(root, abs).split(path.sep).join("/");
-        if (skip(rel, entry.isDirectory())) return;
-        if (entry.isDirectory()) return walk(abs);
-        const st = await lstat(abs);
-        if (st.isSymbolicLink()) {
-          // a zip for Lambda holds no links: it stores the file a link points to, with that file's size and mode
-          const target = await stat(abs).catch(() => undefined);
-          const file = target?.isFile() ? target : undefined;
-          files.push({
-            path: rel,
-            absolutePath: abs,
-            size: file?.size ?? st.size,
-            executable: file ? (file.mode & 0o111) !== 0 : false,
-            symlink: await readlink(abs),
-          });
-        } else if (st.isFile()) {
-          files.push({ path: rel, absolutePath: abs, size: st.size, executable: (st.mode & 0o111) !== 0 });
-        }
-      }),
-    );
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, entry.name);
+      const rel = path.relative(root, abs).split(path.sep).join("/");
+      if (skip(rel, entry.isDirectory())) continue;
+      if (entry.isDirectory()) {
+        walk(abs);
+        continue;
+      }
+      const st = lstatSync(abs);
+      if (st.isSymbolicLink()) {
+        // a zip for Lambda holds no links: it stores the file a link points to, with that file's size and mode
+        const target = statSync(abs, { throwIfNoEntry: false });
+        const file = target?.isFile() ? target : undefined;
+        files.push({
+          path: rel,
+          absolutePath: abs,
+          size: file?.size ?? st.size,
+          executable: file ? (file.mode & 0o111) !== 0 : false,
+          symlink: readlinkSync(abs),
+        });
+      } else if (st.isFile()) {
+        files.push({ path: rel, absolutePath: abs, size: st.size, executable: (st.mode & 0o111) !== 0 });
+      }
+    }
   };
-  await walk(root);
+  walk(root);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -21,14 +21,22 @@ export async function pullRequestOf(env: NodeJS.ProcessEnv): Promise<number | un
   if (!/^pull_request/.test(env.GITHUB_EVENT_NAME ?? "") || !env.GITHUB_EVENT_PATH) return undefined;
   try {
     const { readFile } = await import("node:fs/promises");
-    const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) as { pull_request?: { number?: number }; number?: number };
+    const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) as {
+      pull_request?: { number?: number };
+      number?: number;
+    };
     return event.pull_request?.number ?? event.number;
   } catch {
     return undefined;
   }
 }
 
-export async function upsertComment(target: CommentTarget, marker: string, body: string, log: Log): Promise<"created" | "updated" | undefined> {
+export async function upsertComment(
+  target: CommentTarget,
+  marker: string,
+  body: string,
+  log: Log,
+): Promise<"created" | "updated" | undefined> {
   const headers = {
     Authorization: `Bearer ${target.token}`,
     Accept: "application/vnd.github+json",
@@ -40,7 +48,10 @@ export async function upsertComment(target: CommentTarget, marker: string, body:
   try {
     let existing: number | undefined;
     for (let page = 1; page <= 10 && existing === undefined; page++) {
-      const response = await fetch(`${base}/issues/${target.pullRequest}/comments?per_page=100&page=${page}`, { headers, signal: AbortSignal.timeout(15_000) });
+      const response = await fetch(`${base}/issues/${target.pullRequest}/comments?per_page=100&page=${page}`, {
+        headers,
+        signal: AbortSignal.timeout(15_000),
+      });
       if (!response.ok) return refuse(response.status, log);
       const comments = (await response.json()) as { id: number; body?: string }[];
       existing = comments.find((c) => c.body?.includes(marker))?.id;
@@ -48,8 +59,18 @@ export async function upsertComment(target: CommentTarget, marker: string, body:
     }
     const response =
       existing !== undefined
-        ? await fetch(`${base}/issues/comments/${existing}`, { method: "PATCH", headers, body: JSON.stringify({ body: text }), signal: AbortSignal.timeout(15_000) })
-        : await fetch(`${base}/issues/${target.pullRequest}/comments`, { method: "POST", headers, body: JSON.stringify({ body: text }), signal: AbortSignal.timeout(15_000) });
+        ? await fetch(`${base}/issues/comments/${existing}`, {
+            method: "PATCH",
+            headers,
+            body: JSON.stringify({ body: text }),
+            signal: AbortSignal.timeout(15_000),
+          })
+        : await fetch(`${base}/issues/${target.pullRequest}/comments`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({ body: text }),
+            signal: AbortSignal.timeout(15_000),
+          });
     if (!response.ok) return refuse(response.status, log);
     return existing !== undefined ? "updated" : "created";
   } catch (error) {

@@ -72,7 +72,10 @@ export class DirectoryHistoryStore implements HistoryStore {
   }
 }
 
-export function chooseHistoryStore(scope: { runtime: string; architecture: string; name: string }, env: NodeJS.ProcessEnv): HistoryStore {
+export function chooseHistoryStore(
+  scope: { runtime: string; architecture: string; name: string },
+  env: NodeJS.ProcessEnv,
+): HistoryStore {
   if (env.GITHUB_ACTIONS === "true" && actionsCache.isFeatureAvailable()) return new ActionsHistoryStore(scope, env);
   return new DirectoryHistoryStore(scope, path.join(directoryCacheRoot(env), "history"));
 }

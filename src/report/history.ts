@@ -19,9 +19,13 @@ export interface BuildManifest {
   zips: Partial<Record<"function" | "layer", { size: number; unzippedSize: number; sha256: string }>>;
 }
 
-export function manifestOf(result: ActionResult, meta: { name: string; ref: string; sha: string; now: Date }): BuildManifest {
+export function manifestOf(
+  result: ActionResult,
+  meta: { name: string; ref: string; sha: string; now: Date },
+): BuildManifest {
   const { build } = result;
-  const zip = (z: typeof build.functionZip) => (z ? { size: z.size, unzippedSize: z.unzippedSize, sha256: z.sha256 } : undefined);
+  const zip = (z: typeof build.functionZip) =>
+    z ? { size: z.size, unzippedSize: z.unzippedSize, sha256: z.sha256 } : undefined;
   return {
     version: 1,
     runtime: build.target.runtime,
@@ -31,7 +35,11 @@ export function manifestOf(result: ActionResult, meta: { name: string; ref: stri
     sha: meta.sha,
     createdAt: meta.now.toISOString(),
     unzippedSize: build.unzippedSize,
-    distributions: build.inspection.distributions.map((d) => ({ name: d.name, version: d.version, size: d.unzippedSize })),
+    distributions: build.inspection.distributions.map((d) => ({
+      name: d.name,
+      version: d.version,
+      size: d.unzippedSize,
+    })),
     zips: { function: zip(build.functionZip), layer: zip(build.layerZip) },
   };
 }
@@ -58,7 +66,8 @@ export function diffManifests(base: BuildManifest, head: BuildManifest): SizeDif
   for (const d of head.distributions) {
     const old = before.get(d.name);
     if (!old) continue;
-    if (old.version !== d.version) upgraded.push({ name: d.name, from: old.version, to: d.version, delta: d.size - old.size });
+    if (old.version !== d.version)
+      upgraded.push({ name: d.name, from: old.version, to: d.version, delta: d.size - old.size });
     if (d.size !== old.size) grew.push({ name: d.name, delta: d.size - old.size });
   }
   for (const d of added) grew.push({ name: d.name, delta: d.size });

@@ -73,7 +73,12 @@ export async function report(inputs: Inputs, outcome: Outcome, ctx: ReportContex
     } else {
       const jobKey = `${env.GITHUB_WORKFLOW ?? ""}/${env.GITHUB_JOB ?? ""}/${buildName(inputs)}/${inputs.runtime}/${inputs.architecture}`;
       comment = await upsertComment(
-        { apiUrl: env.GITHUB_API_URL || "https://api.github.com", repository: env.GITHUB_REPOSITORY, pullRequest: pr, token: inputs.report.githubToken },
+        {
+          apiUrl: env.GITHUB_API_URL || "https://api.github.com",
+          repository: env.GITHUB_REPOSITORY,
+          pullRequest: pr,
+          token: inputs.report.githubToken,
+        },
         commentMarker(jobKey),
         summary,
         log,
@@ -84,10 +89,15 @@ export async function report(inputs: Inputs, outcome: Outcome, ctx: ReportContex
   return { summary, diff, artifact, comment, line: oneLine(inputs, outcome) };
 }
 
-async function compareWithBase(inputs: Inputs, result: ActionResult, ctx: ReportContext): Promise<SizeDiff | undefined> {
+async function compareWithBase(
+  inputs: Inputs,
+  result: ActionResult,
+  ctx: ReportContext,
+): Promise<SizeDiff | undefined> {
   const { env, log } = ctx;
   const name = buildName(inputs);
-  const store = ctx.historyStore ?? chooseHistoryStore({ runtime: inputs.runtime, architecture: inputs.architecture, name }, env);
+  const store =
+    ctx.historyStore ?? chooseHistoryStore({ runtime: inputs.runtime, architecture: inputs.architecture, name }, env);
   const headBranch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || "local";
   const baseBranch = env.GITHUB_BASE_REF || headBranch;
   let diff: SizeDiff | undefined;
@@ -97,7 +107,10 @@ async function compareWithBase(inputs: Inputs, result: ActionResult, ctx: Report
     if (base) diff = diffManifests(base, head);
     await store.save(headBranch, head);
   } catch (error) {
-    log.annotate("warning", `Size history not available (${(error as Error).message}); the summary shows no size change`);
+    log.annotate(
+      "warning",
+      `Size history not available (${(error as Error).message}); the summary shows no size change`,
+    );
   }
   return diff;
 }
@@ -106,6 +119,8 @@ function oneLine(inputs: Inputs, outcome: Outcome): string {
   const target = `${inputs.runtime}/${inputs.architecture}`;
   if (outcome.failure) return `lambda-python-package: failed for ${target}: ${outcome.failure.message}`;
   const b = outcome.result!.build;
-  const sizes = [b.functionZip && `function ${b.functionZip.size} B`, b.layerZip && `layer ${b.layerZip.size} B`].filter(Boolean).join(", ");
+  const sizes = [b.functionZip && `function ${b.functionZip.size} B`, b.layerZip && `layer ${b.layerZip.size} B`]
+    .filter(Boolean)
+    .join(", ");
   return `lambda-python-package: ${target} built (${sizes}; ${b.unzippedSize} B unzipped; cache ${b.cache.hit ? "hit" : "miss"}), deploy ${outcome.result!.deploy.deployed}`;
 }

@@ -37,7 +37,7 @@ export function bar(value: number, limit: number): string {
   return `${"▰".repeat(filled)}${"▱".repeat(10 - filled)} ${Math.floor((value / limit) * 100)}%`;
 }
 
-const escape = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 const ICON = { error: "❌", warning: "⚠️", notice: "ℹ️" } as const;
 
 function title(s: SummaryInput): string {
@@ -47,7 +47,8 @@ function title(s: SummaryInput): string {
 }
 
 function outcome(s: SummaryInput): string {
-  if (s.failure) return `**❌ Failed:** ${escape(s.failure.message)}${s.failure.hint ? `<br>→ ${escape(s.failure.hint)}` : ""}`;
+  if (s.failure)
+    return `**❌ Failed:** ${cell(s.failure.message)}${s.failure.hint ? `<br>→ ${cell(s.failure.hint)}` : ""}`;
   const deployed = s.result?.deploy.deployed;
   if (deployed === "updated") return "**✅ Built and deployed.**";
   if (deployed === "unchanged") return "**✅ Built; already deployed: nothing changed, no write call made.**";
@@ -58,13 +59,22 @@ export function renderSummary(s: SummaryInput): string {
   const parts: string[] = [title(s), outcome(s)];
   const target = makeTarget(s.inputs.runtime, s.inputs.architecture);
   const build = s.result?.build;
-  const rows: [string, string][] = [["Target", `${target.runtime} on ${target.architecture} · ${target.os} · glibc ${glibcString(target)}`]];
+  const rows: [string, string][] = [
+    ["Target", `${target.runtime} on ${target.architecture} · ${target.os} · glibc ${glibcString(target)}`],
+  ];
   if (build) {
-    rows.push(["Lockfile", `\`${build.lock.lockfile}\` · ${build.lock.requirements.length} pinned distributions · installer ${build.installer}`]);
+    rows.push([
+      "Lockfile",
+      `\`${build.lock.lockfile}\` · ${build.lock.requirements.length} pinned distributions · installer ${build.installer}`,
+    ]);
     const c = build.cache;
     rows.push([
       "Cache",
-      !c.enabled ? "off" : c.hit ? `hit \`${c.key}\` · install skipped${c.savedMs ? ` (about ${(c.savedMs / 1000).toFixed(1)} s saved)` : ""}` : `miss \`${c.key}\` · installed and saved`,
+      !c.enabled
+        ? "off"
+        : c.hit
+          ? `hit \`${c.key}\` · install skipped${c.savedMs ? ` (about ${(c.savedMs / 1000).toFixed(1)} s saved)` : ""}`
+          : `miss \`${c.key}\` · installed and saved`,
     ]);
   }
   parts.push(keyValues(rows));
@@ -85,11 +95,28 @@ export function renderSummary(s: SummaryInput): string {
         `<code>${z!.sha256.slice(0, 12)}</code>`,
       ]);
     if (zipRows.length > 1) {
-      zipRows.push(["**together**", formatBytes((build.functionZip?.size ?? 0) + (build.layerZip?.size ?? 0)), "", formatBytes(build.unzippedSize), bar(build.unzippedSize, UNZIPPED_LIMIT), ""]);
+      zipRows.push([
+        "**together**",
+        formatBytes((build.functionZip?.size ?? 0) + (build.layerZip?.size ?? 0)),
+        "",
+        formatBytes(build.unzippedSize),
+        bar(build.unzippedSize, UNZIPPED_LIMIT),
+        "",
+      ]);
     }
     parts.push(
       "### Packages",
-      table(["zip", "zipped", "of the 50 MB direct upload", "unzipped", "of the 250 MB unzipped limit (function + layers)", "sha256"], zipRows),
+      table(
+        [
+          "zip",
+          "zipped",
+          "of the 50 MB direct upload",
+          "unzipped",
+          "of the 250 MB unzipped limit (function + layers)",
+          "sha256",
+        ],
+        zipRows,
+      ),
     );
   }
 
@@ -97,7 +124,13 @@ export function renderSummary(s: SummaryInput): string {
 
   if (build && build.inspection.distributions.length > 0) {
     const total = build.inspection.dependencySize || 1;
-    const rows = build.inspection.distributions.map((d) => [d.name, d.version, formatBytes(d.unzippedSize), `${((d.unzippedSize / total) * 100).toFixed(1)}%`, String(d.fileCount)]);
+    const rows = build.inspection.distributions.map((d) => [
+      d.name,
+      d.version,
+      formatBytes(d.unzippedSize),
+      `${((d.unzippedSize / total) * 100).toFixed(1)}%`,
+      String(d.fileCount),
+    ]);
     const shown = rows.slice(0, 25);
     parts.push(
       `<details${rows.length <= 10 ? " open" : ""}><summary><b>Distributions</b> (${rows.length}, by unzipped size)</summary>\n\n${table(["distribution", "version", "unzipped", "share", "files"], shown)}${rows.length > shown.length ? `\n\n…and ${rows.length - shown.length} more` : ""}\n\n</details>`,
@@ -111,14 +144,22 @@ export function renderSummary(s: SummaryInput): string {
       ? "No findings: wheel tags, shared objects, collisions, layout and sizes all fit Lambda."
       : table(
           ["", "check", "finding", "what to do"],
-          findings.map((f) => [ICON[f.severity], f.check, escape(`${f.message}${f.file ? ` (${f.file}${f.line ? `:${f.line}` : ""})` : ""}`), escape(f.hint ?? "")]),
+          findings.map((f) => [
+            ICON[f.severity],
+            f.check,
+            cell(`${f.message}${f.file ? ` (${f.file}${f.line ? `:${f.line}` : ""})` : ""}`),
+            cell(f.hint ?? ""),
+          ]),
         ),
   );
 
   if (build) {
     const stages = Object.entries(build.timings);
     const total = stages.reduce((a, [, ms]) => a + ms, 0);
-    parts.push("### Timings", table([...stages.map(([k]) => k), "total"], [[...stages.map(([, ms]) => seconds(ms)), seconds(total)]]));
+    parts.push(
+      "### Timings",
+      table([...stages.map(([k]) => k), "total"], [[...stages.map(([, ms]) => seconds(ms)), seconds(total)]]),
+    );
   }
 
   parts.push("### Deploy", renderDeploy(s));
@@ -134,11 +175,24 @@ function renderDiff(d: SizeDiff): string {
     `### Size change against \`${d.baseRef}\` <sub>${d.baseSha.slice(0, 7)}</sub>`,
     `Unzipped total **${signed(d.totalDelta)}**${d.baseTotal ? ` (${d.totalDelta >= 0 ? "+" : ""}${((d.totalDelta / d.baseTotal) * 100).toFixed(1)}%)` : ""}.`,
   ];
-  const list = (label: string, items: string[]) => items.length > 0 && lines.push(`- **${label}:** ${items.join(", ")}`);
-  list("added", d.added.map((a) => `${a.name} ${a.version} (${formatBytes(a.size)})`));
-  list("removed", d.removed.map((r) => `${r.name} ${r.version} (${formatBytes(r.size)})`));
-  list("upgraded", d.upgraded.map((u) => `${u.name} ${u.from} → ${u.to} (${signed(u.delta)})`));
-  list("grew most", d.grew.filter((g) => g.delta > 0).map((g) => `${g.name} ${signed(g.delta)}`));
+  const list = (label: string, items: string[]) =>
+    items.length > 0 && lines.push(`- **${label}:** ${items.join(", ")}`);
+  list(
+    "added",
+    d.added.map((a) => `${a.name} ${a.version} (${formatBytes(a.size)})`),
+  );
+  list(
+    "removed",
+    d.removed.map((r) => `${r.name} ${r.version} (${formatBytes(r.size)})`),
+  );
+  list(
+    "upgraded",
+    d.upgraded.map((u) => `${u.name} ${u.from} → ${u.to} (${signed(u.delta)})`),
+  );
+  list(
+    "grew most",
+    d.grew.filter((g) => g.delta > 0).map((g) => `${g.name} ${signed(g.delta)}`),
+  );
   if (d.added.length + d.removed.length + d.upgraded.length === 0) lines.push("- same distributions and versions");
   return lines.join("\n");
 }
@@ -146,7 +200,12 @@ function renderDiff(d: SizeDiff): string {
 function renderDeploy(s: SummaryInput): string {
   const d = s.result?.deploy;
   const lines: string[] = [];
-  if (!d || d.deployed === "skipped") lines.push(s.failure ? "Nothing was deployed." : "Nothing was deployed (no `function-name`/`layer-name`, or `deploy: false`).");
+  if (!d || d.deployed === "skipped")
+    lines.push(
+      s.failure
+        ? "Nothing was deployed."
+        : "Nothing was deployed (no `function-name`/`layer-name`, or `deploy: false`).",
+    );
   else {
     const rows: [string, string][] = [["Deployed", `\`${d.deployed}\``]];
     if (d.functionArn) rows.push(["Function", `\`${d.functionArn}\``]);
@@ -157,7 +216,8 @@ function renderDeploy(s: SummaryInput): string {
     lines.push(keyValues(rows));
     if (d.changes.length > 0) lines.push(`Changes, in order: ${d.changes.map((c) => `\`${c}\``).join(" → ")}`);
   }
-  if (s.artifact) lines.push(`Artifact **${s.artifact.name}** (${formatBytes(s.artifact.size)}) uploaded with the zips.`);
+  if (s.artifact)
+    lines.push(`Artifact **${s.artifact.name}** (${formatBytes(s.artifact.size)}) uploaded with the zips.`);
   return lines.join("\n\n");
 }
 

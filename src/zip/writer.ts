@@ -1,16 +1,21 @@
 /**
  * A reproducible zip writer. Hand-written because no maintained npm zip library
  * combines what this needs: byte-identical output (sorted entries, one fixed time,
- * normalized modes, Unix as the creating system), entries compressed in parallel on
- * the thread pool but written in order, and a streamed SHA-256 of the result.
+ * normalized modes, Unix as the creating system), entries compressed in parallel but
+ * written in order, entries copied still compressed from another zip, and a streamed
+ * SHA-256 of the result.
+ *
+ * An entry's bytes depend only on its name, mode and content (and the zlib and level
+ * that compressed it), so an entry copied from a zip this writer made is the same
+ * bytes as the file compressed again: the cached dependency zip can stand in for the
+ * tree it was made from.
  */
 import { createHash } from "node:crypto";
-import { open, readFile } from "node:fs/promises";
-import { promisify } from "node:util";
-import zlib from "node:zlib";
+import { type FileHandle, open } from "node:fs/promises";
+import { type Compressed, compressInline, DeflatePool, defaultThreads } from "./deflate.ts";
+import { EntryReader, type ZipDirectory, type ZipEntry } from "./reader.ts";
 
-const deflateRaw = promisify(zlib.deflateRaw);
-
+/** A file to compress now. */
 export interface ZipInput {
   /** path inside the zip, "/" separated, no leading "/" */
   name: string;
@@ -19,6 +24,15 @@ export interface ZipInput {
   /** bytes on disk, used to bound the memory of compression running ahead */
   size: number;
 }
+
+/** An entry copied as stored from another zip, under a name of its own. */
+export interface CopiedEntry {
+  name: string;
+  from: ZipDirectory;
+  entry: ZipEntry;
+}
+
+export type ZipMember = ZipInput | CopiedEntry;
 
 export interface ZipResult {
   path: string;
@@ -39,9 +53,22 @@ export interface ZipOptions {
   bytesInFlight?: number;
 }
 
+/** The deflate level every zip of the action uses: part of what makes a copied entry equal a fresh one. */
+export const ZIP_LEVEL = 6;
+/**
+ * Measured on 2 cores (bench/): budgets from 4 to 32 MB gave the same time and peak
+ * RSS within noise (the workers' garbage dominates); 16 MB keeps both workers fed
+ * through runs of large shared objects.
+ */
+const DEFAULT_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
+/** Below this many bytes to compress, starting workers costs more than it saves. */
+const INLINE_LIMIT = 1024 * 1024;
+const OUTPUT_BUFFER = 2 * 1024 * 1024;
+
 const MODE_FILE = 0o100644;
 const MODE_EXECUTABLE = 0o100755;
 const MODE_DIRECTORY = 0o040755;
+const MODE_TYPE = 0o170000;
 /** 1980-01-01 00:00:00, the earliest DOS time: the same for every entry on every build */
 const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
@@ -51,88 +78,117 @@ const FLAG_UTF8 = 1 << 11;
 const MAX_ENTRIES = 0xffff;
 const MAX_OFFSET = 0xffffffff;
 
+function isCopied(member: ZipMember): member is CopiedEntry {
+  return "entry" in member;
+}
+
+/**
+ * The file entries of a zip, to copy under names of their own: `rename` gives the new
+ * name (re-prefixed, or stripped of a prefix), or undefined to leave the entry out.
+ * Directory entries are not copied: the writer makes them for what it writes.
+ */
+export function copyEntries(
+  from: ZipDirectory,
+  rename: (name: string) => string | undefined = (name) => name,
+): CopiedEntry[] {
+  const copied: CopiedEntry[] = [];
+  for (const entry of from.entries) {
+    if (entry.name.endsWith("/")) continue;
+    const name = rename(entry.name);
+    if (name !== undefined) copied.push({ name, from, entry });
+  }
+  return copied;
+}
+
+/** An entry ready for its headers; a copied entry's bytes are read when it is written. */
 interface Prepared {
-  name: string;
   nameBytes: Buffer;
   mode: number;
+  flags: number;
   method: 0 | 8;
   crc: number;
+  /** uncompressed bytes */
   size: number;
-  data: Buffer;
+  compressedSize: number;
+  data?: Buffer;
+  copied?: CopiedEntry;
+}
+
+interface Planned {
+  name: string;
+  nameBytes: Buffer;
+  member?: ZipMember;
 }
 
 /** Every directory that holds an entry gets its own entry, so its mode (0755) survives unzip. */
-function withDirectories(files: ZipInput[]): { name: string; file?: ZipInput }[] {
-  const names = new Map<string, ZipInput | undefined>();
-  for (const f of files) {
-    if (names.has(f.name)) throw new Error(`zip entry ${f.name} given twice`);
-    names.set(f.name, f);
-    const parts = f.name.split("/");
-    for (let i = 1; i < parts.length; i++) {
-      const dir = `${parts.slice(0, i).join("/")}/`;
-      if (!names.has(dir)) names.set(dir, undefined);
+function withDirectories(members: ZipMember[]): Planned[] {
+  const names = new Map<string, ZipMember | undefined>();
+  for (const m of members) {
+    if (m.name.endsWith("/") || m.name.startsWith("/") || m.name === "") {
+      throw new Error(`zip entry "${m.name}" is not a file name`);
+    }
+    if (names.has(m.name)) throw new Error(`zip entry ${m.name} given twice`);
+    names.set(m.name, m);
+    // parents, nearest first, until one is known: its own parents are known with it
+    for (let end = m.name.lastIndexOf("/"); end > 0; end = m.name.lastIndexOf("/", end - 1)) {
+      const dir = m.name.slice(0, end + 1);
+      if (names.has(dir)) break;
+      names.set(dir, undefined);
     }
   }
   // Byte order of the UTF-8 names, not locale order: the same on every machine.
   return [...names.entries()]
-    .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-    .map(([name, file]) => ({ name, file }));
+    .map(([name, member]) => ({ name, member, nameBytes: Buffer.from(name, "utf8") }))
+    .sort((a, b) => Buffer.compare(a.nameBytes, b.nameBytes));
 }
 
-async function prepare(entry: { name: string; file?: ZipInput }, level: number): Promise<Prepared> {
-  const nameBytes = Buffer.from(entry.name, "utf8");
-  if (!entry.file) {
-    return { name: entry.name, nameBytes, mode: MODE_DIRECTORY, method: 0, crc: 0, size: 0, data: Buffer.alloc(0) };
+function copiedMode(c: CopiedEntry): number {
+  const type = c.entry.mode & MODE_TYPE;
+  if (type !== 0 && type !== 0o100000) {
+    throw new Error(`${c.from.path}: ${c.entry.name} is not a regular file (mode ${c.entry.mode.toString(8)})`);
   }
-  const raw = await readFile(entry.file.absolutePath);
-  const crc = zlib.crc32(raw);
-  const mode = entry.file.executable ? MODE_EXECUTABLE : MODE_FILE;
-  if (raw.length > 0) {
-    const deflated = await deflateRaw(raw, { level });
-    if (deflated.length < raw.length)
-      return { name: entry.name, nameBytes, mode, method: 8, crc, size: raw.length, data: deflated };
-  }
-  return { name: entry.name, nameBytes, mode, method: 0, crc, size: raw.length, data: raw };
+  return c.entry.mode & 0o111 ? MODE_EXECUTABLE : MODE_FILE;
 }
 
-function localHeader(p: Prepared): Buffer {
-  const h = Buffer.alloc(30);
-  h.writeUInt32LE(0x04034b50, 0);
-  h.writeUInt16LE(VERSION_NEEDED, 4);
-  h.writeUInt16LE(flags(p), 6);
-  h.writeUInt16LE(p.method, 8);
-  h.writeUInt16LE(DOS_TIME, 10);
-  h.writeUInt16LE(DOS_DATE, 12);
-  h.writeUInt32LE(p.crc >>> 0, 14);
-  h.writeUInt32LE(p.data.length, 18);
-  h.writeUInt32LE(p.size, 22);
-  h.writeUInt16LE(p.nameBytes.length, 26);
-  h.writeUInt16LE(0, 28);
-  return Buffer.concat([h, p.nameBytes]);
+function writeLocalHeader(p: Prepared, h: Buffer, at: number): void {
+  h.writeUInt32LE(0x04034b50, at);
+  h.writeUInt16LE(VERSION_NEEDED, at + 4);
+  h.writeUInt16LE(p.flags, at + 6);
+  h.writeUInt16LE(p.method, at + 8);
+  h.writeUInt16LE(DOS_TIME, at + 10);
+  h.writeUInt16LE(DOS_DATE, at + 12);
+  h.writeUInt32LE(p.crc >>> 0, at + 14);
+  h.writeUInt32LE(p.compressedSize, at + 18);
+  h.writeUInt32LE(p.size, at + 22);
+  h.writeUInt16LE(p.nameBytes.length, at + 26);
+  h.writeUInt16LE(0, at + 28); // extra field length
+  p.nameBytes.copy(h, at + 30);
 }
 
-function centralHeader(p: Prepared, offset: number): Buffer {
-  const h = Buffer.alloc(46);
-  h.writeUInt32LE(0x02014b50, 0);
-  h.writeUInt16LE(VERSION_MADE_BY_UNIX, 4);
-  h.writeUInt16LE(VERSION_NEEDED, 6);
-  h.writeUInt16LE(flags(p), 8);
-  h.writeUInt16LE(p.method, 10);
-  h.writeUInt16LE(DOS_TIME, 12);
-  h.writeUInt16LE(DOS_DATE, 14);
-  h.writeUInt32LE(p.crc >>> 0, 16);
-  h.writeUInt32LE(p.data.length, 20);
-  h.writeUInt32LE(p.size, 24);
-  h.writeUInt16LE(p.nameBytes.length, 28);
+function writeCentralHeader(p: Prepared, offset: number, h: Buffer, at: number): void {
+  h.writeUInt32LE(0x02014b50, at);
+  h.writeUInt16LE(VERSION_MADE_BY_UNIX, at + 4);
+  h.writeUInt16LE(VERSION_NEEDED, at + 6);
+  h.writeUInt16LE(p.flags, at + 8);
+  h.writeUInt16LE(p.method, at + 10);
+  h.writeUInt16LE(DOS_TIME, at + 12);
+  h.writeUInt16LE(DOS_DATE, at + 14);
+  h.writeUInt32LE(p.crc >>> 0, at + 16);
+  h.writeUInt32LE(p.compressedSize, at + 20);
+  h.writeUInt32LE(p.size, at + 24);
+  h.writeUInt16LE(p.nameBytes.length, at + 28);
   // extra length, comment length, disk number, internal attributes: all 0
+  h.fill(0, at + 30, at + 38);
   const external = ((p.mode << 16) | (p.mode & 0o040000 ? 0x10 : 0)) >>> 0;
-  h.writeUInt32LE(external, 38);
-  h.writeUInt32LE(offset, 42);
-  return Buffer.concat([h, p.nameBytes]);
+  h.writeUInt32LE(external, at + 38);
+  h.writeUInt32LE(offset, at + 42);
+  p.nameBytes.copy(h, at + 46);
 }
 
-function flags(p: Prepared): number {
-  return /[^\x20-\x7e]/.test(p.name) ? FLAG_UTF8 : 0;
+/** Names with bytes outside printable ASCII are flagged as UTF-8. */
+function nameFlags(nameBytes: Buffer): number {
+  for (const b of nameBytes) if (b < 0x20 || b > 0x7e) return FLAG_UTF8;
+  return 0;
 }
 
 function endOfCentralDirectory(count: number, size: number, offset: number): Buffer {
@@ -145,25 +201,97 @@ function endOfCentralDirectory(count: number, size: number, offset: number): Buf
   return h;
 }
 
-export async function writeZip(files: ZipInput[], outPath: string, options: ZipOptions = {}): Promise<ZipResult> {
-  const level = options.level ?? 6;
-  const budget = options.bytesInFlight ?? 64 * 1024 * 1024;
-  const entries = withDirectories(files);
+/**
+ * Sequential output through two reused staging buffers: one fills while the other is
+ * written, hashed on the way. Everything is copied in, so the caller may reuse what it
+ * passed (the reader's window) and nothing is left for the garbage collector.
+ */
+class Output {
+  readonly hash = createHash("sha256");
+  offset = 0;
+  private readonly stages = [Buffer.allocUnsafe(OUTPUT_BUFFER), Buffer.allocUnsafe(OUTPUT_BUFFER)];
+  private current = 0;
+  private filled = 0;
+  private writing: Promise<void> = Promise.resolve();
+  constructor(private readonly handle: FileHandle) {}
+
+  /** room for `length` bytes (at most OUTPUT_BUFFER), to be written in place */
+  async reserve(length: number): Promise<[Buffer, number]> {
+    if (this.filled + length > OUTPUT_BUFFER) await this.cut();
+    const at = this.filled;
+    this.filled += length;
+    this.offset += length;
+    return [this.stages[this.current]!, at];
+  }
+
+  async write(buf: Buffer): Promise<void> {
+    for (let done = 0; done < buf.length; ) {
+      if (this.filled === OUTPUT_BUFFER) await this.cut();
+      const n = buf.copy(this.stages[this.current]!, this.filled, done, done + OUTPUT_BUFFER - this.filled);
+      this.filled += n;
+      done += n;
+    }
+    this.offset += buf.length;
+  }
+
+  /** hands the filled stage to the file; the other one, written by now, fills next */
+  private async cut(): Promise<void> {
+    const chunk = this.stages[this.current]!.subarray(0, this.filled);
+    this.hash.update(chunk);
+    await this.writing;
+    const writing = this.handle.write(chunk, 0, chunk.length).then(() => {});
+    // a failure surfaces at the next cut or at end(); until then it is not "unhandled"
+    writing.catch(() => {});
+    this.writing = writing;
+    this.current ^= 1;
+    this.filled = 0;
+  }
+
+  async end(): Promise<void> {
+    if (this.filled > 0) await this.cut();
+    await this.writing;
+  }
+}
+
+export async function writeZip(members: ZipMember[], outPath: string, options: ZipOptions = {}): Promise<ZipResult> {
+  const level = options.level ?? ZIP_LEVEL;
+  const budget = options.bytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT;
+  const entries = withDirectories(members);
   if (entries.length >= MAX_ENTRIES) {
     throw new Error(`${entries.length} zip entries: more than a zip without ZIP64 holds (${MAX_ENTRIES - 1})`);
   }
-  const handle = await open(outPath, "w");
-  const hash = createHash("sha256");
-  let offset = 0;
-  const write = async (buf: Buffer) => {
-    hash.update(buf);
-    await handle.write(buf);
-    offset += buf.length;
+  const toCompress = members.reduce((sum, m) => sum + (isCopied(m) ? 0 : m.size), 0);
+  // Workers for this zip only: idle workers keep tens of MB of garbage no collection
+  // reclaims, which the next stage (a copy of the dependency zip) would pile onto.
+  const pool = toCompress < INLINE_LIMIT ? undefined : new DeflatePool(defaultThreads());
+  const compress = (f: ZipInput) =>
+    pool ? pool.compress(f.absolutePath, level, f.size) : compressInline(f.absolutePath, level);
+  const prepare = async ({ nameBytes, member }: Planned): Promise<Prepared> => {
+    const flags = nameFlags(nameBytes);
+    if (!member) return { nameBytes, flags, mode: MODE_DIRECTORY, method: 0, crc: 0, size: 0, compressedSize: 0 };
+    if (isCopied(member)) {
+      const { entry } = member;
+      const [method, crc, size, compressedSize] = [entry.method as 0 | 8, entry.crc, entry.size, entry.compressedSize];
+      return { nameBytes, flags, mode: copiedMode(member), method, crc, size, compressedSize, copied: member };
+    }
+    const compressed: Compressed = await compress(member);
+    const mode = member.executable ? MODE_EXECUTABLE : MODE_FILE;
+    return { nameBytes, flags, mode, ...compressed, compressedSize: compressed.data.length };
   };
-  const central: Buffer[] = [];
+  const readers = new Map<ZipDirectory, EntryReader>();
+  const copiedBytes = (c: CopiedEntry): Promise<Buffer> => {
+    const reader = readers.get(c.from) ?? new EntryReader(c.from);
+    readers.set(c.from, reader);
+    return reader.read(c.entry);
+  };
+
+  const handle = await open(outPath, "w");
+  const out = new Output(handle);
+  const central = Buffer.allocUnsafe(entries.reduce((sum, e) => sum + 46 + e.nameBytes.length, 0));
+  let centralLength = 0;
   let unzippedSize = 0;
   try {
-    // Start compressing entries ahead of the writer while their input bytes fit the budget.
+    // Start preparing entries ahead of the writer while their bytes fit the budget.
     const pending: Promise<Prepared>[] = [];
     const estimates: number[] = [];
     let next = 0;
@@ -172,10 +300,12 @@ export async function writeZip(files: ZipInput[], outPath: string, options: ZipO
     const fill = () => {
       while (next < entries.length && (next === written || inFlight < budget)) {
         const entry = entries[next]!;
-        const estimate = entry.file?.size ?? 0;
+        const m = entry.member;
+        // a copied entry holds no memory until it is written
+        const estimate = !m || isCopied(m) ? 0 : m.size;
         inFlight += estimate;
         estimates.push(estimate);
-        const prepared = prepare(entry, level);
+        const prepared = prepare(entry);
         // Awaited in order below; this keeps a failure ahead of the writer from being "unhandled".
         prepared.catch(() => {});
         pending.push(prepared);
@@ -188,24 +318,31 @@ export async function writeZip(files: ZipInput[], outPath: string, options: ZipO
       delete pending[i];
       inFlight -= estimates[i]!;
       written++;
-      if (offset > MAX_OFFSET)
+      if (out.offset > MAX_OFFSET) {
         throw new Error("zip larger than 4 GiB: ZIP64 is not supported (Lambda's limits are far below)");
-      central.push(centralHeader(p, offset));
-      await write(localHeader(p));
-      await write(p.data);
+      }
+      writeCentralHeader(p, out.offset, central, centralLength);
+      centralLength += 46 + p.nameBytes.length;
+      const [stage, at] = await out.reserve(30 + p.nameBytes.length);
+      writeLocalHeader(p, stage, at);
+      if (p.data) await out.write(p.data);
+      else if (p.copied) await out.write(await copiedBytes(p.copied));
       unzippedSize += p.size;
     }
-    const cdOffset = offset;
-    const cd = Buffer.concat(central);
-    await write(cd);
-    await write(endOfCentralDirectory(entries.length, cd.length, cdOffset));
+    const cdOffset = out.offset;
+    await out.write(central);
+    await out.write(endOfCentralDirectory(entries.length, central.length, cdOffset));
+    await out.end();
   } finally {
+    await out.end().catch(() => {});
+    await pool?.close();
     await handle.close();
+    await Promise.all([...readers.values()].map((r) => r.close()));
   }
-  const digest = hash.digest();
+  const digest = out.hash.digest();
   return {
     path: outPath,
-    size: offset,
+    size: out.offset,
     unzippedSize,
     entries: entries.length,
     sha256: digest.toString("hex"),

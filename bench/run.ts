@@ -1,0 +1,353 @@
+/**
+ * npm run bench [-- --smoke] [--rounds N] [--out FILE] [--dir DIR]
+ *
+ * Side by side, several rounds each, on a generated ~250 MB / 10,000+ file dependency
+ * set (bench/dataset.ts; no network): AWS's documented recipe (pip install --target,
+ * zip -r), this action cold and warm (package: split and function), the zip step alone
+ * against Info-ZIP, and the action's peak RSS. Prints medians (min–max), the ratios
+ * ours / recipe, and writes them to bench/results/latest.json (full size).
+ * BENCH_SIZE=smoke, BENCH_ROUNDS and BENCH_DIR do what the flags do.
+ */
+import { existsSync, readdirSync, statfsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { startIndex } from "../devtools/pypi/index-server.ts";
+import { type BenchSize, prepareDataset } from "./dataset.ts";
+import { describeMachine, megabytes, range, ratio, type Summary, seconds, summarize, table } from "./report.ts";
+import {
+  actionRound,
+  bundleActionChild,
+  hasCommand,
+  type RecipeRound,
+  recipeRound,
+  writeProject,
+  type ZipStepRound,
+  zipStepRound,
+} from "./scenarios.ts";
+
+const REPO = fileURLToPath(new URL("..", import.meta.url));
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+const { values: flags } = parseArgs({
+  options: {
+    smoke: { type: "boolean", default: false },
+    rounds: { type: "string" },
+    out: { type: "string" },
+    dir: { type: "string" },
+  },
+});
+const size: BenchSize = flags.smoke || process.env.BENCH_SIZE === "smoke" ? "smoke" : "full";
+const rounds = Number(flags.rounds ?? process.env.BENCH_ROUNDS ?? (size === "smoke" ? 2 : 3));
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds must be a whole number ≥ 1, got ${flags.rounds}`);
+
+/** tmpfs when there is room, as the issue's figures were taken; the disk otherwise. */
+function defaultRoot(): string {
+  try {
+    const fs = statfsSync("/dev/shm");
+    if (fs.bavail * fs.bsize > 4e9) return "/dev/shm/lpp-bench";
+  } catch {
+    // no /dev/shm
+  }
+  return path.join(os.tmpdir(), "lpp-bench");
+}
+
+/** Python 3.12 as the recipe names it when the machine has it (pip installs for the target whatever runs it). */
+function benchPython(): string {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, "python3.12");
+    if (dir && !dir.includes(".pyenv/shims") && existsSync(candidate)) return candidate;
+  }
+  const pyenv = path.join(os.homedir(), ".pyenv", "versions");
+  if (existsSync(pyenv)) {
+    for (const minor of ["3.12.", "3.13.", "3.11.", "3.10."]) {
+      const version = readdirSync(pyenv)
+        .filter((v) => v.startsWith(minor))
+        .sort()
+        .pop();
+      const bin = version && path.join(pyenv, version, "bin", "python3");
+      if (bin && existsSync(bin)) return bin;
+    }
+  }
+  return "python3";
+}
+
+/** The tree the cold build left in its cache folder. */
+async function cachedTree(cacheHome: string): Promise<string> {
+  const root = path.join(cacheHome, "xdg", "lambda-python-package");
+  const [key] = await readdir(root);
+  if (!key) throw new Error(`no cache entry in ${root}`);
+  return path.join(root, key, "tree");
+}
+
+const root = path.resolve(flags.dir ?? process.env.BENCH_DIR ?? defaultRoot());
+await mkdir(root, { recursive: true });
+const python = benchPython();
+const infoZip = hasCommand("zip");
+const machine = describeMachine(python, root);
+log(`lambda-python-package benchmark, ${size} size, ${rounds} round(s)`);
+log(
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, node ${machine.node} (zlib ${machine.zlib}), ${machine.python}, pip ${machine.pip}, ${machine.infoZip}`,
+);
+log(`Work folder: ${root}${machine.tmpfs ? " (tmpfs)" : ""}; load average ${machine.loadAverage}`);
+if (!infoZip)
+  log(
+    "Info-ZIP `zip` is not installed: the recipe is timed without its zip step and the zip-step comparison is skipped",
+  );
+
+const dataset = await prepareDataset(root, size, log);
+log(
+  `Dataset: ${dataset.distributions} distributions, ${dataset.files} files, ${megabytes(dataset.bytes)} unzipped ` +
+    `(${megabytes(dataset.sharedObjectBytes)} shared objects), ${megabytes(dataset.wheelBytes)} of wheels` +
+    (dataset.generatedMs !== undefined ? `, generated in ${seconds(dataset.generatedMs)}` : ", reused"),
+);
+
+const index = await startIndex(dataset.wheelsDir);
+const work = await mkdtemp(path.join(root, "run-"));
+const project = path.join(work, "project");
+await writeProject(project, dataset.requirements);
+const requirements = path.join(project, "requirements.txt");
+const child = await bundleActionChild(path.join(work, "action-child.mjs"));
+
+type ActionRun = Awaited<ReturnType<typeof actionRound>>;
+const recipe: RecipeRound[] = [];
+const action: Record<"coldSplit" | "coldFunction" | "warmSplit" | "warmFunction", ActionRun[]> = {
+  coldSplit: [],
+  coldFunction: [],
+  warmSplit: [],
+  warmFunction: [],
+};
+const zipStep: ZipStepRound[] = [];
+const problems: string[] = [];
+const started = performance.now();
+
+try {
+  for (let r = 1; r <= rounds; r++) {
+    const round = path.join(work, `round-${r}`);
+    const say = (what: string, ms: number) => log(`  round ${r}/${rounds}: ${what.padEnd(22)} ${seconds(ms)}`);
+    // interleaved, so a slow spell on a shared machine does not land on one scenario
+    const rec = await recipeRound({
+      work: path.join(round, "recipe"),
+      python,
+      requirements,
+      indexUrl: index.url,
+      withZip: infoZip,
+    });
+    recipe.push(rec);
+    say("recipe", rec.ms);
+    for (const mode of ["split", "function"] as const) {
+      const cacheHome = path.join(round, `cache-${mode}`);
+      const common = {
+        child,
+        project,
+        packageMode: mode,
+        python,
+        cacheHome,
+        indexUrl: index.url,
+        pipCache: path.join(round, `pip-${mode}`),
+      };
+      const cold = await actionRound({ ...common, outputDir: path.join(round, `out-cold-${mode}`) });
+      say(`action cold, ${mode}`, cold.buildMs);
+      const warm = await actionRound({ ...common, outputDir: path.join(round, `out-warm-${mode}`) });
+      say(`action warm, ${mode}`, warm.buildMs);
+      if (cold.cacheHit || !warm.cacheHit) problems.push(`round ${r} ${mode}: expected a miss then a hit`);
+      for (const zip of ["functionZip", "layerZip"] as const) {
+        if (cold[zip]?.sha256 !== warm[zip]?.sha256)
+          problems.push(`round ${r} ${mode}: the warm ${zip} differs from the cold one`);
+        const first = (mode === "split" ? action.coldSplit : action.coldFunction)[0]?.[zip]?.sha256;
+        if (first !== undefined && first !== cold[zip]?.sha256)
+          problems.push(`round ${r} ${mode}: ${zip} differs from round 1`);
+      }
+      (mode === "split" ? action.coldSplit : action.coldFunction).push(cold);
+      (mode === "split" ? action.warmSplit : action.warmFunction).push(warm);
+      if (mode === "split") {
+        const step = await zipStepRound(await cachedTree(cacheHome), path.join(round, "zip-step"), infoZip);
+        zipStep.push(step);
+        say("zip step, ours", step.oursMs);
+        if (step.infoZipMs !== undefined) say("zip step, Info-ZIP", step.infoZipMs);
+      }
+      await rm(cacheHome, { recursive: true, force: true });
+    }
+    await rm(round, { recursive: true, force: true });
+  }
+} finally {
+  await index.close();
+  await rm(work, { recursive: true, force: true });
+}
+
+const times = <T>(list: T[], pick: (t: T) => number | undefined): Summary | undefined => {
+  const values = list.map(pick).filter((v): v is number => v !== undefined);
+  return values.length > 0 ? summarize(values) : undefined;
+};
+const recipeTotal = times(recipe, (r) => r.ms)!;
+const scenarios = {
+  recipe: { total: recipeTotal, pip: times(recipe, (r) => r.pipMs)!, zip: times(recipe, (r) => r.zipMs) },
+  coldSplit: times(action.coldSplit, (a) => a.buildMs)!,
+  coldFunction: times(action.coldFunction, (a) => a.buildMs)!,
+  warmSplit: times(action.warmSplit, (a) => a.buildMs)!,
+  warmFunction: times(action.warmFunction, (a) => a.buildMs)!,
+};
+const stage = (list: ActionRun[], name: string) => times(list, (a) => a.timings[name]);
+const stages = Object.fromEntries(
+  (["coldSplit", "coldFunction", "warmSplit", "warmFunction"] as const).map((k) => [
+    k,
+    Object.fromEntries(["install", "inspect", "zip"].map((s) => [s, stage(action[k], s)?.median])),
+  ]),
+);
+const treeBytes = action.coldSplit[0]?.layerZip?.unzippedSize ?? dataset.bytes;
+const zipOurs = times(zipStep, (z) => z.oursMs)!;
+const zipCopy = times(zipStep, (z) => z.copyMs)!;
+const zipInfo = times(zipStep, (z) => z.infoZipMs);
+const oursSize = zipStep[0]!.oursSize;
+const infoZipSize = zipStep[0]!.infoZipSize;
+const peak = (list: ActionRun[]) => Math.max(...list.map((a) => a.maxRss));
+const peakRss = {
+  cold: Math.max(peak(action.coldSplit), peak(action.coldFunction)),
+  warm: Math.max(peak(action.warmSplit), peak(action.warmFunction)),
+  byScenario: Object.fromEntries(Object.entries(action).map(([k, list]) => [k, peak(list)])),
+};
+const throughput = (ms: number) => treeBytes / 1e6 / (ms / 1000);
+const warmWorst = Math.max(scenarios.warmSplit.median, scenarios.warmFunction.median);
+const coldWorst = Math.max(scenarios.coldSplit.median, scenarios.coldFunction.median);
+const ratios = {
+  coldSplit: ratio(scenarios.coldSplit.median, recipeTotal.median),
+  coldFunction: ratio(scenarios.coldFunction.median, recipeTotal.median),
+  warmSplit: ratio(scenarios.warmSplit.median, recipeTotal.median),
+  warmFunction: ratio(scenarios.warmFunction.median, recipeTotal.median),
+  zipThroughput: zipInfo ? ratio(zipInfo.median, zipOurs.median) : undefined,
+  zipSize: infoZipSize ? ratio(oursSize, infoZipSize) : undefined,
+};
+const targets = {
+  warm: {
+    target: "≤ 0.1 × recipe",
+    value: ratio(warmWorst, recipeTotal.median),
+    met: warmWorst <= 0.1 * recipeTotal.median,
+  },
+  cold: {
+    target: "≤ 0.5 × recipe",
+    value: ratio(coldWorst, recipeTotal.median),
+    met: coldWorst <= 0.5 * recipeTotal.median,
+  },
+  zipThroughput: {
+    target: "≥ 1.6 × zip -r",
+    value: ratios.zipThroughput,
+    met: ratios.zipThroughput !== undefined ? ratios.zipThroughput >= 1.6 : undefined,
+  },
+  zipSize: {
+    target: "≤ 1.01 × zip -r",
+    value: ratios.zipSize,
+    met: ratios.zipSize !== undefined ? ratios.zipSize <= 1.01 : undefined,
+  },
+  peakRss: {
+    target: "≤ 300 MB",
+    value: Math.max(peakRss.cold, peakRss.warm),
+    met: Math.max(peakRss.cold, peakRss.warm) <= 300 * 1024 * 1024,
+  },
+};
+
+const x = (v: number | undefined) => (v === undefined ? "" : `${v.toFixed(3)}×`);
+const rows: string[][] = [
+  ["recipe: pip install --target + zip -r", range(recipeTotal), "1.000×", ""],
+  ["  of which pip install (byte-compiles)", range(scenarios.recipe.pip), "", ""],
+  ...(scenarios.recipe.zip ? [["  of which zip -r -q", range(scenarios.recipe.zip), "", ""]] : []),
+  [
+    "action cold, package: split",
+    range(scenarios.coldSplit),
+    x(ratios.coldSplit),
+    `inspect ${seconds(stages.coldSplit!.inspect ?? 0)}, zip ${seconds(stages.coldSplit!.zip ?? 0)}`,
+  ],
+  [
+    "action cold, package: function",
+    range(scenarios.coldFunction),
+    x(ratios.coldFunction),
+    `inspect ${seconds(stages.coldFunction!.inspect ?? 0)}, zip ${seconds(stages.coldFunction!.zip ?? 0)}`,
+  ],
+  [
+    "action warm, package: split",
+    range(scenarios.warmSplit),
+    x(ratios.warmSplit),
+    `inspect ${seconds(stages.warmSplit!.inspect ?? 0)}, zip ${seconds(stages.warmSplit!.zip ?? 0)}`,
+  ],
+  [
+    "action warm, package: function",
+    range(scenarios.warmFunction),
+    x(ratios.warmFunction),
+    `inspect ${seconds(stages.warmFunction!.inspect ?? 0)}, zip ${seconds(stages.warmFunction!.zip ?? 0)}`,
+  ],
+];
+const zipRows: string[][] = [
+  ["ours, compressing (cold)", range(zipOurs), `${throughput(zipOurs.median).toFixed(1)} MB/s`, megabytes(oursSize)],
+  ["ours, copying its entries (warm, function)", range(zipCopy), `${throughput(zipCopy.median).toFixed(1)} MB/s`, ""],
+  ...(zipInfo && infoZipSize
+    ? [
+        [
+          "Info-ZIP zip -r -q -6",
+          range(zipInfo),
+          `${throughput(zipInfo.median).toFixed(1)} MB/s`,
+          megabytes(infoZipSize),
+        ],
+      ]
+    : []),
+  ...(["cold", "warm"] as const).map((kind) => {
+    const inspect = times([...action[`${kind}Split`], ...action[`${kind}Function`]], (a) => a.timings.inspect)!;
+    return [`the action's inspect stage, ${kind}`, range(inspect), `${throughput(inspect.median).toFixed(1)} MB/s`, ""];
+  }),
+];
+
+log("");
+log(table(["scenario (median, min–max)", "time", "ours / recipe", "stages (median)"], rows));
+log("");
+log(table([`zip step alone, ${megabytes(treeBytes)} tree`, "time", "throughput", "size"], zipRows));
+log("");
+for (const [name, t] of Object.entries(targets)) {
+  const value = name === "peakRss" ? megabytes(Number(t.value)) : t.value === undefined ? "n/a" : `${t.value}`;
+  log(
+    `${t.met === undefined ? "n/a " : t.met ? "met " : "MISS"}  ${name.padEnd(14)} ${t.target.padEnd(18)} measured ${value}`,
+  );
+}
+log(`peak RSS of the action: cold ${megabytes(peakRss.cold)}, warm ${megabytes(peakRss.warm)}`);
+log(`benchmark took ${seconds(performance.now() - started)}; load average ${os.loadavg()[0]!.toFixed(2)} at the end`);
+for (const p of problems) log(`PROBLEM: ${p}`);
+
+const results = {
+  format: 1,
+  date: new Date().toISOString(),
+  size,
+  rounds,
+  machine: { ...machine, loadAverageAtEnd: Number(os.loadavg()[0]!.toFixed(2)) },
+  dataset: {
+    distributions: dataset.distributions,
+    files: dataset.files,
+    bytes: dataset.bytes,
+    sharedObjectBytes: dataset.sharedObjectBytes,
+    wheelBytes: dataset.wheelBytes,
+    sources: dataset.sources,
+  },
+  /** milliseconds */
+  scenarios,
+  stages,
+  zipStep: {
+    treeBytes,
+    ours: { ...zipOurs, bytes: oursSize, mbPerSecond: Number(throughput(zipOurs.median).toFixed(1)) },
+    oursCopy: { ...zipCopy, mbPerSecond: Number(throughput(zipCopy.median).toFixed(1)) },
+    infoZip:
+      zipInfo && infoZipSize
+        ? { ...zipInfo, bytes: infoZipSize, mbPerSecond: Number(throughput(zipInfo.median).toFixed(1)) }
+        : undefined,
+  },
+  peakRssBytes: peakRss,
+  ratios,
+  targets,
+  problems,
+};
+const out = path.resolve(
+  flags.out ??
+    (size === "full" ? path.join(REPO, "bench", "results", "latest.json") : path.join(root, "smoke-latest.json")),
+);
+await mkdir(path.dirname(out), { recursive: true });
+await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+log(`Results: ${out}`);
+if (problems.length > 0) process.exitCode = 1;

@@ -1,0 +1,162 @@
+/**
+ * Reads a zip's central directory, and an entry's stored (still compressed) bytes,
+ * so the writer can copy entries from one zip into another without inflating and
+ * deflating them again. Plain zips only: no ZIP64, no encryption, stored or deflated.
+ */
+import { type FileHandle, open } from "node:fs/promises";
+
+export interface ZipEntry {
+  name: string;
+  /** 0 stored, 8 deflated */
+  method: number;
+  flags: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  /** Unix mode from the external attributes (0 when the creator was not Unix) */
+  mode: number;
+  localHeaderOffset: number;
+}
+
+export interface ZipDirectory {
+  path: string;
+  /** bytes of the zip file */
+  size: number;
+  /** in central-directory order */
+  entries: ZipEntry[];
+}
+
+const EOCD_SIGNATURE = 0x06054b50;
+const CENTRAL_SIGNATURE = 0x02014b50;
+const LOCAL_SIGNATURE = 0x04034b50;
+const EOCD_SIZE = 22;
+const MAX_COMMENT = 0xffff;
+const FLAG_ENCRYPTED = 1;
+
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
+    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + done}`);
+    done += bytesRead;
+  }
+  return buffer;
+}
+
+export async function readZipDirectory(file: string): Promise<ZipDirectory> {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    const fail = (why: string): never => {
+      throw new Error(`${file} is not a zip this reader handles: ${why}`);
+    };
+    if (size < EOCD_SIZE) fail("too short");
+    const tailLength = Math.min(size, EOCD_SIZE + MAX_COMMENT);
+    const tail = await readAt(handle, size - tailLength, tailLength);
+    let eocd = -1;
+    for (let i = tailLength - EOCD_SIZE; i >= 0; i--) {
+      if (tail.readUInt32LE(i) === EOCD_SIGNATURE && i + EOCD_SIZE + tail.readUInt16LE(i + 20) === tailLength) {
+        eocd = i;
+        break;
+      }
+    }
+    if (eocd < 0) fail("no end-of-central-directory record");
+    const count = tail.readUInt16LE(eocd + 10);
+    const cdSize = tail.readUInt32LE(eocd + 12);
+    const cdOffset = tail.readUInt32LE(eocd + 16);
+    if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) fail("ZIP64");
+    if (cdOffset + cdSize > size - tailLength + eocd) fail("the central directory lies outside the file");
+    const cd = await readAt(handle, cdOffset, cdSize);
+    const entries: ZipEntry[] = [];
+    let p = 0;
+    for (let i = 0; i < count; i++) {
+      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIGNATURE) fail(`bad central header ${i}`);
+      const nameLength = cd.readUInt16LE(p + 28);
+      const extraLength = cd.readUInt16LE(p + 30);
+      const commentLength = cd.readUInt16LE(p + 32);
+      const madeBy = cd.readUInt16LE(p + 4) >> 8;
+      entries.push({
+        name: cd.toString("utf8", p + 46, p + 46 + nameLength),
+        flags: cd.readUInt16LE(p + 8),
+        method: cd.readUInt16LE(p + 10),
+        crc: cd.readUInt32LE(p + 16),
+        compressedSize: cd.readUInt32LE(p + 20),
+        size: cd.readUInt32LE(p + 24),
+        mode: madeBy === 3 ? cd.readUInt32LE(p + 38) >>> 16 : 0,
+        localHeaderOffset: cd.readUInt32LE(p + 42),
+      });
+      p += 46 + nameLength + extraLength + commentLength;
+    }
+    return { path: file, size, entries };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The stored bytes of entries, read with large sequential reads into one reused
+ * buffer: copying a whole zip entry by entry costs a few dozen reads, not one per
+ * entry, and leaves no garbage behind. A read's bytes are a view of that buffer, good
+ * until the next read: copy them first. Entries should be asked for in file order;
+ * any order works.
+ */
+export class EntryReader {
+  private handle: Promise<FileHandle> | undefined;
+  private buffer: Buffer | undefined;
+  private windowStart = 0;
+  private windowLength = 0;
+
+  constructor(
+    readonly directory: ZipDirectory,
+    private readonly chunkSize = 4 * 1024 * 1024,
+  ) {}
+
+  /** the entry's data exactly as stored in the zip (compressed when method is 8), until the next read */
+  async read(entry: ZipEntry): Promise<Buffer> {
+    if (entry.flags & FLAG_ENCRYPTED) throw new Error(`${this.directory.path}: ${entry.name} is encrypted`);
+    if (entry.method !== 0 && entry.method !== 8) {
+      throw new Error(`${this.directory.path}: ${entry.name} uses compression method ${entry.method}`);
+    }
+    const [header, at] = await this.locate(entry.localHeaderOffset, 30);
+    if (header.readUInt32LE(at) !== LOCAL_SIGNATURE) {
+      throw new Error(`${this.directory.path}: no local header for ${entry.name} at ${entry.localHeaderOffset}`);
+    }
+    const start = entry.localHeaderOffset + 30 + header.readUInt16LE(at + 26) + header.readUInt16LE(at + 28);
+    if (start + entry.compressedSize > this.directory.size) {
+      throw new Error(`${this.directory.path}: ${entry.name} runs past the end of the file`);
+    }
+    const [data, offset] = await this.locate(start, entry.compressedSize);
+    return data.subarray(offset, offset + entry.compressedSize);
+  }
+
+  /** A buffer holding the bytes, and where they start in it. */
+  private async locate(position: number, length: number): Promise<[Buffer, number]> {
+    const inWindow = position >= this.windowStart && position + length <= this.windowStart + this.windowLength;
+    if (this.buffer && inWindow) return [this.buffer, position - this.windowStart];
+    this.handle ??= open(this.directory.path, "r");
+    const handle = await this.handle;
+    // bigger than the window: a buffer of its own (a large shared object, now and then)
+    if (length > this.chunkSize / 2) return [await readAt(handle, position, length), 0];
+    // the window moves to start here, so the entry (header and data) is in it whole
+    this.buffer ??= Buffer.allocUnsafe(this.chunkSize);
+    const wanted = Math.min(this.chunkSize, this.directory.size - position);
+    let done = 0;
+    while (done < wanted) {
+      const { bytesRead } = await handle.read(this.buffer, done, wanted - done, position + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    this.windowStart = position;
+    this.windowLength = done;
+    if (done < length) throw new Error(`${this.directory.path}: unexpected end of file at byte ${position + done}`);
+    return [this.buffer, 0];
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    this.buffer = undefined;
+    if (handle) await (await handle).close();
+  }
+}
