@@ -29,23 +29,9 @@ import {
   REGRESSIONS,
 } from "./corpus/cases.ts";
 import { buildCorpusWheels, type CorpusWheel, type WheelKey } from "./corpus/wheels.ts";
+import { WRITE_OPERATIONS } from "./support/action.ts";
 import { cleanPipEnv, hostPython } from "./support/python.ts";
 
-/** Every call that changes something in Lambda or S3. */
-const WRITES = new Set([
-  "UpdateFunctionCode",
-  "UpdateFunctionConfiguration",
-  "PublishVersion",
-  "CreateAlias",
-  "UpdateAlias",
-  "PublishLayerVersion",
-  "PutObject",
-  "CreateMultipartUpload",
-  "UploadPart",
-  "CompleteMultipartUpload",
-  "CreateFunction",
-  "DeleteFunction",
-]);
 const AWS_ENV = [
   "AWS_ACCESS_KEY_ID",
   "AWS_SECRET_ACCESS_KEY",
@@ -183,7 +169,7 @@ async function runCase(c: CorpusCase): Promise<Outcome> {
   }
   const writes = aws.calls
     .slice(mark)
-    .filter((call) => WRITES.has(call.operation))
+    .filter((call) => WRITE_OPERATIONS.has(call.operation))
     .map((call) => `${call.operation} ${call.status}`);
   // nothing half-deployed: every seeded function still runs the code it had
   seed.functions?.forEach((f, i) => {

@@ -11,20 +11,9 @@ import { UserError } from "../src/errors.ts";
 import { MemoryLog } from "../src/log.ts";
 import { makeTarget } from "../src/target.ts";
 import { writeZip, type ZipResult } from "../src/zip/writer.ts";
+import { WRITE_OPERATIONS } from "./support/action.ts";
 
 const REGION = "eu-west-1";
-const WRITES = new Set([
-  "UpdateFunctionCode",
-  "UpdateFunctionConfiguration",
-  "PublishVersion",
-  "CreateAlias",
-  "UpdateAlias",
-  "PublishLayerVersion",
-  "PutObject",
-  "CreateMultipartUpload",
-  "UploadPart",
-  "CompleteMultipartUpload",
-]);
 
 let aws: LocalAws;
 let work: string;
@@ -59,7 +48,7 @@ async function zipOf(files: Record<string, string | Buffer>, level?: number): Pr
   return writeZip(inputs, path.join(work, `out-${zipCount++}.zip`), { level });
 }
 
-const writes = (from = 0) => aws.calls.slice(from).filter((c) => WRITES.has(c.operation));
+const writes = (from = 0) => aws.calls.slice(from).filter((c) => WRITE_OPERATIONS.has(c.operation));
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), "lpp-deploy-"));
