@@ -1,45 +1,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../src/errors.ts";
 import { readPoetryLock } from "../src/lock/poetry.ts";
-import type { LockedSet } from "../src/lock/types.ts";
-import { type Architecture, makeTarget, type Runtime } from "../src/target.ts";
+import { makeTarget } from "../src/target.ts";
+import { failure, lockReader, pins } from "./support/lockfiles.ts";
 
 const FIXTURES = path.join(import.meta.dirname, "fixtures", "lockfiles", "poetry");
 
-interface Options {
-  runtime?: Runtime;
-  arch?: Architecture;
-  groups?: string[];
-  extras?: string[];
-}
-
-function read(lockfile: string, o: Options = {}): LockedSet {
-  const abs = path.join(FIXTURES, lockfile);
-  return readPoetryLock(readFileSync(abs, "utf8"), {
-    file: "poetry.lock",
-    path: abs,
-    workingDirectory: path.dirname(abs),
-    target: makeTarget(o.runtime ?? "python3.11", o.arch ?? "x86_64"),
-    groups: o.groups ?? [],
-    extras: o.extras ?? [],
-  });
-}
-
-function pins(set: LockedSet): string[] {
-  return set.requirements.map((r) => `${r.name}==${r.version}`);
-}
-
-function failure(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error("expected a UserError");
-}
+const read = lockReader(FIXTURES, readPoetryLock);
 
 const COMMON = [
   "certifi==2024.8.30",

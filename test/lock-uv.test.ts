@@ -1,52 +1,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { UserError, UserErrors } from "../src/errors.ts";
-import type { LockContext, LockedSet } from "../src/lock/types.ts";
+import { UserErrors } from "../src/errors.ts";
 import { readUvLock } from "../src/lock/uv.ts";
-import { type Architecture, makeTarget, type Runtime } from "../src/target.ts";
+import { makeTarget } from "../src/target.ts";
+import { failure, type LockOptions, lockContext, lockReader, pins } from "./support/lockfiles.ts";
 
 const FIXTURES = path.join(import.meta.dirname, "fixtures", "lockfiles", "uv");
 
-interface Options {
-  runtime?: Runtime;
-  arch?: Architecture;
-  groups?: string[];
-  extras?: string[];
-  /** the working directory, relative to the lockfile's folder (default: the lockfile's folder) */
-  cwd?: string;
-}
-
-function context(lockfile: string, o: Options = {}): LockContext {
-  const abs = path.join(FIXTURES, lockfile);
-  const workingDirectory = path.resolve(path.dirname(abs), o.cwd ?? ".");
-  return {
-    file: path.relative(workingDirectory, abs),
-    path: abs,
-    workingDirectory,
-    target: makeTarget(o.runtime ?? "python3.11", o.arch ?? "x86_64"),
-    groups: o.groups ?? [],
-    extras: o.extras ?? [],
-  };
-}
-
-function read(lockfile: string, o: Options = {}): LockedSet {
-  return readUvLock(readFileSync(path.join(FIXTURES, lockfile), "utf8"), context(lockfile, o));
-}
-
-function pins(set: LockedSet): string[] {
-  return set.requirements.map((r) => `${r.name}==${r.version}`);
-}
-
-function failure(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error("expected a UserError");
-}
+const read = lockReader(FIXTURES, readUvLock);
+const context = (lockfile: string, o: LockOptions = {}) => lockContext(FIXTURES, lockfile, o);
 
 const COMMON = [
   "certifi==2024.8.30",
