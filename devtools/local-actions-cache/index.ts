@@ -12,10 +12,10 @@
 
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { listenLoopback } from "../loopback.ts";
 import { azureError, BLOB_PREFIX, handleBlob } from "./blob.ts";
 import { EntryStore, type StoredEntry } from "./store.ts";
 import { blobSignature, createRuntimeToken } from "./token.ts";
@@ -69,7 +69,6 @@ export async function startLocalCacheService(options: LocalCacheOptions = {}): P
   const runnerTemp = await mkdtemp(join(tmpdir(), "local-actions-cache-"));
   const requests: { operation: string; status: number }[] = [];
   const failures = new Map<string, number[]>();
-  const sockets = new Set<Socket>();
   let readOnly = options.readOnly ?? false;
   let baseUrl = "";
 
@@ -141,25 +140,9 @@ export async function startLocalCacheService(options: LocalCacheOptions = {}): P
     res.end(reply.headOnly ? undefined : payload);
   };
 
-  const server = createServer((req, res) => {
-    onRequest(req, res).catch(() => res.destroy());
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  server.on("clientError", (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${port}/`;
+  const server = await listenLoopback(onRequest);
+  baseUrl = server.url;
 
-  let closing: Promise<void> | undefined;
   return {
     url: baseUrl,
     env: () => ({
@@ -204,15 +187,9 @@ export async function startLocalCacheService(options: LocalCacheOptions = {}): P
       failures.set(operation, queue);
     },
     requests,
-    close() {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
-        await closed;
-        await rm(runnerTemp, { recursive: true, force: true });
-      })();
-      return closing;
+    async close() {
+      await server.close();
+      await rm(runnerTemp, { recursive: true, force: true });
     },
   };
 }

@@ -19,11 +19,11 @@
 //   - Twirp 500/502/503/504/429 are retried (5 attempts, 3 s, x1.5 backoff); other 4xx fail at once.
 
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { azureError, BLOB_PREFIX, handleBlob } from "../local-actions-cache/blob.ts";
 import { blobSignature, createRuntimeToken } from "../local-actions-cache/token.ts";
 import { type Reply, twirpError } from "../local-actions-cache/twirp.ts";
+import { listenLoopback } from "../loopback.ts";
 import { type ArtifactRecord, ArtifactStore } from "./store.ts";
 import { ARTIFACT_METHODS, ARTIFACT_PREFIX, type ArtifactMethod, handleArtifactTwirp } from "./twirp.ts";
 import { zipEntryNames } from "./zip.ts";
@@ -77,7 +77,6 @@ export async function startLocalArtifactService(): Promise<LocalArtifactService>
   const token = createRuntimeToken(secret);
   const requests: { operation: string; status: number }[] = [];
   const failures = new Map<string, number[]>();
-  const sockets = new Set<Socket>();
   let baseUrl = "";
 
   const signedUrl = (record: ArtifactRecord, permissions: "r" | "cw"): string => {
@@ -161,25 +160,9 @@ export async function startLocalArtifactService(): Promise<LocalArtifactService>
     res.end(reply.headOnly ? undefined : payload);
   };
 
-  const server = createServer((req, res) => {
-    onRequest(req, res).catch(() => res.destroy());
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  server.on("clientError", (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${port}/`;
+  const server = await listenLoopback(onRequest);
+  baseUrl = server.url;
 
-  let closing: Promise<void> | undefined;
   return {
     url: baseUrl,
     env: () => ({
@@ -217,13 +200,7 @@ export async function startLocalArtifactService(): Promise<LocalArtifactService>
     },
     requests,
     close() {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
-        await closed;
-      })();
-      return closing;
+      return server.close();
     },
   };
 }
