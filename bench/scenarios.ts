@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { esbuildOptions } from "../scripts/build-config.mjs";
 import { listFiles } from "../src/install/tree.ts";
 import { readZipDirectory } from "../src/zip/reader.ts";
 import { copyEntries, writeZip } from "../src/zip/writer.ts";
@@ -116,22 +117,11 @@ export async function recipeRound(options: {
 }
 
 /**
- * The child bundled as the action ships (scripts/build.mjs: one ESM file for node):
+ * The child bundled as the action ships (scripts/build-config.mjs: one ESM file for node):
  * run by plain node, so no TypeScript loader adds to its time or memory.
  */
 export async function bundleActionChild(outFile: string): Promise<string> {
-  await build({
-    entryPoints: [path.join(REPO, "bench", "action-child.ts")],
-    outfile: outFile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    banner: {
-      js: "import { createRequire as __lppCreateRequire } from 'node:module'; const require = __lppCreateRequire(import.meta.url);",
-    },
-    logLevel: "warning",
-  });
+  await build(esbuildOptions(path.join(REPO, "bench", "action-child.ts"), outFile));
   return outFile;
 }
 

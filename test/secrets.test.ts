@@ -3,8 +3,8 @@
  * private index URL must not appear in stdout, stderr, the job summary, the outputs or
  * any error, on success and on every kind of failure. Run twice: in-process through
  * `runAction` (log, annotations, error, outputs, summary), and as GitHub runs it: the
- * action bundled as dist/index.js is (same entry, same esbuild options as
- * scripts/build.mjs, into a temporary file so the test sees the current sources) as a
+ * action bundled as dist/index.js is (same entry, same esbuild options:
+ * scripts/build-config.mjs, into a temporary file so the test sees the current sources) as a
  * child process reading INPUT_* and writing $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY.
  */
 import { spawn } from "node:child_process";
@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalAws, startLocalAws } from "../devtools/local-aws/index.ts";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
+import { ACTION_ENTRY, esbuildOptions } from "../scripts/build-config.mjs";
 import { makeClients } from "../src/deploy/aws.ts";
 import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
@@ -37,7 +38,6 @@ const WRONG_PASSWORD = "not-the-password-Qm7";
 /** an extra index whose credentials are refused: pip moves on to the main index */
 const EXTRA_PASSWORD = "mirror:pa55@word";
 const WRONG_SECRET = "wr0ng/Secret+Key=AAAAAAAAAAAAAAAAAAAAAAAA";
-const ROOT = path.resolve(import.meta.dirname, "..");
 let bundle: string;
 
 let work: string;
@@ -65,19 +65,7 @@ beforeAll(async () => {
     credentials: [{ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY }],
   });
   bundle = path.join(work, "action", "index.js");
-  await build({
-    entryPoints: [path.join(ROOT, "src/main.ts")],
-    outfile: bundle,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    banner: {
-      js: "import { createRequire as __lppCreateRequire } from 'node:module'; const require = __lppCreateRequire(import.meta.url);",
-    },
-    legalComments: "none",
-    logLevel: "warning",
-  });
+  await build(esbuildOptions(ACTION_ENTRY, bundle));
   for (const name of ["secrets-inproc", "secrets-dist"]) {
     aws.createFunction({ name, region: REGION, runtime: "python3.12", environment: { DB_PASSWORD: "kept" } });
   }

@@ -1,0 +1,8 @@
+import type { BuildOptions } from "esbuild";
+
+export const REPO: string;
+export const ACTION_ENTRY: string;
+export function esbuildOptions(
+  entry?: string,
+  outfile?: string,
+): BuildOptions & { metafile: true; entryPoints: string[]; outfile: string };
