@@ -11,7 +11,13 @@ const lines = readFileSync(new URL("../CHANGELOG.md", import.meta.url), "utf8").
 const start = lines.findIndex((l) => l.startsWith(`## [${version}]`));
 // the section ends at the next heading or at the link references closing the file
 const end = lines.findIndex((l, i) => i > start && (l.startsWith("## ") || /^\[[^\]]+\]: /.test(l)));
-const notes = start < 0 ? "" : lines.slice(start + 1, end < 0 ? undefined : end).join("\n").trim();
+const notes =
+  start < 0
+    ? ""
+    : lines
+        .slice(start + 1, end < 0 ? undefined : end)
+        .join("\n")
+        .trim();
 if (!notes) {
   console.error(`CHANGELOG.md has no notes under "## [${version}]"`);
   process.exit(1);
