@@ -61,6 +61,17 @@ export function glibcString(target: Target): string {
   return target.glibcCeiling.join(".");
 }
 
+/** Orders dotted numbers such as glibc's symbol versions ("2.2.5" < "2.14" < "2.28" = "2.28.0"). */
+export function compareDotted(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 /** Legacy manylinux names and the glibc minor each stands for. */
 const LEGACY_MANYLINUX: Record<string, number> = { manylinux1: 5, manylinux2010: 12, manylinux2014: 17 };
 /** aarch64 wheels start at manylinux2014 (glibc 2.17); x86_64 at manylinux1 (2.5). */

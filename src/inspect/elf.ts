@@ -11,7 +11,7 @@
  */
 
 import { type FileHandle, open } from "node:fs/promises";
-import { compareVersions } from "../lock/version.ts";
+import { compareDotted as compareVersions } from "../target.ts";
 
 export const EM_X86_64 = 62;
 export const EM_AARCH64 = 183;

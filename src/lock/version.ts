@@ -1,119 +1,124 @@
 /**
- * Versions and specifiers, one implementation for the whole action: PEP 440 (and
- * Poetry's ^ ~ * || spellings) for lockfiles and markers, dotted numbers for glibc.
+ * Versions and specifiers for lockfiles and markers: PEP 440 through @renovatebot/pep440,
+ * plus Poetry's `^ ~ * ||` spellings translated into PEP 440 clauses.
+ *
+ * The library's exclusive ordered comparisons (`<V`, `>V`) are simplified: it refuses every
+ * version with V's release segment, so `>1.0.post1` rejects 1.0.post2 and `<1.0a2` rejects
+ * 1.0a1. Those two operators are written here as PEP 440 states them; every other operator,
+ * the parsing and the ordering are the library's.
  */
+import * as pep440 from "@renovatebot/pep440";
 
-export interface ParsedVersion {
-  release: number[];
-  /** -1 dev, 0..2 a/b/rc, 3 final; then its number */
-  pre: [number, number];
-  post: number;
+/** Orders two PEP 440 versions (epochs, pre/post/dev, local labels). Unreadable ones sort first. */
+export function compareVersions(a: string, b: string): number {
+  const va = pep440.valid(a) !== null;
+  const vb = pep440.valid(b) !== null;
+  if (!va || !vb) return va ? 1 : vb ? -1 : 0;
+  return pep440.compare(a, b);
 }
 
-export function parseVersion(v: string): ParsedVersion | undefined {
-  const m =
-    /^\s*v?(?:\d+!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview)[-_.]?(\d*))?(?:[-_.]?(post|rev|r)[-_.]?(\d*)|-(\d+))?(?:[-_.]?dev[-_.]?(\d*))?(?:\+[a-z0-9.]+)?\s*$/i.exec(
-      v,
-    );
-  if (!m?.[1]) return undefined;
-  const preKind = m[2]?.toLowerCase();
-  const pre: [number, number] = preKind
-    ? [preKind.startsWith("a") ? 0 : preKind.startsWith("b") ? 1 : 2, Number(m[3] || 0)]
-    : m[7] !== undefined && !m[4] && !m[6]
-      ? [-1, Number(m[7] || 0)]
-      : [3, 0];
-  const post = m[4] ? Number(m[5] || 0) : m[6] ? Number(m[6]) : -1;
-  return { release: m[1].split(".").map(Number), pre, post };
-}
-
-export function compareParsed(a: ParsedVersion, b: ParsedVersion): number {
-  for (let i = 0; i < Math.max(a.release.length, b.release.length); i++) {
-    const d = (a.release[i] ?? 0) - (b.release[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return a.pre[0] - b.pre[0] || a.pre[1] - b.pre[1] || a.post - b.post;
+export function isVersion(v: string): boolean {
+  return pep440.valid(v) !== null;
 }
 
 /**
  * Whether `version` satisfies a specifier: PEP 440 (`>=3.11,<4`, `~=3.11`, `==3.12.*`) or
  * Poetry's constraint syntax (`^3.11`, `~3.11`, `3.11.*`, `*`, `>=1 <2`, `a || b`).
- * undefined when the specifier cannot be read: callers then do not decide on it.
+ * undefined when the version or the specifier cannot be read: callers then do not decide on it.
+ *
+ * Pre-releases are admitted: the callers ask whether a version a lock already chose fits a
+ * constraint, not which version an installer would choose.
  */
 export function matchesSpecifier(version: string, specifier: string): boolean | undefined {
-  const v = parseVersion(version);
-  if (!v) return undefined;
+  if (!isVersion(version)) return undefined;
   let unknown = false;
   const anyOf = specifier.split(/\s*\|\|?\s*/).map((alternative) => {
-    const clauses = alternative
-      .trim()
-      .replace(/(===|==|!=|<=|>=|~=|<|>|\^|~)\s+/g, "$1")
-      .split(/[\s,]+/)
-      .filter(Boolean);
+    const clauses = poetryToPep440(alternative);
+    if (clauses === undefined) {
+      unknown = true;
+      return false;
+    }
     return clauses.every((clause) => {
-      const r = matchClause(v, clause);
+      const r = clauseHolds(version, clause);
       if (r === undefined) unknown = true;
       return r ?? true;
     });
   });
-  if (anyOf.some(Boolean)) return unknown ? undefined : true;
+  if (anyOf.some(Boolean) && !unknown) return true;
   return unknown ? undefined : false;
 }
 
-function matchClause(v: ParsedVersion, clause: string): boolean | undefined {
-  if (clause === "*" || clause === "") return true;
-  const m = /^(===|==|!=|<=|>=|~=|<|>|\^|~|=)?(.+)$/.exec(clause);
-  if (!m?.[2]) return undefined;
-  const op = m[1] ?? "==";
-  const text = m[2];
-  if (text.endsWith(".*")) {
-    const prefix = text.slice(0, -2).split(".").map(Number);
-    if (prefix.some(Number.isNaN)) return undefined;
-    const same = prefix.every((n, i) => (v.release[i] ?? 0) === n);
-    if (op === "==" || op === "=") return same;
-    if (op === "!=") return !same;
-    return undefined;
-  }
-  const b = parseVersion(text);
-  if (!b) return undefined;
-  const c = compareParsed(v, b);
-  switch (op) {
-    case "==":
-    case "=":
-    case "===":
-      return c === 0;
-    case "!=":
-      return c !== 0;
-    case "<":
-      return c < 0;
-    case "<=":
-      return c <= 0;
-    case ">":
-      return c > 0;
-    case ">=":
-      return c >= 0;
-    case "~=": {
-      const upper = b.release.slice(0, Math.max(1, b.release.length - 1));
-      return c >= 0 && upper.every((n, i) => (v.release[i] ?? 0) === n);
-    }
-    case "~": {
-      // ~1.2.3 → >=1.2.3,<1.3; ~1 → >=1,<2
-      const keep = b.release.length >= 2 ? 2 : 1;
-      return c >= 0 && b.release.slice(0, keep).every((n, i) => (v.release[i] ?? 0) === n);
-    }
-    case "^": {
-      // ^1.2.3 → <2; ^0.2.3 → <0.3; ^0.0.3 → <0.0.4: the first non-zero part stays
-      const firstNonZero = b.release.findIndex((n) => n !== 0);
-      const keep = firstNonZero === -1 ? b.release.length : firstNonZero + 1;
-      return c >= 0 && b.release.slice(0, keep).every((n, i) => (v.release[i] ?? 0) === n);
-    }
-  }
-  return undefined;
+interface Clause {
+  op: string;
+  version: string;
 }
 
-/** Orders two version strings (PEP 440; plain dotted numbers such as glibc's "2.28" too). Unreadable ones sort first. */
-export function compareVersions(a: string, b: string): number {
-  const pa = parseVersion(a);
-  const pb = parseVersion(b);
-  if (!pa || !pb) return pa ? 1 : pb ? -1 : 0;
-  return compareParsed(pa, pb);
+/** One alternative of a constraint as PEP 440 clauses; undefined when a clause cannot be read. */
+export function poetryToPep440(alternative: string): Clause[] | undefined {
+  const tokens = alternative
+    .trim()
+    .replace(/(===|==|!=|<=|>=|~=|<|>|\^|~|=)\s+/g, "$1")
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  const clauses: Clause[] = [];
+  for (const token of tokens) {
+    if (token === "*") continue;
+    const m = /^(===|==|!=|<=|>=|~=|<|>|\^|~|=)?(.+)$/.exec(token);
+    if (!m?.[2]) return undefined;
+    const op = m[1] === undefined || m[1] === "=" ? "==" : m[1];
+    const text = m[2];
+    if (op === "^" || op === "~") {
+      const release = releaseOf(text);
+      if (!release) return undefined;
+      clauses.push({ op: ">=", version: text }, { op: "<", version: poetryUpper(op, release) });
+    } else {
+      if (text.endsWith(".*") ? op !== "==" && op !== "!=" : false) return undefined;
+      clauses.push({ op, version: text });
+    }
+  }
+  return clauses;
+}
+
+function releaseOf(version: string): number[] | undefined {
+  return pep440.explain(version)?.release;
+}
+
+/** `^1.2.3` → 2.0.0, `^0.2.3` → 0.3.0, `^0.0.3` → 0.0.4 (the first non-zero part is kept); `~1.2.3` → 1.3.0, `~1` → 2. */
+function poetryUpper(op: "^" | "~", release: number[]): string {
+  let keep: number;
+  if (op === "~") keep = release.length >= 2 ? 2 : 1;
+  else {
+    const firstNonZero = release.findIndex((n) => n !== 0);
+    keep = firstNonZero === -1 ? release.length : firstNonZero + 1;
+  }
+  const upper = release.slice(0, keep);
+  upper[keep - 1] = (upper[keep - 1] ?? 0) + 1;
+  return upper.join(".");
+}
+
+function clauseHolds(version: string, clause: Clause): boolean | undefined {
+  const { op, version: bound } = clause;
+  if (op === "<" || op === ">") return exclusiveOrdered(version, op, bound);
+  const spec = `${op}${bound}`;
+  if (!pep440.validRange(spec)) return undefined;
+  return pep440.satisfies(version, spec, { prereleases: true });
+}
+
+/**
+ * PEP 440, exclusive ordered comparison: `<V` never admits a pre-release of V unless V is one;
+ * `>V` never admits a post-release of V unless V is one, nor a local version of V.
+ */
+function exclusiveOrdered(version: string, op: "<" | ">", bound: string): boolean | undefined {
+  const v = pep440.explain(version);
+  const b = pep440.explain(bound);
+  if (!v || !b || b.local !== null) return undefined;
+  const c = pep440.compare(version, bound);
+  const sameBase = pep440.compare(v.base_version, b.base_version) === 0;
+  if (op === "<") {
+    if (c >= 0) return false;
+    return !(sameBase && v.is_prerelease && !b.is_prerelease);
+  }
+  if (c <= 0) return false;
+  if (sameBase && v.is_postrelease && !b.is_postrelease) return false;
+  return !(sameBase && v.local !== null);
 }
