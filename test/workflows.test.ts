@@ -192,6 +192,11 @@ interface Run {
 /** Every job and matrix value of a workflow for one event, in the runner's order. */
 async function runWorkflow(file: string, repo: string, github: NodeJS.ProcessEnv): Promise<Run[]> {
   const workflow = parse(readFileSync(path.join("examples/workflows", file), "utf8")) as Workflow;
+  // the runner starts a workflow only for the events (and branches) its `on:` names
+  const event = github.GITHUB_EVENT_NAME!;
+  if (!(event in workflow.on)) return [];
+  const filter = workflow.on[event] as { branches?: string[] } | null;
+  if (filter?.branches && !filter.branches.includes(github.GITHUB_REF_NAME!)) return [];
   const runs: Run[] = [];
   const needs: Context["needs"] = {};
   for (const jobName of jobOrder(workflow.jobs)) {
@@ -243,7 +248,6 @@ const triggers = (file: string) =>
 
 describe("the README's workflows, run as pasted", () => {
   it("pull-request preview: a push to main, then a pull request shows the size change against it", async () => {
-    expect(triggers("pr-preview.yml")).toContain("push");
     const repo = await repository("preview-main", wheels.small!);
     const onMain = await runWorkflow("pr-preview.yml", repo, {
       GITHUB_EVENT_NAME: "push",
