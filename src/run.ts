@@ -13,8 +13,8 @@ import { UserError } from "./errors.ts";
 import type { Inputs } from "./inputs.ts";
 import { checkSizes, type Finding, type InspectResult, inspectTree } from "./inspect/index.ts";
 import type { DependencyTree, TreeFile } from "./install/types.ts";
-import { chooseLockfile, readLockfile } from "./lock/index.ts";
-import type { LockedSet } from "./lock/types.ts";
+import { chooseLockfile, DETECTED_LOCKFILES, readLockfile } from "./lock/index.ts";
+import { emptyIndexOptions, type LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
 import { type Resolved, resolveTree } from "./resolve.ts";
 import { collectSource } from "./source/collect.ts";
@@ -49,6 +49,19 @@ export interface RunContext {
   retryPolicy?: RetryPolicy;
 }
 
+/** How far a build got: the stages reached, in order, with their times, and the lockfile once read. */
+export interface BuildProgress {
+  timings: Record<string, number>;
+  lock?: LockedSet;
+}
+
+// Kept per inputs object, which the entry point passes to both the run and the report:
+// when a stage throws, the report still says what was checked and what was not reached.
+const progressByInputs = new WeakMap<Inputs, BuildProgress>();
+export function buildProgress(inputs: Inputs): BuildProgress | undefined {
+  return progressByInputs.get(inputs);
+}
+
 export interface ActionResult {
   build: BuildResult;
   deploy: DeployResult;
@@ -72,34 +85,36 @@ export async function runAction(inputs: Inputs, ctx: RunContext): Promise<Action
     return { build: built, deploy: { deployed: "skipped", changes: [] } };
   }
   const clients = (ctx.awsClients ?? ((region: string) => makeClients(region, ctx.env)))(d.region);
-  const started = performance.now();
-  const result = await ctx.log.group(`Deploy to ${d.region}`, () =>
-    deploy(
-      {
-        target: built.target,
-        functionName: d.functionName,
-        layerName: d.layerName,
-        attachLayer: d.attachLayer,
-        layerArns: d.layerArns,
-        s3: { bucket: d.s3Bucket, prefix: d.s3Prefix, upload: d.s3Upload },
-        publish: d.publish,
-        alias: d.alias,
-        functionZip: d.functionName ? built.functionZip : undefined,
-        layerZip: d.layerName ? built.layerZip : undefined,
-        cacheKey: built.cache.key,
-      },
-      clients,
-      ctx.retryPolicy ?? defaultRetryPolicy,
-      ctx.log,
+  const result = await timed(built.timings, "deploy", () =>
+    ctx.log.group(`Deploy to ${d.region}`, () =>
+      deploy(
+        {
+          target: built.target,
+          functionName: d.functionName,
+          layerName: d.layerName,
+          attachLayer: d.attachLayer,
+          layerArns: d.layerArns,
+          s3: { bucket: d.s3Bucket, prefix: d.s3Prefix, upload: d.s3Upload },
+          publish: d.publish,
+          alias: d.alias,
+          functionZip: d.functionName ? built.functionZip : undefined,
+          layerZip: d.layerName ? built.layerZip : undefined,
+          cacheKey: built.cache.key,
+        },
+        clients,
+        ctx.retryPolicy ?? defaultRetryPolicy,
+        ctx.log,
+      ),
     ),
   );
-  built.timings.deploy = Math.round(performance.now() - started);
   return { build: built, deploy: result };
 }
 
 export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResult> {
   const { log, env } = ctx;
   const timings: Record<string, number> = {};
+  const progress: BuildProgress = { timings };
+  progressByInputs.set(inputs, progress);
   const target = makeTarget(inputs.runtime, inputs.architecture);
   log.info(`Target: ${target.runtime} on ${target.architecture} (${target.os}, glibc ${glibcString(target)})`);
   if (target.deprecated) {
@@ -111,6 +126,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
 
   const lock = await timed(timings, "lock", async () => {
     const choice = chooseLockfile(inputs.workingDirectory, inputs.lockfile);
+    if (!choice) return codeWithoutLockfile(inputs, log);
     if (choice.ignored.length > 0) {
       log.info(
         `Lockfile: ${choice.file} (also present, not used: ${choice.ignored.join(", ")}; set \`lockfile\` to choose)`,
@@ -123,6 +139,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       extras: inputs.extras,
     });
   });
+  progress.lock = lock;
   log.info(`${lock.requirements.length} pinned distributions for ${target.runtime}/${target.architecture}`);
   const members = lock.firstParty.filter((m) => m.path !== ".").map((m) => m.name);
   if (inputs.packageMode === "layer" && members.length > 0) {
@@ -213,6 +230,32 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * A handler with no third-party dependencies needs no lockfile: the code is built alone.
+ * A layer holds dependencies only, so `layer` and `split` still need one.
+ */
+function codeWithoutLockfile(inputs: Inputs, log: Log): LockedSet {
+  const where = `${inputs.workingDirectory} (looked for ${DETECTED_LOCKFILES})`;
+  if (inputs.packageMode !== "function") {
+    throw new UserError(`no lockfile found in ${where}; package: ${inputs.packageMode} needs one for the layer`, {
+      hint: "set `lockfile` to your lockfile's path relative to `working-directory`, or use `package: function` to ship code without dependencies",
+    });
+  }
+  log.annotate(
+    "notice",
+    `no lockfile found in ${where}: building the function code alone, with no third-party dependencies`,
+  );
+  // An empty lockfile name marks "no lockfile" for the report.
+  return {
+    format: "requirements",
+    lockfile: "",
+    requirements: [],
+    indexes: emptyIndexOptions(),
+    complete: true,
+    firstParty: [],
+  };
 }
 
 /** The code files, with first-party packages the lockfile names added at the root. */

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,6 +16,7 @@ import { type Outcome, report } from "../src/report/index.ts";
 import { InspectionFailed, runAction } from "../src/run.ts";
 import { pinned, writeProject } from "./support/project.ts";
 import { cleanPipEnv, hostPython } from "./support/python.ts";
+import { tableWithHead, textOf, valuesOf } from "./support/summary-html.ts";
 
 const REGION = "eu-central-1";
 let work: string;
@@ -39,20 +39,6 @@ beforeAll(async () => {
     files: { "big/__init__.py": "", "big/data.txt": "b".repeat(60_000) },
   });
   w.extra = await makeWheel(dir, { name: "extra", version: "0.3", files: { "extra.py": "E = 1\n" } });
-  const elf = readFileSync(
-    path.join(
-      path.dirname(path.dirname(hostPython())),
-      "lib/python3.12/lib-dynload/_json.cpython-312-x86_64-linux-gnu.so",
-    ),
-  );
-  const arm = Buffer.from(elf);
-  arm.writeUInt16LE(183, 18);
-  w.mislabeled = await makeWheel(dir, {
-    name: "fastjson",
-    version: "1.0",
-    tag: "cp312-cp312-manylinux_2_17_x86_64",
-    files: { "fastjson/__init__.py": "", "fastjson/_speedups.cpython-312-x86_64-linux-gnu.so": arm },
-  });
   index = await startIndex(dir);
   aws = await startLocalAws({ updateDelayMs: 50 });
   aws.createFunction({ name: "orders", region: REGION, runtime: "python3.12", architecture: "x86_64" });
@@ -131,45 +117,55 @@ const base = () => `${pinned("small", "1.0", w.small!)}\n${pinned("big", "1.0", 
 describe("the job summary, rendered", () => {
   it("a preview: target, cache, zips against the limits, distributions, no findings, nothing deployed", async () => {
     const { html, written } = await runAndReport(base(), { "function-name": "orders", deploy: "false" });
-    expect(html).toContain("<h2>📦 orders · python3.12 · x86_64</h2>");
-    expect(html).toContain("Built and checked.</strong> Nothing was deployed.");
-    expect(html).toMatch(/<th>python3\.12 on x86_64 · Amazon Linux 2023 · glibc 2\.34<\/th>/);
+    const text = textOf(html);
+    expect(text).toContain("📦 orders · python3.12 · x86_64");
+    expect(text).toContain("✅ Succeeded: built and checked. Nothing was deployed.");
+    const items = valuesOf(tableWithHead(html, ["Item", "Value"]));
+    expect(items.get("Target")).toBe("python3.12 on x86_64 · Amazon Linux 2023 · glibc 2.34");
+    expect(items.get("Lockfile")).toMatch(/^requirements\.txt · 2 pinned distributions · installer pip /);
     expect(html).toMatch(
       /<td><code>layer\.zip<\/code><\/td>\s*<td>[\d.]+ KB<\/td>\s*<td>▰*▱+ 0%<\/td>\s*<td>[\d.]+ KB<\/td>\s*<td>▰*▱+ 0%<\/td>/,
     );
     expect(html).toMatch(/<td>big<\/td>\s*<td>1\.0<\/td>\s*<td>20\.\d KB<\/td>/);
-    expect(html).toContain("No findings");
-    expect(html).toMatch(/<th>lock<\/th>\s*<th>install<\/th>/);
+    expect(text).toContain("No findings: wheel tags, shared objects, collisions, layout and sizes all fit Lambda.");
+    expect(tableWithHead(html, ["Stage", "Result", "Time"]).rows.map((r) => r.slice(0, 2))).toEqual([
+      ["Read the lockfile", "✅ done"],
+      ["Install the dependencies", "✅ done"],
+      ["Collect the function code", "✅ done"],
+      ["Inspect (wheel tags, shared objects, collisions, layout)", "✅ done"],
+      ["Write the zips, check their sizes", "✅ done"],
+      ["Deploy", "➖ not asked for"],
+      ["Total", ""],
+    ]);
     expect(written.line).toMatch(
       /^lambda-python-package: python3\.12\/x86_64 built \(function \d+ B, layer \d+ B; \d+ B unzipped; cache miss\), deploy skipped$/,
     );
   });
 
-  it("a deploy that updated, then one that changed nothing", async () => {
-    const first = await runAndReport(base(), { "function-name": "orders", alias: "live" });
-    expect(first.html).toContain("Built and deployed.");
-    expect(first.html).toMatch(/<th><strong>Deployed<\/strong><\/th>\s*<th><code>updated<\/code><\/th>/);
-    expect(first.html).toContain(`arn:aws:lambda:${REGION}:123456789012:function:orders:live`);
-    expect(first.html).toMatch(
-      /Changes, in order: <code>UpdateFunctionCode orders<\/code> → <code>PublishVersion orders:1<\/code> → <code>CreateAlias live → 1<\/code>/,
+  it("a pin with no wheel for the target: the failure, what was known, and no claim past the install", async () => {
+    const { html, outcome, written } = await runAndReport(
+      `${pinned("small", "1.0", w.small!)}\norjson==3.12.0 --hash=sha256:${"0".repeat(64)}\n`,
+      {
+        "function-name": "orders",
+      },
     );
-    const second = await runAndReport(base(), { "function-name": "orders", alias: "live" });
-    expect(second.html).toContain("already deployed: nothing changed, no write call made");
-    expect(second.html).toMatch(/<th><code>unchanged<\/code><\/th>/);
-  });
-
-  it("a failure with findings: each finding with what to do, and nothing deployed", async () => {
-    const { html, outcome, written } = await runAndReport(`${pinned("fastjson", "1.0", w.mislabeled!)}\n`, {
-      "function-name": "orders",
+    expect(outcome.failure).toBeDefined();
+    const text = textOf(html);
+    expect(text).toMatch(/❌ Failed at “Install the dependencies”: .*orjson/);
+    expect(text).not.toMatch(/No findings:|all fit Lambda|Succeeded/);
+    expect(text).toContain("Not checked: the run stopped before the inspection");
+    const items = valuesOf(tableWithHead(html, ["Item", "Value"]));
+    expect(items.get("Lockfile")).toBe("requirements.txt · 2 pinned distributions");
+    expect(items.get("Target")).toMatch(/^python3\.12 on x86_64/);
+    const stages = Object.fromEntries(tableWithHead(html, ["Stage", "Result", "Time"]).rows.map((r) => [r[0], r[1]]));
+    expect(stages).toMatchObject({
+      "Read the lockfile": "✅ done",
+      "Install the dependencies": "❌ failed",
+      "Inspect (wheel tags, shared objects, collisions, layout)": "⏹️ not reached",
+      Deploy: "⏹️ not reached",
     });
-    expect(outcome.failure?.message).toMatch(/problem/);
-    expect(outcome.failure?.findings.length).toBeGreaterThan(0);
-    expect(html).toContain("❌ Failed:</strong> 1 problem(s) found by inspection");
-    expect(html).toMatch(
-      /<td>❌<\/td>\s*<td>elf-machine<\/td>\s*<td>[^<]*_speedups\.cpython-312-x86_64-linux-gnu\.so[^<]*fastjson 1\.0/,
-    );
-    expect(html).toContain("Nothing was deployed.");
-    expect(written.line).toMatch(/^lambda-python-package: failed for python3\.12\/x86_64: 1 problem/);
+    expect(text).toContain("Nothing was deployed.");
+    expect(written.line).toMatch(/^lambda-python-package: failed for python3\.12\/x86_64: /);
   });
 
   it("shows the size change against the base branch's latest build", async () => {

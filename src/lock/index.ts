@@ -31,7 +31,15 @@ function detectedNames(present: string[]): string[] {
   const named = present.filter((f) => /^pylock\.[^.]+\.toml$/.test(f)).sort();
   return ["uv.lock", "poetry.lock", "Pipfile.lock", "pylock.toml", ...named, "requirements.txt"];
 }
-const DETECTED_NAMES = ["uv.lock", "poetry.lock", "Pipfile.lock", "pylock.toml", "pylock.*.toml", "requirements.txt"];
+/** The names looked for, for messages. */
+export const DETECTED_LOCKFILES = [
+  "uv.lock",
+  "poetry.lock",
+  "Pipfile.lock",
+  "pylock.toml",
+  "pylock.*.toml",
+  "requirements.txt",
+].join(", ");
 
 export interface LockfileChoice {
   format: LockFormat;
@@ -41,7 +49,8 @@ export interface LockfileChoice {
   ignored: string[];
 }
 
-export function chooseLockfile(workingDirectory: string, requested: string | undefined): LockfileChoice {
+/** The lockfile to read; undefined when none was requested and none is present (code without dependencies). */
+export function chooseLockfile(workingDirectory: string, requested: string | undefined): LockfileChoice | undefined {
   if (requested) {
     const abs = path.resolve(workingDirectory, requested);
     if (!existsSync(abs)) {
@@ -56,11 +65,7 @@ export function chooseLockfile(workingDirectory: string, requested: string | und
   const present = readdirSync(workingDirectory);
   const found = detectedNames(present).filter((name) => present.includes(name));
   const first = found[0];
-  if (!first) {
-    throw new UserError(`no lockfile found in ${workingDirectory} (looked for ${DETECTED_NAMES.join(", ")})`, {
-      hint: "set `lockfile` to your lockfile's path relative to `working-directory`, or set `working-directory` to the Lambda project's root",
-    });
-  }
+  if (!first) return undefined;
   const spec = FORMATS.find((f) => f.matches(first))!;
   return { format: spec.format, file: first, ignored: found.slice(1) };
 }

@@ -7,12 +7,12 @@ import path from "node:path";
 import type { Inputs } from "../inputs.ts";
 import type { Finding } from "../inspect/index.ts";
 import type { Log } from "../log.ts";
-import type { ActionResult } from "../run.ts";
+import { type ActionResult, buildProgress } from "../run.ts";
 import { defaultArtifactName, uploadZipsAsArtifact } from "./artifact.ts";
 import { commentMarker, pullRequestOf, upsertComment } from "./comment.ts";
 import { diffManifests, manifestOf, type SizeDiff } from "./history.ts";
 import { chooseHistoryStore, type HistoryStore } from "./history-store.ts";
-import { renderSummary } from "./summary.ts";
+import { renderSummary, summaryOf } from "./summary.ts";
 
 export interface ReportContext {
   env: NodeJS.ProcessEnv;
@@ -62,7 +62,9 @@ export async function report(inputs: Inputs, outcome: Outcome, ctx: ReportContex
     if (uploaded) artifact = { name, size: uploaded.size };
   }
 
-  const summary = renderSummary({ inputs, result, failure: outcome.failure, diff, artifact });
+  const summary = renderSummary(
+    summaryOf({ inputs, result, failure: outcome.failure, progress: buildProgress(inputs), diff, artifact }),
+  );
 
   let comment: Report["comment"];
   if (inputs.report.comment) {

@@ -1,233 +1,340 @@
 /**
  * The job summary a reviewer reads: target, lockfile, cache, each zip against Lambda's
  * limits, the distributions by size, the size change against the base branch, every
- * finding, timings per stage, and what was deployed. Pure: Markdown (with a little
- * HTML GitHub renders) from a result; main.ts writes it with core.summary.
+ * finding, each stage with its result and time, and what was deployed.
+ *
+ * Two pure steps: `summaryOf` turns what the run produced (or got through before it
+ * failed) into a `SummaryOutcome`, and `renderSummary` turns that into Markdown (with
+ * a little HTML GitHub renders). Each statement is derived from the stages reached, so
+ * a failed run never claims a check it did not get to.
  */
+import type { DeployResult } from "../deploy/index.ts";
 import type { Inputs } from "../inputs.ts";
 import type { Finding } from "../inspect/index.ts";
 import { DIRECT_UPLOAD_LIMIT, UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import type { ActionResult } from "../run.ts";
-import { glibcString, makeTarget } from "../target.ts";
+import type { Resolved } from "../resolve.ts";
+import type { ActionResult, BuildProgress } from "../run.ts";
+import { glibcString, makeTarget, type Target } from "../target.ts";
+import type { PackageMode } from "../zip/package.ts";
 import type { SizeDiff } from "./history.ts";
+import { bar, code, esc, formatBytes, keyValues, seconds, signed, table } from "./markdown.ts";
 
-export interface SummaryInput {
-  inputs: Inputs;
-  result?: ActionResult;
-  failure?: { message: string; hint?: string; findings: Finding[] };
+export { formatBytes } from "./markdown.ts";
+
+/** The pipeline's stages, in the order they run (the keys of BuildResult.timings). */
+export const STAGES = ["lock", "install", "source", "inspect", "zip", "deploy"] as const;
+export type StageName = (typeof STAGES)[number];
+
+export type LockfileFacts =
+  | { kind: "read"; file: string; pinned: number }
+  /** no lockfile in the folder: the code was built alone */
+  | { kind: "none" }
+  /** the run stopped before the lockfile was read */
+  | { kind: "unread"; requested?: string };
+
+export interface SummaryOutcome {
+  /** what the build is of: the function or layer name, else "Lambda package" */
+  name: string;
+  target: Target;
+  packageMode: PackageMode;
+  /** a function or layer named with deploy enabled */
+  deployRequested: boolean;
+  lockfile: LockfileFacts;
+  installer?: string;
+  cache?: Resolved["cache"];
+  zips: { name: "function.zip" | "layer.zip"; size: number; unzippedSize: number; sha256: string }[];
+  unzippedSize: number;
+  distributions: { name: string; version: string; unzippedSize: number; fileCount: number }[];
+  dependencySize: number;
+  findings: Finding[];
+  /** the stages reached, in order, with their time; on failure the last one is where it failed */
+  stages: { name: StageName; ms: number }[];
+  failure?: { message: string; hint?: string };
+  deploy?: DeployResult;
   diff?: SizeDiff;
   artifact?: { name: string; size: number };
 }
 
-export function formatBytes(bytes: number): string {
-  const abs = Math.abs(bytes);
-  if (abs >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  if (abs >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
+export interface SummaryFacts {
+  inputs: Inputs;
+  result?: ActionResult;
+  failure?: { message: string; hint?: string; findings: Finding[] };
+  /** how far the build got: what is known when it failed */
+  progress?: BuildProgress;
+  diff?: SizeDiff;
+  artifact?: { name: string; size: number };
 }
 
-function signed(bytes: number): string {
-  return `${bytes > 0 ? "+" : bytes < 0 ? "−" : "±"}${formatBytes(Math.abs(bytes))}`;
+function stagesOf(timings: Record<string, number>): SummaryOutcome["stages"] {
+  return Object.entries(timings)
+    .filter((e): e is [StageName, number] => (STAGES as readonly string[]).includes(e[0]))
+    .map(([name, ms]) => ({ name, ms }));
 }
 
-/** A ten-cell bar and the percentage: "▰▰▱▱▱▱▱▱▱▱ 23%". */
-export function bar(value: number, limit: number): string {
-  const fraction = Math.min(1, value / limit);
-  const filled = Math.round(fraction * 10);
-  return `${"▰".repeat(filled)}${"▱".repeat(10 - filled)} ${Math.floor((value / limit) * 100)}%`;
+export function summaryOf(f: SummaryFacts): SummaryOutcome {
+  const { inputs, result } = f;
+  const d = inputs.deploy;
+  const build = result?.build;
+  const lock = build?.lock ?? f.progress?.lock;
+  const lockfile: LockfileFacts = lock
+    ? lock.lockfile
+      ? { kind: "read", file: lock.lockfile, pinned: lock.requirements.length }
+      : { kind: "none" }
+    : { kind: "unread", requested: inputs.lockfile };
+  const zips: SummaryOutcome["zips"] = [];
+  if (build?.functionZip) zips.push({ name: "function.zip", ...build.functionZip });
+  if (build?.layerZip) zips.push({ name: "layer.zip", ...build.layerZip });
+  return {
+    name: d?.functionName ?? d?.layerName ?? "Lambda package",
+    target: build?.target ?? makeTarget(inputs.runtime, inputs.architecture),
+    packageMode: inputs.packageMode,
+    deployRequested: Boolean(d?.enabled),
+    lockfile,
+    installer: build?.installer,
+    cache: build?.cache,
+    zips,
+    unzippedSize: build?.unzippedSize ?? 0,
+    distributions: build?.inspection.distributions ?? [],
+    dependencySize: build?.inspection.dependencySize ?? 0,
+    findings: f.failure?.findings ?? build?.findings ?? [],
+    stages: stagesOf(build?.timings ?? f.progress?.timings ?? {}),
+    failure: f.failure && { message: f.failure.message, hint: f.failure.hint },
+    deploy: result?.deploy,
+    diff: f.diff,
+    artifact: f.artifact,
+  };
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-const ICON = { error: "❌", warning: "⚠️", notice: "ℹ️" } as const;
+type StageResult = "done" | "failed" | "not reached" | "not needed" | "not asked for";
 
-function title(s: SummaryInput): string {
-  const d = s.inputs.deploy;
-  const what = d?.functionName ?? d?.layerName ?? "Lambda package";
-  return `## 📦 ${what} · ${s.inputs.runtime} · ${s.inputs.architecture}`;
+/** Each stage's result, in pipeline order: the one claim the rest of the summary builds on. */
+export function stageResults(s: SummaryOutcome): { name: StageName; result: StageResult; ms?: number }[] {
+  const reached = new Map(s.stages.map((st) => [st.name, st.ms]));
+  const last = s.stages.at(-1)?.name;
+  const lastIndex = last ? STAGES.indexOf(last) : -1;
+  return STAGES.map((name, i) => {
+    const ms = reached.get(name);
+    if (ms !== undefined) return { name, result: s.failure && name === last ? "failed" : "done", ms };
+    if (s.failure && i > lastIndex) return { name, result: "not reached" };
+    return { name, result: name === "deploy" ? "not asked for" : "not needed" };
+  });
 }
 
-function outcome(s: SummaryInput): string {
-  if (s.failure)
-    return `**❌ Failed:** ${cell(s.failure.message)}${s.failure.hint ? `<br>→ ${cell(s.failure.hint)}` : ""}`;
-  const deployed = s.result?.deploy.deployed;
-  if (deployed === "updated") return "**✅ Built and deployed.**";
-  if (deployed === "unchanged") return "**✅ Built; already deployed: nothing changed, no write call made.**";
-  return "**✅ Built and checked.** Nothing was deployed.";
+function stageLabel(name: StageName, s: SummaryOutcome): string {
+  switch (name) {
+    case "lock":
+      return "Read the lockfile";
+    case "install":
+      return s.cache?.hit ? "Restore the dependencies from the cache" : "Install the dependencies";
+    case "source":
+      return "Collect the function code";
+    case "inspect":
+      return "Inspect (wheel tags, shared objects, collisions, layout)";
+    case "zip":
+      return "Write the zips, check their sizes";
+    case "deploy":
+      return "Deploy";
+  }
 }
 
-export function renderSummary(s: SummaryInput): string {
-  const parts: string[] = [title(s), outcome(s)];
-  const target = makeTarget(s.inputs.runtime, s.inputs.architecture);
-  const build = s.result?.build;
+const RESULT_TEXT: Record<StageResult, string> = {
+  done: "✅ done",
+  failed: "❌ failed",
+  "not reached": "⏹️ not reached",
+  "not needed": "➖ not needed",
+  "not asked for": "➖ not asked for",
+};
+
+const SEVERITY_TEXT = { error: "❌ error", warning: "⚠️ warning", notice: "ℹ️ notice" } as const;
+
+function statusLine(s: SummaryOutcome): string {
+  if (s.failure) {
+    const at = stageResults(s).find((r) => r.result === "failed");
+    const where = at ? ` at “${stageLabel(at.name, s)}”` : "";
+    return `**❌ Failed${where}:** ${esc(s.failure.message)}${s.failure.hint ? `<br>→ ${esc(s.failure.hint)}` : ""}`;
+  }
+  const deployed = s.deploy?.deployed;
+  if (deployed === "updated") return "**✅ Succeeded:** built and deployed.";
+  if (deployed === "unchanged")
+    return "**✅ Succeeded:** built; already deployed, nothing changed, no write call made.";
+  return "**✅ Succeeded:** built and checked. Nothing was deployed.";
+}
+
+function lockfileText(s: SummaryOutcome): string {
+  const l = s.lockfile;
+  const installer = s.installer ? ` · installer ${esc(s.installer)}` : "";
+  if (l.kind === "read") return `${code(l.file)} · ${l.pinned} pinned distributions${installer}`;
+  if (l.kind === "none") return "none found: the function code alone, no third-party dependencies";
+  return l.requested ? `${code(l.requested)} (not read: the run stopped first)` : "not read: the run stopped first";
+}
+
+function cacheText(c: NonNullable<SummaryOutcome["cache"]>, failed: boolean): string {
+  if (!c.enabled) return "off";
+  if (c.hit) {
+    const saved = c.savedMs ? ` (about ${(c.savedMs / 1000).toFixed(1)} s of installing saved)` : "";
+    return `hit ${code(c.key)} · restored instead of installed${saved}`;
+  }
+  return `miss ${code(c.key)} · installed${failed ? "; not saved, the build failed" : " and saved"}`;
+}
+
+function overview(s: SummaryOutcome): string {
+  const t = s.target;
   const rows: [string, string][] = [
-    ["Target", `${target.runtime} on ${target.architecture} · ${target.os} · glibc ${glibcString(target)}`],
+    ["Target", `${t.runtime} on ${t.architecture} · ${esc(t.os)} · glibc ${glibcString(t)}`],
+    ["Package", `${s.packageMode}`],
+    ["Lockfile", lockfileText(s)],
   ];
-  if (build) {
-    rows.push([
-      "Lockfile",
-      `\`${build.lock.lockfile}\` · ${build.lock.requirements.length} pinned distributions · installer ${build.installer}`,
-    ]);
-    const c = build.cache;
-    rows.push([
-      "Cache",
-      !c.enabled
-        ? "off"
-        : c.hit
-          ? `hit \`${c.key}\` · install skipped${c.savedMs ? ` (about ${(c.savedMs / 1000).toFixed(1)} s saved)` : ""}`
-          : `miss \`${c.key}\` · installed and saved`,
-    ]);
-  }
-  parts.push(keyValues(rows));
-
-  if (build) {
-    const zips = [
-      ["function.zip", build.functionZip],
-      ["layer.zip", build.layerZip],
-    ] as const;
-    const zipRows = zips
-      .filter(([, z]) => z)
-      .map(([name, z]) => [
-        `\`${name}\``,
-        formatBytes(z!.size),
-        bar(z!.size, DIRECT_UPLOAD_LIMIT),
-        formatBytes(z!.unzippedSize),
-        bar(z!.unzippedSize, UNZIPPED_LIMIT),
-        `<code>${z!.sha256.slice(0, 12)}</code>`,
-      ]);
-    if (zipRows.length > 1) {
-      zipRows.push([
-        "**together**",
-        formatBytes((build.functionZip?.size ?? 0) + (build.layerZip?.size ?? 0)),
-        "",
-        formatBytes(build.unzippedSize),
-        bar(build.unzippedSize, UNZIPPED_LIMIT),
-        "",
-      ]);
-    }
-    parts.push(
-      "### Packages",
-      table(
-        [
-          "zip",
-          "zipped",
-          "of the 50 MB direct upload",
-          "unzipped",
-          "of the 250 MB unzipped limit (function + layers)",
-          "sha256",
-        ],
-        zipRows,
-      ),
-    );
-  }
-
-  if (s.diff) parts.push(renderDiff(s.diff));
-
-  if (build && build.inspection.distributions.length > 0) {
-    const total = build.inspection.dependencySize || 1;
-    const rows = build.inspection.distributions.map((d) => [
-      d.name,
-      d.version,
-      formatBytes(d.unzippedSize),
-      `${((d.unzippedSize / total) * 100).toFixed(1)}%`,
-      String(d.fileCount),
-    ]);
-    const shown = rows.slice(0, 25);
-    parts.push(
-      `<details${rows.length <= 10 ? " open" : ""}><summary><b>Distributions</b> (${rows.length}, by unzipped size)</summary>\n\n${table(["distribution", "version", "unzipped", "share", "files"], shown)}${rows.length > shown.length ? `\n\n…and ${rows.length - shown.length} more` : ""}\n\n</details>`,
-    );
-  }
-
-  const findings = s.failure?.findings ?? build?.findings ?? [];
-  parts.push("### Findings");
-  parts.push(
-    findings.length === 0
-      ? "No findings: wheel tags, shared objects, collisions, layout and sizes all fit Lambda."
-      : table(
-          ["", "check", "finding", "what to do"],
-          findings.map((f) => [
-            ICON[f.severity],
-            f.check,
-            cell(`${f.message}${f.file ? ` (${f.file}${f.line ? `:${f.line}` : ""})` : ""}`),
-            cell(f.hint ?? ""),
-          ]),
-        ),
-  );
-
-  if (build) {
-    const stages = Object.entries(build.timings);
-    const total = stages.reduce((a, [, ms]) => a + ms, 0);
-    parts.push(
-      "### Timings",
-      table([...stages.map(([k]) => k), "total"], [[...stages.map(([, ms]) => seconds(ms)), seconds(total)]]),
-    );
-  }
-
-  parts.push("### Deploy", renderDeploy(s));
-  return `${parts.join("\n\n")}\n`;
+  if (s.cache) rows.push(["Cache", cacheText(s.cache, Boolean(s.failure))]);
+  return keyValues(rows);
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
+function packages(s: SummaryOutcome): string[] {
+  if (s.zips.length === 0) return [];
+  const rows = s.zips.map((z) => [
+    code(z.name),
+    formatBytes(z.size),
+    bar(z.size, DIRECT_UPLOAD_LIMIT),
+    formatBytes(z.unzippedSize),
+    bar(z.unzippedSize, UNZIPPED_LIMIT),
+    code(z.sha256.slice(0, 12)),
+  ]);
+  if (s.zips.length > 1) {
+    const zipped = s.zips.reduce((a, z) => a + z.size, 0);
+    rows.push([
+      "**together**",
+      formatBytes(zipped),
+      "",
+      formatBytes(s.unzippedSize),
+      bar(s.unzippedSize, UNZIPPED_LIMIT),
+      "",
+    ]);
+  }
+  const head = [
+    "Zip",
+    "Zipped",
+    "Of the 50 MB direct upload",
+    "Unzipped",
+    "Of the 250 MB unzipped limit (function + layers)",
+    "sha256",
+  ];
+  return ["### Packages", table(head, rows)];
+}
+
+function distributions(s: SummaryOutcome): string[] {
+  if (s.distributions.length === 0) return [];
+  const total = s.dependencySize || 1;
+  const rows = s.distributions.map((d) => [
+    esc(d.name),
+    esc(d.version),
+    formatBytes(d.unzippedSize),
+    `${((d.unzippedSize / total) * 100).toFixed(1)}%`,
+    String(d.fileCount),
+  ]);
+  const shown = rows.slice(0, 25);
+  const more = rows.length > shown.length ? `\n\n…and ${rows.length - shown.length} more` : "";
+  const body = table(["Distribution", "Version", "Unzipped", "Share", "Files"], shown);
+  return [
+    `<details${rows.length <= 10 ? " open" : ""}><summary><b>Distributions</b> (${rows.length}, by unzipped size)</summary>\n\n${body}${more}\n\n</details>`,
+  ];
+}
+
+function findings(s: SummaryOutcome): string[] {
+  if (s.findings.length > 0) {
+    const rows = s.findings.map((f) => [
+      SEVERITY_TEXT[f.severity],
+      esc(f.check),
+      `${esc(f.message)}${f.file ? ` (${code(`${f.file}${f.line ? `:${f.line}` : ""}`)})` : ""}`,
+      esc(f.hint ?? ""),
+    ]);
+    return ["### Findings", table(["Severity", "Check", "Finding", "What to do"], rows)];
+  }
+  const result = new Map(stageResults(s).map((r) => [r.name, r.result]));
+  if (result.get("inspect") !== "done")
+    return ["### Findings", "Not checked: the run stopped before the inspection (see Stages)."];
+  if (result.get("zip") !== "done")
+    return [
+      "### Findings",
+      "No findings from the inspection: wheel tags, shared objects, collisions and layout fit Lambda. The sizes were not checked: the run stopped before the zips were written.",
+    ];
+  return ["### Findings", "No findings: wheel tags, shared objects, collisions, layout and sizes all fit Lambda."];
+}
+
+function stages(s: SummaryOutcome): string[] {
+  const results = stageResults(s);
+  const rows = results.map((r) => [
+    stageLabel(r.name, s),
+    RESULT_TEXT[r.result],
+    r.ms === undefined ? "" : seconds(r.ms),
+  ]);
+  rows.push(["**Total**", "", seconds(s.stages.reduce((a, st) => a + st.ms, 0))]);
+  return ["### Stages", table(["Stage", "Result", "Time"], rows)];
 }
 
 function renderDiff(d: SizeDiff): string {
+  const sha = d.baseSha ? ` <sub>${esc(d.baseSha.slice(0, 7))}</sub>` : "";
+  const percent = d.baseTotal
+    ? ` (${d.totalDelta >= 0 ? "+" : ""}${((d.totalDelta / d.baseTotal) * 100).toFixed(1)}%)`
+    : "";
   const lines = [
-    `### Size change against \`${d.baseRef}\` <sub>${d.baseSha.slice(0, 7)}</sub>`,
-    `Unzipped total **${signed(d.totalDelta)}**${d.baseTotal ? ` (${d.totalDelta >= 0 ? "+" : ""}${((d.totalDelta / d.baseTotal) * 100).toFixed(1)}%)` : ""}.`,
+    `### Size change against ${code(d.baseRef)}${sha}`,
+    `Unzipped total **${signed(d.totalDelta)}**${percent}.`,
   ];
   const list = (label: string, items: string[]) =>
     items.length > 0 && lines.push(`- **${label}:** ${items.join(", ")}`);
   list(
     "added",
-    d.added.map((a) => `${a.name} ${a.version} (${formatBytes(a.size)})`),
+    d.added.map((a) => `${esc(a.name)} ${esc(a.version)} (${formatBytes(a.size)})`),
   );
   list(
     "removed",
-    d.removed.map((r) => `${r.name} ${r.version} (${formatBytes(r.size)})`),
+    d.removed.map((r) => `${esc(r.name)} ${esc(r.version)} (${formatBytes(r.size)})`),
   );
   list(
     "upgraded",
-    d.upgraded.map((u) => `${u.name} ${u.from} → ${u.to} (${signed(u.delta)})`),
+    d.upgraded.map((u) => `${esc(u.name)} ${esc(u.from)} → ${esc(u.to)} (${signed(u.delta)})`),
   );
   list(
     "grew most",
-    d.grew.filter((g) => g.delta > 0).map((g) => `${g.name} ${signed(g.delta)}`),
+    d.grew.filter((g) => g.delta > 0).map((g) => `${esc(g.name)} ${signed(g.delta)}`),
   );
   if (d.added.length + d.removed.length + d.upgraded.length === 0) lines.push("- same distributions and versions");
   return lines.join("\n");
 }
 
-function renderDeploy(s: SummaryInput): string {
-  const d = s.result?.deploy;
+function renderDeploy(s: SummaryOutcome): string {
+  const d = s.deploy;
   const lines: string[] = [];
-  if (!d || d.deployed === "skipped")
+  const failedAtDeploy = s.failure && s.stages.at(-1)?.name === "deploy";
+  if (failedAtDeploy) lines.push("The deploy stopped with the error above; the log lists every change made before it.");
+  else if (!d || d.deployed === "skipped")
     lines.push(
-      s.failure
+      s.failure || s.deployRequested
         ? "Nothing was deployed."
         : "Nothing was deployed (no `function-name`/`layer-name`, or `deploy: false`).",
     );
   else {
-    const rows: [string, string][] = [["Deployed", `\`${d.deployed}\``]];
-    if (d.functionArn) rows.push(["Function", `\`${d.functionArn}\``]);
-    if (d.functionVersion) rows.push(["Version", d.functionVersion]);
-    if (d.aliasArn) rows.push(["Alias", `\`${d.aliasArn}\``]);
-    if (d.layerVersionArn) rows.push(["Layer", `\`${d.layerVersionArn}\``]);
-    for (const uri of [d.functionS3Uri, d.layerS3Uri]) if (uri) rows.push(["S3", `\`${uri}\``]);
+    const rows: [string, string][] = [["Deployed", code(d.deployed)]];
+    if (d.functionArn) rows.push(["Function", code(d.functionArn)]);
+    if (d.functionVersion) rows.push(["Version", esc(d.functionVersion)]);
+    if (d.aliasArn) rows.push(["Alias", code(d.aliasArn)]);
+    if (d.layerVersionArn) rows.push(["Layer", code(d.layerVersionArn)]);
+    for (const uri of [d.functionS3Uri, d.layerS3Uri]) if (uri) rows.push(["S3", code(uri)]);
     lines.push(keyValues(rows));
-    if (d.changes.length > 0) lines.push(`Changes, in order: ${d.changes.map((c) => `\`${c}\``).join(" → ")}`);
+    if (d.changes.length > 0) lines.push(`Changes, in order: ${d.changes.map((c) => code(c)).join(" → ")}`);
   }
   if (s.artifact)
-    lines.push(`Artifact **${s.artifact.name}** (${formatBytes(s.artifact.size)}) uploaded with the zips.`);
+    lines.push(`Artifact **${esc(s.artifact.name)}** (${formatBytes(s.artifact.size)}) uploaded with the zips.`);
   return lines.join("\n\n");
 }
 
-/** A two-column table whose first pair is the header row: no empty header on GitHub. */
-function keyValues(rows: [string, string][]): string {
-  const [first, ...rest] = rows.map(([k, v]): string[] => [`**${k}**`, v]);
-  return table(first ?? ["", ""], rest);
-}
-
-function table(head: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+export function renderSummary(s: SummaryOutcome): string {
+  const parts: string[] = [
+    `## 📦 ${esc(s.name)} · ${s.target.runtime} · ${s.target.architecture}`,
+    statusLine(s),
+    overview(s),
+    ...packages(s),
+  ];
+  if (s.diff) parts.push(renderDiff(s.diff));
+  parts.push(...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
+  return `${parts.join("\n\n")}\n`;
 }

@@ -284,13 +284,14 @@ export const CASES: CorpusCase[] = [
   // ---------------------------------------------------------------- lockfile
   {
     id: "lockfile-missing",
-    description: "a project without any lockfile",
+    description: "a split project without any lockfile: the layer would hold nothing",
     files: () => ({ "app.py": HANDLER }),
+    inputs: () => ({ package: "split" }),
     expect: {
       stage: "lockfile",
       message:
-        /no lockfile found in .* \(looked for uv\.lock, poetry\.lock, Pipfile\.lock, pylock\.toml, pylock\.\*\.toml, requirements\.txt\)/,
-      hint: /set `lockfile`/,
+        /no lockfile found in .* \(looked for uv\.lock, poetry\.lock, Pipfile\.lock, pylock\.toml, pylock\.\*\.toml, requirements\.txt\); package: split needs one/,
+      hint: /set `lockfile`.*`package: function`/,
     },
   },
   {
@@ -1067,6 +1068,16 @@ export const CASES: CorpusCase[] = [
       stage: "deploy",
       message: /UnrecognizedClientException/,
       hint: /the access key is not valid/,
+    },
+  },
+  {
+    id: "lockfile-none-code-only",
+    description: "a handler without third-party dependencies and no lockfile: the code alone, with a notice",
+    files: () => ({ "app.py": HANDLER }),
+    expect: {
+      outcome: "ok",
+      log: /^notice: no lockfile found in .*: building the function code alone, with no third-party dependencies$/,
+      zipEntries: { "app.py": { mode: 0o100644, content: HANDLER } },
     },
   },
 ];
