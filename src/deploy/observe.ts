@@ -9,7 +9,7 @@ import {
 import type { AwsClients, RetryPolicy } from "./aws.ts";
 import { type Call, readNewestLayer } from "./lambda.ts";
 import type { DeployRequest, Observed, ObservedAlias, ObservedFunction } from "./plan.ts";
-import { uploadRoutes } from "./plan.ts";
+import { uploadRoutes } from "./routes.ts";
 import { readBucket } from "./s3.ts";
 
 export async function observe(
@@ -24,10 +24,14 @@ export async function observe(
   const fn = typeof observed.function === "object" ? observed.function : undefined;
 
   if (fn) {
+    const readLayer = (arn: string) =>
+      call("GetLayerVersionByArn", () => clients.lambda.send(new GetLayerVersionByArnCommand({ Arn: arn }))).catch(
+        notFoundAs(undefined),
+      );
+    // A deleted layer version stays usable by the functions that have it: only its size is read here.
+    for (const layer of fn.layers) layer.codeSize = (await readLayer(layer.arn))?.Content?.CodeSize ?? layer.codeSize;
     for (const arn of request.layerArns ?? []) {
-      const layer = await call("GetLayerVersionByArn", () =>
-        clients.lambda.send(new GetLayerVersionByArnCommand({ Arn: arn })),
-      ).catch(notFoundAs(undefined));
+      const layer = await readLayer(arn);
       observed.inputLayers.push({ arn, codeSize: layer?.Content?.CodeSize, exists: layer !== undefined });
     }
   }
