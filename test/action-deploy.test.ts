@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { LambdaClient, PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalAws, startLocalAws, TEST_CREDENTIALS } from "../devtools/local-aws/index.ts";
+import { type LocalAws, makeZip, startLocalAws, TEST_CREDENTIALS } from "../devtools/local-aws/index.ts";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
 import { makeClients } from "../src/deploy/aws.ts";
@@ -10,6 +11,7 @@ import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
 import { toOutputs } from "../src/report/outputs.ts";
 import { runAction } from "../src/run.ts";
+import { WRITE_OPERATIONS } from "./support/action.ts";
 import { pinned, writeProject } from "./support/project.ts";
 import { cleanPipEnv, hostPython } from "./support/python.ts";
 
@@ -125,5 +127,69 @@ describe("the whole action: build, then release deploy", () => {
     const preview = await run({ package: "split" });
     expect(preview.outputs.deployed).toBe("skipped");
     expect(preview.clientsMade).toBe(0);
+  });
+});
+
+describe("the whole action: the layer list is decided before any change", () => {
+  const layerArn = (name: string) => `arn:aws:lambda:${REGION}:123456789012:layer:${name}`;
+  const publish = async (name: string) => {
+    const sdk = new LambdaClient({ region: REGION, endpoint: aws.endpoint, credentials: TEST_CREDENTIALS });
+    const zip = makeZip([{ name: `python/${name.replace(/-/g, "_")}.py`, data: "X = 1\n" }]);
+    return (await sdk.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: zip } })))
+      .LayerVersionArn!;
+  };
+
+  it("takes layer-name as an ARN on a function with 5 layers, replacing our old version in place", async () => {
+    const sides = [];
+    for (let i = 0; i < 4; i++) sides.push(await publish(`billing-side-${i}`));
+    const oldOurs = await publish("billing-deps");
+    const before = [sides[0]!, sides[1]!, oldOurs, sides[2]!, sides[3]!];
+    aws.createFunction({
+      name: "billing",
+      region: REGION,
+      runtime: "python3.12",
+      architecture: "arm64",
+      layers: before,
+    });
+    const { outputs } = await run({
+      package: "split",
+      "function-name": "billing",
+      "layer-name": layerArn("billing-deps"),
+    });
+    expect(outputs).toMatchObject({ deployed: "updated", "layer-version-arn": `${layerArn("billing-deps")}:2` });
+    expect(aws.getFunction(REGION, "billing")?.layers).toEqual([
+      sides[0],
+      sides[1],
+      `${layerArn("billing-deps")}:2`,
+      sides[2],
+      sides[3],
+    ]);
+  });
+
+  it("refuses `layers` that would give a sixth layer with zero write calls", async () => {
+    const four = [];
+    for (let i = 0; i < 4; i++) four.push(await publish(`invoices-side-${i}`));
+    const sixth = await publish("invoices-sixth");
+    aws.createFunction({
+      name: "invoices",
+      region: REGION,
+      runtime: "python3.12",
+      architecture: "arm64",
+      layers: four,
+    });
+    const mark = aws.calls.length;
+    const refused = await run({
+      package: "split",
+      "function-name": "invoices",
+      "layer-name": "invoices-deps",
+      layers: sixth,
+    }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(refused?.message).toMatch(/would give invoices 6 layers; Lambda allows 5/);
+    expect(aws.calls.slice(mark).filter((c) => WRITE_OPERATIONS.has(c.operation))).toEqual([]);
+    expect(aws.getLayerVersions(REGION, "invoices-deps")).toEqual([]);
+    expect(aws.getFunction(REGION, "invoices")?.layers).toEqual(four);
   });
 });

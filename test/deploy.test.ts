@@ -394,6 +394,8 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
       ),
       /would hold 293601\d+ bytes unzipped \(function 140\.0 MB, layer 140\.0 MB\): Lambda's limit is 262144000/,
     );
+    expect(writes(mark)).toEqual([]);
+    expect(aws.getLayerVersions(REGION, "huge")).toEqual([]);
     const sdk = new LambdaClient({ region: REGION });
     const five = [];
     for (let i = 0; i < 5; i++) {
@@ -419,10 +421,8 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
       ),
       /6 layers; Lambda allows 5/,
     );
-    expect(writes(mark)).toEqual(
-      writes(mark).filter((c) => c.operation === "PublishLayerVersion" && aws.calls.indexOf(c) < mark2),
-    );
     expect(writes(mark2)).toEqual([]);
+    expect(aws.getLayerVersions(REGION, "deps6")).toEqual([]);
   }, 60_000);
 
   it("attaches layer versions another job published, replacing their older version and keeping the rest", async () => {
@@ -445,5 +445,73 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
     );
     expect(result.changes).toContain(`UpdateFunctionConfiguration ${name} Layers`);
     expect(aws.getFunction(REGION, name)?.layers).toEqual([shared2, monitoring]);
+  });
+
+  it("refuses `layers` that would pass 5 layers before any write: no layer version is published", async () => {
+    const sdk = new LambdaClient({ region: REGION });
+    const publish = async (name: string) =>
+      (
+        await sdk.send(
+          new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: await readFile(layerZip.path) } }),
+        )
+      ).LayerVersionArn!;
+    const four = [];
+    for (let i = 0; i < 4; i++) four.push(await publish(`kept-${i}`));
+    const extra = await publish("extra-from-input");
+    const name = newFunction({ layers: four });
+    const published = aws.getLayerVersions(REGION, "deps-limit").length;
+    const mark = aws.calls.length;
+    await expectUserError(
+      deploy(
+        request({ functionName: name, layerName: "deps-limit", functionZip, layerZip, layerArns: [extra] }),
+        clients,
+        policy,
+        new MemoryLog(),
+      ),
+      /6 layers; Lambda allows 5/,
+    );
+    expect(writes(mark)).toEqual([]);
+    expect(aws.getLayerVersions(REGION, "deps-limit").length).toBe(published);
+    expect(aws.getFunction(REGION, name)?.layers).toEqual(four);
+  });
+
+  it("takes `layer-name` as an ARN: the old version of our layer is replaced in place, not counted as another", async () => {
+    const sdk = new LambdaClient({ region: REGION });
+    const publish = async (name: string, zip: ZipResult) =>
+      (
+        await sdk.send(
+          new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: await readFile(zip.path) } }),
+        )
+      ).LayerVersionArn!;
+    const others = [];
+    for (let i = 0; i < 4; i++) others.push(await publish(`around-${i}`, layerZip));
+    const oldOurs = await publish("deps-by-arn", functionZip);
+    const layerArn = `arn:aws:lambda:${REGION}:123456789012:layer:deps-by-arn`;
+    const name = newFunction({ layers: [others[0]!, others[1]!, oldOurs, others[2]!, others[3]!] });
+    const result = await deploy(
+      request({ functionName: name, layerName: layerArn, functionZip, layerZip }),
+      clients,
+      policy,
+      new MemoryLog(),
+    );
+    expect(result.layerVersionArn).toBe(`${layerArn}:2`);
+    expect(aws.getFunction(REGION, name)?.layers).toEqual([
+      others[0],
+      others[1],
+      `${layerArn}:2`,
+      others[2],
+      others[3],
+    ]);
+
+    // the same deploy by name: the same layer, nothing to do
+    const mark = aws.calls.length;
+    const byName = await deploy(
+      request({ functionName: name, layerName: "deps-by-arn", functionZip, layerZip }),
+      clients,
+      policy,
+      new MemoryLog(),
+    );
+    expect(byName).toMatchObject({ deployed: "unchanged", layerVersionArn: `${layerArn}:2` });
+    expect(writes(mark)).toEqual([]);
   });
 });

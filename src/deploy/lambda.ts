@@ -73,14 +73,25 @@ export async function waitForUpdate(
   }
 }
 
-export interface LayerPublished {
-  arn: string;
-  version: number;
-  reused: boolean;
+/** The newest version of a layer and its CodeSha256, or undefined when it has none. */
+export async function readNewestLayer(
+  clients: AwsClients,
+  call: Call,
+  layerName: string,
+): Promise<{ arn: string; version: number; codeSha256?: string } | undefined> {
+  const listed = await call("ListLayerVersions", () =>
+    clients.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: 1 })),
+  );
+  const newest = listed.LayerVersions?.[0];
+  if (newest?.Version === undefined) return undefined;
+  const detail = await call("GetLayerVersion", () =>
+    clients.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: newest.Version })),
+  );
+  if (!detail.LayerVersionArn) return undefined;
+  return { arn: detail.LayerVersionArn, version: newest.Version, codeSha256: detail.Content?.CodeSha256 };
 }
 
-/** A new layer version, unless the newest one already has these exact bytes. */
-export async function publishLayer(
+export async function publishLayerVersion(
   clients: AwsClients,
   call: Call,
   request: {
@@ -91,21 +102,8 @@ export async function publishLayer(
     description: string;
   },
   log: Log,
-): Promise<LayerPublished> {
+): Promise<{ arn: string; version: number }> {
   const { layerName, zip, target } = request;
-  const listed = await call("ListLayerVersions", () =>
-    clients.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: 1 })),
-  );
-  const newest = listed.LayerVersions?.[0];
-  if (newest?.Version !== undefined) {
-    const detail = await call("GetLayerVersion", () =>
-      clients.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: newest.Version })),
-    );
-    if (detail.Content?.CodeSha256 === zip.codeSha256 && detail.LayerVersionArn) {
-      log.info(`Layer ${layerName} version ${newest.Version} already has these bytes: reused, no new version`);
-      return { arn: detail.LayerVersionArn, version: newest.Version, reused: true };
-    }
-  }
   const content = request.s3
     ? { S3Bucket: request.s3.bucket, S3Key: request.s3.key }
     : { ZipFile: await readFile(zip.path) };
@@ -123,5 +121,5 @@ export async function publishLayer(
   if (!published.LayerVersionArn || published.Version === undefined)
     throw toUserError(new Error("no LayerVersionArn in the answer"), "PublishLayerVersion");
   log.info(`Published layer ${published.LayerVersionArn}`);
-  return { arn: published.LayerVersionArn, version: published.Version, reused: false };
+  return { arn: published.LayerVersionArn, version: published.Version };
 }

@@ -1,39 +1,299 @@
-/** Pure deploy decisions: how each zip travels, the layer list after attaching, the S3 key. */
+/**
+ * The deploy decided once, from the inputs and what AWS reported in read-only calls:
+ * the layer list after attaching, how each zip travels, whether the layer is reused,
+ * the combined unzipped size, and every refusal. Pure: `apply` only carries it out,
+ * and nothing is written at all when the plan refuses.
+ */
 import { UserError } from "../errors.ts";
-import { DIRECT_UPLOAD_LIMIT } from "../inspect/sizes.ts";
+import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
 import { formatMB } from "../inspect/util.ts";
+import type { Target } from "../target.ts";
+import type { ZipResult } from "../zip/writer.ts";
+import { bucketRefusals, upload, uploadRoutes } from "./routes.ts";
 
 export { formatMB };
 export const MAX_LAYERS = 5;
 
 export type S3Upload = "auto" | "always" | "never";
 
-export function uploadRoute(
-  what: string,
-  zipSize: number,
-  s3Upload: S3Upload,
-  bucket: string | undefined,
-): "direct" | "s3" {
-  if (s3Upload === "always" || (s3Upload === "auto" && bucket)) {
-    if (!bucket)
-      throw new UserError(`s3-upload is "always" but no s3-bucket is set`, {
-        hint: "set `s3-bucket` to a bucket in the function's region",
-      });
-    return "s3";
+export interface DeployRequest {
+  target: Target;
+  functionName?: string;
+  /** a layer name or a layer ARN without a version */
+  layerName?: string;
+  attachLayer: boolean;
+  /** existing layer versions to attach too, each replacing an older version of the same layer */
+  layerArns?: string[];
+  s3: { bucket?: string; prefix: string; upload: S3Upload };
+  publish: boolean;
+  alias?: string;
+  functionZip?: ZipResult;
+  layerZip?: ZipResult;
+  cacheKey: string;
+}
+
+export interface ObservedLayer {
+  /** a layer version ARN */
+  arn: string;
+  /** zipped bytes: Lambda reports no unzipped size for a layer it holds */
+  codeSize?: number;
+}
+
+/** GetFunction's configuration, in the terms the plan needs. */
+export interface ObservedFunction {
+  functionArn: string;
+  codeSha256?: string;
+  codeSize?: number;
+  layers: ObservedLayer[];
+  architecture: string;
+  packageType: string;
+  runtime?: string;
+  /** neither Pending nor InProgress when read */
+  idle: boolean;
+  revisionId?: string;
+}
+
+export interface ObservedAlias {
+  aliasArn?: string;
+  functionVersion?: string;
+  revisionId?: string;
+  /** the code and layers of the version the alias points at */
+  codeSha256?: string;
+  layers: string[];
+}
+
+/** What AWS reported before any change. */
+export interface Observed {
+  region: string;
+  function?: ObservedFunction | "missing";
+  /** the newest version of our own layer, if any */
+  newestLayer?: { arn: string; version: number; codeSha256?: string };
+  /** the `layers` input entries as GetLayerVersionByArn reported them */
+  inputLayers: (ObservedLayer & { exists: boolean })[];
+  /** read when a zip goes through S3; region undefined when S3 did not say */
+  bucket?: { exists: false } | { exists: true; region?: string };
+  alias?: ObservedAlias | "missing";
+}
+
+export type Route = "direct" | "s3";
+
+export interface Upload {
+  zip: ZipResult;
+  route: Route;
+  /** set when the route is s3 */
+  s3?: { bucket: string; key: string; uri: string };
+}
+
+/** One entry of the function's layer list after attaching. */
+export interface LayerSlot {
+  /** undefined for our own layer while its new version is not published yet */
+  arn?: string;
+  baseArn: string;
+  own: boolean;
+  /** unzipped bytes where known (our layer), else the zipped size: a lower bound */
+  size: number;
+}
+
+export interface DeployPlan {
+  refusals: UserError[];
+  warnings: string[];
+  layer?: {
+    name: string;
+    zip: ZipResult;
+    /** the newest version already holds these bytes */
+    reuse?: { arn: string; version: number };
+    upload?: Upload;
+    description: string;
+  };
+  function?: {
+    name: string;
+    arn: string;
+    /** undefined when the function already runs these bytes */
+    code?: Upload;
+    layersBefore: string[];
+    layersAfter: LayerSlot[];
+    layersChange: boolean;
+    /** the smaller total first, so the intermediate state is the lighter one */
+    codeFirst: boolean;
+    unzippedTotal: number;
+    /** the RevisionId to lock the first update with, when the function was idle at the start */
+    revisionId?: string;
+  };
+  /** undefined: neither publish nor alias asked for */
+  release?: {
+    alias?: string;
+    existingAlias?: ObservedAlias;
+    /** nothing changes and the alias already points at a version with this code and these layers */
+    alreadyThere: boolean;
+  };
+}
+
+export function planDeploy(request: DeployRequest, observed: Observed): DeployPlan {
+  const refusals: UserError[] = [];
+  const warnings: string[] = [];
+  const routes = uploadRoutes(request);
+  refusals.push(...routes.refusals);
+  if (routes.function === "s3" || routes.layer === "s3") refusals.push(...bucketRefusals(request, observed));
+
+  const fn = request.functionName ? checkFunction(request, observed, refusals, warnings) : undefined;
+  const plan: DeployPlan = { refusals, warnings };
+
+  const { layerName, layerZip } = request;
+  if (layerName && layerZip) {
+    const newest = observed.newestLayer;
+    const reuse =
+      newest && newest.codeSha256 === layerZip.codeSha256 ? { arn: newest.arn, version: newest.version } : undefined;
+    plan.layer = {
+      name: layerName,
+      zip: layerZip,
+      reuse,
+      upload: reuse ? undefined : upload(request, layerZip, routes.layer, layerShortName(layerName)),
+      description: layerDescription(request.target.runtime, request.target.architecture, request.cacheKey),
+    };
+    if (!fn && layerZip.unzippedSize > UNZIPPED_LIMIT) {
+      refusals.push(
+        new UserError(
+          `layer ${layerName} would hold ${layerZip.unzippedSize} bytes unzipped: Lambda's limit is ${UNZIPPED_LIMIT}`,
+          { hint: "drop heavy dependencies, move some to another layer, or use a container image" },
+        ),
+      );
+    }
   }
-  if (zipSize <= DIRECT_UPLOAD_LIMIT) return "direct";
-  const size = formatMB(zipSize);
-  if (s3Upload === "never") {
-    throw new UserError(
-      `the ${what} zip is ${size}, over Lambda's 50 MB limit for a direct upload, and s3-upload is "never"`,
-      {
-        hint: "set `s3-bucket` and let `s3-upload: auto` send it through S3",
-      },
+
+  if (fn && request.functionName) plan.function = planFunction(request, observed, fn, plan, routes.function);
+  if (fn && plan.function && (request.publish || request.alias)) {
+    const existingAlias = observed.alias === "missing" ? undefined : observed.alias;
+    const f = plan.function;
+    const alreadyThere =
+      !f.code &&
+      !f.layersChange &&
+      existingAlias?.functionVersion !== undefined &&
+      existingAlias.codeSha256 === fn.codeSha256 &&
+      existingAlias.layers.join(",") === f.layersBefore.join(",");
+    plan.release = { alias: request.alias, existingAlias, alreadyThere };
+  }
+  return plan;
+}
+
+function planFunction(
+  request: DeployRequest,
+  observed: Observed,
+  fn: ObservedFunction,
+  plan: DeployPlan,
+  route: Route | undefined,
+): DeployPlan["function"] {
+  const { refusals } = plan;
+  const name = request.functionName ?? "";
+  const { functionZip, layerZip } = request;
+  const own = plan.layer && request.attachLayer ? plan.layer : undefined;
+  const ownBase = own ? ownLayerBaseArn(own.name, fn.functionArn, observed.newestLayer?.arn) : undefined;
+  const attach: LayerSlot[] = [
+    ...(own && ownBase ? [{ arn: own.reuse?.arn, baseArn: ownBase, own: true, size: own.zip.unzippedSize }] : []),
+    ...(request.layerArns ?? []).map((arn) => ({
+      arn,
+      baseArn: layerBaseArn(arn),
+      own: false,
+      size: observed.inputLayers.find((l) => l.arn === arn)?.codeSize ?? 0,
+    })),
+  ];
+  for (const missing of observed.inputLayers.filter((l) => !l.exists)) {
+    refusals.push(
+      new UserError(`input layers: layer version ${missing.arn} does not exist, or this account may not use it`, {
+        hint: `check the ARN: it names a published version of a layer in ${observed.region}`,
+      }),
     );
   }
-  throw new UserError(`the ${what} zip is ${size}, over Lambda's 50 MB limit for a direct upload`, {
-    hint: "set `s3-bucket` to a bucket in the function's region: larger packages are uploaded there first",
-  });
+  const layersBefore = fn.layers.map((l) => l.arn);
+  const current = fn.layers.map((l) => ({
+    arn: l.arn,
+    baseArn: layerBaseArn(l.arn),
+    own: false,
+    size: l.codeSize ?? 0,
+  }));
+  const layersAfter = layersAfterAttach(current, attach);
+  if (layersAfter.length > MAX_LAYERS) {
+    const what = [...(own ? [`layer ${own.name}`] : []), ...(request.layerArns ?? [])].join(", ");
+    refusals.push(
+      new UserError(`attaching ${what} would give ${name} ${layersAfter.length} layers; Lambda allows ${MAX_LAYERS}`, {
+        hint: `remove a layer from the function, or set \`attach-layer: false\`${request.layerArns?.length ? ", or list fewer `layers`" : ""}`,
+      }),
+    );
+  }
+  const layersChange = layersAfter.map((l) => l.arn ?? "(new)").join(",") !== layersBefore.join(",");
+
+  // Other layers count at their zipped size (a lower bound); Lambda checks the exact total itself.
+  const codeUnzipped = functionZip?.unzippedSize ?? fn.codeSize ?? 0;
+  const ownSize = layersAfter.filter((l) => l.own).reduce((sum, l) => sum + l.size, 0);
+  const others = layersAfter.filter((l) => !l.own);
+  const othersSize = others.reduce((sum, l) => sum + l.size, 0);
+  const unzippedTotal = codeUnzipped + ownSize + othersSize;
+  if (unzippedTotal > UNZIPPED_LIMIT) {
+    const parts = [
+      `function ${formatMB(codeUnzipped)}`,
+      ...(ownSize ? [`layer ${formatMB(ownSize)}`] : []),
+      ...(others.length ? [`${others.length} other layer(s) ${formatMB(othersSize)}`] : []),
+    ];
+    refusals.push(
+      new UserError(
+        `${name} would hold ${unzippedTotal} bytes unzipped (${parts.join(", ")}): Lambda's limit is ${UNZIPPED_LIMIT}`,
+        { hint: "drop heavy dependencies, move some to another layer, or use a container image" },
+      ),
+    );
+  }
+
+  const codeUnchanged = !functionZip || fn.codeSha256 === functionZip.codeSha256;
+  return {
+    name,
+    arn: fn.functionArn,
+    code: codeUnchanged || !functionZip ? undefined : upload(request, functionZip, route, name),
+    layersBefore,
+    layersAfter,
+    layersChange,
+    codeFirst: (functionZip?.unzippedSize ?? 0) <= (layerZip?.unzippedSize ?? 0),
+    unzippedTotal,
+    revisionId: fn.idle ? fn.revisionId : undefined,
+  };
+}
+
+/** The function exists, takes a zip, and runs on the architecture the packages were built for. */
+function checkFunction(
+  request: DeployRequest,
+  observed: Observed,
+  refusals: UserError[],
+  warnings: string[],
+): ObservedFunction | undefined {
+  const name = request.functionName;
+  const fn = observed.function;
+  const { target } = request;
+  if (!fn || fn === "missing") {
+    refusals.push(
+      new UserError(`Lambda function ${name} does not exist in ${observed.region}`, {
+        hint: "create it first (this action updates functions, it does not create them), or fix `function-name` / `region`",
+      }),
+    );
+    return undefined;
+  }
+  if (fn.packageType === "Image") {
+    refusals.push(
+      new UserError(`Lambda function ${name} is a container image function: it cannot take a zip`, {
+        hint: "deploy a zip to a Zip function, or build a container image for this one",
+      }),
+    );
+  }
+  if (fn.architecture !== target.architecture) {
+    refusals.push(
+      new UserError(
+        `Lambda function ${name} runs on ${fn.architecture}, but the packages were built for ${target.architecture}`,
+        { hint: `set \`architecture: ${fn.architecture}\`, or change the function's architecture` },
+      ),
+    );
+  }
+  if (fn.runtime && fn.runtime !== target.runtime) {
+    warnings.push(
+      `Lambda function ${name} has runtime ${fn.runtime}, but the packages were built for ${target.runtime}: compiled dependencies may not import`,
+    );
+  }
+  return fn;
 }
 
 /** `arn:aws:lambda:region:account:layer:name:version` → `arn:aws:lambda:region:account:layer:name` */
@@ -42,30 +302,33 @@ export function layerBaseArn(arn: string): string {
   return parts.length === 8 ? parts.slice(0, 7).join(":") : arn;
 }
 
-/**
- * UpdateFunctionConfiguration replaces the whole list: keep the user's other layers
- * in place and swap only the ARN of the same layer (or add ours at the end).
- */
-export function layersAfterAttach(current: string[], newLayerVersionArn: string): string[] {
-  const base = layerBaseArn(newLayerVersionArn);
-  const index = current.findIndex((arn) => layerBaseArn(arn) === base);
-  const next = [...current];
-  if (index >= 0) next[index] = newLayerVersionArn;
-  else next.push(newLayerVersionArn);
-  if (next.length > MAX_LAYERS) {
-    throw new UserError(
-      `attaching ${newLayerVersionArn} would give the function ${next.length} layers; Lambda allows ${MAX_LAYERS}`,
-      {
-        hint: "remove a layer from the function, or set `attach-layer: false`",
-      },
-    );
-  }
-  return next;
+/** `orders-deps` or `arn:aws:lambda:region:account:layer:orders-deps` → `orders-deps` */
+export function layerShortName(layerName: string): string {
+  return layerName.split(":").at(-1) ?? layerName;
 }
 
-export function s3Key(prefix: string, name: string, sha256: string): string {
-  const clean = prefix.replace(/^\/+|\/+$/g, "");
-  return `${clean ? `${clean}/` : ""}${name}/${sha256}.zip`;
+/**
+ * Our layer as an ARN without version, whether `layer-name` is a name or an ARN: a
+ * name lives in the function's account and region, as the newest version (if any) shows.
+ */
+function ownLayerBaseArn(layerName: string, functionArn: string, newestArn: string | undefined): string {
+  if (layerName.startsWith("arn:")) return layerName;
+  if (newestArn) return layerBaseArn(newestArn);
+  return `${functionArn.split(":").slice(0, 5).join(":")}:layer:${layerName}`;
+}
+
+/**
+ * UpdateFunctionConfiguration replaces the whole list: keep the user's other layers
+ * in place and in order, swap only the version of the same layer (or add it at the end).
+ */
+export function layersAfterAttach(current: LayerSlot[], attach: LayerSlot[]): LayerSlot[] {
+  const next = [...current];
+  for (const slot of attach) {
+    const index = next.findIndex((l) => l.baseArn === slot.baseArn);
+    if (index >= 0) next[index] = slot;
+    else next.push(slot);
+  }
+  return next;
 }
 
 export function layerDescription(runtime: string, architecture: string, cacheKey: string): string {

@@ -2,44 +2,33 @@
 import { createReadStream } from "node:fs";
 import { HeadBucketCommand, HeadObjectCommand, type S3ServiceException } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { UserError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import type { ZipResult } from "../zip/writer.ts";
 import { type AwsClients, type RetryPolicy, toUserError, withRetry } from "./aws.ts";
 import { formatMB } from "./plan.ts";
 
-export async function checkBucket(clients: AwsClients, bucket: string, policy: RetryPolicy): Promise<void> {
+/** Where the bucket is, from HeadBucket: the plan refuses a missing one or one in another region. */
+export async function readBucket(
+  clients: AwsClients,
+  bucket: string,
+  policy: RetryPolicy,
+): Promise<{ exists: false } | { exists: true; region?: string }> {
   try {
     const head = await withRetry(
       "HeadBucket",
       () => clients.s3.send(new HeadBucketCommand({ Bucket: bucket })),
       policy,
     );
-    const region = head.BucketRegion;
-    if (region && region !== clients.region) throw bucketRegionError(bucket, region, clients.region);
+    return { exists: true, region: head.BucketRegion };
   } catch (error) {
-    if (error instanceof UserError) throw error;
     const e = error as S3ServiceException & { $response?: { headers?: Record<string, string> } };
     const status = e.$metadata?.httpStatusCode;
     const region = e.$response?.headers?.["x-amz-bucket-region"];
-    if (status === 301 || (region && region !== clients.region))
-      throw bucketRegionError(bucket, region ?? "another region", clients.region);
-    if (status === 404 || e.name === "NotFound" || e.name === "NoSuchBucket") {
-      throw new UserError(`S3 bucket ${bucket} does not exist`, {
-        hint: `create it in ${clients.region} (this action never creates buckets), or fix \`s3-bucket\``,
-      });
-    }
+    if (region && region !== clients.region) return { exists: true, region };
+    if (status === 301) return { exists: true, region: "another region" };
+    if (status === 404 || e.name === "NotFound" || e.name === "NoSuchBucket") return { exists: false };
     throw toUserError(error, `checking S3 bucket ${bucket}`);
   }
-}
-
-function bucketRegionError(bucket: string, bucketRegion: string, region: string): UserError {
-  return new UserError(
-    `S3 bucket ${bucket} is in ${bucketRegion}, but the function is in ${region}: Lambda reads code only from a bucket in its own region`,
-    {
-      hint: `use a bucket in ${region}`,
-    },
-  );
 }
 
 /** Uploads unless an object with these bytes is already there. Returns the s3:// URI. */

@@ -1080,6 +1080,34 @@ export const CASES: CorpusCase[] = [
       zipEntries: { "app.py": { mode: 0o100644, content: HANDLER } },
     },
   },
+  {
+    id: "sixth-layer-from-layers",
+    description: "the `layers` input pushing a function with four layers past five, with our own layer",
+    layers: 4,
+    aws: (c) => ({ functions: [zipFunction(c)] }),
+    inputs: deployTo({
+      package: "split",
+      "layer-name": "corpus-deps-6",
+      layers: `arn:aws:lambda:${REGION}:123456789012:layer:corpus-other-4:1`,
+    }),
+    expect: {
+      stage: "deploy",
+      message:
+        /attaching layer corpus-deps-6, arn:aws:lambda:eu-central-1:123456789012:layer:corpus-other-4:1 would give corpus-sixth-layer-from-layers 6 layers; Lambda allows 5/,
+      hint: /fewer `layers`/,
+    },
+  },
+  {
+    id: "layers-version-missing",
+    description: "a `layers` entry naming a layer version that does not exist",
+    aws: (c) => ({ functions: [zipFunction(c)] }),
+    inputs: deployTo({ layers: `arn:aws:lambda:${REGION}:123456789012:layer:corpus-other-0:99` }),
+    expect: {
+      stage: "deploy",
+      message: /layer version arn:aws:lambda:eu-central-1:123456789012:layer:corpus-other-0:99 does not exist/,
+      hint: /check the ARN/,
+    },
+  },
 ];
 
 /**
