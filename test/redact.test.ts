@@ -95,9 +95,7 @@ function encodings(f: Form): string[] {
     .trim()
     .split("\n");
   const basic = f.user === f.secret ? `${f.secret}:` : `${f.user}:${f.secret}`;
-  return [
-    ...new Set([f.secret, encodeURIComponent(f.secret), ...python, Buffer.from(basic).toString("base64")]),
-  ];
+  return [...new Set([f.secret, encodeURIComponent(f.secret), ...python, Buffer.from(basic).toString("base64")])];
 }
 
 describe("URL credentials", () => {
