@@ -60,6 +60,35 @@ async function stdoutOf(fn: () => Promise<unknown>): Promise<string> {
   return out;
 }
 
+/** $GITHUB_OUTPUT read as the runner reads it: `name<<DELIMITER` … `DELIMITER`. */
+function outputsOf(text: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^=<]+)<<(.+)$/.exec(lines[i]!);
+    if (!m) continue;
+    const end = lines.indexOf(m[2]!, i + 1);
+    found[m[1]!] = lines.slice(i + 1, end).join("\n");
+    i = end;
+  }
+  return found;
+}
+
+it("an output value holding new lines cannot add another output ($GITHUB_OUTPUT, core's random delimiter)", async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "lpp-output-"));
+  const saved = process.env.GITHUB_OUTPUT;
+  process.env.GITHUB_OUTPUT = path.join(dir, "output");
+  try {
+    await writeFile(process.env.GITHUB_OUTPUT, "");
+    const value = "dist/pylock.\ndeployed<<EOF\nupdated\nEOF\ndeployed=updated\n.zip";
+    core.setOutput(Output.FunctionZip, value);
+    expect(outputsOf(await readFile(process.env.GITHUB_OUTPUT, "utf8"))).toEqual({ [Output.FunctionZip]: value });
+  } finally {
+    process.env.GITHUB_OUTPUT = saved;
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 describe("the Actions log over @actions/core", () => {
   for (const text of HOSTILE) {
     it(`prints ${JSON.stringify(text)} as text, in every kind of message`, async () => {
@@ -139,7 +168,12 @@ describe("the bundled action, run as the runner runs it", () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  async function runAction(name: string, files: Record<string, string>, lockfile?: string) {
+  async function runAction(
+    name: string,
+    files: Record<string, string>,
+    lockfile?: string,
+    extra: NodeJS.ProcessEnv = {},
+  ) {
     const dir = path.join(work, name);
     for (const [file, content] of Object.entries({ "app.py": "def handler(e, c):\n    return 1\n", ...files })) {
       await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
@@ -162,6 +196,7 @@ describe("the bundled action, run as the runner runs it", () => {
       INPUT_RUNTIME: "python3.12",
       INPUT_CACHE: "false",
       ...(lockfile ? { INPUT_LOCKFILE: lockfile } : {}),
+      ...extra,
     };
     await writeFile(env.GITHUB_OUTPUT!, "");
     await writeFile(env.GITHUB_STEP_SUMMARY!, "");
@@ -193,20 +228,6 @@ describe("the bundled action, run as the runner runs it", () => {
     expect(strange.map((c) => c.line)).toEqual([]);
   }
 
-  /** $GITHUB_OUTPUT read as the runner reads it: `name<<DELIMITER` … `DELIMITER`. */
-  function outputsOf(text: string): Record<string, string> {
-    const found: Record<string, string> = {};
-    const lines = text.split("\n");
-    for (let i = 0; i < lines.length; i++) {
-      const m = /^([^=<]+)<<(.+)$/.exec(lines[i]!);
-      if (!m) continue;
-      const end = lines.indexOf(m[2]!, i + 1);
-      found[m[1]!] = lines.slice(i + 1, end).join("\n");
-      i = end;
-    }
-    return found;
-  }
-
   const LOCKFILE = "pylock.\n::set-output name=deployed::updated\n.toml";
   const FOLDER = "deps\r::add-mask::x\n  ::warning file=a::b";
   it.each([
@@ -236,4 +257,42 @@ describe("the bundled action, run as the runner runs it", () => {
     for (const key of Object.keys(outputs)) expect(Object.values(Output)).toContain(key);
     expect(run.stdout).not.toMatch(/internal error/);
   });
+
+  it.each([
+    ["a run that builds", "python3.12"],
+    ["a run whose inputs are refused", "python2.7"],
+  ])(
+    "%s: every credential in the inputs and the installers' variables is masked before anything else is printed",
+    async (name, runtime) => {
+      const variables = {
+        "INPUT_INDEX-URL": "https://ci:input-P@ss@pypi.example.com/simple",
+        "INPUT_EXTRA-INDEX-URL": "https://extra-Token9@mirror.example.com/simple",
+        PIP_FIND_LINKS: "https://ci:findlinks-S3cret@links.example.com/wheels",
+        PIP_EXTRA_INDEX_URL: "ci:scheme1ess-S3cret@pypi2.example.com/simple",
+        UV_INDEX: "corp=https://ci:uv-index-S3cret@uv.example.com/simple",
+        UV_INDEX_URL: "https://ci:uv-url%40S3cret@uv2.example.com/simple",
+        INPUT_RUNTIME: runtime,
+      };
+      const run = await runAction(
+        `masks-${name.replace(/\W+/g, "-")}`,
+        { "requirements.txt": "" },
+        undefined,
+        variables,
+      );
+      const lines = run.stdout.split("\n");
+      const firstOther = lines.findIndex((l) => !l.startsWith("::add-mask::"));
+      const masked = lines.slice(0, firstOther).map((l) => l.slice("::add-mask::".length));
+      for (const secret of [
+        "input-P@ss",
+        "extra-Token9",
+        "findlinks-S3cret",
+        "scheme1ess-S3cret",
+        "uv-index-S3cret",
+        "uv-url@S3cret",
+      ])
+        expect(masked, run.stdout).toContain(secret);
+      for (const secret of ["input-P@ss", "findlinks-S3cret", "uv-url@S3cret", "uv-url%40S3cret"])
+        expect(lines.slice(firstOther).join("\n")).not.toContain(secret);
+    },
+  );
 });
