@@ -4,11 +4,11 @@
  */
 import path from "node:path";
 import * as core from "@actions/core";
-import type { Input } from "./constants.ts";
+import { Input } from "./constants.ts";
 import { UserError, UserErrors } from "./errors.ts";
 import { type Inputs, loadInputs } from "./inputs.ts";
-import type { AnnotationLevel, Log } from "./log.ts";
-import { addSecret, redact, registeredSecrets } from "./redact.ts";
+import { actionsLog, type Log } from "./log.ts";
+import { addSecret, INSTALLER_URL_VARIABLES, onSecret, redact, secretsInUrl } from "./redact.ts";
 import { type Outcome, report } from "./report/index.ts";
 import { toOutputs } from "./report/outputs.ts";
 import { InspectionFailed, runAction } from "./run.ts";
@@ -16,53 +16,51 @@ import { InspectionFailed, runAction } from "./run.ts";
 /** Files in messages are relative to the working directory; annotations want them relative to the workspace. */
 let workingDirectory = process.cwd();
 
-const actionsLog: Log = {
-  info: (m) => core.info(redact(m)),
-  debug: (m) => core.debug(redact(m)),
-  annotate: (level: AnnotationLevel, message, where) => {
-    const file =
-      where?.file &&
-      path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), path.resolve(workingDirectory, where.file));
-    const props = { file, startLine: where?.line, title: where?.distribution };
-    const text = redact(message);
-    if (level === "error") core.error(text, props);
-    else if (level === "warning") core.warning(text, props);
-    else core.notice(text, props);
-  },
-  group: (title, fn) => core.group(title, fn),
-};
+const log: Log = actionsLog(core, (file) =>
+  path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), path.resolve(workingDirectory, file)),
+);
 
-function maskEnvironmentSecrets(env: NodeJS.ProcessEnv): void {
-  for (const name of [
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "ACTIONS_RUNTIME_TOKEN",
-    "GITHUB_TOKEN",
-    "INPUT_GITHUB-TOKEN",
-  ]) {
+/**
+ * Before anything is printed the runner learns every credential: the job's own, and
+ * those inside index URLs (inputs, or the installers' variables); from then on each
+ * secret the action finds is handed over as it is found.
+ */
+function registerSecrets(env: NodeJS.ProcessEnv): void {
+  const told = new Set<string>();
+  const tell = (secret: string) => {
+    if (!told.has(secret)) core.setSecret(secret);
+    told.add(secret);
+  };
+  onSecret(tell);
+  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GITHUB_TOKEN"]) {
     const value = env[name];
-    if (value) {
-      core.setSecret(value);
-      addSecret(value);
-    }
+    // the runner masks any length; our own redaction skips very short values
+    if (value) tell(value);
+    addSecret(value);
   }
+  addSecret(core.getInput(Input.GithubToken));
+  const urls = [
+    core.getInput(Input.IndexUrl),
+    core.getInput(Input.ExtraIndexUrl),
+    ...INSTALLER_URL_VARIABLES.map((name) => env[name]),
+  ];
+  for (const value of urls)
+    for (const url of value?.split(/\s+/) ?? []) for (const secret of secretsInUrl(url)) addSecret(secret);
 }
 
 export async function main(): Promise<void> {
-  maskEnvironmentSecrets(process.env);
+  registerSecrets(process.env);
   let inputs: Inputs;
   try {
     inputs = loadInputs((name: Input) => core.getInput(name), process.env);
     workingDirectory = inputs.workingDirectory;
-    // index-URL passwords found while reading inputs: the runner masks them too
-    for (const secret of registeredSecrets()) core.setSecret(secret);
   } catch (error) {
     fail(error);
     return;
   }
   let outcome: Outcome;
   try {
-    const result = await runAction(inputs, { log: actionsLog, env: process.env });
+    const result = await runAction(inputs, { log, env: process.env });
     for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
     outcome = { result };
   } catch (error) {
@@ -78,9 +76,9 @@ export async function main(): Promise<void> {
     };
   }
   try {
-    const written = await report(inputs, outcome, { env: process.env, log: actionsLog });
+    const written = await report(inputs, outcome, { env: process.env, log });
     await core.summary.addRaw(redact(written.summary)).write();
-    core.info(redact(written.line));
+    log.info(written.line);
   } catch (error) {
     core.warning(redact(`The job summary could not be written: ${(error as Error).message}`));
   }
@@ -91,8 +89,7 @@ function fail(error: unknown): void {
   if (error instanceof UserError) {
     const errors = error instanceof UserErrors ? error.errors : [error];
     // inspection findings were annotated one by one as they were found
-    if (!(error instanceof InspectionFailed))
-      for (const e of errors) actionsLog.annotate("error", e.describe(), e.where);
+    if (!(error instanceof InspectionFailed)) for (const e of errors) log.annotate("error", e.describe(), e.where);
     process.exitCode = core.ExitCode.Failure;
   } else {
     const e = error as Error;
