@@ -27,7 +27,7 @@ export async function inspectTree(input: InspectInput): Promise<InspectResult> {
   const { target, tree } = input;
   const scanned = await scanTree(tree);
   const raw: Finding[] = [
-    ...checkWheelFit(tree.distributions, target),
+    ...checkWheelFit(tree.distributions, target, tree.chosenWheels),
     ...checkBinaries(scanned, tree.distributions, target),
     ...checkDistributionCollisions(tree, input.allowCollisions),
     ...checkCodeCollisions(tree, input.code, input.packageMode, input.allowCollisions),

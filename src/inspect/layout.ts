@@ -116,10 +116,14 @@ async function editableDirectUrl(dist: InstalledDistribution, present: Set<strin
  * `../../include/...`, `../../share/...` (relative to lib/python), then moves those
  * folders into the target: such an entry is fine when the file sits at that place in
  * the tree, or is a script or header (dropped from the tree, never needed at runtime).
+ * Data the wheel puts in `lib/` (`../libgmsh.so`) is never moved: pip skips the
+ * home's lib/ folder, which holds lib/python. The user meets that as a missing
+ * library at import, so the finding says so.
  */
 function recordEscapes(dist: InstalledDistribution, present: Set<string>): Finding[] {
   const absolute: string[] = [];
   const escaping: string[] = [];
+  const leftOut: string[] = [];
   for (const { path } of dist.record) {
     const p = path.replace(/\\/g, "/");
     if (p.startsWith("/") || /^[A-Za-z]:\//.test(p)) {
@@ -128,9 +132,15 @@ function recordEscapes(dist: InstalledDistribution, present: Set<string>): Findi
     }
     const norm = posix.normalize(p);
     if (norm !== ".." && !norm.startsWith("../")) continue;
-    const home = p.startsWith("../../") ? posix.normalize(p.slice(6)) : undefined;
-    if (home && !home.startsWith("../") && (present.has(home) || /^(bin|include)\//.test(home))) continue;
-    escaping.push(path);
+    // where the file went in pip's home scheme (RECORD paths are relative to <home>/lib/python)
+    const home = posix.normalize(posix.join("lib/python", p));
+    if (!p.startsWith("../") || home === ".." || home.startsWith("../") || home === ".") {
+      escaping.push(path);
+      continue;
+    }
+    if (present.has(home) || /^(bin|include)\//.test(home)) continue;
+    // the wheel's <name>.data/data/ files that land in <home>/lib: pip --target moves lib/python, never lib/
+    leftOut.push(home);
   }
   const findings: Finding[] = [];
   const who = `${dist.name} ${dist.version}`;
@@ -142,6 +152,23 @@ function recordEscapes(dist: InstalledDistribution, present: Set<string>): Findi
       path: absolute[0],
       message: `${who}'s RECORD lists absolute paths, outside the package root: ${listSome(absolute)}`,
       hint: "those files are not in the zip; a wheel must install under its root only: use another version or build of it",
+    });
+  }
+  if (leftOut.length) {
+    const data = `${dist.distInfo.replace(/\.dist-info$/, "")}.data/data/`;
+    const libraries = leftOut.filter((p) => /\.so(\.[0-9]+)*$/.test(p)).map((p) => posix.basename(p));
+    findings.push({
+      severity: "error",
+      check: "layout",
+      distribution: dist.name,
+      path: leftOut[0],
+      message:
+        `${who} installs files through ${data} that are not in the package: ${listSome(leftOut)}; ` +
+        `the installer puts them outside the import path (pip --target leaves them out of the target folder), ` +
+        (libraries.length
+          ? `so the library the package loads (${listSome(libraries)}) is missing in Lambda and importing it fails`
+          : "so the package will not find them in Lambda"),
+      hint: `use a version or build of ${dist.name} that keeps these files inside its package folder, or add them to the function code yourself and point the package at them`,
     });
   }
   if (escaping.length) {
