@@ -11,7 +11,7 @@
  * - setuid/setgid and world-writable files → warning: the zip stores every file as
  *   0644 or 0755, so the bits never reach Lambda, but a wheel has no reason to carry them.
  */
-import { readFile, realpath } from "node:fs/promises";
+import { open, realpath } from "node:fs/promises";
 import { posix, sep } from "node:path";
 import type { DependencyTree, InstalledDistribution } from "../install/types.ts";
 import type { ScannedFile } from "./scan.ts";
@@ -57,11 +57,28 @@ export async function checkLayout(tree: DependencyTree, scanned: ScannedFile[]):
   return findings;
 }
 
+/** the namespace names sit in the first lines of a -nspkg.pth: a bigger one is not read further */
+const PTH_READ_LIMIT = 64 * 1024;
+/** direct_url.json is a few hundred bytes; a bigger one is not what pip wrote */
+const DIRECT_URL_LIMIT = 1024 * 1024;
+
+/** The first `limit` bytes of a file as UTF-8 (the whole file when smaller). */
+async function readHead(file: string, limit: number): Promise<string> {
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.alloc(limit);
+    const { bytesRead } = await handle.read(buffer, 0, limit, 0);
+    return buffer.toString("utf8", 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
 async function pthFinding(absolute: string, path: string, dist: string | undefined, from: string): Promise<Finding> {
   if (path.endsWith("-nspkg.pth")) {
     let namespaces: string[] = [];
     try {
-      const text = await readFile(absolute, "utf8");
+      const text = await readHead(absolute, PTH_READ_LIMIT);
       namespaces = [...text.matchAll(/\*\(\s*((?:'[^']*'\s*,?\s*)+)\)/g)].map((m) =>
         [...(m[1] ?? "").matchAll(/'([^']*)'/g)].map((n) => n[1]).join("."),
       );
@@ -93,7 +110,9 @@ async function editableDirectUrl(dist: InstalledDistribution, present: Set<strin
   const path = `${dist.distInfo}/direct_url.json`;
   if (!present.has(path)) return [];
   try {
-    const info = JSON.parse(await readFile(posix.join(root, path), "utf8")) as { dir_info?: { editable?: boolean } };
+    const info = JSON.parse(await readHead(posix.join(root, path), DIRECT_URL_LIMIT)) as {
+      dir_info?: { editable?: boolean };
+    };
     if (info.dir_info?.editable !== true) return [];
   } catch {
     return [];

@@ -113,14 +113,28 @@ export function parseRecord(text: string): InstalledDistribution["record"] {
   return rows;
 }
 
+/** RECORD of the largest real packages is a few MB; a metadata file past this is not read into memory. */
+const MAX_METADATA_BYTES = 64 * 1024 * 1024;
+
+/** A dist-info file's text; "" when it is missing, not a regular file, or implausibly big. */
+async function readMetadataFile(file: string): Promise<string> {
+  try {
+    const st = await stat(file);
+    if (!st.isFile() || st.size > MAX_METADATA_BYTES) return "";
+    return await readFile(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 export async function readDistributions(root: string): Promise<InstalledDistribution[]> {
   const distributions: InstalledDistribution[] = [];
   for (const entry of (await readdir(root, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isDirectory() || !entry.name.endsWith(".dist-info")) continue;
     const dir = path.join(root, entry.name);
-    const metadata = await readFile(path.join(dir, "METADATA"), "utf8").catch(() => "");
-    const wheel = await readFile(path.join(dir, "WHEEL"), "utf8").catch(() => "");
-    const record = await readFile(path.join(dir, "RECORD"), "utf8").catch(() => "");
+    const metadata = await readMetadataFile(path.join(dir, "METADATA"));
+    const wheel = await readMetadataFile(path.join(dir, "WHEEL"));
+    const record = await readMetadataFile(path.join(dir, "RECORD"));
     const [fallbackName = entry.name, fallbackVersion = ""] = entry.name.replace(/\.dist-info$/, "").split("-");
     distributions.push({
       name: normalizeName(headerValues(metadata, "Name")[0] ?? fallbackName),
