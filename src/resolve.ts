@@ -22,7 +22,7 @@ import {
 import type { CacheStore } from "./cache/store.ts";
 import type { Inputs } from "./inputs.ts";
 import { chooseInstaller } from "./install/index.ts";
-import { cleanTree, readTree } from "./install/tree.ts";
+import { cleanTree, loadChosenWheels, readTree, writeChosenWheels } from "./install/tree.ts";
 import type { DependencyTree } from "./install/types.ts";
 import type { LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
@@ -151,12 +151,14 @@ export async function resolveTree(options: ResolveOptions): Promise<Resolved> {
   const directory = path.join(entryDir, TREE_DIR);
   await mkdir(directory, { recursive: true });
   const started = performance.now();
+  let chosenWheels: Record<string, string> = {};
   if (installer) {
     log.info(`Installer: ${installerLabel}`);
-    await installer.install({ lock, target, directory, scratch, env, indexOverride, log });
+    chosenWheels = await installer.install({ lock, target, directory, scratch, env, indexOverride, log });
   }
   await cleanTree(directory);
-  const tree = await readTree(directory);
+  const tree = { ...(await readTree(directory)), chosenWheels };
+  await writeChosenWheels(entryDir, chosenWheels);
   const installMs = Math.round(performance.now() - started);
   // made beside the tree, so the entry needs no copy of it
   const dependencyZip = dependencyZipMaker(tree, path.join(entryDir, LAYER_ZIP_FILE));
@@ -205,7 +207,9 @@ async function restoreEntry(
     const manifest: CacheManifest | undefined = await readManifest(entryDir);
     const usable = manifest?.key === key;
     // listed once: the tree read for the next stages is the one verified
-    const tree = usable ? await readTree(path.join(entryDir, TREE_DIR)) : undefined;
+    const tree = usable
+      ? { ...(await readTree(path.join(entryDir, TREE_DIR))), chosenWheels: await loadChosenWheels(entryDir) }
+      : undefined;
     const problems =
       manifest && tree ? await verifyTree(manifest, tree.files) : ["its manifest is missing or unreadable"];
     if (manifest?.layerZip && reusable(manifest.layerZip)) {

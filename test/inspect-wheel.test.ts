@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { inspectTree } from "../src/inspect/index.ts";
-import { wheelFilename } from "../src/inspect/wheel.ts";
 import type { DependencyTree } from "../src/install/types.ts";
 import { makeTarget, type Runtime } from "../src/target.ts";
 import { buildTree, type DistSpec, tempDir } from "./support/tree.ts";
 
-async function run(dists: DistSpec[], runtime: Runtime, arch: "x86_64" | "arm64" = "x86_64", lockfileText?: string) {
-  const tree: DependencyTree = buildTree(await tempDir(), dists);
+async function run(
+  dists: DistSpec[],
+  runtime: Runtime,
+  arch: "x86_64" | "arm64" = "x86_64",
+  lockfileText?: string,
+  chosenWheels?: Record<string, string>,
+) {
+  const tree: DependencyTree = { ...buildTree(await tempDir(), dists), chosenWheels };
   return inspectTree({
     target: makeTarget(runtime, arch),
     tree,
@@ -19,7 +24,7 @@ async function run(dists: DistSpec[], runtime: Runtime, arch: "x86_64" | "arm64"
 }
 
 describe("wheel fit", () => {
-  it("rejects numpy's manylinux_2_28 wheel on python3.11, naming the wheel file, the tag and the reason", async () => {
+  it("rejects numpy's manylinux_2_28 wheel on python3.11, naming the WHEEL file, the tags and the reason", async () => {
     const numpy: DistSpec = {
       name: "numpy",
       version: "2.3.1",
@@ -37,8 +42,8 @@ describe("wheel fit", () => {
         line: 2,
         path: "numpy-2.3.1.dist-info/WHEEL",
         message:
-          "numpy 2.3.1 was installed from numpy-2.3.1-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl, " +
-          "which does not fit python3.11 x86_64: " +
+          "numpy 2.3.1's numpy-2.3.1.dist-info/WHEEL says it was built for cp311-cp311-manylinux_2_27_x86_64, " +
+          "cp311-cp311-manylinux_2_28_x86_64, which does not fit python3.11 x86_64: " +
           "platform manylinux_2_27_x86_64 needs glibc 2.27, python3.11 has glibc 2.26 (cp311-cp311-manylinux_2_27_x86_64); " +
           "platform manylinux_2_28_x86_64 needs glibc 2.28, python3.11 has glibc 2.26 (cp311-cp311-manylinux_2_28_x86_64)",
         hint: "pin numpy to an older version that publishes a manylinux_2_26 (or older) wheel for x86_64, or move the function to python3.12 or newer (Amazon Linux 2023, glibc 2.34)",
@@ -79,7 +84,7 @@ describe("wheel fit", () => {
     expect(by.a?.message).toMatch(/platform manylinux_2_17_aarch64 is for aarch64, the target architecture is x86_64/);
     expect(by.a?.hint).toMatch(/reinstall for the target architecture/);
     expect(by.b?.message).toMatch(
-      /^b 1 was installed from b-1-cp313-cp313-manylinux_2_17_x86_64\.whl.*ABI cp313 is for CPython 3\.13/,
+      /^b 1's b-1\.dist-info\/WHEEL says it was built for cp313-cp313-manylinux_2_17_x86_64.*ABI cp313 is for CPython 3\.13/,
     );
     expect(by.b?.hint).toMatch(/--python-version 3\.12/);
     expect(by.c?.message).toMatch(/musl libc/);
@@ -90,13 +95,34 @@ describe("wheel fit", () => {
     expect(r.findings.filter((f) => f.severity === "error")).toHaveLength(4);
   });
 
-  it("rebuilds the wheel file name from name, version and tags", () => {
-    expect(
-      wheelFilename({ name: "charset-normalizer", version: "3.3.2" }, [
-        "cp312-cp312-manylinux_2_17_x86_64",
-        "cp312-cp312-manylinux2014_x86_64",
-      ]),
-    ).toBe("charset_normalizer-3.3.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl");
+  it("judges the file the installer chose by its name: a WHEEL file that disagrees is a notice (ray)", async () => {
+    const ray: DistSpec = {
+      name: "ray",
+      version: "2.58.0",
+      tags: ["cp311-cp311-linux_x86_64"],
+      files: { "ray/__init__.py": "" },
+    };
+    const chosen = { ray: "ray-2.58.0-cp311-cp311-manylinux2014_x86_64.whl" };
+    const r = await run([ray], "python3.11", "x86_64", undefined, chosen);
+    expect(r.findings.map((f) => [f.severity, f.check])).toEqual([["notice", "wheel-fit"]]);
+    expect(r.findings[0]?.message).toBe(
+      "ray 2.58.0 was installed from ray-2.58.0-cp311-cp311-manylinux2014_x86_64.whl, whose ray-2.58.0.dist-info/WHEEL " +
+        "says Tag: cp311-cp311-linux_x86_64: the file name is what pip and uv choose by, and it fits python3.11 x86_64",
+    );
+    expect(r.findings[0]?.message).not.toMatch(/linux_x86_64\.whl/);
+  });
+
+  it("refuses a chosen file whose name does not fit, naming that file, whatever its WHEEL says", async () => {
+    const dist: DistSpec = { name: "fast-lib", version: "1.0", tags: ["cp312-cp312-manylinux2014_x86_64"] };
+    const chosen = { "fast-lib": "fast_lib-1.0-cp312-cp312-manylinux_2_39_x86_64.whl" };
+    const r = await run([dist], "python3.12", "x86_64", undefined, chosen);
+    expect(r.findings.map((f) => [f.severity, f.check])).toEqual([["error", "wheel-fit"]]);
+    expect(r.findings[0]?.message).toMatch(
+      /^fast-lib 1\.0 was installed from fast_lib-1\.0-cp312-cp312-manylinux_2_39_x86_64\.whl, which does not fit python3\.12 x86_64: platform manylinux_2_39_x86_64 needs glibc 2\.39/,
+    );
+    // a name for another distribution or version is not taken for this one
+    const other = await run([dist], "python3.12", "x86_64", undefined, { "fast-lib": "fast_lib-2.0-py3-none-any.whl" });
+    expect(other.findings).toEqual([]);
   });
 });
 

@@ -1,9 +1,11 @@
 /**
  * A small ELF reader of our own: the header (class, byte order, machine) and the
  * symbol-version requirements (`.gnu.version_r`) with their names from the linked
- * string table. It reads only the bytes it needs (header, section table, the two
- * sections) so a 50 MB shared object costs a few small reads, and it never throws
- * on a truncated or garbage file: what it could not read is reported in `problem`.
+ * string table. It reads only the bytes it needs (header, section table, the version
+ * needs, and the blocks of the string table its names sit in) so a 50 MB shared object
+ * costs a few small reads, and it never throws on a truncated or garbage file: what it
+ * could not read is reported in `problem`. Its work and memory are bounded by the
+ * version-needs table's size whatever the offsets in it say (see walkVerneed).
  *
  * Files stripped of their section headers (sstrip) are read through the program
  * headers instead: PT_DYNAMIC → DT_VERNEED/DT_VERNEEDNUM/DT_STRTAB, mapped to file
@@ -74,8 +76,17 @@ const DT_VERNEED = 0x6ffffffe;
 const DT_VERNEEDNUM = 0x6fffffff;
 /** sanity bounds: nothing legitimate comes near these */
 const MAX_TABLE_BYTES = 4 * 1024 * 1024;
-const MAX_STRTAB_BYTES = 64 * 1024 * 1024;
+/** a library or version name longer than this is garbage (real ones are under 100 bytes) */
+const MAX_NAME_BYTES = 4096;
+/** the string table is read in blocks of this size, only where the names are */
+const STRING_BLOCK = 4096;
+/** bytes of string table read, and of names kept, per file: real files need a few KB of each */
+const MAX_STRING_READ = 4 * 1024 * 1024;
+const MAX_NAMES_TOTAL = 1024 * 1024;
+/** version-needs entries (files and versions together) per file: real files have a few dozen */
 const MAX_ENTRIES = 65536;
+/** entries in the version-needs table are 16 bytes in both classes */
+const ENTRY = 16;
 
 export function hasElfMagic(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && ELF_MAGIC.every((b, i) => bytes[i] === b);
@@ -167,7 +178,7 @@ export async function parseElf(read: ByteReader, size: number): Promise<ElfInfo 
     const shoff = h.word(is64 ? 0x28 : 0x20, is64);
     const shentsize = h.u16(is64 ? 0x3a : 0x2e);
     let shnum = h.u16(is64 ? 0x3c : 0x30);
-    let tables: { verneed: View; count: number; strtab: View } | undefined;
+    let tables: { verneed: View; count: number; strtab: StringTable } | undefined;
     if (shoff !== 0) {
       if (shentsize < (is64 ? 64 : 40)) throw new Truncated(`invalid section header size ${shentsize}`);
       if (shnum === 0) {
@@ -180,13 +191,21 @@ export async function parseElf(read: ByteReader, size: number): Promise<ElfInfo 
     } else {
       tables = await fromSegments();
     }
-    if (tables) parseVerneed(tables.verneed, tables.count, tables.strtab, info);
+    if (tables) await resolveNames(walkVerneed(tables.verneed, tables.count), tables.strtab, info);
   } catch (error) {
     if (!(error instanceof Truncated || error instanceof RangeError)) throw error;
     info.problem = error instanceof Truncated ? error.message : "inconsistent offsets (reads past a table's end)";
   }
   summarize(info);
   return info;
+
+  /** The string table is only located here: its names are read one by one, where the entries point. */
+  function stringTable(offset: number, length: number, what: string): StringTable {
+    if (!Number.isFinite(offset) || !Number.isFinite(length) || offset < 0 || length < 0 || offset + length > size) {
+      throw new Truncated(`${what} lies outside the file (offset ${offset}, ${length} bytes, file ${size} bytes)`);
+    }
+    return new StringTable(read, offset, length, what);
+  }
 
   async function fromSections(table: View, shnum: number, shentsize: number) {
     for (let i = 0; i < shnum; i++) {
@@ -201,9 +220,8 @@ export async function parseElf(read: ByteReader, size: number): Promise<ElfInfo 
       const strAt = link * shentsize;
       const strOffset = table.word(strAt + (is64 ? 24 : 16), is64);
       const strLength = table.word(strAt + (is64 ? 32 : 20), is64);
-      if (strLength > MAX_STRTAB_BYTES) throw new Truncated(`implausible string table size ${strLength}`);
       const verneed = await fetch(offset, length, ".gnu.version_r");
-      const strtab = await fetch(strOffset, strLength, "string table of .gnu.version_r");
+      const strtab = stringTable(strOffset, strLength, "string table of .gnu.version_r");
       return { verneed, count, strtab };
     }
     return undefined;
@@ -247,47 +265,142 @@ export async function parseElf(read: ByteReader, size: number): Promise<ElfInfo 
       return seg.offset + (addr - seg.vaddr);
     };
     const strOffset = toOffset(strAddr, "DT_STRTAB");
-    const strLength = Math.min(values.get(DT_STRSZ) ?? MAX_STRTAB_BYTES, size - strOffset);
-    if (strLength > MAX_STRTAB_BYTES) throw new Truncated(`implausible string table size ${strLength}`);
+    const strLength = Math.min(values.get(DT_STRSZ) ?? size, size - strOffset);
     const verneedOffset = toOffset(verneedAddr, "DT_VERNEED");
     const count = values.get(DT_VERNEEDNUM) ?? 0;
     // the entries are chained by relative offsets: read what the chain can reach, bounded by the file
     const verneed = await fetch(verneedOffset, Math.min(MAX_TABLE_BYTES, size - verneedOffset), "version needs");
-    const strtab = await fetch(strOffset, strLength, "dynamic string table");
+    const strtab = stringTable(strOffset, strLength, "dynamic string table");
     return { verneed, count, strtab };
   }
 }
 
-/** Walks the Elf_Verneed chain and each entry's Elf_Vernaux chain (same layout in both classes). */
-function parseVerneed(table: View, count: number, strtab: View, info: ElfInfo): void {
+interface NeedOffsets {
+  /** string-table offsets: the file name, and its version names */
+  file: number;
+  versions: number[];
+}
+
+/**
+ * Walks the Elf_Verneed chain and each entry's Elf_Vernaux chain (same layout in both
+ * classes). The links are relative offsets a hostile file can aim anywhere, so every
+ * entry claims its 16 bytes of the table and two entries may never share one: a
+ * well-formed table never overlaps, and a chain that loops, or two entries pointing
+ * at one aux chain (which made the work the product of the two counts), stops at the
+ * first shared byte. Total work is therefore at most one entry per 16 bytes of table.
+ */
+function walkVerneed(table: View, count: number): NeedOffsets[] {
   const len = table.bytes.length;
+  const claimed = new Uint8Array(len);
+  let entries = 0;
+  const claim = (at: number, what: string) => {
+    if (at + ENTRY > len) throw new Truncated(`.gnu.version_r ${what} lies past the section's end`);
+    if (claimed.subarray(at, at + ENTRY).some((b) => b !== 0) || ++entries > MAX_ENTRIES) {
+      throw new Truncated(
+        `malformed version needs (.gnu.version_r): the ${what} at offset ${at} overlaps another entry (the chain loops or entries share their bytes)`,
+      );
+    }
+    claimed.fill(1, at, at + ENTRY);
+  };
+  const needs: NeedOffsets[] = [];
   const limit = count > 0 ? Math.min(count, MAX_ENTRIES) : MAX_ENTRIES;
   let at = 0;
   for (let i = 0; i < limit; i++) {
-    if (at + 16 > len) throw new Truncated(".gnu.version_r entry lies past the section's end");
+    claim(at, "entry");
     const vnCnt = table.u16(at + 2);
-    const need: VersionNeed = { file: cString(strtab, table.u32(at + 4)), versions: [] };
+    const need: NeedOffsets = { file: table.u32(at + 4), versions: [] };
     let aux = at + table.u32(at + 8);
     for (let j = 0; j < vnCnt; j++) {
-      if (aux + 16 > len) throw new Truncated(".gnu.version_r auxiliary entry lies past the section's end");
-      need.versions.push(cString(strtab, table.u32(aux + 8)));
+      claim(aux, "auxiliary entry");
+      need.versions.push(table.u32(aux + 8));
       const next = table.u32(aux + 12);
       if (next === 0) break;
       aux += next;
     }
-    info.needs.push(need);
+    needs.push(need);
     const next = table.u32(at + 12);
     if (next === 0) break;
     at += next;
   }
+  return needs;
 }
 
-function cString(strtab: View, offset: number): string {
-  const bytes = strtab.bytes;
-  if (offset >= bytes.length) throw new Truncated(`string offset ${offset} lies past the string table's end`);
-  const end = bytes.indexOf(0, offset);
-  if (end < 0) throw new Truncated("unterminated string in the string table");
-  return Buffer.from(bytes.buffer, bytes.byteOffset + offset, end - offset).toString("latin1");
+async function resolveNames(offsets: NeedOffsets[], strtab: StringTable, info: ElfInfo): Promise<void> {
+  for (const need of offsets) {
+    const resolved: VersionNeed = { file: await strtab.get(need.file), versions: [] };
+    for (const v of need.versions) resolved.versions.push(await strtab.get(v));
+    info.needs.push(resolved);
+  }
+}
+
+/**
+ * Names read from the string table at the offsets asked for, in blocks, never the
+ * table whole: an 82 MB .dynstr (libtensorflow_cc) costs the few blocks its version
+ * names sit in. Each name is at most MAX_NAME_BYTES; the bytes read and the names
+ * kept are bounded per file, so a hostile table cannot make the reader slow or big.
+ */
+class StringTable {
+  private readonly blocks = new Map<number, Uint8Array>();
+  private readonly names = new Map<number, string>();
+  private readBytes = 0;
+  private keptBytes = 0;
+
+  constructor(
+    private readonly read: ByteReader,
+    private readonly base: number,
+    private readonly length: number,
+    private readonly what: string,
+  ) {}
+
+  async get(offset: number): Promise<string> {
+    const known = this.names.get(offset);
+    if (known !== undefined) return known;
+    if (offset >= this.length) throw new Truncated(`string offset ${offset} lies past the ${this.what}'s end`);
+    const parts: Uint8Array[] = [];
+    let taken = 0;
+    let pos = offset;
+    for (;;) {
+      const index = Math.floor(pos / STRING_BLOCK);
+      const block = await this.block(index);
+      const from = pos - index * STRING_BLOCK;
+      const nul = block.indexOf(0, from);
+      const piece = block.subarray(from, nul < 0 ? block.length : nul);
+      parts.push(piece);
+      taken += piece.length;
+      if (taken > MAX_NAME_BYTES) {
+        throw new Truncated(
+          `malformed ${this.what}: the name at offset ${offset} is longer than ${MAX_NAME_BYTES} bytes`,
+        );
+      }
+      if (nul >= 0) break;
+      if (block.length < STRING_BLOCK) throw new Truncated(`unterminated string in the ${this.what}`);
+      pos = (index + 1) * STRING_BLOCK;
+    }
+    this.keptBytes += taken;
+    if (this.keptBytes > MAX_NAMES_TOTAL) {
+      throw new Truncated(`malformed ${this.what}: the version names add up to more than ${MAX_NAMES_TOTAL} bytes`);
+    }
+    const name = Buffer.concat(parts).toString("latin1");
+    this.names.set(offset, name);
+    return name;
+  }
+
+  private async block(index: number): Promise<Uint8Array> {
+    const cached = this.blocks.get(index);
+    if (cached) return cached;
+    const start = index * STRING_BLOCK;
+    const length = Math.min(STRING_BLOCK, this.length - start);
+    this.readBytes += length;
+    if (this.readBytes > MAX_STRING_READ) {
+      throw new Truncated(`malformed ${this.what}: its names are spread over more than ${MAX_STRING_READ} bytes`);
+    }
+    const bytes = await this.read(this.base + start, length);
+    if (bytes.length < length) throw new Truncated(`${this.what} is truncated`);
+    // a copy: an in-memory reader hands out views of the whole file
+    const block = new Uint8Array(bytes);
+    this.blocks.set(index, block);
+    return block;
+  }
 }
 
 const VERSION_NAME = /^([A-Z][A-Z0-9]*)_(\d+(?:\.\d+)*)$/;

@@ -6,6 +6,7 @@ import { checkBinaries } from "./binaries.ts";
 import { checkCodeCollisions, checkDistributionCollisions } from "./collisions.ts";
 import { checkLayout } from "./layout.ts";
 import { scanTree } from "./scan.ts";
+import { checkSizes } from "./sizes.ts";
 import type { DistributionReport, Finding, InspectInput, InspectResult } from "./types.ts";
 import { SEVERITY_ORDER } from "./types.ts";
 import { LockfileLocator } from "./util.ts";
@@ -27,7 +28,7 @@ export async function inspectTree(input: InspectInput): Promise<InspectResult> {
   const { target, tree } = input;
   const scanned = await scanTree(tree);
   const raw: Finding[] = [
-    ...checkWheelFit(tree.distributions, target),
+    ...checkWheelFit(tree.distributions, target, tree.chosenWheels),
     ...checkBinaries(scanned, tree.distributions, target),
     ...checkDistributionCollisions(tree, input.allowCollisions),
     ...checkCodeCollisions(tree, input.code, input.packageMode, input.allowCollisions),
@@ -61,10 +62,21 @@ export async function inspectTree(input: InspectInput): Promise<InspectResult> {
     }))
     .sort((a, b) => b.unzippedSize - a.unzippedSize || a.name.localeCompare(b.name));
 
-  return {
-    findings,
+  const codeSize = input.code.reduce((sum, f) => sum + f.size, 0);
+  // the unzipped limit is known from the files' sizes: a tree over it (a zip-bomb wheel) stops
+  // here, before the zip stage reads a byte of it; warnings wait for the zips' real numbers
+  const oversize = checkSizes({
+    target,
+    ...unzippedParts(input.packageMode, codeSize, dependencySize),
+    s3Configured: true,
     distributions,
-    dependencySize,
-    codeSize: input.code.reduce((sum, f) => sum + f.size, 0),
-  };
+  }).filter((f) => f.severity === "error");
+  return { findings: [...oversize, ...findings], distributions, dependencySize, codeSize };
+}
+
+/** What each zip will hold unzipped, as the package mode splits code and dependencies. */
+function unzippedParts(mode: InspectInput["packageMode"], code: number, dependencies: number) {
+  if (mode === "layer") return { unzippedFunction: 0, unzippedLayer: dependencies };
+  if (mode === "split") return { unzippedFunction: code, unzippedLayer: dependencies };
+  return { unzippedFunction: code + dependencies, unzippedLayer: 0 };
 }

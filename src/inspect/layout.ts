@@ -11,7 +11,7 @@
  * - setuid/setgid and world-writable files → warning: the zip stores every file as
  *   0644 or 0755, so the bits never reach Lambda, but a wheel has no reason to carry them.
  */
-import { readFile, realpath } from "node:fs/promises";
+import { open, realpath } from "node:fs/promises";
 import { posix, sep } from "node:path";
 import type { DependencyTree, InstalledDistribution } from "../install/types.ts";
 import type { ScannedFile } from "./scan.ts";
@@ -57,11 +57,28 @@ export async function checkLayout(tree: DependencyTree, scanned: ScannedFile[]):
   return findings;
 }
 
+/** the namespace names sit in the first lines of a -nspkg.pth: a bigger one is not read further */
+const PTH_READ_LIMIT = 64 * 1024;
+/** direct_url.json is a few hundred bytes; a bigger one is not what pip wrote */
+const DIRECT_URL_LIMIT = 1024 * 1024;
+
+/** The first `limit` bytes of a file as UTF-8 (the whole file when smaller). */
+async function readHead(file: string, limit: number): Promise<string> {
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.alloc(limit);
+    const { bytesRead } = await handle.read(buffer, 0, limit, 0);
+    return buffer.toString("utf8", 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
 async function pthFinding(absolute: string, path: string, dist: string | undefined, from: string): Promise<Finding> {
   if (path.endsWith("-nspkg.pth")) {
     let namespaces: string[] = [];
     try {
-      const text = await readFile(absolute, "utf8");
+      const text = await readHead(absolute, PTH_READ_LIMIT);
       namespaces = [...text.matchAll(/\*\(\s*((?:'[^']*'\s*,?\s*)+)\)/g)].map((m) =>
         [...(m[1] ?? "").matchAll(/'([^']*)'/g)].map((n) => n[1]).join("."),
       );
@@ -93,7 +110,9 @@ async function editableDirectUrl(dist: InstalledDistribution, present: Set<strin
   const path = `${dist.distInfo}/direct_url.json`;
   if (!present.has(path)) return [];
   try {
-    const info = JSON.parse(await readFile(posix.join(root, path), "utf8")) as { dir_info?: { editable?: boolean } };
+    const info = JSON.parse(await readHead(posix.join(root, path), DIRECT_URL_LIMIT)) as {
+      dir_info?: { editable?: boolean };
+    };
     if (info.dir_info?.editable !== true) return [];
   } catch {
     return [];
@@ -116,10 +135,14 @@ async function editableDirectUrl(dist: InstalledDistribution, present: Set<strin
  * `../../include/...`, `../../share/...` (relative to lib/python), then moves those
  * folders into the target: such an entry is fine when the file sits at that place in
  * the tree, or is a script or header (dropped from the tree, never needed at runtime).
+ * Data the wheel puts in `lib/` (`../libgmsh.so`) is never moved: pip skips the
+ * home's lib/ folder, which holds lib/python. The user meets that as a missing
+ * library at import, so the finding says so.
  */
 function recordEscapes(dist: InstalledDistribution, present: Set<string>): Finding[] {
   const absolute: string[] = [];
   const escaping: string[] = [];
+  const leftOut: string[] = [];
   for (const { path } of dist.record) {
     const p = path.replace(/\\/g, "/");
     if (p.startsWith("/") || /^[A-Za-z]:\//.test(p)) {
@@ -128,9 +151,15 @@ function recordEscapes(dist: InstalledDistribution, present: Set<string>): Findi
     }
     const norm = posix.normalize(p);
     if (norm !== ".." && !norm.startsWith("../")) continue;
-    const home = p.startsWith("../../") ? posix.normalize(p.slice(6)) : undefined;
-    if (home && !home.startsWith("../") && (present.has(home) || /^(bin|include)\//.test(home))) continue;
-    escaping.push(path);
+    // where the file went in pip's home scheme (RECORD paths are relative to <home>/lib/python)
+    const home = posix.normalize(posix.join("lib/python", p));
+    if (!p.startsWith("../") || home === ".." || home.startsWith("../") || home === ".") {
+      escaping.push(path);
+      continue;
+    }
+    if (present.has(home) || /^(bin|include)\//.test(home)) continue;
+    // the wheel's <name>.data/data/ files that land in <home>/lib: pip --target moves lib/python, never lib/
+    leftOut.push(home);
   }
   const findings: Finding[] = [];
   const who = `${dist.name} ${dist.version}`;
@@ -142,6 +171,23 @@ function recordEscapes(dist: InstalledDistribution, present: Set<string>): Findi
       path: absolute[0],
       message: `${who}'s RECORD lists absolute paths, outside the package root: ${listSome(absolute)}`,
       hint: "those files are not in the zip; a wheel must install under its root only: use another version or build of it",
+    });
+  }
+  if (leftOut.length) {
+    const data = `${dist.distInfo.replace(/\.dist-info$/, "")}.data/data/`;
+    const libraries = leftOut.filter((p) => /\.so(\.[0-9]+)*$/.test(p)).map((p) => posix.basename(p));
+    findings.push({
+      severity: "error",
+      check: "layout",
+      distribution: dist.name,
+      path: leftOut[0],
+      message:
+        `${who} installs files through ${data} that are not in the package: ${listSome(leftOut)}; ` +
+        `the installer puts them outside the import path (pip --target leaves them out of the target folder), ` +
+        (libraries.length
+          ? `so the library the package loads (${listSome(libraries)}) is missing in Lambda and importing it fails`
+          : "so the package will not find them in Lambda"),
+      hint: `use a version or build of ${dist.name} that keeps these files inside its package folder, or add them to the function code yourself and point the package at them`,
     });
   }
   if (escaping.length) {

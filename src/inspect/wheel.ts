@@ -1,27 +1,40 @@
 /** Checks on the distributions' metadata: wheel tags (check 1) and the runtime-provided SDK mix (check 6). */
 import type { InstalledDistribution } from "../install/types.ts";
-import { glibcString, type Target, wheelFits } from "../target.ts";
+import { glibcString, parseWheelFilename, type Target, type WheelName, wheelFits } from "../target.ts";
 import type { Finding } from "./types.ts";
 import { normalizeName } from "./util.ts";
 
-/** The wheel's file name as the installer saw it, rebuilt from the name, version and WHEEL tags. */
-export function wheelFilename(dist: Pick<InstalledDistribution, "name" | "version">, tags: string[]): string {
-  const parts: [string[], string[], string[]] = [[], [], []];
-  for (const tag of tags) {
-    tag.split("-").forEach((part, i) => {
-      const bucket = parts[i];
-      if (bucket) for (const p of part.split(".")) if (!bucket.includes(p)) bucket.push(p);
-    });
-  }
-  const name = dist.name.replace(/[-.]+/g, "_");
-  return `${name}-${dist.version}-${parts.map((p) => p.join(".")).join("-")}.whl`;
+/**
+ * The file the installer chose for a distribution, when it said which (pip's --report):
+ * pip and uv select a wheel by its file name, so that name is what fits or not. A name
+ * that is not a wheel of this distribution and version is ignored.
+ */
+function chosenFile(dist: InstalledDistribution, chosen: Record<string, string>): WheelName | undefined {
+  const file = chosen[dist.name];
+  const parsed = file === undefined ? undefined : parseWheelFilename(file);
+  if (!parsed || normalizeName(parsed.name) !== normalizeName(dist.name)) return undefined;
+  return parsed.version === dist.version ? parsed : undefined;
 }
 
-export function checkWheelFit(distributions: InstalledDistribution[], target: Target): Finding[] {
+/** "cp311-cp311-manylinux2014_x86_64" for each triple a wheel name stands for */
+function expandName(w: WheelName): string[] {
+  return w.pythonTags.flatMap((py) => w.abiTags.flatMap((abi) => w.platformTags.map((plat) => `${py}-${abi}-${plat}`)));
+}
+
+export function checkWheelFit(
+  distributions: InstalledDistribution[],
+  target: Target,
+  chosen: Record<string, string> = {},
+): Finding[] {
   const findings: Finding[] = [];
   const on = `${target.runtime} ${target.architecture}`;
   for (const dist of distributions) {
     const label = `${dist.name} ${dist.version}`;
+    const file = chosenFile(dist, chosen);
+    if (file) {
+      findings.push(...judgeChosenFile(dist, file, target));
+      continue;
+    }
     if (dist.wheelTags.length === 0) {
       findings.push({
         severity: "warning",
@@ -55,17 +68,50 @@ export function checkWheelFit(distributions: InstalledDistribution[], target: Ta
       reasons.set(reason, [...(reasons.get(reason) ?? []), tag]);
     }
     if (fits) continue;
-    const wheel = wheelFilename(dist, dist.wheelTags);
+    // the installer did not say which file it installed: only the WHEEL file speaks, and no file name is made up
     findings.push({
       severity: "error",
       check: "wheel-fit",
       distribution: dist.name,
       path: `${dist.distInfo}/WHEEL`,
-      message: `${label} was installed from ${wheel}, which does not fit ${on}: ${[...reasons].map(([r, tags]) => `${r} (${tags.join(", ")})`).join("; ")}`,
+      message: `${label}'s ${dist.distInfo}/WHEEL says it was built for ${dist.wheelTags.join(", ")}, which does not fit ${on}: ${[...reasons].map(([r, tags]) => `${r} (${tags.join(", ")})`).join("; ")}`,
       hint: wheelHint(dist, [...reasons.keys()].join(" "), target),
     });
   }
   return findings;
+}
+
+/** The chosen file's name decides; a WHEEL file that says otherwise is worth a note, no more. */
+function judgeChosenFile(dist: InstalledDistribution, file: WheelName, target: Target): Finding[] {
+  const label = `${dist.name} ${dist.version}`;
+  const fit = wheelFits(file, target);
+  if (!fit.fits) {
+    return [
+      {
+        severity: "error",
+        check: "wheel-fit",
+        distribution: dist.name,
+        path: `${dist.distInfo}/WHEEL`,
+        message: `${label} was installed from ${file.filename}, which does not fit ${target.runtime} ${target.architecture}: ${fit.reason}`,
+        hint: wheelHint(dist, fit.reason, target),
+      },
+    ];
+  }
+  const named = new Set(expandName(file));
+  const disagree = dist.wheelTags.length > 0 && dist.wheelTags.some((t) => !named.has(t));
+  if (!disagree) return [];
+  return [
+    {
+      severity: "notice",
+      check: "wheel-fit",
+      distribution: dist.name,
+      path: `${dist.distInfo}/WHEEL`,
+      message:
+        `${label} was installed from ${file.filename}, whose ${dist.distInfo}/WHEEL says Tag: ${dist.wheelTags.join(", ")}: ` +
+        `the file name is what pip and uv choose by, and it fits ${target.runtime} ${target.architecture}`,
+      hint: "the shared-object checks still apply to its files; the package's WHEEL metadata is wrong, which its maintainers may want to know",
+    },
+  ];
 }
 
 function wheelHint(dist: InstalledDistribution, reasons: string, target: Target): string {

@@ -14,7 +14,8 @@ export interface Installer {
   version: string;
   /** for the log and the report */
   label: string;
-  install(request: Omit<InstallRequest, "python">): Promise<void>;
+  /** returns normalized name → the wheel file chosen, for the distributions the installer said (may be none) */
+  install(request: Omit<InstallRequest, "python">): Promise<Record<string, string>>;
 }
 
 async function uvVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
@@ -39,7 +40,10 @@ export async function chooseInstaller(
         name: "uv",
         version,
         label: `uv ${version}`,
-        install: (request) => uvInstall({ ...request, uv: "uv", python: python ?? "" }),
+        install: async (request) => {
+          await uvInstall({ ...request, uv: "uv", python: python ?? "" });
+          return {};
+        },
       };
     }
     if (choice === "uv") {
@@ -53,6 +57,6 @@ export async function chooseInstaller(
     name: "pip",
     version: host.pipVersion,
     label: `pip ${host.pipVersion} (${host.command}, Python ${host.version})`,
-    install: (request) => pipInstall({ ...request, python: host.command }),
+    install: (request) => pipInstall({ ...request, python: host.command, pipVersion: host.pipVersion }),
   };
 }

@@ -8,6 +8,7 @@ import type { IndexOptions, LockedSet } from "../lock/types.ts";
 import type { Target } from "../target.ts";
 import { diagnoseInstallFailure } from "./diagnose.ts";
 import { runProcess } from "./process.ts";
+import { readChosenWheels } from "./tree.ts";
 import type { InstallRequest } from "./types.ts";
 
 /** The pinned set as pip reads it: markers already decided, one line per distribution. */
@@ -26,7 +27,13 @@ export function renderRequirements(lock: LockedSet, indexes: IndexOptions): stri
   return `${lines.join("\n")}\n`;
 }
 
-export function pipArgs(target: Target, requirementsFile: string, directory: string, lock: LockedSet): string[] {
+export function pipArgs(
+  target: Target,
+  requirementsFile: string,
+  directory: string,
+  lock: LockedSet,
+  reportFile?: string,
+): string[] {
   const args = [
     "-m",
     "pip",
@@ -53,6 +60,8 @@ export function pipArgs(target: Target, requirementsFile: string, directory: str
     "off",
   ];
   if (lock.complete) args.push("--no-deps");
+  // which file pip chose for each distribution: the wheel-fit check judges that file's name
+  if (reportFile) args.push("--report", reportFile);
   args.push("-r", requirementsFile);
   return args;
 }
@@ -69,7 +78,14 @@ export function effectiveIndexes(lock: LockedSet, override: Partial<IndexOptions
   };
 }
 
-export async function pipInstall(request: InstallRequest): Promise<void> {
+/** pip 22.2 added `install --report`. */
+export function pipHasReport(version: string | undefined): boolean {
+  const [major = 0, minor = 0] = (version ?? "").split(".").map((n) => Number.parseInt(n, 10) || 0);
+  return major > 22 || (major === 22 && minor >= 2);
+}
+
+/** Installs; returns normalized name → the wheel file pip chose, when this pip can say. */
+export async function pipInstall(request: InstallRequest & { pipVersion?: string }): Promise<Record<string, string>> {
   const { lock, target, directory, python, log } = request;
   const indexes = effectiveIndexes(lock, request.indexOverride);
   const requirementsFile = path.join(request.scratch, "requirements.lambda.txt");
@@ -81,10 +97,13 @@ export async function pipInstall(request: InstallRequest): Promise<void> {
     PIP_ROOT_USER_ACTION: "ignore",
     PYTHONDONTWRITEBYTECODE: "1",
   };
+  // in scratch, never in the cache entry: its download URLs may carry the index's credentials
+  const reportFile = pipHasReport(request.pipVersion) ? path.join(request.scratch, "pip-report.json") : undefined;
   const result = await log.group(`pip install for ${target.runtime} ${target.architecture}`, () =>
-    runProcess(python, pipArgs(target, requirementsFile, directory, lock), { env, log }),
+    runProcess(python, pipArgs(target, requirementsFile, directory, lock, reportFile), { env, log }),
   );
   if (result.code !== 0) {
     throw await diagnoseInstallFailure(result.output, { lock, target, indexes, env, installer: "pip" });
   }
+  return reportFile ? readChosenWheels(reportFile) : {};
 }

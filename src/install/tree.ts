@@ -4,9 +4,10 @@
  * model the later stages use.
  */
 import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
-import { lstat, readdir, readFile, rm } from "node:fs/promises";
+import { lstat, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { normalizeName } from "../lock/types.ts";
+import { parseWheelFilename } from "../target.ts";
 import type { DependencyTree, InstalledDistribution, TreeFile } from "./types.ts";
 
 /** Remove what the installer leaves that Lambda cannot use. Returns the removed relative paths. */
@@ -112,14 +113,28 @@ export function parseRecord(text: string): InstalledDistribution["record"] {
   return rows;
 }
 
+/** RECORD of the largest real packages is a few MB; a metadata file past this is not read into memory. */
+const MAX_METADATA_BYTES = 64 * 1024 * 1024;
+
+/** A dist-info file's text; "" when it is missing, not a regular file, or implausibly big. */
+async function readMetadataFile(file: string): Promise<string> {
+  try {
+    const st = await stat(file);
+    if (!st.isFile() || st.size > MAX_METADATA_BYTES) return "";
+    return await readFile(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 export async function readDistributions(root: string): Promise<InstalledDistribution[]> {
   const distributions: InstalledDistribution[] = [];
   for (const entry of (await readdir(root, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isDirectory() || !entry.name.endsWith(".dist-info")) continue;
     const dir = path.join(root, entry.name);
-    const metadata = await readFile(path.join(dir, "METADATA"), "utf8").catch(() => "");
-    const wheel = await readFile(path.join(dir, "WHEEL"), "utf8").catch(() => "");
-    const record = await readFile(path.join(dir, "RECORD"), "utf8").catch(() => "");
+    const metadata = await readMetadataFile(path.join(dir, "METADATA"));
+    const wheel = await readMetadataFile(path.join(dir, "WHEEL"));
+    const record = await readMetadataFile(path.join(dir, "RECORD"));
     const [fallbackName = entry.name, fallbackVersion = ""] = entry.name.replace(/\.dist-info$/, "").split("-");
     distributions.push({
       name: normalizeName(headerValues(metadata, "Name")[0] ?? fallbackName),
@@ -148,4 +163,64 @@ export async function readTree(root: string): Promise<DependencyTree> {
         : undefined);
   }
   return { root, distributions, files };
+}
+
+/** A pip report or chosen-wheels file bigger than this is not one pip wrote for a Lambda function. */
+const MAX_REPORT_BYTES = 64 * 1024 * 1024;
+
+/** Only well-formed wheel names of the distribution they are recorded for are kept. */
+function wheelFor(name: unknown, file: unknown): [string, string] | undefined {
+  if (typeof name !== "string" || typeof file !== "string") return undefined;
+  const parsed = parseWheelFilename(file);
+  if (!parsed || /[/\\\s]/.test(file) || normalizeName(parsed.name) !== normalizeName(name)) return undefined;
+  return [normalizeName(name), file];
+}
+
+/**
+ * normalized name → wheel file name, from `pip install --report` (pip ≥ 22.2): each
+ * install item's download_info.url ends in the file pip chose. Best effort: a missing
+ * or unreadable report gives an empty map, and the checks fall back to the WHEEL files.
+ */
+export async function readChosenWheels(reportFile: string): Promise<Record<string, string>> {
+  const chosen: Record<string, string> = {};
+  try {
+    if ((await stat(reportFile)).size > MAX_REPORT_BYTES) return chosen;
+    const report = JSON.parse(await readFile(reportFile, "utf8")) as {
+      install?: { download_info?: { url?: unknown }; metadata?: { name?: unknown } }[];
+    };
+    for (const item of Array.isArray(report.install) ? report.install : []) {
+      const url = item?.download_info?.url;
+      if (typeof url !== "string") continue;
+      const base = new URL(url).pathname.split("/").at(-1) ?? "";
+      const entry = wheelFor(item.metadata?.name, decodeURIComponent(base));
+      if (entry) chosen[entry[0]] = entry[1];
+    }
+  } catch {
+    // no report (an older pip, a failed run): nothing is known
+  }
+  return chosen;
+}
+
+export const CHOSEN_WHEELS_FILE = "chosen-wheels.json";
+
+/** Kept beside the tree in a cache entry, so a restored tree is judged as the installed one was. */
+export async function writeChosenWheels(entryDir: string, chosen: Record<string, string>): Promise<void> {
+  await writeFile(path.join(entryDir, CHOSEN_WHEELS_FILE), `${JSON.stringify(chosen, null, 1)}\n`);
+}
+
+export async function loadChosenWheels(entryDir: string): Promise<Record<string, string>> {
+  const chosen: Record<string, string> = {};
+  try {
+    const file = path.join(entryDir, CHOSEN_WHEELS_FILE);
+    if ((await stat(file)).size > MAX_REPORT_BYTES) return chosen;
+    const parsed = JSON.parse(await readFile(file, "utf8")) as unknown;
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return chosen;
+    for (const [name, value] of Object.entries(parsed)) {
+      const entry = wheelFor(name, value);
+      if (entry) chosen[entry[0]] = entry[1];
+    }
+  } catch {
+    // none recorded
+  }
+  return chosen;
 }

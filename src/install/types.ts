@@ -31,6 +31,11 @@ export interface DependencyTree {
   distributions: InstalledDistribution[];
   /** every regular file (and symlink) under root, sorted by path */
   files: TreeFile[];
+  /**
+   * normalized name → the wheel file the installer chose (e.g. from pip's --report),
+   * when it said: the wheel-fit check judges that name, as the installer did
+   */
+  chosenWheels?: Record<string, string>;
 }
 
 export interface InstallRequest {

@@ -117,3 +117,99 @@ export function readelfNeeds(file: string): Record<string, string[]> {
   }
   return needs;
 }
+
+/**
+ * A minimal 64-bit little-endian x86_64 shared object, built byte by byte: the ELF
+ * header, a section table with .dynstr and .gnu.version_r, and the two sections'
+ * bytes as given. `dynstrSize` declares a string table bigger than its bytes: the
+ * bytes then sit at its end and the file is written sparse (the gap costs no disk).
+ */
+export interface SyntheticElf {
+  /** the .gnu.version_r section's bytes (see verneedTable) */
+  verneed: Buffer;
+  /** sh_info: how many Elf_Verneed entries the section says it has */
+  count: number;
+  /** the string table's bytes */
+  dynstr: Buffer;
+  /** declared size of .dynstr (≥ dynstr.length); its bytes are placed at the end */
+  dynstrSize?: number;
+}
+
+const SHT_STRTAB = 3;
+const SHT_GNU_VERNEED = 0x6ffffffe;
+
+/** Writes the object to `file` (sparse when .dynstr is declared bigger than its bytes). */
+export async function writeSyntheticElf(file: string, spec: SyntheticElf): Promise<number> {
+  const dynstrSize = spec.dynstrSize ?? spec.dynstr.length;
+  const verneedAt = 64;
+  const shoff = verneedAt + spec.verneed.length + ((8 - (spec.verneed.length % 8)) % 8);
+  const dynstrAt = Math.ceil((shoff + 3 * 64) / 4096) * 4096;
+  const head = Buffer.alloc(shoff + 3 * 64);
+  head.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0);
+  head.writeUInt16LE(3, 16); // ET_DYN
+  head.writeUInt16LE(62, 18); // x86_64
+  head.writeUInt32LE(1, 20);
+  head.writeBigUInt64LE(BigInt(shoff), 0x28);
+  head.writeUInt16LE(64, 0x34); // e_ehsize
+  head.writeUInt16LE(64, 0x3a); // e_shentsize
+  head.writeUInt16LE(3, 0x3c); // e_shnum
+  spec.verneed.copy(head, verneedAt);
+  const section = (i: number, type: number, offset: number, size: number, link: number, info: number) => {
+    const at = shoff + i * 64;
+    head.writeUInt32LE(type, at + 4);
+    head.writeBigUInt64LE(BigInt(offset), at + 24);
+    head.writeBigUInt64LE(BigInt(size), at + 32);
+    head.writeUInt32LE(link, at + 40);
+    head.writeUInt32LE(info, at + 44);
+  };
+  section(1, SHT_STRTAB, dynstrAt, dynstrSize, 0, 0);
+  section(2, SHT_GNU_VERNEED, verneedAt, spec.verneed.length, 1, spec.count);
+  const { open } = await import("node:fs/promises");
+  const handle = await open(file, "w");
+  try {
+    await handle.write(head, 0, head.length, 0);
+    await handle.write(spec.dynstr, 0, spec.dynstr.length, dynstrAt + dynstrSize - spec.dynstr.length);
+  } finally {
+    await handle.close();
+  }
+  return dynstrAt + dynstrSize;
+}
+
+/** A string table holding the names (offset 0 is the empty name); offsets are relative to `shift`. */
+export function stringTable(names: string[], shift = 0): { bytes: Buffer; offset: Map<string, number> } {
+  const offset = new Map<string, number>();
+  const parts: Buffer[] = [Buffer.from([0])];
+  let at = 1;
+  for (const name of names) {
+    if (offset.has(name)) continue;
+    offset.set(name, shift + at);
+    parts.push(Buffer.from(`${name}\0`, "latin1"));
+    at += name.length + 1;
+  }
+  return { bytes: Buffer.concat(parts), offset };
+}
+
+/**
+ * A well-formed .gnu.version_r as GNU ld lays it out: each Elf_Verneed followed by its
+ * Elf_Vernaux entries, all 16 bytes, chained by relative offsets.
+ */
+export function verneedTable(needs: { file: number; versions: number[] }[]): Buffer {
+  const out = Buffer.alloc(needs.reduce((n, need) => n + 16 * (1 + need.versions.length), 0));
+  let at = 0;
+  needs.forEach((need, i) => {
+    const size = 16 * (1 + need.versions.length);
+    out.writeUInt16LE(1, at); // vn_version
+    out.writeUInt16LE(need.versions.length, at + 2);
+    out.writeUInt32LE(need.file, at + 4);
+    out.writeUInt32LE(16, at + 8); // vn_aux
+    out.writeUInt32LE(i === needs.length - 1 ? 0 : size, at + 12);
+    need.versions.forEach((name, j) => {
+      const aux = at + 16 * (1 + j);
+      out.writeUInt16LE(2 + j, aux + 6); // vna_other
+      out.writeUInt32LE(name, aux + 8);
+      out.writeUInt32LE(j === need.versions.length - 1 ? 0 : 16, aux + 12);
+    });
+    at += size;
+  });
+  return out;
+}
