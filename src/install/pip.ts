@@ -57,23 +57,10 @@ export function pipArgs(target: Target, requirementsFile: string, directory: str
   return args;
 }
 
-/** The index the user configured wins over the one the lockfile recorded. */
-export function effectiveIndexes(lock: LockedSet, override: Partial<IndexOptions>): IndexOptions {
-  const recorded = lock.indexes;
-  return {
-    indexUrl: override.indexUrl || recorded.indexUrl,
-    extraIndexUrls: [...(override.extraIndexUrls ?? []), ...recorded.extraIndexUrls],
-    findLinks: [...(override.findLinks ?? []), ...recorded.findLinks],
-    noIndex: recorded.noIndex,
-    trustedHosts: recorded.trustedHosts,
-  };
-}
-
 export async function pipInstall(request: InstallRequest): Promise<void> {
   const { lock, target, directory, python, log } = request;
-  const indexes = effectiveIndexes(lock, request.indexOverride);
   const requirementsFile = path.join(request.scratch, "requirements.lambda.txt");
-  await writeFile(requirementsFile, renderRequirements(lock, indexes));
+  await writeFile(requirementsFile, renderRequirements(lock, request.indexes.written));
   const env: NodeJS.ProcessEnv = {
     ...request.env,
     PIP_DISABLE_PIP_VERSION_CHECK: "1",
@@ -85,6 +72,12 @@ export async function pipInstall(request: InstallRequest): Promise<void> {
     runProcess(python, pipArgs(target, requirementsFile, directory, lock), { env, log }),
   );
   if (result.code !== 0) {
-    throw await diagnoseInstallFailure(result.output, { lock, target, indexes, env, installer: "pip" });
+    throw await diagnoseInstallFailure(result.output, {
+      lock,
+      target,
+      indexes: request.indexes.asked,
+      env,
+      installer: "pip",
+    });
   }
 }
