@@ -156,7 +156,10 @@ async function explainEveryPin(name: string, version: string | undefined, ctx: D
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_PAGES, pins.length) }, worker));
-  const errors = explained.filter((e): e is UserError => e !== undefined);
+  // in the lockfile's order, which a reader may not keep
+  const errors = explained
+    .filter((e): e is UserError => e !== undefined)
+    .sort((a, b) => (a.where.line ?? 0) - (b.where.line ?? 0));
   if (!errors.some((e) => e.where.distribution === name)) {
     const listing = await listProjectFiles(name, ctx.indexes, deadline);
     const named = explainPin(name, version, listing, ctx);
