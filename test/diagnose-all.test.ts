@@ -83,7 +83,8 @@ function expectThreeCp311(error: UserError): void {
   expect(errors.map((e) => e.where.distribution)).toEqual(["numpy", "pydantic-core", "charset-normalizer"]);
   expect(errors.map((e) => e.where.line)).toEqual([1, 2, 3]);
   expect(errors.map((e) => e.where.file)).toEqual(["requirements.txt", "requirements.txt", "requirements.txt"]);
-  for (const e of errors) expect(e.message).toMatch(/^no wheel of \S+==1\.0 fits python3\.12[\s\S]*ABI cp311 is for CPython 3\.11/);
+  for (const e of errors)
+    expect(e.message).toMatch(/^no wheel of \S+==1\.0 fits python3\.12[\s\S]*ABI cp311 is for CPython 3\.11/);
 }
 
 describe("every pin without a fitting wheel, in one run", () => {
