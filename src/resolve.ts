@@ -22,6 +22,7 @@ import {
 import type { CacheStore } from "./cache/store.ts";
 import type { Inputs } from "./inputs.ts";
 import { chooseInstaller } from "./install/index.ts";
+import { describeIndexes, effectiveIndexes, indexesForKey, readPipConfig } from "./install/indexes.ts";
 import { cleanTree, loadChosenWheels, readTree, writeChosenWheels } from "./install/tree.ts";
 import type { DependencyTree } from "./install/types.ts";
 import type { LockedSet } from "./lock/types.ts";
@@ -107,12 +108,18 @@ export async function resolveTree(options: ResolveOptions): Promise<Resolved> {
   const { inputs, target, lock, store, scratch, env, log } = options;
   const installer =
     lock.requirements.length > 0 ? await chooseInstaller(inputs.installer, inputs.python, env) : undefined;
-  const indexOverride = { indexUrl: inputs.indexUrl, extraIndexUrls: inputs.extraIndexUrls };
+  const indexes = effectiveIndexes({
+    inputs,
+    env,
+    pipConfig: await readPipConfig(env, installer?.prefix),
+    recorded: lock.indexes,
+    installer: installer?.name ?? "pip",
+  });
   const key = cacheKey({
     target,
     lock,
     installer: { name: installer?.name ?? "none", version: installer?.version ?? "" },
-    options: { ...indexOverride, lockIndexes: lock.indexes },
+    options: { indexes: indexesForKey(indexes.asked) },
   });
   const installerLabel = installer?.label ?? "none (no dependencies)";
 
@@ -154,7 +161,8 @@ export async function resolveTree(options: ResolveOptions): Promise<Resolved> {
   let chosenWheels: Record<string, string> = {};
   if (installer) {
     log.info(`Installer: ${installerLabel}`);
-    chosenWheels = await installer.install({ lock, target, directory, scratch, env, indexOverride, log });
+    log.info(describeIndexes(indexes));
+    chosenWheels = await installer.install({ lock, target, directory, scratch, env, indexes, log });
   }
   await cleanTree(directory);
   const tree = { ...(await readTree(directory)), chosenWheels };

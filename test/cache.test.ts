@@ -106,13 +106,14 @@ describe("with the real @actions/cache client against a local cache service", ()
     );
 
   it("a cold run misses and saves; a warm run installs nothing and gives byte-identical zips", async () => {
-    const cold = await run();
+    // the key covers the index asked: the warm run asks the same one, unreachable by then
+    const offline = await startIndex(wheelDir);
+    const cold = await run({}, offline.url);
     expect(cold.result.cache).toMatchObject({ enabled: true, hit: false });
     expect(service.entries().map((e) => e.key)).toContain(cold.result.cache.key);
     expect(cold.log.lines.join("\n")).toMatch(/Cache saved: lpp-v1-python3\.12-x86_64-/);
 
     // the index is unreachable now: a warm build must not need it
-    const offline = await startIndex(wheelDir);
     offline.unreachable();
     const requestsBefore = offline.requests.length;
     const warm = await run({}, offline.url);

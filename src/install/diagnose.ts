@@ -3,13 +3,13 @@
  * wheels exist for that version and why none fits the target, or which hash did
  * not match. The index is asked directly (PEP 503 simple pages) to find out.
  */
-import { readdir } from "node:fs/promises";
-import { UserError } from "../errors.ts";
+import { UserError, UserErrors } from "../errors.ts";
 import type { IndexOptions, LockedSet } from "../lock/types.ts";
 import { normalizeName } from "../lock/types.ts";
 import { compareVersions } from "../lock/version.ts";
 import { redact } from "../redact.ts";
 import { glibcString, parseWheelFilename, type Target, wheelFits } from "../target.ts";
+import { type Listing, listProjectFiles, projectOfFile } from "./listing.ts";
 
 export interface DiagnoseContext {
   lock: LockedSet;
@@ -19,14 +19,12 @@ export interface DiagnoseContext {
   installer: "pip" | "uv";
 }
 
-const DEFAULT_INDEX = "https://pypi.org/simple";
-
 export async function diagnoseInstallFailure(output: string, ctx: DiagnoseContext): Promise<UserError> {
   const clean = redact(output);
   const missing =
     /No matching distribution found for ([A-Za-z0-9._-]+)(?:\[[^\]]*\])?\s*(?:===?\s*([^\s;,]+))?/.exec(clean) ??
     /Because (?:only )?([A-Za-z0-9._-]+)==(\S+) (?:has no wheels|is unavailable|has no usable wheels)/.exec(clean);
-  if (missing?.[1]) return explainMissing(normalizeName(missing[1]), missing[2], ctx);
+  if (missing?.[1]) return explainEveryPin(normalizeName(missing[1]), missing[2], ctx);
 
   if (/DO NOT MATCH THE HASHES/.test(clean)) {
     const m = /^\s+([A-Za-z0-9._-]+)==(\S+) from (\S+)/m.exec(clean);
@@ -135,82 +133,77 @@ function fileName(url: string): string {
   return decodeURIComponent(url.split("#")[0]?.split("/").pop() ?? url);
 }
 
-/** indexes that refused the credentials they were given (HTTP 401/403), redacted for messages */
-type Refusals = { url: string; status: number }[];
+const PARALLEL_PAGES = 8;
+const DIAGNOSIS_DEADLINE_MS = 60_000;
 
-/** All distribution files the configured indexes and find-links folders offer for a project. */
-async function listProjectFiles(name: string, ctx: DiagnoseContext, refused: Refusals): Promise<string[] | undefined> {
-  const { indexes, env } = ctx;
-  const indexUrls = indexes.noIndex
-    ? []
-    : [
-        indexes.indexUrl ?? env.PIP_INDEX_URL ?? DEFAULT_INDEX,
-        ...indexes.extraIndexUrls,
-        ...(env.PIP_EXTRA_INDEX_URL?.split(/\s+/).filter(Boolean) ?? []),
-      ];
-  const files: string[] = [];
-  let answered = false;
-  for (const index of indexUrls) {
-    const listed = await fetchSimplePage(index, name);
-    if (listed && !Array.isArray(listed)) {
-      refused.push({ url: redact(index), status: listed.refused });
-    } else if (listed) {
-      answered = true;
-      files.push(...listed);
+/**
+ * After the installer stopped at one package, every pin is checked against the same
+ * indexes and find-links, so one run names every package that has no fitting wheel.
+ * Checked after a failure rather than before every install: a build that succeeds
+ * costs no extra request, and the installer's own message confirms there is a problem.
+ */
+async function explainEveryPin(name: string, version: string | undefined, ctx: DiagnoseContext): Promise<UserError> {
+  const deadline = AbortSignal.timeout(DIAGNOSIS_DEADLINE_MS);
+  const pins = ctx.lock.requirements;
+  const explained: (UserError | undefined)[] = new Array(pins.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < pins.length; i = next++) {
+      const pin = pins[i]!;
+      const listing = await listProjectFiles(pin.name, ctx.indexes, deadline);
+      // a pin the indexes could not be asked about is left to the installer's own message
+      explained[i] = listing.files ? explainPin(pin.name, pin.version, listing, ctx) : undefined;
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_PAGES, pins.length) }, worker));
+  // in the lockfile's order, which a reader may not keep
+  const errors = explained
+    .filter((e): e is UserError => e !== undefined)
+    .sort((a, b) => (a.where.line ?? 0) - (b.where.line ?? 0));
+  if (!errors.some((e) => e.where.distribution === name)) {
+    const listing = await listProjectFiles(name, ctx.indexes, deadline);
+    const named = explainPin(name, version, listing, ctx);
+    if (named) errors.unshift(named);
   }
-  for (const link of [...indexes.findLinks, ...(env.PIP_FIND_LINKS?.split(/\s+/).filter(Boolean) ?? [])]) {
-    if (/^[a-z]+:\/\//i.test(link) && !link.startsWith("file:")) continue;
-    try {
-      const names = await readdir(link.replace(/^file:\/\//, ""));
-      answered = true;
-      files.push(...names.filter((n) => normalizeName(n.split("-")[0] ?? "") === name));
-    } catch {
-      // an unreadable find-links folder says nothing about the package
-    }
+  if (errors.length === 0) {
+    return new UserError(
+      `${ctx.installer} found no wheel of ${version ? `${name}==${version}` : name} to install, yet the index lists one that fits`,
+      {
+        where: { ...pins.find((r) => r.name === name)?.where, distribution: name },
+        hint: "see the installer's log above: the index may have changed while the build ran",
+      },
+    );
   }
-  return answered ? [...new Set(files)] : undefined;
+  return errors.length === 1 ? errors[0]! : new UserErrors(errors);
 }
 
-async function fetchSimplePage(index: string, name: string): Promise<string[] | { refused: number } | undefined> {
+const sameVersion = (a: string, b: string) => {
   try {
-    const url = new URL(`${index.replace(/\/+$/, "")}/${name}/`);
-    const headers: Record<string, string> = { Accept: "text/html" };
-    if (url.username) {
-      headers.Authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`;
-      url.username = "";
-      url.password = "";
-    }
-    const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
-    if (response.status === 404) return [];
-    if (response.status === 401 || response.status === 403) return { refused: response.status };
-    if (!response.ok) return undefined;
-    const html = await response.text();
-    return [...html.matchAll(/<a\s[^>]*>([^<]+)<\/a>/gi)].map((m) => (m[1] ?? "").trim());
+    return a === b || compareVersions(a, b) === 0;
   } catch {
-    return undefined;
+    return false;
   }
-}
+};
 
-function versionOf(file: string): string | undefined {
-  const wheel = parseWheelFilename(file);
-  if (wheel) return wheel.version;
-  const sdist = /^(.+)-([^-]+)\.(tar\.gz|zip|tar\.bz2)$/.exec(file);
-  return sdist?.[2];
-}
-
-async function explainMissing(name: string, version: string | undefined, ctx: DiagnoseContext): Promise<UserError> {
+/** Why one pin cannot be installed for the target, or undefined when a wheel of it fits. */
+function explainPin(
+  name: string,
+  version: string | undefined,
+  listing: Listing,
+  ctx: DiagnoseContext,
+): UserError | undefined {
   const { target } = ctx;
   const req = ctx.lock.requirements.find((r) => r.name === name);
   const where = { ...req?.where, distribution: name };
   const label = version ? `${name}==${version}` : name;
   const forTarget = `${target.runtime} (CPython ${target.pythonVersion}, ${target.architecture}, glibc ${glibcString(target)})`;
-  const refused: Refusals = [];
-  const files = await listProjectFiles(name, ctx, refused);
+  const { files, refused } = listing;
+  const versionOf = (f: string) => projectOfFile(f)?.version;
   // pip says only "from versions: none" when an index refuses its credentials
   if (
     refused.length > 0 &&
-    (files === undefined || (version ? !files.some((f) => versionOf(f) === version) : files.length === 0))
+    (files === undefined ||
+      (version ? !files.some((f) => sameVersion(versionOf(f) ?? "", version)) : files.length === 0))
   ) {
     const which = refused.map((r) => `${r.url} (HTTP ${r.status})`).join(", ");
     return new UserError(`${label} could not be installed: the index refused the credentials it was given: ${which}`, {
@@ -224,7 +217,7 @@ async function explainMissing(name: string, version: string | undefined, ctx: Di
       hint: "check that the package and version exist on your index and publish manylinux wheels for this runtime and architecture",
     });
   }
-  const ofVersion = version ? files.filter((f) => versionOf(f) === version) : files;
+  const ofVersion = version ? files.filter((f) => sameVersion(versionOf(f) ?? "", version)) : files;
   if (ofVersion.length === 0) {
     const versions = [...new Set(files.map(versionOf).filter(Boolean))];
     return new UserError(
@@ -245,10 +238,8 @@ async function explainMissing(name: string, version: string | undefined, ctx: Di
       },
     );
   }
-  const reasons = wheels.map((w) => {
-    const fit = wheelFits(w, target);
-    return `  ${w.filename}: ${fit.fits ? "fits" : fit.reason}`;
-  });
+  if (wheels.some((w) => wheelFits(w, target).fits)) return undefined;
+  const reasons = wheels.map((w) => `  ${w.filename}: ${(wheelFits(w, target) as { reason: string }).reason}`);
   const newest = newestFitting(files, target, version);
   return new UserError(`no wheel of ${label} fits ${forTarget}:\n${reasons.join("\n")}`, {
     where,

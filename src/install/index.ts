@@ -14,6 +14,8 @@ export interface Installer {
   version: string;
   /** for the log and the report */
   label: string;
+  /** the prefix of the Python that runs pip (its venv's pip.conf applies) */
+  prefix?: string;
   /** returns normalized name → the wheel file chosen, for the distributions the installer said (may be none) */
   install(request: Omit<InstallRequest, "python">): Promise<Record<string, string>>;
 }
@@ -57,6 +59,7 @@ export async function chooseInstaller(
     name: "pip",
     version: host.pipVersion,
     label: `pip ${host.pipVersion} (${host.command}, Python ${host.version})`,
+    prefix: host.prefix,
     install: (request) => pipInstall({ ...request, python: host.command, pipVersion: host.pipVersion }),
   };
 }

@@ -66,18 +66,6 @@ export function pipArgs(
   return args;
 }
 
-/** The index the user configured wins over the one the lockfile recorded. */
-export function effectiveIndexes(lock: LockedSet, override: Partial<IndexOptions>): IndexOptions {
-  const recorded = lock.indexes;
-  return {
-    indexUrl: override.indexUrl || recorded.indexUrl,
-    extraIndexUrls: [...(override.extraIndexUrls ?? []), ...recorded.extraIndexUrls],
-    findLinks: [...(override.findLinks ?? []), ...recorded.findLinks],
-    noIndex: recorded.noIndex,
-    trustedHosts: recorded.trustedHosts,
-  };
-}
-
 /** pip 22.2 added `install --report`. */
 export function pipHasReport(version: string | undefined): boolean {
   const [major = 0, minor = 0] = (version ?? "").split(".").map((n) => Number.parseInt(n, 10) || 0);
@@ -87,9 +75,8 @@ export function pipHasReport(version: string | undefined): boolean {
 /** Installs; returns normalized name → the wheel file pip chose, when this pip can say. */
 export async function pipInstall(request: InstallRequest & { pipVersion?: string }): Promise<Record<string, string>> {
   const { lock, target, directory, python, log } = request;
-  const indexes = effectiveIndexes(lock, request.indexOverride);
   const requirementsFile = path.join(request.scratch, "requirements.lambda.txt");
-  await writeFile(requirementsFile, renderRequirements(lock, indexes));
+  await writeFile(requirementsFile, renderRequirements(lock, request.indexes.written));
   const env: NodeJS.ProcessEnv = {
     ...request.env,
     PIP_DISABLE_PIP_VERSION_CHECK: "1",
@@ -103,7 +90,13 @@ export async function pipInstall(request: InstallRequest & { pipVersion?: string
     runProcess(python, pipArgs(target, requirementsFile, directory, lock, reportFile), { env, log }),
   );
   if (result.code !== 0) {
-    throw await diagnoseInstallFailure(result.output, { lock, target, indexes, env, installer: "pip" });
+    throw await diagnoseInstallFailure(result.output, {
+      lock,
+      target,
+      indexes: request.indexes.asked,
+      env,
+      installer: "pip",
+    });
   }
   return reportFile ? readChosenWheels(reportFile) : {};
 }

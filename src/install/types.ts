@@ -48,7 +48,7 @@ export interface InstallRequest {
   /** the interpreter that runs pip */
   python: string;
   env: NodeJS.ProcessEnv;
-  /** `index-url` / `extra-index-url` inputs: they win over the lockfile's recorded index */
-  indexOverride: Partial<import("../lock/types.ts").IndexOptions>;
+  /** the indexes to ask (effectiveIndexes): written into the requirements file */
+  indexes: import("./indexes.ts").IndexPlan;
   log: import("../log.ts").Log;
 }

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { LockedSet } from "../lock/types.ts";
 import type { Target } from "../target.ts";
 import { diagnoseInstallFailure } from "./diagnose.ts";
-import { effectiveIndexes, renderRequirements } from "./pip.ts";
+import { renderRequirements } from "./pip.ts";
 import { runProcess } from "./process.ts";
 import type { InstallRequest } from "./types.ts";
 
@@ -50,10 +50,12 @@ export function uvArgs(
 
 export async function uvInstall(request: InstallRequest & { uv: string }): Promise<void> {
   const { lock, target, directory, log } = request;
-  const indexes = effectiveIndexes(lock, request.indexOverride);
+  const { written, asked, unset } = request.indexes;
   const requirementsFile = path.join(request.scratch, "requirements.lambda.txt");
-  await writeFile(requirementsFile, renderRequirements(lock, indexes));
+  await writeFile(requirementsFile, renderRequirements(lock, written));
+  // uv lets its index variables beat the file's options: the file already says what they said
   const env: NodeJS.ProcessEnv = { ...request.env, UV_NO_PROGRESS: "1", PYTHONDONTWRITEBYTECODE: "1" };
+  for (const name of unset) delete env[name];
   const result = await log.group(`uv pip install for ${target.runtime} ${target.architecture}`, () =>
     runProcess(request.uv, uvArgs(target, requirementsFile, directory, lock, request.python || undefined), {
       env,
@@ -61,5 +63,5 @@ export async function uvInstall(request: InstallRequest & { uv: string }): Promi
     }),
   );
   if (result.code !== 0)
-    throw await diagnoseInstallFailure(result.output, { lock, target, indexes, env, installer: "uv" });
+    throw await diagnoseInstallFailure(result.output, { lock, target, indexes: asked, env, installer: "uv" });
 }
