@@ -90,6 +90,15 @@ describe("function and layer zips from the dependency zip", () => {
     expect(zips.functionZip!.sha256).toBe(direct.sha256);
   });
 
+  it("function: a code file where the dependencies have a folder fails, with collisions allowed too", () => {
+    const casey = [{ path: "alpha", absolutePath: path.join(work, "code", "app.py"), size: 1, executable: false }];
+    for (const allow of [false, true]) {
+      expect(() => planPackages("function", casey, tree.files, allow)).toThrow(
+        /alpha is a file of the function code and a folder of the dependencies \(alpha\/__init__\.py\)/,
+      );
+    }
+  });
+
   it("layer: no function zip", async () => {
     const out = path.join(work, "layer");
     await mkdir(out, { recursive: true });

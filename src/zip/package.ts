@@ -13,6 +13,7 @@
 import { copyFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.ts";
+import { describeFileFolderClash, fileFolderClashes } from "../inspect/collisions.ts";
 import type { TreeFile } from "../install/types.ts";
 import type { ZipDirectory } from "./reader.ts";
 import { copyEntries, writeZip, type ZipInput, type ZipMember, type ZipResult } from "./writer.ts";
@@ -56,6 +57,17 @@ export function planPackages(
     case "split":
       return { functionZip: { code, withDependencies: false, overridden: NONE }, layerZip: true };
     case "function": {
+      // neither side can win a file/folder clash: unzip fails on such a zip, allowed or not
+      const fileFolder = fileFolderClashes(code, dependencies);
+      if (fileFolder.length > 0) {
+        throw new UserError(
+          `one zip cannot hold a file and a folder of the same name: ${fileFolder.map(describeFileFolderClash).join("; ")}`,
+          {
+            where: fileFolder[0]?.codeIsFile ? { file: fileFolder[0].file } : {},
+            hint: "rename the function's file or folder (allow-collisions cannot help: neither can win)",
+          },
+        );
+      }
       const codePaths = new Set(code.map((f) => f.path));
       const clashing = dependencies.filter((f) => codePaths.has(f.path));
       if (clashing.length > 0 && !allowCollisions) {
