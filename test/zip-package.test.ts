@@ -44,6 +44,7 @@ describe("function and layer zips from the dependency zip", () => {
     const out = path.join(work, "split");
     await mkdir(out, { recursive: true });
     const zips = await writePackages(planPackages("split", onlyApp, tree.files, false), dependencyZip, out);
+    await zips.publish();
     expect(names(zips.functionZip!.path)).toEqual(["app.py"]);
     const layer = names(zips.layerZip!.path);
     expect(layer).toContain("python/alpha/__init__.py");
@@ -69,6 +70,7 @@ describe("function and layer zips from the dependency zip", () => {
     const out = path.join(work, "function");
     await mkdir(out, { recursive: true });
     const zips = await writePackages(planPackages("function", code, tree.files, true), dependencyZip, out);
+    await zips.publish();
     expect(zips.layerZip).toBeUndefined();
     const entries = readZip(zips.functionZip!.path);
     expect(
@@ -103,6 +105,7 @@ describe("function and layer zips from the dependency zip", () => {
     const out = path.join(work, "layer");
     await mkdir(out, { recursive: true });
     const zips = await writePackages(planPackages("layer", [], tree.files, false), dependencyZip, out);
+    await zips.publish();
     expect(zips.functionZip).toBeUndefined();
     expect(names(zips.layerZip!.path)[0]).toBe("python/");
   });
