@@ -15,7 +15,10 @@ import { MANIFEST_FILE } from "./manifest.ts";
 export interface CacheStore {
   readonly kind: "actions" | "directory";
   readonly description: string;
-  /** the folder an entry for this key lives in: restored into, or installed into on a miss */
+  /**
+   * the folder an entry for this key lives in: after restore(key), the restored entry on a
+   * hit, or the folder to install into on a miss
+   */
   entryDir(key: string): string;
   /** true when entryDir(key) now holds a complete entry, still to be verified */
   restore(key: string): Promise<boolean>;
@@ -114,13 +117,23 @@ export class DirectoryCacheStore implements CacheStore {
     const dir = this.entryDir(key);
     if (this.hits.has(key)) return true;
     await mkdir(this.root, { recursive: true });
-    try {
-      await rename(dir, this.published(key));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
-      // another run published this key first: its entry stands, ours goes
-      await rm(dir, { recursive: true, force: true });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rename(dir, this.published(key));
+        break;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+        // A folder without a manifest there is no entry (left half-written by an older
+        // version, or damaged): moved aside once, then ours takes its place.
+        if (attempt === 0 && !existsSync(path.join(this.published(key), MANIFEST_FILE))) {
+          await this.moveAside(key);
+          continue;
+        }
+        // another run published this key first: its entry stands, ours goes
+        await rm(dir, { recursive: true, force: true });
+        break;
+      }
     }
     this.staging.delete(key);
     return true;
@@ -130,8 +143,13 @@ export class DirectoryCacheStore implements CacheStore {
       await rm(this.entryDir(key), { recursive: true, force: true });
       return;
     }
-    // A published entry that failed its check: moved aside in one step, so a run that
-    // publishes the key again meanwhile is not deleted with it, then removed.
+    await this.moveAside(key);
+  }
+  /**
+   * A published entry that failed its check is moved aside in one step, so a run that
+   * publishes the key again meanwhile is not deleted with it, then removed.
+   */
+  private async moveAside(key: string): Promise<void> {
     const aside = path.join(
       this.root,
       STAGING_DIR,
