@@ -315,8 +315,8 @@ describe("the bad-input corpus", () => {
       if (c.expect.outcome === "ok") await checkAccepted(outcome, c.expect);
       else {
         checkError(outcome, c.expect);
-        // a failed build leaves no package behind that a later step could upload
-        expect(zipsLeft(outcome), "zips left by a failed build").toEqual([]);
+        // a failed build leaves no package behind that a later step could upload (a failed deploy built them fine)
+        if (c.expect.stage !== "deploy") expect(zipsLeft(outcome), "zips left by a failed build").toEqual([]);
       }
     });
   }
