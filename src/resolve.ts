@@ -206,12 +206,13 @@ async function restoreEntry(
   key: string,
   log: Log,
 ): Promise<{ tree: DependencyTree; manifest: CacheManifest } | undefined> {
-  const entryDir = store.entryDir(key);
   try {
     if (!(await store.restore(key))) {
       await store.discard(key);
       return undefined;
     }
+    // asked after the restore: a store may keep a hit elsewhere than a build in progress
+    const entryDir = store.entryDir(key);
     const manifest: CacheManifest | undefined = await readManifest(entryDir);
     const usable = manifest?.key === key;
     // listed once: the tree read for the next stages is the one verified

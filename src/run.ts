@@ -20,7 +20,7 @@ import { type Resolved, resolveTree } from "./resolve.ts";
 import { collectSource } from "./source/collect.ts";
 import { collectFirstParty } from "./source/firstparty.ts";
 import { glibcString, makeTarget, type Target } from "./target.ts";
-import { planPackages, writePackages } from "./zip/package.ts";
+import { planPackages, prepareOutputDir, type WrittenPackages, writePackages } from "./zip/package.ts";
 import type { ZipResult } from "./zip/writer.ts";
 
 export interface BuildResult {
@@ -116,6 +116,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
   const progress: BuildProgress = { timings };
   progressByInputs.set(inputs, progress);
   const target = makeTarget(inputs.runtime, inputs.architecture);
+  await prepareOutputDir(inputs.outputDir);
   log.info(`Target: ${target.runtime} on ${target.architecture} (${target.os}, glibc ${glibcString(target)})`);
   if (target.deprecated) {
     log.annotate(
@@ -155,6 +156,8 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
   const tempBase = env.RUNNER_TEMP || os.tmpdir();
   await mkdir(tempBase, { recursive: true });
   const scratch = await mkdtemp(path.join(tempBase, "lpp-"));
+  // zips stay under temporary names until every check passed: a failed build leaves none behind
+  let zips: WrittenPackages | undefined;
   try {
     const store = inputs.cache ? chooseStore(env) : undefined;
     const resolved = await timed(timings, "install", () =>
@@ -188,8 +191,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     if (inspectionErrors > 0) throw new InspectionFailed(inspectionErrors, inspection.findings, lock.lockfile);
 
     const plan = planPackages(inputs.packageMode, code, tree.files, inputs.allowCollisions);
-    const zips = await timed(timings, "zip", async () => {
-      await mkdir(inputs.outputDir, { recursive: true });
+    zips = await timed(timings, "zip", async () => {
       // the dependencies are compressed once (or come compressed from the cache); both zips copy them
       return writePackages(plan, await resolved.dependencyZip(), inputs.outputDir);
     });
@@ -214,6 +216,9 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     if (errors.length > 0) throw new InspectionFailed(errors.length, findings, lock.lockfile);
     // Only an inspected tree is kept for the next build.
     await resolved.commit();
+    await zips.publish();
+    const { functionZip, layerZip } = zips;
+    zips = undefined;
     return {
       target,
       lock,
@@ -223,11 +228,13 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       cache: resolved.cache,
       inspection,
       findings,
-      ...zips,
-      unzippedSize: (zips.functionZip?.unzippedSize ?? 0) + (zips.layerZip?.unzippedSize ?? 0),
+      functionZip,
+      layerZip,
+      unzippedSize: (functionZip?.unzippedSize ?? 0) + (layerZip?.unzippedSize ?? 0),
       timings,
     };
   } finally {
+    await zips?.discard();
     await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -4,7 +4,9 @@
  * AWS. Every case must end in a UserError that says what is wrong, where and what to do,
  * and no write call may reach AWS: a bad input never leaves anything half-deployed.
  */
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { LambdaClient, PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
@@ -106,8 +108,13 @@ async function writeFiles(dir: string, files: Record<string, ProjectFile>): Prom
   for (const [name, content] of Object.entries(files)) {
     const abs = path.join(dir, name);
     await mkdir(path.dirname(abs), { recursive: true });
-    if (typeof content === "object" && !Buffer.isBuffer(content)) await symlink(content.symlink, abs);
-    else await writeFile(abs, content);
+    if (typeof content === "string" || Buffer.isBuffer(content)) await writeFile(abs, content);
+    else if ("symlink" in content) await symlink(content.symlink, abs);
+    else if ("fifo" in content) execFileSync("mkfifo", [abs]);
+    else if ("sparse" in content) {
+      await writeFile(abs, "");
+      await truncate(abs, content.sparse);
+    } else await writeFile(Buffer.from(abs, "latin1"), content.content);
   }
 }
 
@@ -124,13 +131,30 @@ interface Outcome {
   log: MemoryLog;
   dir: string;
   writes: string[];
+  /** the files the case wrote, relative to dir */
+  written: string[];
+}
+
+/** Every zip under the project that the case did not write itself. */
+function zipsLeft(outcome: Outcome): string[] {
+  const found: string[] = [];
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(path.join(outcome.dir, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(p);
+      else if (p.endsWith(".zip") && !outcome.written.includes(p)) found.push(p);
+    }
+  };
+  walk("");
+  return found;
 }
 
 async function runCase(c: CorpusCase): Promise<Outcome> {
   const ctx: CorpusContext = { wheels, indexUrl: index.url, fn: `corpus-${c.id}` };
   const dir = path.join(work, "projects", c.id);
   await mkdir(dir, { recursive: true });
-  await writeFiles(dir, c.files?.(ctx) ?? { "app.py": HANDLER, "requirements.txt": "" });
+  const files = c.files?.(ctx) ?? { "app.py": HANDLER, "requirements.txt": "" };
+  await writeFiles(dir, files);
   const seed = c.aws?.(ctx) ?? {};
   for (const b of seed.buckets ?? []) aws.createBucket(b.name, b.region);
   for (const f of seed.functions ?? [])
@@ -175,7 +199,7 @@ async function runCase(c: CorpusCase): Promise<Outcome> {
   seed.functions?.forEach((f, i) => {
     expect(aws.getFunction(f.region, f.name)?.codeSha256, `${f.name} kept its code`).toBe(before?.[i]);
   });
-  return { error, result, log, dir, writes };
+  return { error, result, log, dir, writes, written: Object.keys(files) };
 }
 
 const INSPECTION_FAILED = /problem\(s\) found by inspection would fail in Lambda.*nothing was deployed/;
@@ -289,7 +313,11 @@ describe("the bad-input corpus", () => {
       if (process.env.CORPUS_PRINT) console.log(`\n### ${c.id}\n${show(reportsOf(outcome))}`);
       expect(outcome.writes, "write calls that reached AWS").toEqual([]);
       if (c.expect.outcome === "ok") await checkAccepted(outcome, c.expect);
-      else checkError(outcome, c.expect);
+      else {
+        checkError(outcome, c.expect);
+        // a failed build leaves no package behind that a later step could upload (a failed deploy built them fine)
+        if (c.expect.stage !== "deploy") expect(zipsLeft(outcome), "zips left by a failed build").toEqual([]);
+      }
     });
   }
 });

@@ -119,6 +119,25 @@ describe("collisions between the function code and the dependencies", () => {
     expect(await run(tree, { code: code("settings.json"), packageMode: "split" })).toEqual([]);
   });
 
+  it("a file of one side and a folder of the other (casey vs casey/) is an error even with allow-collisions", async () => {
+    const tree = buildTree(await tempDir(), [{ name: "casey", version: "1", files: { "casey/__init__.py": "" } }]);
+    for (const [paths, text] of [
+      [
+        ["app.py", "casey"],
+        /casey is a file of the function code and a folder of the dependencies \(casey\/__init__\.py\)/,
+      ],
+      [
+        ["app.py", "casey/__init__.py/x.txt"],
+        /casey\/__init__\.py is a file of the dependencies and a folder of the function code/,
+      ],
+    ] as const) {
+      const found = await run(tree, { code: code(...paths), packageMode: "function", allowCollisions: true });
+      const fileFolder = found.find((f) => /a file and a folder of the same name/.test(f.message));
+      expect(fileFolder?.severity).toBe("error");
+      expect(fileFolder?.message).toMatch(text);
+    }
+  });
+
   it("ignores the function code when only a layer is built, and passes disjoint code", async () => {
     const tree = buildTree(await tempDir(), deps);
     expect(await run(tree, { code: code("requests/__init__.py"), packageMode: "layer" })).toEqual([]);

@@ -44,6 +44,7 @@ describe("function and layer zips from the dependency zip", () => {
     const out = path.join(work, "split");
     await mkdir(out, { recursive: true });
     const zips = await writePackages(planPackages("split", onlyApp, tree.files, false), dependencyZip, out);
+    await zips.publish();
     expect(names(zips.functionZip!.path)).toEqual(["app.py"]);
     const layer = names(zips.layerZip!.path);
     expect(layer).toContain("python/alpha/__init__.py");
@@ -69,6 +70,7 @@ describe("function and layer zips from the dependency zip", () => {
     const out = path.join(work, "function");
     await mkdir(out, { recursive: true });
     const zips = await writePackages(planPackages("function", code, tree.files, true), dependencyZip, out);
+    await zips.publish();
     expect(zips.layerZip).toBeUndefined();
     const entries = readZip(zips.functionZip!.path);
     expect(
@@ -90,10 +92,20 @@ describe("function and layer zips from the dependency zip", () => {
     expect(zips.functionZip!.sha256).toBe(direct.sha256);
   });
 
+  it("function: a code file where the dependencies have a folder fails, with collisions allowed too", () => {
+    const casey = [{ path: "alpha", absolutePath: path.join(work, "code", "app.py"), size: 1, executable: false }];
+    for (const allow of [false, true]) {
+      expect(() => planPackages("function", casey, tree.files, allow)).toThrow(
+        /alpha is a file of the function code and a folder of the dependencies \(alpha\/__init__\.py\)/,
+      );
+    }
+  });
+
   it("layer: no function zip", async () => {
     const out = path.join(work, "layer");
     await mkdir(out, { recursive: true });
     const zips = await writePackages(planPackages("layer", [], tree.files, false), dependencyZip, out);
+    await zips.publish();
     expect(zips.functionZip).toBeUndefined();
     expect(names(zips.layerZip!.path)[0]).toBe("python/");
   });

@@ -4,8 +4,9 @@
  * local runs): a plain folder, $XDG_CACHE_HOME/lambda-python-package (default
  * ~/.cache/lambda-python-package), one subfolder per key.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as actionsCache from "@actions/cache";
@@ -14,13 +15,41 @@ import { MANIFEST_FILE } from "./manifest.ts";
 export interface CacheStore {
   readonly kind: "actions" | "directory";
   readonly description: string;
-  /** the folder an entry for this key lives in: restored into, or installed into on a miss */
+  /**
+   * the folder an entry for this key lives in: after restore(key), the restored entry on a
+   * hit, or the folder to install into on a miss
+   */
   entryDir(key: string): string;
   /** true when entryDir(key) now holds a complete entry, still to be verified */
   restore(key: string): Promise<boolean>;
   /** false when the store refused (a warning for the caller, never a failure) */
   save(key: string): Promise<boolean>;
   discard(key: string): Promise<void>;
+}
+
+/**
+ * @actions/cache derives an entry's version from the paths it is given, as given, and
+ * stores them in the archive relative to GITHUB_WORKSPACE, where it also extracts them.
+ * An absolute path under RUNNER_TEMP would make the version, and the place the archive
+ * unpacks to, depend on where the runner keeps its temp folder (/__w/_temp in a
+ * container job, /home/runner/work/_temp on the host, anything on a self-hosted runner).
+ * So the cache is given the key's folder name alone, relative to the cache root, with
+ * the working folder and GITHUB_WORKSPACE pointed at that root for the call: the same
+ * version and the same archive on every runner.
+ */
+async function inCacheRoot<T>(root: string, fn: () => Promise<T>): Promise<T> {
+  await mkdir(root, { recursive: true });
+  const cwd = process.cwd();
+  const workspace = process.env.GITHUB_WORKSPACE;
+  process.chdir(root);
+  process.env.GITHUB_WORKSPACE = root;
+  try {
+    return await fn();
+  } finally {
+    process.chdir(cwd);
+    if (workspace === undefined) delete process.env.GITHUB_WORKSPACE;
+    else process.env.GITHUB_WORKSPACE = workspace;
+  }
 }
 
 export class ActionsCacheStore implements CacheStore {
@@ -33,13 +62,12 @@ export class ActionsCacheStore implements CacheStore {
   async restore(key: string): Promise<boolean> {
     const dir = this.entryDir(key);
     await rm(dir, { recursive: true, force: true });
-    await mkdir(this.root, { recursive: true });
     // Exact key only: a tree for another lockfile is never partly reused.
-    const hit = await actionsCache.restoreCache([dir], key, [], {}, false);
+    const hit = await inCacheRoot(this.root, () => actionsCache.restoreCache([key], key, [], {}, false));
     return hit === key && existsSync(path.join(dir, MANIFEST_FILE));
   }
   async save(key: string): Promise<boolean> {
-    const id = await actionsCache.saveCache([this.entryDir(key)], key);
+    const id = await inCacheRoot(this.root, () => actionsCache.saveCache([key], key));
     return id !== -1;
   }
   async discard(key: string): Promise<void> {
@@ -47,26 +75,107 @@ export class ActionsCacheStore implements CacheStore {
   }
 }
 
+/** Staging folders older than this belong to runs that were killed: removed on the next restore. */
+const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * One folder per key, shared by every run on the machine, concurrent ones included. A
+ * published entry is never changed: a run that misses builds in a staging folder of its
+ * own and publishes it with one rename, which fails when another run published first
+ * (a folder is not renamed onto a non-empty one), so a reader never sees an entry
+ * deleted or half-written under it.
+ */
 export class DirectoryCacheStore implements CacheStore {
   readonly kind = "directory";
+  /** keys this run restored: their entryDir is the published entry */
+  private readonly hits = new Set<string>();
+  private readonly staging = new Map<string, string>();
   constructor(private readonly root: string) {}
   get description(): string {
     return `the folder ${this.root}`;
   }
-  entryDir(key: string): string {
+  private published(key: string): string {
     return path.join(this.root, key);
   }
-  async restore(key: string): Promise<boolean> {
-    return existsSync(path.join(this.entryDir(key), MANIFEST_FILE));
+  /** the published entry after a hit; else this run's own staging folder for the key */
+  entryDir(key: string): string {
+    if (this.hits.has(key)) return this.published(key);
+    let dir = this.staging.get(key);
+    if (!dir) {
+      dir = path.join(this.root, STAGING_DIR, `${key}-${process.pid}-${randomBytes(6).toString("hex")}`);
+      this.staging.set(key, dir);
+    }
+    return dir;
   }
-  async save(): Promise<boolean> {
-    // the entry was built in place; its manifest, written last, completes it
+  async restore(key: string): Promise<boolean> {
+    await this.removeStaleStaging();
+    const hit = existsSync(path.join(this.published(key), MANIFEST_FILE));
+    if (hit) this.hits.add(key);
+    return hit;
+  }
+  async save(key: string): Promise<boolean> {
+    const dir = this.entryDir(key);
+    if (this.hits.has(key)) return true;
+    await mkdir(this.root, { recursive: true });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rename(dir, this.published(key));
+        break;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+        // A folder without a manifest there is no entry (left half-written by an older
+        // version, or damaged): moved aside once, then ours takes its place.
+        if (attempt === 0 && !existsSync(path.join(this.published(key), MANIFEST_FILE))) {
+          await this.moveAside(key);
+          continue;
+        }
+        // another run published this key first: its entry stands, ours goes
+        await rm(dir, { recursive: true, force: true });
+        break;
+      }
+    }
+    this.staging.delete(key);
     return true;
   }
   async discard(key: string): Promise<void> {
-    await rm(this.entryDir(key), { recursive: true, force: true });
+    if (!this.hits.delete(key)) {
+      await rm(this.entryDir(key), { recursive: true, force: true });
+      return;
+    }
+    await this.moveAside(key);
+  }
+  /**
+   * A published entry that failed its check is moved aside in one step, so a run that
+   * publishes the key again meanwhile is not deleted with it, then removed.
+   */
+  private async moveAside(key: string): Promise<void> {
+    const aside = path.join(
+      this.root,
+      STAGING_DIR,
+      `discarded-${key}-${process.pid}-${randomBytes(6).toString("hex")}`,
+    );
+    await mkdir(path.dirname(aside), { recursive: true });
+    const moved = await rename(this.published(key), aside).then(
+      () => true,
+      () => false,
+    );
+    if (moved) await rm(aside, { recursive: true, force: true });
+  }
+  private async removeStaleStaging(): Promise<void> {
+    const dir = path.join(this.root, STAGING_DIR);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const now = Date.now();
+    for (const name of names) {
+      const info = await stat(path.join(dir, name)).catch(() => undefined);
+      if (info && now - info.mtimeMs > STALE_STAGING_MS)
+        await rm(path.join(dir, name), { recursive: true, force: true });
+    }
   }
 }
+
+/** Where entries are built before they are published: inside the root, so publishing is a rename. */
+const STAGING_DIR = ".staging";
 
 export function directoryCacheRoot(env: NodeJS.ProcessEnv): string {
   return path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), ".cache"), "lambda-python-package");

@@ -93,6 +93,46 @@ export function topLevelOf(path: string): TopLevel | undefined {
   return m?.[1] ? { name: m[1], shown: p, isDir: false } : undefined;
 }
 
+/**
+ * Paths that are a file on one side and a folder on the other (code `casey`, a dependency's
+ * `casey/__init__.py`): one zip cannot hold both, unzip and Lambda fail on it, so this is an
+ * error whatever allow-collisions says. Pairs of [file path, the other side's path under it].
+ */
+export function fileFolderClashes(
+  code: { path: string }[],
+  dependencies: { path: string }[],
+): { file: string; inside: string; codeIsFile: boolean }[] {
+  const folders = (files: { path: string }[]) => {
+    const under = new Map<string, string>();
+    for (const f of files) {
+      for (let end = f.path.indexOf("/"); end > 0; end = f.path.indexOf("/", end + 1)) {
+        const dir = f.path.slice(0, end);
+        if (!under.has(dir)) under.set(dir, f.path);
+      }
+    }
+    return under;
+  };
+  const codeFolders = folders(code);
+  const dependencyFolders = folders(dependencies);
+  const clashes: { file: string; inside: string; codeIsFile: boolean }[] = [];
+  for (const f of code) {
+    const inside = dependencyFolders.get(f.path);
+    if (inside) clashes.push({ file: f.path, inside, codeIsFile: true });
+  }
+  for (const f of dependencies) {
+    const inside = codeFolders.get(f.path);
+    if (inside) clashes.push({ file: f.path, inside, codeIsFile: false });
+  }
+  return clashes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** A file/folder clash as users read it: which side has the file, which the folder. */
+export function describeFileFolderClash(c: { file: string; inside: string; codeIsFile: boolean }): string {
+  return c.codeIsFile
+    ? `${c.file} is a file of the function code and a folder of the dependencies (${c.inside})`
+    : `${c.file} is a file of the dependencies and a folder of the function code (${c.inside})`;
+}
+
 export function checkCodeCollisions(
   tree: DependencyTree,
   code: { path: string }[],
@@ -100,6 +140,17 @@ export function checkCodeCollisions(
   allowCollisions: boolean,
 ): Finding[] {
   if (packageMode === "layer" || code.length === 0) return [];
+  const findings: Finding[] = [];
+  const fileFolder = packageMode === "function" ? fileFolderClashes(code, tree.files) : [];
+  if (fileFolder.length > 0) {
+    findings.push({
+      severity: "error",
+      check: "collision",
+      path: fileFolder[0]?.file,
+      message: `one zip cannot hold a file and a folder of the same name (unzip and Lambda fail on it): ${listSome(fileFolder.map(describeFileFolderClash), 5)}`,
+      hint: "rename the function's file or folder; allow-collisions cannot help here, as neither can win",
+    });
+  }
   const side = (paths: { path: string; distribution?: string }[]) => {
     const names = new Map<string, { shown: Set<string>; dists: Set<string>; regular: boolean; files: Set<string> }>();
     for (const f of paths) {
@@ -141,7 +192,7 @@ export function checkCodeCollisions(
       dists,
     });
   }
-  if (clashes.length === 0) return [];
+  if (clashes.length === 0) return findings;
   clashes.sort((a, b) => a.name.localeCompare(b.name));
   const where =
     packageMode === "split"
@@ -149,6 +200,7 @@ export function checkCodeCollisions(
       : "both land in the function zip, where one overwrites or merges into the other";
   const allDists = [...new Set(clashes.flatMap((c) => c.dists))];
   return [
+    ...findings,
     {
       severity: allowCollisions ? "warning" : "error",
       check: "collision",

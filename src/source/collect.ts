@@ -9,8 +9,8 @@ import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
 import { throwAll, UserError } from "../errors.ts";
-import { listFiles } from "../install/tree.ts";
 import type { TreeFile } from "../install/types.ts";
+import { refuseUnshippable, type WalkedFile, walkSource } from "./walk.ts";
 
 /** Never code, whatever `source` says. */
 const NEVER = [
@@ -80,23 +80,26 @@ export async function collectSource(options: SourceOptions): Promise<TreeFile[]>
   const outputInside = !outputRel.startsWith("..") && !path.isAbsolute(outputRel);
   const inOutput = (rel: string) => outputInside && (rel === outputRel || rel.startsWith(`${outputRel}/`));
   const never = picomatch(NEVER, { dot: true });
-  const venvs = new Set<string>();
-  const all = await listFiles(workingDirectory, (rel, isDirectory) => {
-    if (never(rel)) return true;
+  const defaultExcluded = picomatch(DEFAULT_EXCLUDES, { dot: true });
+  const userExcluded = options.exclude.length > 0 ? picomatch(options.exclude, { dot: true }) : () => false;
+  // A folder is left unread when everything in it is left out anyway: a pattern "X/**" leaves out
+  // all of a folder matching X, and `exclude` leaves out a matching folder with its content.
+  const neverDir = picomatch(folderPatterns(NEVER), { dot: true });
+  const defaultDir = picomatch(folderPatterns(DEFAULT_EXCLUDES), { dot: true });
+  const useDefault = options.source.length === 0;
+  const pruneDir = (rel: string): boolean => {
+    if (neverDir(rel) || userExcluded(rel) || (useDefault && defaultDir(rel))) return true;
     // any folder with a pyvenv.cfg is a virtualenv, whatever its name
-    if (isDirectory && existsSync(path.join(workingDirectory, rel, "pyvenv.cfg"))) {
-      venvs.add(rel);
-      return true;
-    }
-    return false;
-  });
+    return existsSync(path.join(workingDirectory, rel, "pyvenv.cfg"));
+  };
+  const roots = useDefault ? [""] : options.source.map((p) => sourceRoot(p, workingDirectory));
+  const all: WalkedFile[] = walkSource(workingDirectory, { roots, pruneDir }).filter((f) => !never(f.path));
 
-  let selected: TreeFile[];
+  let selected: WalkedFile[];
   if (options.source.length === 0) {
-    const excluded = picomatch(DEFAULT_EXCLUDES, { dot: true });
-    selected = all.filter((f) => !excluded(f.path));
+    selected = all.filter((f) => !defaultExcluded(f.path));
   } else {
-    const chosen = new Set<TreeFile>();
+    const chosen = new Set<WalkedFile>();
     for (const pattern of options.source) {
       const matched = matchSource(pattern, workingDirectory, all);
       if (matched.length === 0) {
@@ -109,9 +112,10 @@ export async function collectSource(options: SourceOptions): Promise<TreeFile[]>
     selected = all.filter((f) => chosen.has(f));
   }
   if (options.exclude.length > 0) {
-    const excluded = picomatch(options.exclude, { dot: true });
     selected = selected.filter(
-      (f) => !excluded(f.path) && !f.path.split("/").some((_, i, parts) => excluded(parts.slice(0, i + 1).join("/"))),
+      (f) =>
+        !userExcluded(f.path) &&
+        !f.path.split("/").some((_, i, parts) => userExcluded(parts.slice(0, i + 1).join("/"))),
     );
   }
   // The output folder is left out of the code: code inside it would silently go missing.
@@ -124,60 +128,117 @@ export async function collectSource(options: SourceOptions): Promise<TreeFile[]>
     );
   }
   selected = selected.filter((f) => !inOutput(f.path));
+  refuseUnshippable(selected);
   await checkSymlinks(selected, workingDirectory);
-  return selected;
+  return selected.map(({ special: _s, badName: _b, ...file }) => file);
 }
 
 /**
  * A code file that is a symbolic link goes into the zip as the file it points to (zips for
- * Lambda hold no links). Only a file inside the working directory qualifies: a link out of
- * it would ship whatever it points at on the runner, a link to a folder is not followed,
- * and a dangling link has nothing to ship.
+ * Lambda hold no links). Only a regular file inside the working directory qualifies, and
+ * only one the selection would ship itself: a link out of it, or to `.env`, `.git/config`
+ * or a lockfile, would ship what the selection leaves out on purpose. A link to a folder
+ * is not followed, a dangling or looping link has nothing to ship.
  */
 export async function checkSymlinks(files: TreeFile[], workingDirectory: string): Promise<void> {
   const links = files.filter((f) => f.symlink !== undefined);
   if (links.length === 0) return;
   const root = await realpath(workingDirectory).catch(() => workingDirectory);
+  const shipped = new Set(
+    files.filter((f) => f.symlink === undefined).map((f) => path.relative(workingDirectory, f.absolutePath)),
+  );
   const errors: UserError[] = [];
   for (const f of links) {
-    const where = { file: f.path };
-    const target = await realpath(f.absolutePath).catch(() => undefined);
-    if (target === undefined) {
-      errors.push(
-        new UserError(`${f.path} is a symbolic link to ${f.symlink}, which does not exist`, {
-          where,
-          hint: "create the file it points to, or remove the link (or leave it out with `exclude`)",
-        }),
-      );
-    } else if (target !== root && !target.startsWith(`${root}${path.sep}`)) {
-      errors.push(
-        new UserError(`${f.path} is a symbolic link to ${f.symlink}, outside the working directory (${target})`, {
-          where,
-          hint: "copy the file into the project, or leave the link out with `exclude`: only files inside `working-directory` are shipped",
-        }),
-      );
-    } else if ((await stat(target)).isDirectory()) {
-      errors.push(
-        new UserError(`${f.path} is a symbolic link to the folder ${f.symlink}: links to folders are not followed`, {
-          where,
-          hint: "list the real folder in `source` (or move the code there), or leave the link out with `exclude`",
-        }),
-      );
-    }
+    const problem = await linkProblem(f, root, shipped);
+    if (problem) errors.push(new UserError(problem.message, { where: { file: f.path }, hint: problem.hint }));
   }
   throwAll(errors);
 }
 
-function matchSource(pattern: string, workingDirectory: string, all: TreeFile[]): TreeFile[] {
+const NEVER_TARGET = picomatch([...NEVER, ...DEFAULT_EXCLUDES], { dot: true });
+
+async function linkProblem(
+  f: TreeFile,
+  root: string,
+  shipped: ReadonlySet<string>,
+): Promise<{ message: string; hint: string } | undefined> {
+  const link = `${f.path} is a symbolic link to ${f.symlink}`;
+  const failure = await realpath(f.absolutePath).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => error.code ?? "unknown",
+  );
+  if (failure === "ELOOP") {
+    return {
+      message: `${link}, which loops back on itself`,
+      hint: "point the link at a real file, or remove it (or leave it out with `exclude`)",
+    };
+  }
+  if (failure !== undefined) {
+    return {
+      message: `${link}, which does not exist`,
+      hint: "create the file it points to, or remove the link (or leave it out with `exclude`)",
+    };
+  }
+  const target = await realpath(f.absolutePath);
+  if (target !== root && !target.startsWith(`${root}${path.sep}`)) {
+    return {
+      message: `${link}, outside the working directory (${target})`,
+      hint: "copy the file into the project, or leave the link out with `exclude`: only files inside `working-directory` are shipped",
+    };
+  }
+  const info = await stat(target);
+  if (info.isDirectory()) {
+    return {
+      message: `${f.path} is a symbolic link to the folder ${f.symlink}: links to folders are not followed`,
+      hint: "list the real folder in `source` (or move the code there), or leave the link out with `exclude`",
+    };
+  }
+  if (!info.isFile()) {
+    return {
+      message: `${link}, which is not a regular file (a FIFO, socket or device): a zip can only hold files`,
+      hint: "point the link at a regular file, or leave it out with `exclude`",
+    };
+  }
+  const rel = path.relative(root, target).split(path.sep).join("/");
+  const inVenv = rel
+    .split("/")
+    .some((_, i, parts) => i > 0 && existsSync(path.join(root, ...parts.slice(0, i), "pyvenv.cfg")));
+  if ((NEVER_TARGET(rel) || inVenv) && !shipped.has(path.relative(root, target))) {
+    return {
+      message: `${link}, a file that is never shipped (hidden files such as .env or .git/config, lockfiles, virtualenvs, tests): the link would ship its content`,
+      hint: "link to a file that is part of the code, or copy what the function needs into one; or leave the link out with `exclude`",
+    };
+  }
+  return undefined;
+}
+
+/** "dir/**" → "dir": a folder matching the result has all of its content matched by the pattern. */
+function folderPatterns(patterns: string[]): string[] {
+  return patterns.filter((p) => p.endsWith("/**")).map((p) => p.slice(0, -3));
+}
+
+function relativeSource(pattern: string, workingDirectory: string): { clean: string; abs: string; rel: string } {
   const clean = pattern.replace(/^\.\//, "").replace(/\/+$/, "");
-  if (clean === "" || clean === ".") return all;
-  const abs = path.resolve(workingDirectory, clean);
+  const abs = path.resolve(workingDirectory, clean === "" ? "." : clean);
   const rel = path.relative(workingDirectory, abs).split(path.sep).join("/");
-  if (rel.startsWith("..")) {
+  if (rel.startsWith("..") || path.isAbsolute(rel)) {
     throw new UserError(`source "${pattern}" lies outside the working directory ${workingDirectory}`, {
       hint: "set `working-directory` to a folder that holds all of the function code",
     });
   }
+  return { clean, abs, rel };
+}
+
+/** The one folder (or file) a `source` line can match inside: the path itself, or a glob's static prefix. */
+function sourceRoot(pattern: string, workingDirectory: string): string {
+  const { clean, abs, rel } = relativeSource(pattern, workingDirectory);
+  if (clean === "" || clean === "." || existsSync(abs)) return rel;
+  return relativeSource(picomatch.scan(clean).base, workingDirectory).rel;
+}
+
+function matchSource<F extends TreeFile>(pattern: string, workingDirectory: string, all: F[]): F[] {
+  const { clean, abs, rel } = relativeSource(pattern, workingDirectory);
+  if (clean === "" || clean === ".") return all;
   if (existsSync(abs) && statSync(abs).isDirectory()) return all.filter((f) => f.path.startsWith(`${rel}/`));
   if (existsSync(abs)) return all.filter((f) => f.path === rel);
   const isMatch = picomatch(clean, { dot: true });

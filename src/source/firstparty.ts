@@ -7,10 +7,10 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
-import { listFiles } from "../install/tree.ts";
 import type { TreeFile } from "../install/types.ts";
 import type { LockedSet } from "../lock/types.ts";
 import { checkSymlinks, DEFAULT_EXCLUDES } from "./collect.ts";
+import { refuseUnshippable, walkSource } from "./walk.ts";
 
 /** Not importable code, even inside a member's folder. */
 const MEMBER_EXCLUDES = [...DEFAULT_EXCLUDES, "setup.py", "setup.cfg", "README*", "LICENSE*", "CHANGELOG*", "*.md"];
@@ -28,11 +28,13 @@ export async function collectFirstParty(
     // The project itself without a src layout is the function code already (`source`).
     if (member.path === "." && !srcLayout) continue;
     const root = srcLayout ? src : dir;
-    const files = (
-      await listFiles(root, (rel) => excluded(rel) || rel === "__pycache__" || rel.endsWith("/__pycache__"))
-    ).filter((f) => !excluded(f.path) && !f.path.endsWith(".pyc"));
-    await checkSymlinks(files, workingDirectory);
-    members.push({ name: member.name, files });
+    const walked = walkSource(root, {
+      roots: [""],
+      pruneDir: (rel) => excluded(rel) || rel === "__pycache__" || rel.endsWith("/__pycache__"),
+    }).filter((f) => !excluded(f.path) && !f.path.endsWith(".pyc"));
+    refuseUnshippable(walked);
+    await checkSymlinks(walked, workingDirectory);
+    members.push({ name: member.name, files: walked.map(({ special: _s, badName: _b, ...f }) => f) });
   }
   return members;
 }

@@ -11,7 +11,7 @@
  * The same `compressBuffer` runs in the workers and inline for small jobs, so an
  * entry's bytes never depend on where it was compressed.
  */
-import { readFile } from "node:fs/promises";
+import fs from "node:fs";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import zlib from "node:zlib";
@@ -43,8 +43,57 @@ function compressBuffer(
   return { crc, size: raw.length, method: 0, data: raw };
 }
 
-export async function compressInline(file: string, level: number): Promise<Compressed> {
-  return compressBuffer(await readFile(file), level, zlib.deflateRawSync, zlib.crc32);
+/** What the reader refused (not a regular file, too large), said so a user can act on it. */
+export class Refused extends Error {}
+
+/**
+ * Reads a regular file of at most maxBytes, refusing anything else before reading a byte:
+ * a FIFO opened plainly would block forever, a device never ends, and no file above
+ * Lambda's unzipped limit can ever deploy. O_NONBLOCK makes the open of a FIFO return at
+ * once; fstat then says what was opened. Kept free of outside names: it is also sent to
+ * the workers as source text; `refuse` returns the error to throw.
+ */
+function readRegular(
+  file: string,
+  maxBytes: number,
+  reused: Buffer | undefined,
+  fsApi: Pick<typeof fs, "openSync" | "fstatSync" | "readSync" | "closeSync" | "constants">,
+  refuse: (message: string) => Error,
+): Buffer {
+  const fd = fsApi.openSync(file, fsApi.constants.O_RDONLY | fsApi.constants.O_NONBLOCK);
+  try {
+    const st = fsApi.fstatSync(fd);
+    if (!st.isFile()) {
+      const kind = st.isFIFO()
+        ? "a FIFO (named pipe)"
+        : st.isSocket()
+          ? "a socket"
+          : st.isDirectory()
+            ? "a folder"
+            : "a device";
+      throw refuse(`${file} is ${kind}, not a regular file: a zip can only hold files`);
+    }
+    if (st.size > maxBytes) {
+      throw refuse(
+        `${file} is ${st.size} bytes: more than Lambda's unzipped limit for a function and all its layers together (${maxBytes} bytes), so no zip holding it can deploy`,
+      );
+    }
+    const input = reused && st.size <= reused.length ? reused : Buffer.allocUnsafeSlow(st.size);
+    let done = 0;
+    while (done < st.size) {
+      const n = fsApi.readSync(fd, input, done, st.size - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    return input.subarray(0, done);
+  } finally {
+    fsApi.closeSync(fd);
+  }
+}
+
+export async function compressInline(file: string, level: number, maxBytes: number): Promise<Compressed> {
+  const raw = readRegular(file, maxBytes, undefined, fs, (message) => new Refused(message));
+  return compressBuffer(raw, level, zlib.deflateRawSync, zlib.crc32);
 }
 
 /** Files up to this size are read into one buffer per worker; bigger ones get their own. */
@@ -53,38 +102,25 @@ const REUSED_INPUT = 4 * 1024 * 1024;
 // Source text rather than a file: the bundled action (dist/index.js), tsx and vitest all run it as is.
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
-const { closeSync, fstatSync, openSync, readSync } = require("node:fs");
 const { crc32, deflateRawSync } = require("node:zlib");
 const compressBuffer = ${compressBuffer.toString()};
-let reused = Buffer.allocUnsafeSlow(${REUSED_INPUT});
-function read(file) {
-  const fd = openSync(file, "r");
-  try {
-    const size = fstatSync(fd).size;
-    const input = size <= reused.length ? reused : Buffer.allocUnsafeSlow(size);
-    let done = 0;
-    while (done < size) {
-      const n = readSync(fd, input, done, size - done, done);
-      if (n === 0) break;
-      done += n;
-    }
-    return input.subarray(0, done);
-  } finally {
-    closeSync(fd);
-  }
-}
+const readRegular = ${readRegular.toString()};
+const fsApi = require("node:fs");
+const reused = Buffer.allocUnsafeSlow(${REUSED_INPUT});
+class Refused extends Error {}
 parentPort.on("message", (batch) => {
   const transfer = [];
-  const results = batch.map(({ file, level }) => {
+  const results = batch.map(({ file, level, maxBytes }) => {
     try {
-      const result = compressBuffer(read(file), level, deflateRawSync, crc32);
+      const raw = readRegular(file, maxBytes, reused, fsApi, (message) => new Refused(message));
+      const result = compressBuffer(raw, level, deflateRawSync, crc32);
       // moved, not copied, to the main thread; a stored entry's bytes still sit in the reused buffer
       const data = new Uint8Array(result.data.length);
       data.set(result.data);
       transfer.push(data.buffer);
       return { ...result, data };
     } catch (error) {
-      return { error: String(error && error.message ? error.message : error) };
+      return { error: String(error && error.message ? error.message : error), refused: error instanceof Refused };
     }
   });
   parentPort.postMessage(results, transfer);
@@ -94,6 +130,7 @@ parentPort.on("message", (batch) => {
 interface Job {
   file: string;
   level: number;
+  maxBytes: number;
   size: number;
   resolve(result: Compressed): void;
   reject(error: Error): void;
@@ -105,7 +142,9 @@ interface Slot {
   batches: Job[][];
 }
 
-type WorkerResult = { crc: number; size: number; method: 0 | 8; data: Uint8Array } | { error: string };
+type WorkerResult =
+  | { crc: number; size: number; method: 0 | 8; data: Uint8Array }
+  | { error: string; refused: boolean };
 
 /** Batches keep a worker busy between messages; two in flight hide the round trip. */
 const BATCH_FILES = 64;
@@ -120,9 +159,9 @@ export class DeflatePool {
 
   constructor(readonly threads: number) {}
 
-  compress(file: string, level: number, size: number): Promise<Compressed> {
+  compress(file: string, level: number, size: number, maxBytes: number): Promise<Compressed> {
     return new Promise<Compressed>((resolve, reject) => {
-      this.queue.push({ file, level, size, resolve, reject });
+      this.queue.push({ file, level, size, maxBytes, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // jobs queued in one synchronous run go out as one batch
@@ -151,7 +190,7 @@ export class DeflatePool {
         const batch = this.queue.slice(0, count);
         this.queue = this.queue.slice(count);
         slot.batches.push(batch);
-        slot.worker.postMessage(batch.map((j) => ({ file: j.file, level: j.level })));
+        slot.worker.postMessage(batch.map((j) => ({ file: j.file, level: j.level, maxBytes: j.maxBytes })));
         progressed = true;
       }
     }
@@ -165,7 +204,7 @@ export class DeflatePool {
       batch.forEach((job, i) => {
         const r = results[i];
         if (!r) job.reject(new Error(`no result for ${job.file}`));
-        else if ("error" in r) job.reject(new Error(r.error));
+        else if ("error" in r) job.reject(r.refused ? new Refused(r.error) : new Error(r.error));
         else job.resolve({ ...r, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) });
       });
       this.dispatch();

@@ -10,9 +10,11 @@
  * layer is a file copy, 0.08 s for 85 MB, where copying its 22,000 entries one by one
  * takes 0.25 s; the function zip costs the entry copy either way.)
  */
-import { copyFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.ts";
+import { describeFileFolderClash, fileFolderClashes } from "../inspect/collisions.ts";
 import type { TreeFile } from "../install/types.ts";
 import type { ZipDirectory } from "./reader.ts";
 import { copyEntries, writeZip, type ZipInput, type ZipMember, type ZipResult } from "./writer.ts";
@@ -56,6 +58,17 @@ export function planPackages(
     case "split":
       return { functionZip: { code, withDependencies: false, overridden: NONE }, layerZip: true };
     case "function": {
+      // neither side can win a file/folder clash: unzip fails on such a zip, allowed or not
+      const fileFolder = fileFolderClashes(code, dependencies);
+      if (fileFolder.length > 0) {
+        throw new UserError(
+          `one zip cannot hold a file and a folder of the same name: ${fileFolder.map(describeFileFolderClash).join("; ")}`,
+          {
+            where: fileFolder[0]?.codeIsFile ? { file: fileFolder[0].file } : {},
+            hint: "rename the function's file or folder (allow-collisions cannot help: neither can win)",
+          },
+        );
+      }
       const codePaths = new Set(code.map((f) => f.path));
       const clashing = dependencies.filter((f) => codePaths.has(f.path));
       if (clashing.length > 0 && !allowCollisions) {
@@ -102,23 +115,88 @@ export function functionMembers(
   return members;
 }
 
-/** function.zip and layer.zip in outputDir, as the plan says. */
+/**
+ * The zips written and not yet in place: they sit under temporary names in outputDir until
+ * the build has passed every check, so a failed build leaves no zip a later step could
+ * upload. Each result's `path` is where it lands when published.
+ */
+export interface WrittenPackages {
+  functionZip?: ZipResult;
+  layerZip?: ZipResult;
+  /** renames the zips into place: the build succeeded */
+  publish(): Promise<void>;
+  /** removes them: the build failed */
+  discard(): Promise<void>;
+}
+
+const FINAL_NAMES = { functionZip: "function.zip", layerZip: "layer.zip" } as const;
+
+/** function.zip and layer.zip in outputDir, as the plan says, under temporary names until published. */
 export async function writePackages(
   plan: PackagePlan,
   dependencyZip: DependencyZip,
   outputDir: string,
-): Promise<{ functionZip?: ZipResult; layerZip?: ZipResult }> {
+): Promise<WrittenPackages> {
+  // ends in .zip: a leftover (a killed run) is still recognized as output, never as code
+  const suffix = `.partial-${process.pid}-${randomBytes(4).toString("hex")}.zip`;
+  const temporary = (kind: keyof typeof FINAL_NAMES) => path.join(outputDir, `${FINAL_NAMES[kind]}${suffix}`);
+  const final = (kind: keyof typeof FINAL_NAMES) => path.join(outputDir, FINAL_NAMES[kind]);
+  const kinds: (keyof typeof FINAL_NAMES)[] = [];
+  if (plan.functionZip) kinds.push("functionZip");
+  if (plan.layerZip) kinds.push("layerZip");
+  const discard = async () => {
+    await Promise.all(kinds.map((k) => rm(temporary(k), { force: true })));
+  };
   const layer = async (): Promise<ZipResult | undefined> => {
     if (!plan.layerZip) return undefined;
-    const file = path.join(outputDir, "layer.zip");
-    await copyFile(dependencyZip.zip.path, file);
-    return { ...dependencyZip.zip, path: file };
+    await copyFile(dependencyZip.zip.path, temporary("layerZip"));
+    return { ...dependencyZip.zip, path: final("layerZip") };
   };
-  const [functionZip, layerZip] = await Promise.all([
+  const written = await Promise.all([
     plan.functionZip
-      ? writeZip(functionMembers(plan.functionZip, dependencyZip.directory), path.join(outputDir, "function.zip"))
+      ? writeZip(functionMembers(plan.functionZip, dependencyZip.directory), temporary("functionZip")).then((z) => ({
+          ...z,
+          path: final("functionZip"),
+        }))
       : undefined,
     layer(),
-  ]);
-  return { functionZip, layerZip };
+  ]).catch(async (error: unknown) => {
+    await discard();
+    throw error;
+  });
+  return {
+    functionZip: written[0],
+    layerZip: written[1],
+    publish: async () => {
+      for (const k of kinds) await rename(temporary(k), final(k));
+    },
+    discard,
+  };
+}
+
+/**
+ * The output folder, made and proven writable before anything is installed: a file in its
+ * place or a folder the runner cannot write would otherwise surface only after the install.
+ */
+export async function prepareOutputDir(outputDir: string): Promise<void> {
+  const hint = "set `output-dir` to a folder the job can write (or leave it unset)";
+  const existing = await stat(outputDir).catch(() => undefined);
+  if (existing && !existing.isDirectory()) {
+    throw new UserError(`output-dir ${outputDir} is a file, not a folder: the zips cannot be written there`, { hint });
+  }
+  try {
+    await mkdir(outputDir, { recursive: true });
+    const probe = path.join(outputDir, `.lpp-write-probe-${process.pid}-${randomBytes(4).toString("hex")}`);
+    await writeFile(probe, "");
+    await rm(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOTDIR" || code === "EEXIST"
+        ? "a file stands where one of its folders should be"
+        : code === "EACCES" || code === "EPERM" || code === "EROFS"
+          ? "the job may not write there"
+          : (error as Error).message;
+    throw new UserError(`output-dir ${outputDir} cannot hold the zips: ${why}`, { hint, cause: error });
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Reads a zip's central directory, and an entry's stored (still compressed) bytes,
  * so the writer can copy entries from one zip into another without inflating and
- * deflating them again. Plain zips only: no ZIP64, no encryption, stored or deflated.
+ * deflating them again. No encryption, stored or deflated; ZIP64 for the entry count
+ * (the writer's zips), not for entries of 4 GiB (which none of Lambda's can hold).
  */
 import { type FileHandle, open } from "node:fs/promises";
 
@@ -30,6 +31,10 @@ const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const EOCD_SIZE = 22;
+const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+const ZIP64_LOCATOR_SIZE = 20;
+const ZIP64_RECORD_SIGNATURE = 0x06064b50;
+const ZIP64_RECORD_SIZE = 56;
 const MAX_COMMENT = 0xffff;
 const FLAG_ENCRYPTED = 1;
 
@@ -62,11 +67,25 @@ export async function readZipDirectory(file: string): Promise<ZipDirectory> {
       }
     }
     if (eocd < 0) fail("no end-of-central-directory record");
-    const count = tail.readUInt16LE(eocd + 10);
-    const cdSize = tail.readUInt32LE(eocd + 12);
-    const cdOffset = tail.readUInt32LE(eocd + 16);
-    if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) fail("ZIP64");
-    if (cdOffset + cdSize > size - tailLength + eocd) fail("the central directory lies outside the file");
+    let count = tail.readUInt16LE(eocd + 10);
+    let cdSize = tail.readUInt32LE(eocd + 12);
+    let cdOffset = tail.readUInt32LE(eocd + 16);
+    // the directory ends where the ZIP64 end record starts, when there is one
+    let cdEnd = size - tailLength + eocd;
+    if (eocd >= ZIP64_LOCATOR_SIZE && tail.readUInt32LE(eocd - ZIP64_LOCATOR_SIZE) === ZIP64_LOCATOR_SIGNATURE) {
+      const recordOffset = Number(tail.readBigUInt64LE(eocd - ZIP64_LOCATOR_SIZE + 8));
+      if (recordOffset + ZIP64_RECORD_SIZE > cdEnd) fail("the ZIP64 end record lies outside the file");
+      const record = await readAt(handle, recordOffset, ZIP64_RECORD_SIZE);
+      if (record.readUInt32LE(0) !== ZIP64_RECORD_SIGNATURE) fail("no ZIP64 end record where its locator points");
+      count = Number(record.readBigUInt64LE(32));
+      cdSize = Number(record.readBigUInt64LE(40));
+      cdOffset = Number(record.readBigUInt64LE(48));
+      cdEnd = recordOffset;
+    } else if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff)
+      fail("ZIP64 without its end record");
+    if (cdOffset + cdSize > cdEnd) fail("the central directory lies outside the file");
+    // each entry takes at least 46 bytes of it: a count beyond that is a lie, not an allocation
+    if (count * 46 > cdSize) fail(`${count} entries cannot fit a central directory of ${cdSize} bytes`);
     const cd = await readAt(handle, cdOffset, cdSize);
     const entries: ZipEntry[] = [];
     let p = 0;
@@ -86,6 +105,10 @@ export async function readZipDirectory(file: string): Promise<ZipDirectory> {
         mode: madeBy === 3 ? cd.readUInt32LE(p + 38) >>> 16 : 0,
         localHeaderOffset: cd.readUInt32LE(p + 42),
       });
+      const last = entries.at(-1)!;
+      if ([last.size, last.compressedSize, last.localHeaderOffset].includes(0xffffffff)) {
+        fail(`${last.name} needs ZIP64 sizes (4 GiB or more)`);
+      }
       p += 46 + nameLength + extraLength + commentLength;
     }
     return { path: file, size, entries };

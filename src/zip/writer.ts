@@ -12,7 +12,9 @@
  */
 import { createHash } from "node:crypto";
 import { type FileHandle, open } from "node:fs/promises";
-import { type Compressed, compressInline, DeflatePool, defaultThreads } from "./deflate.ts";
+import { UserError } from "../errors.ts";
+import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
+import { type Compressed, compressInline, DeflatePool, defaultThreads, Refused } from "./deflate.ts";
 import { EntryReader, type ZipDirectory, type ZipEntry } from "./reader.ts";
 
 /** A file to compress now. */
@@ -51,6 +53,8 @@ export interface ZipOptions {
   level?: number;
   /** bytes read and compressed ahead of the writer, bounding memory */
   bytesInFlight?: number;
+  /** the largest file taken; default Lambda's unzipped limit, which no larger file could ever fit */
+  maxFileBytes?: number;
 }
 
 /** The deflate level every zip of the action uses: part of what makes a copied entry equal a fresh one. */
@@ -74,8 +78,11 @@ const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 const VERSION_MADE_BY_UNIX = (3 << 8) | 20;
 const VERSION_NEEDED = 20;
+const VERSION_MADE_BY_UNIX_ZIP64 = (3 << 8) | 45;
+const VERSION_NEEDED_ZIP64 = 45;
 const FLAG_UTF8 = 1 << 11;
-const MAX_ENTRIES = 0xffff;
+/** From this many entries on, the count is written in a ZIP64 end record (the classic field is 16 bits). */
+const ZIP64_ENTRIES = 0xffff;
 const MAX_OFFSET = 0xffffffff;
 
 function isCopied(member: ZipMember): member is CopiedEntry {
@@ -136,6 +143,10 @@ function withDirectories(members: ZipMember[]): Planned[] {
       names.set(dir, undefined);
     }
   }
+  // "casey" and "casey/x" in one zip: no unzip can make both, Lambda's included
+  for (const [name, member] of names) {
+    if (member && names.has(`${name}/`)) throw new Error(`zip entry ${name} is both a file and a folder`);
+  }
   // Byte order of the UTF-8 names, not locale order: the same on every machine.
   return [...names.entries()]
     .map(([name, member]) => ({ name, member, nameBytes: Buffer.from(name, "utf8") }))
@@ -191,13 +202,37 @@ function nameFlags(nameBytes: Buffer): number {
   return 0;
 }
 
+/**
+ * The end records. With 65,535 entries or more, the classic record's count says 0xFFFF and
+ * a ZIP64 end record (APPNOTE 4.3.14) with its locator (4.3.15) carries the real count, as
+ * Info-ZIP, Python's zipfile and Lambda read it. Sizes and offsets stay below 4 GiB (the
+ * writer refuses more), so the entries themselves need no ZIP64 extra fields.
+ */
 function endOfCentralDirectory(count: number, size: number, offset: number): Buffer {
-  const h = Buffer.alloc(22);
-  h.writeUInt32LE(0x06054b50, 0);
-  h.writeUInt16LE(count, 8);
-  h.writeUInt16LE(count, 10);
-  h.writeUInt32LE(size, 12);
-  h.writeUInt32LE(offset, 16);
+  const zip64 = count >= ZIP64_ENTRIES;
+  const h = Buffer.alloc(zip64 ? 56 + 20 + 22 : 22);
+  let at = 0;
+  if (zip64) {
+    h.writeUInt32LE(0x06064b50, 0);
+    h.writeBigUInt64LE(44n, 4); // size of the rest of this record
+    h.writeUInt16LE(VERSION_MADE_BY_UNIX_ZIP64, 12);
+    h.writeUInt16LE(VERSION_NEEDED_ZIP64, 14);
+    // disk numbers (16, 20): 0
+    h.writeBigUInt64LE(BigInt(count), 24);
+    h.writeBigUInt64LE(BigInt(count), 32);
+    h.writeBigUInt64LE(BigInt(size), 40);
+    h.writeBigUInt64LE(BigInt(offset), 48);
+    h.writeUInt32LE(0x07064b50, 56);
+    // disk with the ZIP64 end record (60): 0; its offset: right after the central directory
+    h.writeBigUInt64LE(BigInt(offset + size), 64);
+    h.writeUInt32LE(1, 72); // total disks
+    at = 76;
+  }
+  h.writeUInt32LE(0x06054b50, at);
+  h.writeUInt16LE(Math.min(count, 0xffff), at + 8);
+  h.writeUInt16LE(Math.min(count, 0xffff), at + 10);
+  h.writeUInt32LE(size, at + 12);
+  h.writeUInt32LE(offset, at + 16);
   return h;
 }
 
@@ -253,19 +288,33 @@ class Output {
   }
 }
 
+function tooLarge(outPath: string): never {
+  throw new UserError(
+    `${outPath} would be larger than 4 GiB: far more than Lambda's unzipped limit for a function and its layers (${UNZIPPED_LIMIT} bytes)`,
+    { hint: "ship less: leave large data out of the code and dependencies, and load it at run time from S3 or EFS" },
+  );
+}
+
 export async function writeZip(members: ZipMember[], outPath: string, options: ZipOptions = {}): Promise<ZipResult> {
   const level = options.level ?? ZIP_LEVEL;
   const budget = options.bytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT;
+  const maxFileBytes = options.maxFileBytes ?? UNZIPPED_LIMIT;
   const entries = withDirectories(members);
-  if (entries.length >= MAX_ENTRIES) {
-    throw new Error(`${entries.length} zip entries: more than a zip without ZIP64 holds (${MAX_ENTRIES - 1})`);
-  }
   const toCompress = members.reduce((sum, m) => sum + (isCopied(m) ? 0 : m.size), 0);
   // Workers for this zip only: idle workers keep tens of MB of garbage no collection
   // reclaims, which the next stage (a copy of the dependency zip) would pile onto.
   const pool = toCompress < INLINE_LIMIT ? undefined : new DeflatePool(defaultThreads());
-  const compress = (f: ZipInput) =>
-    pool ? pool.compress(f.absolutePath, level, f.size) : compressInline(f.absolutePath, level);
+  const compress = (f: ZipInput): Promise<Compressed> =>
+    (pool
+      ? pool.compress(f.absolutePath, level, f.size, maxFileBytes)
+      : compressInline(f.absolutePath, level, maxFileBytes)
+    ).catch((error: unknown) => {
+      if (!(error instanceof Refused)) throw error;
+      throw new UserError(`${f.name}: ${error.message}`, {
+        where: { file: f.name },
+        hint: "leave the file out of the code (`exclude`), or load it at run time from S3 or EFS",
+      });
+    });
   const prepare = async ({ nameBytes, member }: Planned): Promise<Prepared> => {
     const flags = nameFlags(nameBytes);
     if (!member) return { nameBytes, flags, mode: MODE_DIRECTORY, method: 0, crc: 0, size: 0, compressedSize: 0 };
@@ -318,9 +367,7 @@ export async function writeZip(members: ZipMember[], outPath: string, options: Z
       delete pending[i];
       inFlight -= estimates[i]!;
       written++;
-      if (out.offset > MAX_OFFSET) {
-        throw new Error("zip larger than 4 GiB: ZIP64 is not supported (Lambda's limits are far below)");
-      }
+      if (out.offset > MAX_OFFSET) tooLarge(outPath);
       writeCentralHeader(p, out.offset, central, centralLength);
       centralLength += 46 + p.nameBytes.length;
       const [stage, at] = await out.reserve(30 + p.nameBytes.length);
@@ -330,6 +377,7 @@ export async function writeZip(members: ZipMember[], outPath: string, options: Z
       unzippedSize += p.size;
     }
     const cdOffset = out.offset;
+    if (cdOffset > MAX_OFFSET) tooLarge(outPath);
     await out.write(central);
     await out.write(endOfCentralDirectory(entries.length, central.length, cdOffset));
     await out.end();

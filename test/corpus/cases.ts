@@ -20,7 +20,17 @@ export interface CorpusContext {
   fn: string;
 }
 
-export type ProjectFile = string | Buffer | { symlink: string };
+/**
+ * A project file: its content, a symlink, a FIFO, a sparse file of that many bytes, or content
+ * under the name encoded as Latin-1 (so "café.py" is written as bytes that are not UTF-8).
+ */
+export type ProjectFile =
+  | string
+  | Buffer
+  | { symlink: string }
+  | { fifo: true }
+  | { sparse: number }
+  | { latin1Name: true; content: string };
 
 /** What the user must be told. Every field given must match the error (or error annotation) that carries `message`. */
 export interface ErrorExpectation {
@@ -1106,6 +1116,156 @@ export const CASES: CorpusCase[] = [
       stage: "deploy",
       message: /layer version arn:aws:lambda:eu-central-1:123456789012:layer:corpus-other-0:99 does not exist/,
       hint: /check the ARN/,
+    },
+  },
+
+  // ---------------------------------------------------------------- hostile working directories (issue 19)
+  {
+    id: "source-symlink-fifo",
+    description: "a code file that is a symlink to a FIFO: the zip writer would block forever reading it",
+    files: () => ({
+      "app.py": HANDLER,
+      "requirements.txt": "",
+      ".run/pipe": { fifo: true },
+      "config.py": { symlink: ".run/pipe" },
+    }),
+    expect: {
+      stage: "source",
+      message: /config\.py is a symbolic link to \.run\/pipe, which is not a regular file/,
+      file: "config.py",
+      hint: /point the link at a regular file/,
+    },
+  },
+  {
+    id: "source-fifo",
+    description: "a FIFO among the code files",
+    files: () => ({ "app.py": HANDLER, "requirements.txt": "", "feed.py": { fifo: true } }),
+    expect: {
+      stage: "source",
+      message: /feed\.py is a FIFO \(named pipe\), not a regular file/,
+      file: "feed.py",
+      hint: /exclude/,
+    },
+  },
+  {
+    id: "source-name-not-utf8",
+    description: "a code file whose name is not UTF-8 (Latin-1 café.py)",
+    files: () => ({
+      "app.py": HANDLER,
+      "requirements.txt": "",
+      "lib/café.py": { latin1Name: true, content: "X = 1\n" },
+    }),
+    expect: {
+      stage: "source",
+      message: /the file name lib\/caf\\xe9\.py is not UTF-8/,
+      file: "lib/caf\\xe9.py",
+      hint: /rename the file/,
+    },
+  },
+  {
+    id: "source-symlink-loop",
+    description: "two code files that are links to each other",
+    files: () => ({
+      "app.py": HANDLER,
+      "requirements.txt": "",
+      "a.py": { symlink: "b.py" },
+      "b.py": { symlink: "a.py" },
+    }),
+    expect: {
+      stage: "source",
+      message: /a\.py is a symbolic link to b\.py, which loops back on itself/,
+      file: "a.py",
+      hint: /\S/,
+    },
+  },
+  {
+    id: "source-symlink-loop-unselected",
+    description: "a symlink loop under node_modules/ with `source: app.py`: never read, the build succeeds",
+    files: () => ({
+      "app.py": HANDLER,
+      "requirements.txt": "",
+      "node_modules/pkg/a": { symlink: "b" },
+      "node_modules/pkg/b": { symlink: "a" },
+    }),
+    inputs: () => ({ source: "app.py" }),
+    expect: { outcome: "ok", zipEntries: { "app.py": { mode: 0o100644, content: HANDLER } }, zipLacks: /node_modules/ },
+  },
+  {
+    id: "source-symlink-git-config",
+    description: "config.txt -> .git/config: the checkout's token header would ship as code",
+    files: () => ({
+      "app.py": HANDLER,
+      "requirements.txt": "",
+      ".git/config": '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hz\n',
+      "config.txt": { symlink: ".git/config" },
+    }),
+    expect: {
+      stage: "source",
+      message: /config\.txt is a symbolic link to \.git\/config, a file that is never shipped/,
+      file: "config.txt",
+      hint: /link to a file that is part of the code/,
+    },
+  },
+  {
+    id: "source-symlink-dotenv",
+    description: "settings.py -> .env: the secrets file would ship as code",
+    files: () => ({
+      "app.py": HANDLER,
+      "requirements.txt": "",
+      ".env": "DB_PASSWORD=hunter2\n",
+      "settings.py": { symlink: ".env" },
+    }),
+    expect: {
+      stage: "source",
+      message: /settings\.py is a symbolic link to \.env, a file that is never shipped/,
+      file: "settings.py",
+      hint: /exclude/,
+    },
+  },
+  {
+    id: "source-file-over-limit",
+    description: "a code file of 2 GiB + 1 byte (sparse): refused before it is read, no int32 overflow",
+    files: () => ({ "app.py": HANDLER, "requirements.txt": "", "model.bin": { sparse: 2 ** 31 + 1 } }),
+    expect: {
+      stage: "source",
+      message: /model\.bin: .* is 2147483649 bytes: more than Lambda's unzipped limit/,
+      file: "model.bin",
+      hint: /S3 or EFS/,
+    },
+  },
+  {
+    id: "output-dir-is-a-file",
+    description: "output-dir names a file: refused before anything is installed",
+    files: () => ({ "app.py": HANDLER, "requirements.txt": "", out: "not a folder\n" }),
+    inputs: () => ({ "output-dir": "out" }),
+    expect: {
+      stage: "inputs",
+      message: /output-dir .*\/out is a file, not a folder/,
+      hint: /set `output-dir` to a folder/,
+    },
+  },
+  {
+    id: "output-dir-under-a-file",
+    description: "output-dir below a file",
+    files: () => ({ "app.py": HANDLER, "requirements.txt": "", out: "not a folder\n" }),
+    inputs: () => ({ "output-dir": "out/zips" }),
+    expect: {
+      stage: "inputs",
+      message: /output-dir .*\/out\/zips cannot hold the zips: a file stands where one of its folders should be/,
+      hint: /output-dir/,
+    },
+  },
+  {
+    id: "collision-file-folder",
+    description:
+      "with allow-collisions, a code file `tinylib` and the dependency folder tinylib/: no zip can hold both",
+    files: (c) => ({ ...withRequirements(pinOf("tinylib"))(c), tinylib: "not a package\n" }),
+    inputs: () => ({ "allow-collisions": "true" }),
+    expect: {
+      stage: "inspect",
+      message:
+        /one zip cannot hold a file and a folder of the same name .*tinylib is a file of the function code and a folder of the dependencies/,
+      hint: /rename the function's file or folder/,
     },
   },
 ];
