@@ -96,9 +96,15 @@ function tokenize(text: string): string[] {
 }
 
 export function parseMarker(text: string): Node {
+  const tokens = tokenize(text);
+  let depth = 0;
+  for (const t of tokens) {
+    depth += t === "(" ? 1 : t === ")" ? -1 : 0;
+    if (depth > MAX_MARKER_DEPTH)
+      throw new MarkerSyntaxError(`marker nested too deeply (more than ${MAX_MARKER_DEPTH} parentheses)`);
+  }
   if (text.length > MAX_MARKER_LENGTH)
     throw new MarkerSyntaxError(`marker is ${text.length} characters long (at most ${MAX_MARKER_LENGTH})`);
-  const tokens = tokenize(text);
   let i = 0;
   const peek = () => tokens[i];
   const next = () => {
