@@ -30,16 +30,20 @@ export function readLockText(
   where: Where,
   allowedRoots: string[],
   what = "lockfile",
+  missingHint = `check the path of the ${what}`,
 ): string {
   let real: string;
   try {
     real = realpathSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${what} ${shown}: ${code === "ENOENT" ? "it does not exist" : code}`, {
-      where,
-      hint: `check the path of the ${what}`,
-    });
+    throw new UserError(
+      code === "ENOENT" ? `${what} ${shown} does not exist` : `cannot read ${what} ${shown}: ${code}`,
+      {
+        where,
+        hint: missingHint,
+      },
+    );
   }
   const roots = allowedRoots.map((r) => {
     try {

@@ -110,6 +110,7 @@ export function readRequirements(text: string, ctx: LockContext): LockedSet {
                 where,
                 [ctx.workingDirectory, path.dirname(ctx.path)],
                 "included requirements file",
+                "fix the path after -r: it is relative to the file that includes it",
               );
               visit(included, includeRel, includeAbs);
             },
