@@ -43,7 +43,7 @@ export function matchesSpecifier(version: string, specifier: string): boolean | 
   const v = parseVersion(version);
   if (!v) return undefined;
   let unknown = false;
-  const anyOf = specifier.split(/\s*\|\|?\s*/).map((alternative) => {
+  const anyOf = specifier.split(/\|\|?/).map((alternative) => {
     const clauses = alternative
       .trim()
       .replace(/(===|==|!=|<=|>=|~=|<|>|\^|~)\s+/g, "$1")
