@@ -4,6 +4,8 @@
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { UserError, type Where } from "../errors.ts";
+import { hasControl, PIP_VARIABLE, shown } from "../lock/grammar.ts";
 import type { IndexOptions, LockedSet } from "../lock/types.ts";
 import type { Target } from "../target.ts";
 import { diagnoseInstallFailure } from "./diagnose.ts";
@@ -11,20 +13,47 @@ import { runProcess } from "./process.ts";
 import { readChosenWheels } from "./tree.ts";
 import type { InstallRequest } from "./types.ts";
 
-/** The pinned set as pip reads it: markers already decided, one line per distribution. */
+/**
+ * The pinned set as pip reads it: markers already decided, one line per distribution.
+ * The readers checked every field against its grammar; this refuses once more any field
+ * that could start a line or an option (whitespace, a control or line break of Python's
+ * splitlines, a leading "-", a trailing "\\" that joins the next line, pip's `${VAR}`).
+ */
 export function renderRequirements(lock: LockedSet, indexes: IndexOptions): string {
   const lines: string[] = [];
+  const option = (name: string, value: string) => lines.push(`${name} ${safeField(value, name, lock)}`);
   if (indexes.noIndex) lines.push("--no-index");
-  if (indexes.indexUrl) lines.push(`--index-url ${indexes.indexUrl}`);
-  for (const url of indexes.extraIndexUrls) lines.push(`--extra-index-url ${url}`);
-  for (const link of indexes.findLinks) lines.push(`--find-links ${link}`);
-  for (const host of indexes.trustedHosts) lines.push(`--trusted-host ${host}`);
+  if (indexes.indexUrl) option("--index-url", indexes.indexUrl);
+  for (const url of indexes.extraIndexUrls) option("--extra-index-url", url);
+  for (const link of indexes.findLinks) option("--find-links", link);
+  for (const host of indexes.trustedHosts) option("--trusted-host", host);
   for (const r of lock.requirements) {
-    const extras = r.extras.length ? `[${r.extras.join(",")}]` : "";
-    const hashes = r.hashes.map((h) => ` --hash=${h}`).join("");
-    lines.push(`${r.name}${extras}==${r.version}${hashes}`);
+    const field = (value: string, what: string) => safeField(value, `${what} of ${shown(r.name)}`, lock, r.where);
+    const extras = r.extras.length ? `[${r.extras.map((e) => field(e, "extra")).join(",")}]` : "";
+    const hashes = r.hashes.map((h) => ` --hash=${field(h, "hash")}`).join("");
+    lines.push(`${field(r.name, "name")}${extras}==${field(r.version, "version")}${hashes}`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+function safeField(value: string, what: string, lock: LockedSet, where?: Where): string {
+  const unsafe =
+    value === "" ||
+    value.startsWith("-") ||
+    value.endsWith("\\") ||
+    value.includes(PIP_VARIABLE) ||
+    /\s/.test(value) ||
+    hasControl(value);
+  if (unsafe) {
+    throw new UserError(
+      `refusing to pass ${what} "${shown(value)}" to the installer: it could start a new line or option`,
+      {
+        where: where ?? { file: lock.lockfile },
+        hint: "fix or regenerate the lockfile (and check the index inputs): names, versions, hashes and URLs never hold spaces, line breaks or a leading -",
+      },
+    );
+  }
+  return value;
 }
 
 export function pipArgs(

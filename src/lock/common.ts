@@ -1,9 +1,11 @@
 /** Helpers every lockfile reader shares: TOML parsing with line numbers, markers, specifiers, files and sources. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { UserError } from "../errors.ts";
 import { parseWheelFilename, type Target, wheelFits } from "../target.ts";
+import { isInside, readLockText } from "./files.ts";
+import { checkExtra, checkName, checkPath, type FieldOrigin, hasControl, shown } from "./grammar.ts";
 import { evaluateMarker, type MarkerEnvironment, MarkerSyntaxError } from "./markers.ts";
 import {
   emptyIndexOptions,
@@ -39,7 +41,8 @@ export function readPyprojectBeside(ctx: LockContext): { doc: TomlTable; file: s
   const abs = path.join(path.dirname(ctx.path), "pyproject.toml");
   if (!existsSync(abs)) return undefined;
   const file = path.relative(ctx.workingDirectory, abs) || "pyproject.toml";
-  return { doc: parseLockToml(readFileSync(abs, "utf8"), file), file };
+  const text = readLockText(abs, file, { file }, [ctx.workingDirectory, path.dirname(ctx.path)], "pyproject.toml");
+  return { doc: parseLockToml(text, file), file };
 }
 
 export function asTable(v: unknown): TomlTable | undefined {
@@ -64,18 +67,24 @@ export function lineOf(text: string, re: RegExp): number | undefined {
 
 /** Where each `[[package]]` / `[[packages]]` table starts, by name (and version), found once per file. */
 export class PackageLines {
-  private readonly entries: { name: string; version?: string; line: number }[] = [];
+  private readonly byName = new Map<string, { version?: string; line: number }[]>();
+  /** the line of every table header, named or not, in file order */
+  private readonly headers: number[] = [];
   constructor(text: string, header: "[[package]]" | "[[packages]]") {
     const lines = text.split(/\r?\n/);
     let current: { name?: string; version?: string; line: number } | undefined;
     const flush = () => {
-      if (current?.name) this.entries.push({ name: current.name, version: current.version, line: current.line });
+      if (!current?.name) return;
+      const list = this.byName.get(current.name) ?? [];
+      list.push({ version: current.version, line: current.line });
+      this.byName.set(current.name, list);
     };
     lines.forEach((raw, i) => {
       const line = raw.trim();
       if (line === header) {
         flush();
         current = { line: i + 1 };
+        this.headers.push(i + 1);
       } else if (line.startsWith("[")) {
         // a sub-table ([package.metadata], [[packages.wheels]]) keeps the current package open
         if (!line.startsWith(`${header.slice(0, -2)}.`) && !line.startsWith(`[${header.slice(2, -2)}.`)) {
@@ -92,11 +101,16 @@ export class PackageLines {
   }
 
   find(name: string, version?: string): number | undefined {
-    const n = normalizeName(name);
-    return (
-      this.entries.find((e) => e.name === n && (version === undefined || e.version === version)) ??
-      this.entries.find((e) => e.name === n)
-    )?.line;
+    const entries = this.byName.get(normalizeName(name)) ?? [];
+    return (entries.find((e) => version === undefined || e.version === version) ?? entries[0])?.line;
+  }
+
+  /**
+   * The line of the `index`-th table (the parser's array order), when every table of the
+   * array is written as a `[[…]]` header; else the first table of that name and version.
+   */
+  at(index: number, count: number, name: string, version?: string): number | undefined {
+    return this.headers.length === count ? this.headers[index] : this.find(name, version);
   }
 }
 
@@ -112,7 +126,7 @@ export function markerTrue(
     return evaluateMarker(marker, env, extras, groups);
   } catch (e) {
     if (e instanceof MarkerSyntaxError) {
-      throw new UserError(`cannot evaluate the marker "${marker}": ${e.message}`, {
+      throw new UserError(`cannot evaluate the marker "${shown(marker)}": ${e.message}`, {
         where,
         hint: "regenerate the lockfile; report it if the tool wrote it this way",
       });
@@ -129,27 +143,69 @@ export function listOrNone(items: readonly string[]): string {
   return items.length ? items.join(", ") : "none";
 }
 
-/** A PEP 508 requirement string: `name[extra,...] (specifier) ; marker` (or `name @ url`). */
-export function parsePep508(
-  requirement: string,
-): { name: string; extras: string[]; specifier: string; url?: string; marker?: string } | undefined {
-  const m = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*([^;]*?)\s*(?:;\s*(.*?))?\s*$/.exec(
-    requirement,
-  );
-  if (!m?.[1]) return undefined;
-  const rest = (m[3] ?? "").trim();
-  const url = rest.startsWith("@") ? rest.slice(1).trim() : undefined;
-  return {
-    name: normalizeName(m[1]),
-    extras: (m[2] ?? "")
+export interface Pep508 {
+  name: string;
+  extras: string[];
+  specifier: string;
+  url?: string;
+  marker?: string;
+}
+
+/**
+ * A PEP 508 requirement string: `name[extra,...] (specifier) ; marker` (or `name @ url`).
+ * A scanner rather than one regex: every character is looked at a bounded number of times,
+ * whatever the input (a single regex with optional spaces around optional parts backtracks
+ * cubically on a long run of spaces).
+ */
+export function parsePep508(requirement: string): Pep508 | undefined {
+  const text = requirement;
+  let pos = 0;
+  const skipSpace = () => {
+    while (pos < text.length && /\s/.test(text[pos]!)) pos++;
+  };
+  skipSpace();
+  const nameStart = pos;
+  while (pos < text.length && /[A-Za-z0-9._-]/.test(text[pos]!)) pos++;
+  const name = text.slice(nameStart, pos);
+  if (!/^[A-Za-z0-9]/.test(name) || !/[A-Za-z0-9]$/.test(name)) return undefined;
+  skipSpace();
+  let extras: string[] = [];
+  if (text[pos] === "[") {
+    const close = text.indexOf("]", pos);
+    if (close < 0) return undefined;
+    extras = text
+      .slice(pos + 1, close)
       .split(",")
       .map((e) => e.trim())
-      .filter(Boolean)
-      .map(normalizeName),
-    specifier: url ? "" : rest.replace(/^\((.*)\)$/, "$1").trim(),
-    url,
-    marker: m[4] || undefined,
-  };
+      .filter(Boolean);
+    pos = close + 1;
+  }
+  const semicolon = text.indexOf(";", pos);
+  const rest = (semicolon < 0 ? text.slice(pos) : text.slice(pos, semicolon)).trim();
+  const marker = semicolon < 0 ? undefined : text.slice(semicolon + 1).trim() || undefined;
+  const url = rest.startsWith("@") ? rest.slice(1).trim() : undefined;
+  let specifier = url ? "" : rest;
+  if (specifier.startsWith("(") && specifier.endsWith(")")) specifier = specifier.slice(1, -1).trim();
+  return { name: normalizeName(name), extras: extras.map(normalizeName), specifier, url, marker };
+}
+
+/**
+ * A dependency string from pyproject.toml or a lockfile, checked: a string that is no
+ * requirement (or holds an invalid name or extra) is the user's error, never skipped.
+ */
+export function requirementOf(value: unknown, at: FieldOrigin): Pep508 {
+  const text = typeof value === "string" ? value : undefined;
+  const parsed = text === undefined ? undefined : parsePep508(text);
+  if (!parsed || hasControl(text ?? "", true)) {
+    throw new UserError(`"${shown(text ?? JSON.stringify(value) ?? "", 200)}" is not a requirement (PEP 508)`, {
+      where: at,
+      hint: at.hint ?? "write it as PEP 508 does, e.g. \"requests[socks]>=2.31; python_version < '3.13'\"",
+    });
+  }
+  const where = { ...at, distribution: parsed.name };
+  checkName(parsed.name, where);
+  for (const extra of parsed.extras) checkExtra(extra, where);
+  return parsed;
 }
 
 /** A lock made for Pythons that exclude the runtime's cannot be installed as locked. */
@@ -228,11 +284,6 @@ export function checkWheels(a: {
   );
 }
 
-function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-}
-
 /** A path the lockfile records (relative to the lockfile's folder) if it stays inside the project. */
 export function projectPath(ctx: LockContext, recorded: string): { abs: string; rel: string } | undefined {
   const abs = path.resolve(path.dirname(ctx.path), recorded);
@@ -242,6 +293,7 @@ export function projectPath(ctx: LockContext, recorded: string): { abs: string; 
 
 /** First-party source (the project, a workspace member, a path dependency inside the project). */
 export function firstPartyPath(ctx: LockContext, recorded: string, table: string, name: string, where: At): string {
+  checkPath(recorded, { ...where, distribution: name });
   const inside = projectPath(ctx, recorded);
   if (!inside) {
     throw new UserError(`${table}: ${name} comes from the directory ${recorded}, outside the project`, {
@@ -254,6 +306,7 @@ export function firstPartyPath(ctx: LockContext, recorded: string, table: string
 
 /** A wheel file inside the project: its folder becomes a find-links source. */
 export function localWheelDir(ctx: LockContext, recorded: string, table: string, name: string, where: At): string {
+  checkPath(recorded, { ...where, distribution: name });
   const inside = projectPath(ctx, recorded);
   if (!inside) {
     throw new UserError(`${table}: ${name} comes from the local file ${recorded}, outside the project`, {

@@ -1,7 +1,8 @@
 /** Find the lockfile and read it with the reader for its format. */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors.ts";
+import { readLockText } from "./files.ts";
 import { readPipfileLock } from "./pipfile.ts";
 import { readPoetryLock } from "./poetry.ts";
 import { readPylock } from "./pylock.ts";
@@ -73,13 +74,8 @@ export function chooseLockfile(workingDirectory: string, requested: string | und
 export function readLockfile(choice: LockfileChoice, ctx: Omit<LockContext, "file" | "path">): LockedSet {
   const abs = path.resolve(ctx.workingDirectory, choice.file);
   const spec = FORMATS.find((f) => f.format === choice.format)!;
-  let text: string;
-  try {
-    text = readFileSync(abs, "utf8");
-  } catch (e) {
-    throw new UserError(`cannot read lockfile ${choice.file}: ${(e as Error).message}`, {
-      where: { file: choice.file },
-    });
-  }
+  // its real path must stay in the folder it is named in: a committed `requirements.txt`
+  // symlink to /proc/self/environ (or any file outside) is not read
+  const text = readLockText(abs, choice.file, { file: choice.file }, [path.dirname(abs), ctx.workingDirectory]);
   return spec.reader(text, { ...ctx, file: choice.file, path: abs });
 }

@@ -25,12 +25,17 @@ export function targetEnvironment(target: Target): MarkerEnvironment {
   };
 }
 
-type Node =
-  | { kind: "or" | "and"; left: Node; right: Node }
-  | { kind: "cmp"; left: Operand; op: string; right: Operand };
+type Node = { kind: "or" | "and"; terms: Node[] } | { kind: "cmp"; left: Operand; op: string; right: Operand };
 type Operand = { variable: string } | { literal: string };
 
 export class MarkerSyntaxError extends Error {}
+
+/**
+ * Far above real markers (uv's longest fork markers are a few hundred characters, nesting
+ * a handful deep), low enough that a hostile one fails fast instead of exhausting the stack.
+ */
+export const MAX_MARKER_LENGTH = 16 * 1024;
+export const MAX_MARKER_DEPTH = 64;
 
 const VARIABLES = new Set([
   "python_version",
@@ -64,68 +69,91 @@ const LEGACY: Record<string, string> = {
   python_implementation: "platform_python_implementation",
 };
 
+/** A marker as an error message shows it: short, one line. */
+function quoted(text: string): string {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > 60 ? `${one.slice(0, 60)}…` : one;
+}
+
+const TOKEN = /\(|\)|===|==|!=|<=|>=|~=|<|>|'[^']*'|"[^"]*"|not\s+in\b|in\b|and\b|or\b|[A-Za-z_][A-Za-z0-9_.]*/y;
+
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
-  const re = /\s*(\(|\)|===|==|!=|<=|>=|~=|<|>|'[^']*'|"[^"]*"|not\s+in\b|in\b|and\b|or\b|[A-Za-z_][A-Za-z0-9_.]*)/y;
   let pos = 0;
-  while (pos < text.length) {
-    if (/^\s*$/.test(text.slice(pos))) break;
-    re.lastIndex = pos;
-    const m = re.exec(text);
-    if (!m?.[1]) throw new MarkerSyntaxError(`cannot read marker at "${text.slice(pos).trim()}"`);
-    tokens.push(m[1].replace(/\s+/g, " "));
-    pos = re.lastIndex;
+  for (;;) {
+    while (pos < text.length && isSpace(text.charCodeAt(pos))) pos++;
+    if (pos >= text.length) return tokens;
+    TOKEN.lastIndex = pos;
+    const m = TOKEN.exec(text);
+    if (!m?.[0]) throw new MarkerSyntaxError(`cannot read marker at "${quoted(text.slice(pos, pos + 80))}"`);
+    tokens.push(m[0].replace(/\s+/g, " "));
+    pos = TOKEN.lastIndex;
   }
-  return tokens;
 }
 
 export function parseMarker(text: string): Node {
   const tokens = tokenize(text);
+  let depth = 0;
+  for (const t of tokens) {
+    depth += t === "(" ? 1 : t === ")" ? -1 : 0;
+    if (depth > MAX_MARKER_DEPTH)
+      throw new MarkerSyntaxError(`marker nested too deeply (more than ${MAX_MARKER_DEPTH} parentheses)`);
+  }
+  if (text.length > MAX_MARKER_LENGTH)
+    throw new MarkerSyntaxError(`marker is ${text.length} characters long (at most ${MAX_MARKER_LENGTH})`);
   let i = 0;
   const peek = () => tokens[i];
   const next = () => {
     const t = tokens[i++];
-    if (t === undefined) throw new MarkerSyntaxError(`marker "${text}" ends too early`);
+    if (t === undefined) throw new MarkerSyntaxError(`marker "${quoted(text)}" ends too early`);
     return t;
   };
   const operand = (): Operand => {
     const t = next();
     if (t.startsWith('"') || t.startsWith("'")) return { literal: t.slice(1, -1) };
     if (VARIABLES.has(t)) return { variable: LEGACY[t] ?? t };
-    throw new MarkerSyntaxError(`unknown marker variable "${t}" in "${text}"`);
+    throw new MarkerSyntaxError(`unknown marker variable "${quoted(t)}" in "${quoted(text)}"`);
   };
-  const expr = (): Node => {
+  const expr = (depth: number): Node => {
     if (peek() === "(") {
+      if (depth >= MAX_MARKER_DEPTH)
+        throw new MarkerSyntaxError(`marker nested too deeply (more than ${MAX_MARKER_DEPTH} parentheses)`);
       next();
-      const inner = or();
-      if (next() !== ")") throw new MarkerSyntaxError(`missing ")" in "${text}"`);
+      const inner = or(depth + 1);
+      if (next() !== ")") throw new MarkerSyntaxError(`missing ")" in "${quoted(text)}"`);
       return inner;
     }
     const left = operand();
     const op = next();
     if (!["===", "==", "!=", "<=", ">=", "~=", "<", ">", "in", "not in"].includes(op)) {
-      throw new MarkerSyntaxError(`unknown operator "${op}" in "${text}"`);
+      throw new MarkerSyntaxError(`unknown operator "${quoted(op)}" in "${quoted(text)}"`);
     }
     return { kind: "cmp", left, op, right: operand() };
   };
-  const and = (): Node => {
-    let left = expr();
+  // n-ary and/or: a long chain of terms is one level deep, not one level per term
+  const and = (depth: number): Node => {
+    const terms = [expr(depth)];
     while (peek() === "and") {
       next();
-      left = { kind: "and", left, right: expr() };
+      terms.push(expr(depth));
     }
-    return left;
+    return terms.length === 1 ? terms[0]! : { kind: "and", terms };
   };
-  const or = (): Node => {
-    let left = and();
+  const or = (depth: number): Node => {
+    const terms = [and(depth)];
     while (peek() === "or") {
       next();
-      left = { kind: "or", left, right: and() };
+      terms.push(and(depth));
     }
-    return left;
+    return terms.length === 1 ? terms[0]! : { kind: "or", terms };
   };
-  const node = or();
-  if (i !== tokens.length) throw new MarkerSyntaxError(`unexpected "${tokens[i]}" in marker "${text}"`);
+  const node = or(0);
+  if (i !== tokens.length)
+    throw new MarkerSyntaxError(`unexpected "${quoted(tokens[i] ?? "")}" in marker "${quoted(text)}"`);
   return node;
 }
 
@@ -142,9 +170,9 @@ export function evaluateMarker(
   const node = typeof marker === "string" ? parseMarker(marker) : marker;
   switch (node.kind) {
     case "or":
-      return evaluateMarker(node.left, env, extras, groups) || evaluateMarker(node.right, env, extras, groups);
+      return node.terms.some((t) => evaluateMarker(t, env, extras, groups));
     case "and":
-      return evaluateMarker(node.left, env, extras, groups) && evaluateMarker(node.right, env, extras, groups);
+      return node.terms.every((t) => evaluateMarker(t, env, extras, groups));
     case "cmp":
       return compare(node, env, extras, groups);
   }
@@ -187,7 +215,7 @@ function compare(
   if (asVersions !== undefined && /^\s*\d/.test(left)) return asVersions;
   if (node.op === "==") return left === right;
   if (node.op === "!=") return left !== right;
-  throw new MarkerSyntaxError(`cannot compare "${left}" ${node.op} "${right}" (not versions)`);
+  throw new MarkerSyntaxError(`cannot compare "${quoted(left)}" ${node.op} "${quoted(right)}" (not versions)`);
 }
 
 function normalizeExtra(e: string): string {

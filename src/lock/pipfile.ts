@@ -15,6 +15,7 @@ import {
   projectPath,
   vcsError,
 } from "./common.ts";
+import { checkExtra, checkHash, checkIndexUrl, checkName, checkVersion, shown } from "./grammar.ts";
 import { targetEnvironment } from "./markers.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 
@@ -42,6 +43,13 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
     .map(asObject)
     .filter((s): s is Json => !!s && typeof s.url === "string");
   const categories = Object.keys(doc).filter((k) => k !== "_meta");
+  // pipenv always writes `default`, even empty: without it (or with a list) nothing would be installed, silently
+  if (!asObject(doc.default)) {
+    throw new UserError(
+      `Pipfile.lock has no "default" section (found ${doc.default === undefined ? "none" : shown(JSON.stringify(doc.default))}): it must be an object of packages, even an empty one`,
+      { where: { file: ctx.file, line: lineOfKey(text, "default") }, hint: RELOCK },
+    );
+  }
   const errors: UserError[] = [];
   const sections = ["default"];
   for (const g of ctx.groups) {
@@ -67,12 +75,32 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
   const findLinks = new Set<string>();
   const trustedHosts = new Set<string>();
   for (const section of [...new Set(sections)]) {
-    for (const [rawName, raw] of Object.entries(asObject(doc[section]) ?? {})) {
-      const entry = asObject(raw) ?? {};
+    const packages = asObject(doc[section]);
+    if (!packages) {
+      errors.push(
+        new UserError(`section "${shown(section)}" of Pipfile.lock is not an object of packages`, {
+          where: { file: ctx.file, line: lineOfKey(text, section) },
+          hint: RELOCK,
+        }),
+      );
+      continue;
+    }
+    const entryLines = new EntryLines(text, section);
+    for (const [rawName, raw] of Object.entries(packages)) {
+      const line = entryLines.next(rawName);
+      try {
+        checkName(rawName, { file: ctx.file, line, hint: RELOCK });
+      } catch (e) {
+        errors.push(e as UserError);
+        continue;
+      }
       const name = normalizeName(rawName);
       const table = `"${section}" → "${rawName}"`;
-      const where = { file: ctx.file, line: lineOfEntry(text, section, rawName), distribution: name };
+      const where = { file: ctx.file, line, distribution: name };
+      const at = { ...where, hint: RELOCK };
       try {
+        const entry = asObject(raw);
+        if (!entry) throw new UserError(`${table}: the entry is not an object`, { where, hint: RELOCK });
         const marker = typeof entry.markers === "string" ? entry.markers : undefined;
         if (marker && !markerTrue(marker, env, [], [], where)) continue;
         for (const vcs of ["git", "hg", "svn", "bzr"]) {
@@ -88,36 +116,43 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
             continue;
           }
         }
-        const version =
-          typeof entry.version === "string" ? /^===?\s*(\S+)$/.exec(entry.version.trim())?.[1] : undefined;
-        if (!version) {
+        const pinned = typeof entry.version === "string" ? /^===?\s*(\S+)$/.exec(entry.version.trim())?.[1] : undefined;
+        if (!pinned) {
           throw new UserError(
-            `${table}: ${rawName} is not pinned to one version (${JSON.stringify(entry.version ?? "no version")})`,
+            `${table}: ${rawName} is not pinned to one version (${shown(JSON.stringify(entry.version ?? "no version"))})`,
             { where, hint: RELOCK },
           );
         }
+        const version = checkVersion(pinned, at);
         const req: PinnedRequirement = {
           name,
           version,
-          extras: (Array.isArray(entry.extras) ? entry.extras : []).map((e) => normalizeName(String(e))).sort(),
-          hashes: (Array.isArray(entry.hashes) ? entry.hashes : []).map((h) => String(h).toLowerCase()),
+          extras: (Array.isArray(entry.extras) ? entry.extras : []).map((e) => normalizeName(checkExtra(e, at))).sort(),
+          hashes: (Array.isArray(entry.hashes) ? entry.hashes : []).map((h) => checkHash(h, at)),
           where: { file: ctx.file, line: where.line, table },
         };
         if (typeof entry.index === "string") {
           const source = sources.find((s) => s.name === entry.index);
           if (!source) {
             throw new UserError(
-              `${table}: index "${entry.index}" is not one of _meta.sources (${listOrNone(sources.map((s) => String(s.name)))})`,
+              `${table}: index "${shown(entry.index)}" is not one of _meta.sources (${shown(listOrNone(sources.map((s) => String(s.name))), 200)})`,
               { where, hint: RELOCK },
             );
           }
-          req.index = source.url as string;
+          req.index = checkIndexUrl(source.url, at);
           if (source.verify_ssl === false) trustedHosts.add(hostOf(source.url as string));
         }
         const previous = byName.get(name);
         if (previous && previous.version !== version) {
           throw new UserError(
             `${table}: ${rawName} ${version} differs from ${previous.version} in "${previous.where.table?.split('"')[1]}"`,
+            { where, hint: RELOCK },
+          );
+        }
+        const sameHashes = (a: string[], b: string[]) => a.length === b.length && a.every((h) => b.includes(h));
+        if (previous && (!sameHashes(previous.hashes, req.hashes) || previous.index !== req.index)) {
+          throw new UserError(
+            `${table}: ${rawName} ${version} is locked twice with different hashes or index (line ${previous.where.line ?? "?"} and line ${line ?? "?"})`,
             { where, hint: RELOCK },
           );
         }
@@ -133,7 +168,8 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
   const requirements = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
   const indexes = indexesFor(requirements);
   // pipenv's first source is the index everything else comes from.
-  const primary = sources[0]?.url as string | undefined;
+  const primary =
+    sources[0] === undefined ? undefined : checkIndexUrl(sources[0].url, { file: ctx.file, hint: RELOCK });
   if (primary) {
     indexes.indexUrl = primary;
     indexes.extraIndexUrls = indexes.extraIndexUrls.filter((u) => u !== primary);
@@ -199,13 +235,41 @@ function lineOfKey(text: string, key: string): number | undefined {
   return at >= 0 ? lineAt(text, at) : undefined;
 }
 
-/** The line of `"name": {` inside the top-level section `"section": {`. */
-function lineOfEntry(text: string, section: string, name: string): number | undefined {
-  const sectionAt = text.search(new RegExp(`^\\s{0,4}"${escapeRegExp(section)}"\\s*:`, "m"));
-  if (sectionAt < 0) return undefined;
-  const rest = text.slice(sectionAt);
-  const at = rest.search(new RegExp(`"${escapeRegExp(name)}"\\s*:\\s*\\{`));
-  return at >= 0 ? lineAt(text, sectionAt + at) : undefined;
+/**
+ * The lines of the entries `"name": {` of one top-level section, found in file order from
+ * a cursor, so a whole section costs one pass over the text (not one per entry).
+ */
+class EntryLines {
+  private cursor: number;
+  private readonly lineStarts: number[] = [0];
+  constructor(
+    private readonly text: string,
+    section: string,
+  ) {
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.lineStarts.push(i + 1);
+    this.cursor = text.search(new RegExp(`^\\s{0,4}"${escapeRegExp(section)}"\\s*:`, "m"));
+  }
+
+  next(name: string): number | undefined {
+    if (this.cursor < 0) return undefined;
+    const key = new RegExp(`"${escapeRegExp(name)}"\\s*:\\s*\\{`, "g");
+    key.lastIndex = this.cursor;
+    const m = key.exec(this.text);
+    if (!m) {
+      // written some other way (escaped key): stop looking rather than scan the rest once per entry
+      this.cursor = -1;
+      return undefined;
+    }
+    this.cursor = m.index + m[0].length;
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= m.index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
 }
 
 function escapeRegExp(s: string): string {

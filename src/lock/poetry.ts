@@ -25,11 +25,12 @@ import {
   markerTrue,
   PackageLines,
   parseLockToml,
-  parsePep508,
   readPyprojectBeside,
+  requirementOf,
   type TomlTable,
   vcsError,
 } from "./common.ts";
+import { checkExtra, checkHash, checkIndexUrl, checkName, checkVersion, type FieldOrigin } from "./grammar.ts";
 import { targetEnvironment } from "./markers.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 import { matchesSpecifier } from "./version.ts";
@@ -86,13 +87,15 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
   const lines = new PackageLines(text, "[[package]]");
   const legacyFiles = asTable(metadata.files) ?? {};
   const legacyByName = new Map(Object.entries(legacyFiles).map(([k, v]) => [normalizeName(k), v]));
-  const packages = asArray(doc.package).map((raw, id) => readPackage(raw, id, lines, legacyByName, ctx));
+  const tables = asArray(doc.package);
+  const packages = tables.map((raw, id) => readPackage(raw, id, tables.length, lines, legacyByName, ctx));
+  refuseDuplicates(packages, ctx);
   const byName = new Map<string, PoetryPackage[]>();
   for (const p of packages) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
 
   const env = targetEnvironment(ctx.target);
   const pyproject = readPyprojectBeside(ctx);
-  const roots = pyproject ? rootEdges(pyproject.doc, ctx) : undefined;
+  const roots = pyproject ? rootEdges(pyproject.doc, pyproject.file, ctx) : undefined;
   const errors: UserError[] = [];
   const selected = new Map<number, Set<string>>();
   const select = (p: PoetryPackage, extras: string[] = []) =>
@@ -286,7 +289,7 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
         hashes: [...new Set(p.files.filter((f) => f.file.endsWith(".whl") || type === "file").map((f) => f.hash))],
         where: { file: ctx.file, line: p.line, table: p.table },
       };
-      if (type === "legacy") req.index = url;
+      if (type === "legacy") req.index = checkIndexUrl(url, { ...where, hint: RELOCK });
       else if (type === undefined) fromPypi = true;
       requirements.push(req);
     } catch (e) {
@@ -317,29 +320,56 @@ function staleLock(name: string, pyprojectFile: string, ctx: LockContext): UserE
   );
 }
 
+/**
+ * Poetry writes one table per name, version and source. A second one would let the
+ * first win silently (with its hashes): refuse, naming both.
+ */
+function refuseDuplicates(packages: PoetryPackage[], ctx: LockContext): void {
+  const seen = new Map<string, PoetryPackage>();
+  const errors: UserError[] = [];
+  for (const p of packages) {
+    const key = `${p.name} ${p.version} ${asString(p.source?.type) ?? ""} ${asString(p.source?.url) ?? ""}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, p);
+      continue;
+    }
+    errors.push(
+      new UserError(
+        `${p.name} ${p.version} is in poetry.lock twice (line ${first.line ?? "?"} and line ${p.line ?? "?"})`,
+        { where: { file: ctx.file, line: p.line, distribution: p.name }, hint: RELOCK },
+      ),
+    );
+  }
+  throwAll(errors);
+}
+
 function readPackage(
   raw: unknown,
   id: number,
+  count: number,
   lines: PackageLines,
   legacyFiles: Map<string, unknown>,
   ctx: LockContext,
 ): PoetryPackage {
   const t = asTable(raw) ?? {};
   const rawName = asString(t.name);
-  const version = asString(t.version);
-  if (!rawName || !version)
+  const rawVersion = asString(t.version);
+  if (!rawName || !rawVersion)
     throw new UserError("a [[package]] table has no name or version", { where: { file: ctx.file }, hint: RELOCK });
+  const line = lines.at(id, count, rawName, rawVersion);
+  checkName(rawName, { file: ctx.file, line, hint: RELOCK });
   const name = normalizeName(rawName);
+  const at = { file: ctx.file, line, distribution: name, hint: RELOCK };
+  const version = checkVersion(rawVersion, at);
   const files = asArray(t.files ?? legacyFiles.get(name))
     .map(asTable)
     .filter((f): f is TomlTable => !!f && typeof f.file === "string" && typeof f.hash === "string")
-    .map((f) => ({ file: f.file as string, hash: f.hash as string }));
+    .map((f) => ({ file: f.file as string, hash: checkHash(f.hash, at) }));
   const extras = new Map(
     Object.entries(asTable(t.extras) ?? {}).map(([extra, reqs]) => [
       normalizeName(extra),
-      asArray(reqs)
-        .map((r) => parsePep508(String(r))?.name)
-        .filter((n): n is string => !!n),
+      asArray(reqs).map((r) => requirementOf(r, at).name),
     ]),
   );
   return {
@@ -351,19 +381,19 @@ function readPackage(
     groups: Array.isArray(t.groups) ? t.groups.map(String) : asString(t.category) ? [String(t.category)] : undefined,
     markers: typeof t.markers === "string" ? t.markers : asTable(t.markers),
     files,
-    dependencies: Object.entries(asTable(t.dependencies) ?? {}).flatMap(([dep, spec]) => poetryEdges(dep, spec)),
+    dependencies: Object.entries(asTable(t.dependencies) ?? {}).flatMap(([dep, spec]) => poetryEdges(dep, spec, at)),
     extras,
     source: asTable(t.source),
     table: `[[package]] name = "${rawName}"`,
-    line: lines.find(name, version),
+    line,
   };
 }
 
 /** `name = "^1.2"`, `name = {version, markers, python, optional, extras}`, or a list of those. */
-function poetryEdges(dep: string, spec: unknown): PoetryEdge[] {
-  const name = normalizeName(dep);
+function poetryEdges(dep: string, spec: unknown, at: FieldOrigin): PoetryEdge[] {
+  const name = normalizeName(checkName(dep, at));
   if (typeof spec === "string") return [{ name, constraint: spec, optional: false, extras: [] }];
-  if (Array.isArray(spec)) return spec.flatMap((s) => poetryEdges(dep, s));
+  if (Array.isArray(spec)) return spec.flatMap((s) => poetryEdges(dep, s, at));
   const t = asTable(spec);
   if (!t) return [];
   return [
@@ -374,7 +404,7 @@ function poetryEdges(dep: string, spec: unknown): PoetryEdge[] {
       python: asString(t.python),
       platform: asString(t.platform),
       optional: t.optional === true,
-      extras: asArray(t.extras).map(String).map(normalizeName),
+      extras: asArray(t.extras).map((e) => normalizeName(checkExtra(e, { ...at, distribution: name }))),
     },
   ];
 }
@@ -387,40 +417,33 @@ interface Roots {
 }
 
 /** The project's runtime dependencies (plus requested extras and groups) from pyproject.toml. */
-function rootEdges(doc: TomlTable, ctx: LockContext): Roots {
+function rootEdges(doc: TomlTable, pyprojectFile: string, ctx: LockContext): Roots {
   const project = asTable(doc.project);
   const poetry = asTable(asTable(doc.tool)?.poetry) ?? {};
   const requested = new Set(ctx.extras.map(normalizeName));
   const edges: PoetryEdge[] = [];
-  const fromPep508 = (r: unknown): PoetryEdge | undefined => {
-    const parsed = parsePep508(String(r));
-    return (
-      parsed && {
-        name: parsed.name,
-        constraint: parsed.specifier || undefined,
-        marker: parsed.marker,
-        optional: false,
-        extras: parsed.extras,
-      }
-    );
+  const at = { file: pyprojectFile };
+  const fromPep508 = (r: unknown): PoetryEdge => {
+    const parsed = requirementOf(r, at);
+    return {
+      name: parsed.name,
+      constraint: parsed.specifier || undefined,
+      marker: parsed.marker,
+      optional: false,
+      extras: parsed.extras,
+    };
   };
   const fromPoetryTable = (table: unknown) =>
     Object.entries(asTable(table) ?? {})
       .filter(([n]) => n.toLowerCase() !== "python")
-      .flatMap(([n, spec]) => poetryEdges(n, spec));
+      .flatMap(([n, spec]) => poetryEdges(n, spec, at));
 
-  edges.push(
-    ...asArray(project?.dependencies)
-      .map(fromPep508)
-      .filter((e): e is PoetryEdge => !!e),
-  );
+  edges.push(...asArray(project?.dependencies).map(fromPep508));
   const optionalDeps = asTable(project?.["optional-dependencies"]) ?? {};
   const extraPackages: string[] = [];
   for (const [extra, reqs] of Object.entries(optionalDeps)) {
     if (!requested.has(normalizeName(extra))) continue;
-    const e = asArray(reqs)
-      .map(fromPep508)
-      .filter((x): x is PoetryEdge => !!x);
+    const e = asArray(reqs).map(fromPep508);
     edges.push(...e);
     extraPackages.push(...e.map((x) => x.name));
   }
@@ -446,8 +469,7 @@ function rootEdges(doc: TomlTable, ctx: LockContext): Roots {
     return asArray(entry).flatMap((item) => {
       const include = asString(asTable(item)?.["include-group"]);
       if (include) return depth < 10 ? pep735Edges(normalizeName(include), depth + 1) : [];
-      const edge = fromPep508(item);
-      return edge ? [edge] : [];
+      return [fromPep508(item)];
     });
   };
   for (const g of ctx.groups.map(normalizeName)) {

@@ -18,11 +18,13 @@ import {
   parseLockToml,
   vcsError,
 } from "./common.ts";
+import { checkHash, checkIndexUrl, checkName, checkVersion, type FieldOrigin } from "./grammar.ts";
 import { targetEnvironment } from "./markers.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 import { matchesSpecifier } from "./version.ts";
 
 const SUPPORTED_PYLOCK = "1.x (PEP 751)";
+const RELOCK = "regenerate pylock.toml with the tool that wrote it (`pip lock`, `uv export --format pylock.toml`)";
 
 export function readPylock(text: string, ctx: LockContext): LockedSet {
   const doc = parseLockToml(text, ctx.file);
@@ -96,32 +98,41 @@ export function readPylock(text: string, ctx: LockContext): LockedSet {
   const requirements: PinnedRequirement[] = [];
   const firstParty: LockedSet["firstParty"] = [];
   const findLinks: string[] = [];
-  const chosen = new Map<string, string>();
-  for (const raw of asArray(doc.packages)) {
+  const chosen = new Map<string, { version: string; line?: number }>();
+  const tables = asArray(doc.packages);
+  for (const [i, raw] of tables.entries()) {
     const pkg = asTable(raw);
     const rawName = asString(pkg?.name);
     if (!pkg || !rawName) {
       errors.push(new UserError("a [[packages]] table has no name", { where: { file: ctx.file } }));
       continue;
     }
-    const name = normalizeName(rawName);
-    const version = asString(pkg.version);
-    const table = `[[packages]] name = "${rawName}"`;
-    const where = { file: ctx.file, line: lines.find(name, version), distribution: name };
+    const line = lines.at(i, tables.length, rawName, asString(pkg.version));
     try {
+      checkName(rawName, { file: ctx.file, line, hint: RELOCK });
+    } catch (e) {
+      errors.push(e as UserError);
+      continue;
+    }
+    const name = normalizeName(rawName);
+    const table = `[[packages]] name = "${rawName}"`;
+    const where = { file: ctx.file, line, distribution: name };
+    const at = { ...where, hint: RELOCK };
+    try {
+      const version = pkg.version === undefined ? undefined : checkVersion(pkg.version, at);
       const marker = asString(pkg.marker);
       if (marker && !markerTrue(marker, env, ctx.extras, groups, where)) continue;
       const previous = chosen.get(name);
       if (previous !== undefined) {
         throw new UserError(
-          `${table}: two entries of ${name} (${previous || "no version"} and ${version ?? "no version"}) apply to ${describeTarget(ctx.target)}`,
+          `${table}: two entries of ${name} (${previous.version || "no version"} at line ${previous.line ?? "?"} and ${version ?? "no version"} at line ${line ?? "?"}) apply to ${describeTarget(ctx.target)}`,
           {
             where,
             hint: "PEP 751 allows one entry per package and environment: regenerate the lock",
           },
         );
       }
-      chosen.set(name, version ?? "");
+      chosen.set(name, { version: version ?? "", line });
       const pkgPython = asString(pkg["requires-python"]);
       if (pkgPython && matchesSpecifier(`${ctx.target.pythonVersion}.0`, pkgPython) === false) {
         throw new UserError(
@@ -152,7 +163,7 @@ export function readPylock(text: string, ctx: LockContext): LockedSet {
         const archivePath = asString(archive.path);
         if (archiveUrl || !archivePath) throw directUrlError(table, name, archiveUrl ?? "(no url)", where);
         findLinks.push(localWheelDir(ctx, archivePath, table, name, where));
-        requirements.push(pin(name, version, hashesOf(archive.hashes), where, table, undefined));
+        requirements.push(pin(name, version, hashesOf(archive.hashes, at), where, table, undefined));
         continue;
       }
       const wheels = asArray(pkg.wheels)
@@ -176,10 +187,10 @@ export function readPylock(text: string, ctx: LockContext): LockedSet {
         pin(
           name,
           version,
-          wheels.flatMap((w) => hashesOf(w.hashes)),
+          wheels.flatMap((w) => hashesOf(w.hashes, at)),
           where,
           table,
-          asString(pkg.index),
+          pkg.index === undefined ? undefined : checkIndexUrl(pkg.index, at),
         ),
       );
     } catch (e) {
@@ -225,12 +236,11 @@ function pin(
   return req;
 }
 
-function hashesOf(value: unknown): string[] {
+/** PEP 751 `hashes = { sha256 = "…" }`, each checked as pip will read it. */
+function hashesOf(value: unknown, at: FieldOrigin): string[] {
   const table = asTable(value);
   if (!table) return [];
-  return Object.entries(table)
-    .map(([algorithm, hex]) =>
-      typeof hex === "string" ? `${algorithm.toLowerCase()}:${hex.toLowerCase()}` : undefined,
-    )
-    .filter((h): h is string => !!h);
+  return Object.entries(table).map(([algorithm, hex]) =>
+    checkHash(`${algorithm.toLowerCase()}:${typeof hex === "string" ? hex : JSON.stringify(hex)}`, at),
+  );
 }

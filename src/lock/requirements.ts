@@ -3,16 +3,26 @@
  * `pip freeze`): exact pins, `--hash` options, markers, `-r` includes and index options.
  * Markers are evaluated here, for the target; the installer gets only what applies.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { throwAll, UserError, type UserError as UserErrorType } from "../errors.ts";
+import { parsePep508 } from "./common.ts";
+import { readLockText } from "./files.ts";
+import {
+  checkExtra,
+  checkHash,
+  checkHost,
+  checkIndexUrl,
+  checkName,
+  checkPath,
+  checkVersion,
+  shown,
+} from "./grammar.ts";
 import { evaluateMarker, MarkerSyntaxError, targetEnvironment } from "./markers.ts";
 import {
   emptyIndexOptions,
   type IndexOptions,
   type LockContext,
   type LockedSet,
-  normalizeName,
   type PinnedRequirement,
 } from "./types.ts";
 
@@ -22,6 +32,7 @@ interface LogicalLine {
   text: string;
 }
 
+const FIX_HINT = "fix the line: a requirements file holds one requirement or option per line, each as pip writes it";
 const PIN_HINT =
   "pin every requirement exactly (name==version), e.g. with `pip-compile`, `uv pip compile` or `uv export`";
 
@@ -92,15 +103,15 @@ export function readRequirements(text: string, ctx: LockContext): LockedSet {
             indexes,
             (includeRel, includeAbs) => {
               if (seenFiles.has(includeAbs)) return;
-              let included: string;
-              try {
-                included = readFileSync(includeAbs, "utf8");
-              } catch {
-                throw new UserError(`included requirements file ${includeRel} does not exist`, {
-                  where,
-                  hint: "fix the path after -r: it is relative to the file that includes it",
-                });
-              }
+              // only a regular file inside the project: `-r /proc/self/environ` or `-r /dev/zero` is never opened
+              const included = readLockText(
+                includeAbs,
+                includeRel,
+                where,
+                [ctx.workingDirectory, path.dirname(ctx.path)],
+                "included requirements file",
+                "fix the path after -r: it is relative to the file that includes it",
+              );
               visit(included, includeRel, includeAbs);
             },
             ctx,
@@ -170,11 +181,12 @@ function handleOption(
   ctx: LockContext,
 ): void {
   const where = { file: l.file, line: l.line };
+  const at = { ...where, hint: FIX_HINT };
   const taken = takeOption(l.text);
-  if (!taken) throw new UserError(`cannot read option "${l.text}"`, { where });
+  if (!taken) throw new UserError(`cannot read option "${shown(l.text, 200)}"`, { where });
   const [name, value] = taken;
   if (!FLAG_OPTIONS.has(name) && !VALUE_OPTIONS.has(name)) {
-    throw new UserError(`unsupported option ${name} in a requirements file`, {
+    throw new UserError(`unsupported option ${shown(name)} in a requirements file`, {
       where,
       hint: "remove it; supported: -r, --index-url, --extra-index-url, --find-links, --trusted-host, --no-index, --require-hashes, --pre, --prefer-binary, --only-binary",
     });
@@ -184,8 +196,8 @@ function handleOption(
   switch (name) {
     case "-r":
     case "--requirement": {
-      const abs = path.resolve(path.dirname(fileAbs), value!);
-      include(path.relative(ctx.workingDirectory, abs) || value!, abs);
+      const abs = path.resolve(path.dirname(fileAbs), checkPath(value, at));
+      include(shown(path.relative(ctx.workingDirectory, abs) || value!, 200), abs);
       return;
     }
     case "-c":
@@ -196,26 +208,28 @@ function handleOption(
       });
     case "-i":
     case "--index-url":
-      indexes.indexUrl = value;
+      indexes.indexUrl = checkIndexUrl(value, at);
       return;
     case "--extra-index-url":
-      indexes.extraIndexUrls.push(value!);
+      indexes.extraIndexUrls.push(checkIndexUrl(value, at));
       return;
     case "-f":
     case "--find-links":
       indexes.findLinks.push(
-        /^[a-z][a-z0-9+.-]*:/i.test(value!) ? value! : path.resolve(path.dirname(fileAbs), value!),
+        /^[a-z][a-z0-9+.-]*:/i.test(value!)
+          ? checkIndexUrl(value, at)
+          : path.resolve(path.dirname(fileAbs), checkPath(value, at)),
       );
       return;
     case "--trusted-host":
-      indexes.trustedHosts.push(value!);
+      indexes.trustedHosts.push(checkHost(value, at));
       return;
     case "--no-index":
       indexes.noIndex = true;
       return;
     case "--no-binary":
       throw new UserError(
-        `--no-binary ${value} asks for a source build, but Lambda packages are built from wheels only`,
+        `--no-binary ${shown(value!)} asks for a source build, but Lambda packages are built from wheels only`,
         {
           where,
           hint: "remove --no-binary; build a manylinux wheel for that package and serve it from an index if there is none",
@@ -223,69 +237,63 @@ function handleOption(
       );
     case "-e":
     case "--editable":
-      throw new UserError(`editable requirement "${value}" cannot be packaged: Lambda does not process .pth files`, {
-        where,
-        hint: "put first-party code in `source`, or pin the package from an index",
-      });
+      throw new UserError(
+        `editable requirement "${shown(value!, 200)}" cannot be packaged: Lambda does not process .pth files`,
+        {
+          where,
+          hint: "put first-party code in `source`, or pin the package from an index",
+        },
+      );
     default:
       // --require-hashes, --pre, --prefer-binary, --only-binary, --use-feature: implied or harmless.
       return;
   }
 }
 
-const REQUIREMENT = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/;
-
 function parseRequirementLine(l: LogicalLine, env: Record<string, string>): PinnedRequirement | undefined {
   const where = { file: l.file, line: l.line };
+  const hashHint =
+    "regenerate the file with hashes (`pip-compile --generate-hashes`, `uv pip compile --generate-hashes`)";
   // Split off per-requirement options: --hash=..., which always come after the requirement.
   const hashes: string[] = [];
   let body = l.text.replace(/\s--hash[= ]\s*(\S+)/g, (_m, h: string) => {
     hashes.push(h);
     return "";
   });
-  for (const h of hashes) {
-    if (!/^(sha256|sha384|sha512):[0-9a-fA-F]+$/.test(h)) {
-      throw new UserError(`--hash=${h} is not "sha256:<hex>"`, {
-        where,
-        hint: "regenerate the file with hashes (`pip-compile --generate-hashes`, `uv pip compile --generate-hashes`)",
-      });
-    }
-  }
+  const checkedHashes = hashes.map((h) => checkHash(h, { ...where, hint: hashHint }));
   body = body.trim();
+  const line = shown(body, 200);
   if (/^(git|hg|svn|bzr)\+/.test(body) || /\s@\s*(git|hg|svn|bzr)\+/.test(body)) {
-    throw new UserError(`VCS requirement "${body}" cannot be installed for a Lambda target`, {
+    throw new UserError(`VCS requirement "${line}" cannot be installed for a Lambda target`, {
       where,
       hint: "publish a wheel of it to an index (or vendor it into `source`) and pin it by version",
     });
   }
+  const parsed = parsePep508(body);
+  const directHint = "serve the wheel from an index or --find-links folder and pin it as name==version";
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(body) || /^(\.{1,2}\/|\/)/.test(body) || /\.(whl|tar\.gz|zip)$/.test(body)) {
     // `name @ url` names its distribution; a bare URL or path does not
-    const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*@/.exec(body)?.[1];
-    throw new UserError(`direct reference "${body}" is not a pinned requirement`, {
-      where: named ? { ...where, distribution: normalizeName(named) } : where,
-      hint: "serve the wheel from an index or --find-links folder and pin it as name==version",
+    const named = parsed?.url !== undefined ? parsed.name : undefined;
+    throw new UserError(`direct reference "${line}" is not a pinned requirement`, {
+      where: named ? { ...where, distribution: named } : where,
+      hint: directHint,
     });
   }
-  const [spec, ...markerParts] = body.split(";");
-  const marker = markerParts.join(";").trim();
-  const m = REQUIREMENT.exec((spec ?? "").trim());
-  if (!m?.[1]) throw new UserError(`cannot read requirement "${body}"`, { where, hint: PIN_HINT });
-  const name = normalizeName(m[1]);
-  const extras = (m[2] ?? "")
-    .slice(1, -1)
-    .split(",")
-    .map((e) => e.trim())
-    .filter(Boolean);
-  const rest = (m[3] ?? "").trim();
-  if (rest.startsWith("@")) {
-    throw new UserError(`direct reference "${body}" is not a pinned requirement`, {
+  if (!parsed) throw new UserError(`cannot read requirement "${line}"`, { where, hint: PIN_HINT });
+  const at = { ...where, distribution: parsed.name, hint: FIX_HINT };
+  const rawName = body.trimStart().split(/[^A-Za-z0-9._-]/, 1)[0] ?? "";
+  checkName(rawName, at);
+  const name = parsed.name;
+  const extras = parsed.extras.map((e) => checkExtra(e, at));
+  if (parsed.url !== undefined) {
+    throw new UserError(`direct reference "${line}" is not a pinned requirement`, {
       where: { ...where, distribution: name },
-      hint: "serve the wheel from an index or --find-links folder and pin it as name==version",
+      hint: directHint,
     });
   }
-  if (marker) {
+  if (parsed.marker) {
     try {
-      if (!evaluateMarker(marker, env)) return undefined;
+      if (!evaluateMarker(parsed.marker, env)) return undefined;
     } catch (e) {
       if (e instanceof MarkerSyntaxError)
         throw new UserError(`invalid marker: ${e.message}`, {
@@ -295,12 +303,14 @@ function parseRequirementLine(l: LogicalLine, env: Record<string, string>): Pinn
       throw e;
     }
   }
-  const pin = /^(?:\(\s*)?(===?)\s*([A-Za-z0-9.!+_-]+)\s*\)?$/.exec(rest);
+  const rest = parsed.specifier;
+  const pin = /^(===?)\s*([^\s,]+)$/.exec(rest);
   if (!pin?.[2] || pin[2].includes("*")) {
-    throw new UserError(`${m[1]} is not pinned to one version (${rest || "no version"})`, {
+    throw new UserError(`${rawName} is not pinned to one version (${shown(rest, 200) || "no version"})`, {
       where: { ...where, distribution: name },
       hint: PIN_HINT,
     });
   }
-  return { name, version: pin[2], extras, hashes, where: { file: l.file, line: l.line } };
+  const version = checkVersion(pin[2], at);
+  return { name, version, extras, hashes: checkedHashes, where: { file: l.file, line: l.line } };
 }

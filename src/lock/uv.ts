@@ -28,18 +28,20 @@ import {
   markerTrue,
   PackageLines,
   parseLockToml,
-  parsePep508,
   projectPath,
   readPyprojectBeside,
+  requirementOf,
   type TomlTable,
   vcsError,
 } from "./common.ts";
+import { checkExtra, checkHash, checkIndexUrl, checkName, checkVersion, type FieldOrigin, shown } from "./grammar.ts";
 import { targetEnvironment } from "./markers.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 
 const SUPPORTED_UV = "version 1 (revisions 1–3 tested; uv 0.5 and later)";
 const FIRST_PARTY = new Set(["editable", "virtual", "workspace", "directory"]);
 const KNOWN_SOURCES = new Set([...FIRST_PARTY, "registry", "git", "url", "path"]);
+const RELOCK = "run `uv lock` to regenerate uv.lock; uv never writes this value";
 
 interface UvEdge {
   name: string;
@@ -87,7 +89,9 @@ export function readUvLock(text: string, ctx: LockContext): LockedSet {
   );
 
   const lines = new PackageLines(text, "[[package]]");
-  const packages = asArray(doc.package).map((raw, id) => readPackage(raw, id, lines, ctx));
+  const tables = asArray(doc.package);
+  const packages = tables.map((raw, id) => readPackage(raw, id, tables.length, lines, ctx));
+  refuseDuplicates(packages, ctx);
   const byName = new Map<string, UvPackage[]>();
   for (const p of packages) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
 
@@ -178,7 +182,7 @@ export function readUvLock(text: string, ctx: LockContext): LockedSet {
       if (pkg.sourceKind === "path") {
         findLinks.add(localWheelDir(ctx, pkg.sourceValue, pkg.table, pkg.name, where));
       } else if (/^https?:\/\//.test(pkg.sourceValue)) {
-        index = pkg.sourceValue;
+        index = checkIndexUrl(pkg.sourceValue, { ...where, hint: RELOCK });
       } else {
         // a flat index in a local folder (`[[tool.uv.index]] url = "./wheels"`, format = "flat")
         const local = projectPath(ctx, pkg.sourceValue);
@@ -199,7 +203,11 @@ export function readUvLock(text: string, ctx: LockContext): LockedSet {
         table: pkg.table,
       });
       if (fit) throw fit;
-      const hashes = [...new Set(pkg.wheels.map((w) => asString(w.hash)).filter((h): h is string => !!h))];
+      const hashes = [
+        ...new Set(
+          pkg.wheels.filter((w) => w.hash !== undefined).map((w) => checkHash(w.hash, { ...where, hint: RELOCK })),
+        ),
+      ];
       const req: PinnedRequirement = {
         name: pkg.name,
         version: pkg.version,
@@ -227,25 +235,47 @@ export function readUvLock(text: string, ctx: LockContext): LockedSet {
   };
 }
 
-function readEdges(value: unknown): UvEdge[] {
+/** Edges name packages of the lock and extras that reach the installer: both checked here. */
+function readEdges(value: unknown, at: FieldOrigin): UvEdge[] {
   return asArray(value)
     .map(asTable)
     .filter((t): t is TomlTable => !!t && typeof t.name === "string")
     .map((t) => ({
-      name: normalizeName(t.name as string),
+      name: normalizeName(checkName(t.name, at)),
       version: asString(t.version),
       source: t.source === undefined ? undefined : sourceKey(asTable(t.source)),
       marker: asString(t.marker),
-      extras: asArray(t.extra)
-        .map(asString)
-        .filter((e): e is string => !!e)
-        .map(normalizeName),
+      extras: asArray(t.extra).map((e) => normalizeName(checkExtra(e, at))),
     }));
 }
 
-function readGroups(value: unknown): Map<string, UvEdge[]> {
+function readGroups(value: unknown, at: FieldOrigin): Map<string, UvEdge[]> {
   const table = asTable(value) ?? {};
-  return new Map(Object.entries(table).map(([k, v]) => [normalizeName(k), readEdges(v)]));
+  return new Map(Object.entries(table).map(([k, v]) => [normalizeName(k), readEdges(v, at)]));
+}
+
+/**
+ * uv writes one table per (name, version, source). Two of them would let the first win
+ * silently (with its hashes): refuse, naming both.
+ */
+function refuseDuplicates(packages: UvPackage[], ctx: LockContext): void {
+  const seen = new Map<string, UvPackage>();
+  const errors: UserError[] = [];
+  for (const p of packages) {
+    const key = `${p.name} ${p.version ?? ""} ${p.sourceKind}=${p.sourceValue}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, p);
+      continue;
+    }
+    errors.push(
+      new UserError(
+        `${p.name} ${p.version ?? ""} from ${p.sourceKind} ${shown(p.sourceValue)} is in uv.lock twice (line ${first.line ?? "?"} and line ${p.line ?? "?"})`,
+        { where: { file: ctx.file, line: p.line, distribution: p.name }, hint: RELOCK },
+      ),
+    );
+  }
+  throwAll(errors);
 }
 
 function sourceKey(source: TomlTable | undefined): string {
@@ -253,19 +283,21 @@ function sourceKey(source: TomlTable | undefined): string {
   return `${kind}=${String(value)}`;
 }
 
-function readPackage(raw: unknown, id: number, lines: PackageLines, ctx: LockContext): UvPackage {
+function readPackage(raw: unknown, id: number, count: number, lines: PackageLines, ctx: LockContext): UvPackage {
   const t = asTable(raw) ?? {};
   const rawName = asString(t.name);
   if (!rawName)
     throw new UserError("a [[package]] table has no name", { where: { file: ctx.file }, hint: "run `uv lock`" });
+  const line = lines.at(id, count, normalizeName(rawName), asString(t.version));
+  checkName(rawName, { file: ctx.file, line, hint: RELOCK });
   const name = normalizeName(rawName);
-  const version = asString(t.version);
+  const at = { file: ctx.file, line, distribution: name, hint: RELOCK };
+  const version = t.version === undefined ? undefined : checkVersion(t.version, at);
   const table = `[[package]] name = "${rawName}"`;
-  const line = lines.find(name, version);
   const source = asTable(t.source) ?? {};
   const [sourceKind, sourceValue] = Object.entries(source)[0] ?? ["", ""];
   if (!KNOWN_SOURCES.has(sourceKind)) {
-    throw new UserError(`${table}: unknown source ${JSON.stringify(source)}`, {
+    throw new UserError(`${table}: unknown source ${shown(JSON.stringify(source), 200)}`, {
       where: { file: ctx.file, line, distribution: name },
       hint: `supported sources: ${[...KNOWN_SOURCES].join(", ")}`,
     });
@@ -280,9 +312,9 @@ function readPackage(raw: unknown, id: number, lines: PackageLines, ctx: LockCon
     resolutionMarkers: asArray(t["resolution-markers"])
       .map(asString)
       .filter((m): m is string => !!m),
-    dependencies: readEdges(t.dependencies),
-    optional: readGroups(t["optional-dependencies"]),
-    groups: readGroups(t["dev-dependencies"]),
+    dependencies: readEdges(t.dependencies, at),
+    optional: readGroups(t["optional-dependencies"], at),
+    groups: readGroups(t["dev-dependencies"], at),
     wheels: asArray(t.wheels)
       .map(asTable)
       .filter((w): w is TomlTable => !!w),
@@ -370,6 +402,13 @@ function resolveEdge(
     );
     if (fitting.length > 0) candidates = fitting;
   }
+  if (candidates.length > 1) {
+    // uv names the version (and source) in an edge whenever the lock holds more than one
+    throw new UserError(
+      `${from.table}: the dependency on ${edge.name} matches ${candidates.length} tables of uv.lock (lines ${candidates.map((c) => c.line ?? "?").join(", ")}) for ${describeTarget(ctx.target)}`,
+      { where, hint: RELOCK },
+    );
+  }
   const chosen = candidates[0];
   if (!chosen) {
     throw new UserError(
@@ -397,11 +436,7 @@ function checkAgainstPyproject(packages: UvPackage[], ctx: LockContext): void {
       { where: { file: ctx.file }, hint },
     );
   }
-  const wanted = new Set(
-    asArray(project.dependencies)
-      .map((d) => parsePep508(String(d))?.name)
-      .filter((n): n is string => !!n),
-  );
+  const wanted = new Set(asArray(project.dependencies).map((d) => requirementOf(d, { file: pyproject.file }).name));
   const requiresDist = asArray(root.metadata?.["requires-dist"])
     .map(asTable)
     .filter((t): t is TomlTable => !!t);

@@ -9,6 +9,8 @@
  */
 import * as pep440 from "@renovatebot/pep440";
 
+const MAX_SPECIFIER = 1024;
+
 /** Orders two PEP 440 versions (epochs, pre/post/dev, local labels). Unreadable ones sort first. */
 export function compareVersions(a: string, b: string): number {
   const va = pep440.valid(a) !== null;
@@ -30,9 +32,10 @@ export function isVersion(v: string): boolean {
  * constraint, not which version an installer would choose.
  */
 export function matchesSpecifier(version: string, specifier: string): boolean | undefined {
-  if (!isVersion(version)) return undefined;
+  // real specifiers are a few dozen characters; the library's regexes never see a hostile length
+  if (version.length > MAX_SPECIFIER || specifier.length > MAX_SPECIFIER || !isVersion(version)) return undefined;
   let unknown = false;
-  const anyOf = specifier.split(/\s*\|\|?\s*/).map((alternative) => {
+  const anyOf = specifier.split(/\|\|?/).map((alternative) => {
     const clauses = poetryToPep440(alternative);
     if (clauses === undefined) {
       unknown = true;

@@ -620,6 +620,156 @@ export const CASES: CorpusCase[] = [
       hint: /PEP 508/,
     },
   },
+  // issue 19: lockfile text is data, never pip options; includes stay inside; readers are bounded
+  {
+    id: "uv-lock-version-injection",
+    description: "a uv.lock version that holds newlines and pip options (--find-links, --no-index)",
+    files: () => ({
+      "app.py": HANDLER,
+      "uv.lock": `${UV_LOCK_HEAD}\n[[package]]\nname = "orders"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "six" }]\n\n[[package]]\nname = "six"\nversion = "1.17.0\\n--find-links /some/folder\\n--no-index\\nsix==1.17.0"\nsource = { registry = "https://pypi.org/simple" }\nwheels = [{ url = "https://files.example/six-1.17.0-py2.py3-none-any.whl", hash = "sha256:${"a".repeat(64)}" }]\n`,
+    }),
+    expect: {
+      stage: "lockfile",
+      message:
+        /version of six "1\.17\.0\\n--find-links \/some\/folder\\n--no-index\\nsix==1\.17\.0" is not a version \(PEP 440/,
+      file: "uv.lock",
+      line: 11,
+      distribution: "six",
+      hint: /run `uv lock`/,
+    },
+  },
+  {
+    id: "poetry-lock-hash-injection",
+    description: "a poetry.lock file hash that continues with a pip option",
+    files: () => ({
+      "app.py": HANDLER,
+      "poetry.lock": `[[package]]\nname = "tinylib"\nversion = "1.0"\ndescription = ""\noptional = false\npython-versions = "*"\ngroups = ["main"]\nfiles = [{ file = "tinylib-1.0-py3-none-any.whl", hash = "sha256:${"a".repeat(64)} --no-index" }]\n\n[metadata]\nlock-version = "2.1"\npython-versions = ">=3.12"\ncontent-hash = "0"\n`,
+    }),
+    expect: {
+      stage: "lockfile",
+      message: /hash of tinylib "sha256:a{64} --no-ind…" is not a hash pip accepts \(sha256: and 64 hex digits/,
+      file: "poetry.lock",
+      line: 1,
+      distribution: "tinylib",
+      hint: /poetry lock/,
+    },
+  },
+  {
+    id: "pylock-index-injection",
+    description: "a pylock.toml index URL with a newline and --find-links",
+    files: () => ({
+      "app.py": HANDLER,
+      "pylock.toml": `lock-version = "1.0"\ncreated-by = "test"\n\n[[packages]]\nname = "tinylib"\nversion = "1.0"\nindex = "https://pypi.org/simple\\n--find-links /tmp"\n\n[[packages.wheels]]\nname = "tinylib-1.0-py3-none-any.whl"\nurl = "https://files.example/tinylib-1.0-py3-none-any.whl"\nhashes = { sha256 = "${"a".repeat(64)}" }\n`,
+    }),
+    expect: {
+      stage: "lockfile",
+      message:
+        /index URL of tinylib "https:\/\/pypi\.org\/simple\\n--find-links \/tmp" is not an http\(s\):\/\/ or file:\/\/ URL/,
+      file: "pylock.toml",
+      line: 4,
+      distribution: "tinylib",
+      hint: /regenerate pylock\.toml/,
+    },
+  },
+  {
+    id: "pipfile-lock-default-missing",
+    description: "a Pipfile.lock without its default section (it would build a function with no dependencies)",
+    files: () => ({
+      "app.py": HANDLER,
+      "Pipfile.lock": JSON.stringify(
+        { _meta: { "pipfile-spec": 6, sources: [] }, default: null, develop: {} },
+        null,
+        4,
+      ),
+    }),
+    expect: {
+      stage: "lockfile",
+      message: /Pipfile\.lock has no "default" section \(found null\)/,
+      file: "Pipfile.lock",
+      line: 6,
+      hint: /pipenv lock/,
+    },
+  },
+  {
+    id: "uv-lock-duplicate-package",
+    description: "two uv.lock tables for the same name, version and source, with different hashes",
+    files: () => {
+      const six = (hex: string) =>
+        `\n[[package]]\nname = "six"\nversion = "1.17.0"\nsource = { registry = "https://pypi.org/simple" }\nwheels = [{ url = "https://files.example/six-1.17.0-py2.py3-none-any.whl", hash = "sha256:${hex.repeat(64)}" }]\n`;
+      return {
+        "app.py": HANDLER,
+        "uv.lock": `${UV_LOCK_HEAD}\n[[package]]\nname = "orders"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "six" }]\n${six("a")}${six("b")}`,
+      };
+    },
+    expect: {
+      stage: "lockfile",
+      message: /six 1\.17\.0 from registry https:\/\/pypi\.org\/simple is in uv\.lock twice \(line 11 and line 17\)/,
+      file: "uv.lock",
+      line: 17,
+      distribution: "six",
+      hint: /run `uv lock`/,
+    },
+  },
+  {
+    id: "include-outside-project",
+    description: "-r /proc/self/environ: a file outside the project is never read (nor echoed)",
+    files: withRequirements(line("-r /proc/self/environ")),
+    expect: {
+      stage: "lockfile",
+      message:
+        /included requirements file .*proc\/self\/environ resolves to a file outside the project, which is not read/,
+      file: "requirements.txt",
+      line: 2,
+      hint: /keep the included requirements file inside `working-directory`/,
+    },
+  },
+  {
+    id: "include-device",
+    description: "-r through a symlink to /dev/zero fails at once instead of reading forever",
+    files: () => ({
+      "app.py": HANDLER,
+      "requirements.txt": "-r zero.txt\n",
+      "zero.txt": { symlink: "/dev/zero" },
+    }),
+    expect: {
+      stage: "lockfile",
+      message: /included requirements file zero\.txt resolves to a file outside the project/,
+      file: "requirements.txt",
+      line: 1,
+      hint: /inside `working-directory`/,
+    },
+  },
+  {
+    id: "marker-nested-too-deeply",
+    description: "a marker nested 20,000 parentheses deep",
+    files: withRequirements(line(`tinylib==1.0 ; ${"(".repeat(20_000)}os_name == "posix"${")".repeat(20_000)}`)),
+    expect: {
+      stage: "lockfile",
+      message: /marker nested too deeply/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "tinylib",
+      hint: /PEP 508/,
+    },
+  },
+  {
+    id: "pyproject-dependency-invalid",
+    description: "a pyproject.toml dependency string that is not a PEP 508 requirement",
+    files: () => ({
+      "app.py": HANDLER,
+      "pyproject.toml": PYPROJECT.replace(
+        "dependencies = []",
+        'dependencies = ["--index-url=https://evil.example/simple"]',
+      ),
+      "uv.lock": `${UV_LOCK_HEAD}\n[[package]]\nname = "orders"\nversion = "0.1.0"\nsource = { virtual = "." }\n`,
+    }),
+    expect: {
+      stage: "lockfile",
+      message: /"--index-url=https:\/\/evil\.example\/simple" is not a requirement \(PEP 508\)/,
+      file: "pyproject.toml",
+      hint: /write it as PEP 508 does/,
+    },
+  },
 
   // ---------------------------------------------------------------- install (pip against the local index)
   {
