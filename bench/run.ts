@@ -78,7 +78,8 @@ function benchPython(): string {
 /** The tree the cold build left in its cache folder. */
 async function cachedTree(cacheHome: string): Promise<string> {
   const root = path.join(cacheHome, "xdg", "lambda-python-package");
-  const [key] = await readdir(root);
+  // published entries only: the store builds in hidden staging folders beside them
+  const [key] = (await readdir(root)).filter((name) => !name.startsWith("."));
   if (!key) throw new Error(`no cache entry in ${root}`);
   return path.join(root, key, "tree");
 }

@@ -1376,11 +1376,11 @@ export const CASES: CorpusCase[] = [
     id: "source-file-over-limit",
     description: "a code file of 2 GiB + 1 byte (sparse): refused before it is read, no int32 overflow",
     files: () => ({ "app.py": HANDLER, "requirements.txt": "", "model.bin": { sparse: 2 ** 31 + 1 } }),
+    // the inspection's size check stops it before the zip writer (which refuses such a file too)
     expect: {
-      stage: "source",
-      message: /model\.bin: .* is 2147483649 bytes: more than Lambda's unzipped limit/,
-      file: "model.bin",
-      hint: /S3 or EFS/,
+      stage: "inspect",
+      message: /the function unzips to 2048\.0 MB \(2,147,483,702 bytes\), over Lambda's limit/,
+      hint: /container image/,
     },
   },
   {
