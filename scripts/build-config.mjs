@@ -8,8 +8,11 @@ import { fileURLToPath } from "node:url";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The action's entry point, as action.yml runs it from dist/index.js. */
-export const ACTION_ENTRY = path.join(REPO, "src", "main.ts");
+/**
+ * The action's entry point, as action.yml runs it from dist/index.js: one line that calls `run()`
+ * from src/main.ts, which local-action (`npm run local-action`) imports without running it.
+ */
+export const ACTION_ENTRY = path.join(REPO, "src", "index.ts");
 
 /**
  * esbuild options for one ESM file for Node 24 from `entry` into `outfile`.

@@ -48,7 +48,7 @@ function registerSecrets(env: NodeJS.ProcessEnv): void {
     for (const url of value?.split(/\s+/) ?? []) for (const secret of secretsInUrl(url)) addSecret(secret);
 }
 
-export async function main(): Promise<void> {
+export async function run(): Promise<void> {
   registerSecrets(process.env);
   let inputs: Inputs;
   try {
@@ -96,5 +96,3 @@ function fail(error: unknown): void {
     core.setFailed(redact(`internal error (please report it): ${e?.stack ?? String(error)}`));
   }
 }
-
-await main();

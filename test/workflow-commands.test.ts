@@ -152,7 +152,7 @@ describe("the bundled action, run as the runner runs it", () => {
     work = await mkdtemp(path.join(os.tmpdir(), "lpp-commands-"));
     bundle = path.join(work, "action", "index.js");
     await build({
-      entryPoints: [path.join(ROOT, "src/main.ts")],
+      entryPoints: [path.join(ROOT, "src/index.ts")],
       outfile: bundle,
       bundle: true,
       platform: "node",

@@ -3,7 +3,6 @@
  * v4). An artifact is a convenience for reviewers, never the build's result: every failure is a warning
  * and the run goes on.
  */
-import { DefaultArtifactClient, FilesNotFoundError, NetworkError, UsageError } from "@actions/artifact";
 import type { Log } from "../log.ts";
 
 export interface ArtifactUploadOptions {
@@ -48,6 +47,9 @@ export async function uploadZipsAsArtifact(
   const retention =
     options.retentionDays !== undefined && options.retentionDays > 0 ? { retentionDays: options.retentionDays } : {};
   try {
+    // Loaded only when asked for, and only the client: local-action's stand-in for @actions/artifact
+    // exports the client alone, so a named import of anything else fails the whole action at load.
+    const { DefaultArtifactClient } = await import("@actions/artifact");
     const result = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory, {
       ...retention,
       compressionLevel: 0,
@@ -65,8 +67,13 @@ export async function uploadZipsAsArtifact(
   }
 }
 
+/**
+ * @actions/artifact's errors are told apart by their `name`, which each of its error classes sets, rather
+ * than by `instanceof`: the classes are not imported (see above).
+ */
 function describeFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  const errorName = error instanceof Error ? error.name : "";
   const firstLine = message.split("\n")[0]?.trim() ?? message;
   if (/\(409\)|already exists/i.test(message)) {
     return (
@@ -76,17 +83,21 @@ function describeFailure(error: unknown): string {
   }
   // The Twirp client rewraps its NetworkError as a plain Error ("Failed to CreateArtifact: Unable to make
   // request: ECONNREFUSED ..."); the blob upload throws NetworkError itself.
-  const network = error instanceof NetworkError ? error.code : /Unable to make request: (E[A-Z]+)/.exec(message)?.[1];
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const network =
+    errorName === "NetworkError" && typeof code === "string"
+      ? code
+      : /Unable to make request: (E[A-Z]+)/.exec(message)?.[1];
   if (network) {
     return `the Actions artifact service could not be reached (${network}). Self-hosted runners need access to GitHub's Actions endpoints.`;
   }
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
-  if (error instanceof Error && error.name === "RestError" && typeof status === "number") {
+  if (errorName === "RestError" && typeof status === "number") {
     // From the Azure blob client: the upload to the signed storage URL was refused.
     return `the upload to the artifact storage failed (HTTP ${status}: ${firstLine})`;
   }
-  if (error instanceof UsageError) return "the artifact storage quota of this account has been reached.";
-  if (error instanceof FilesNotFoundError) return `the files to upload were not found (${firstLine}).`;
+  if (errorName === "UsageError") return "the artifact storage quota of this account has been reached.";
+  if (errorName === "FilesNotFoundError") return `the files to upload were not found (${firstLine}).`;
   return firstLine;
 }
 
