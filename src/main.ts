@@ -90,7 +90,7 @@ function fail(error: unknown): void {
     const errors = error instanceof UserErrors ? error.errors : [error];
     // inspection findings were annotated one by one as they were found
     if (!(error instanceof InspectionFailed)) for (const e of errors) log.annotate("error", e.describe(), e.where);
-    process.exitCode = core.ExitCode.Failure;
+    process.exitCode = 1; // core.ExitCode.Failure; local-action's stand-in for core has no ExitCode
   } else {
     const e = error as Error;
     core.setFailed(redact(`internal error (please report it): ${e?.stack ?? String(error)}`));
