@@ -21,6 +21,16 @@ import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement
 
 const SUPPORTED_SPEC = 6;
 const RELOCK = "run `pipenv lock` and commit the updated Pipfile.lock";
+/**
+ * The names under which pipenv's markers (`'dev' in dependency_groups`) refer to a section: pipenv
+ * drops that test when it installs the section, so an entry read from a section belongs to it.
+ */
+function sectionGroups(section: string): string[] {
+  if (section === "develop") return [...DEVELOP_ALIASES];
+  if (section === "default") return ["default", "packages"];
+  return [section, normalizeName(section)];
+}
+
 /** group names users may give for pipenv's `develop` section */
 const DEVELOP_ALIASES = new Set(["develop", "dev-packages", "dev"]);
 
@@ -102,7 +112,7 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
         const entry = asObject(raw);
         if (!entry) throw new UserError(`${table}: the entry is not an object`, { where, hint: RELOCK });
         const marker = typeof entry.markers === "string" ? entry.markers : undefined;
-        if (marker && !markerTrue(marker, env, [], [], where)) continue;
+        if (marker && !markerTrue(marker, env, [], sectionGroups(section), where)) continue;
         for (const vcs of ["git", "hg", "svn", "bzr"]) {
           if (typeof entry[vcs] === "string")
             throw vcsError(table, name, `${entry[vcs]}${entry.ref ? ` (${String(entry.ref)})` : ""}`, where);

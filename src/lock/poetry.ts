@@ -33,7 +33,7 @@ import {
 import { checkExtra, checkHash, checkIndexUrl, checkName, checkVersion, type FieldOrigin } from "./grammar.ts";
 import { targetEnvironment } from "./markers.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
-import { matchesSpecifier } from "./version.ts";
+import { compareVersions, matchesSpecifier } from "./version.ts";
 
 const SUPPORTED_POETRY = ["1.1", "2.0", "2.1"];
 const RELOCK = "run `poetry lock` and commit the updated poetry.lock";
@@ -122,7 +122,11 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
       );
       if (fitting.length > 0) candidates = fitting;
     }
-    return candidates[0];
+    // Poetry installs the newest locked version that fits the constraint and the target's Python
+    return candidates.reduce<PoetryPackage | undefined>(
+      (best, p) => (best === undefined || compareVersions(p.version, best.version) > 0 ? p : best),
+      undefined,
+    );
   };
 
   const groupsInLock = packages.some((p) => p.groups !== undefined);
@@ -458,10 +462,14 @@ function rootEdges(doc: TomlTable, pyprojectFile: string, ctx: LockContext): Roo
     if (!edge.optional || extraNames.has(edge.name)) edges.push({ ...edge, optional: false });
   }
 
-  const groupTables = new Map<string, unknown>();
+  // poetry-core merges the legacy [tool.poetry.dev-dependencies] into the group "dev"
+  const groupTables = new Map<string, unknown[]>();
+  const addGroupTable = (g: string, table: unknown) => {
+    if (table !== undefined) groupTables.set(g, [...(groupTables.get(g) ?? []), table]);
+  };
   for (const [g, t] of Object.entries(asTable(poetry.group) ?? {}))
-    groupTables.set(normalizeName(g), asTable(t)?.dependencies);
-  if (poetry["dev-dependencies"]) groupTables.set("dev", poetry["dev-dependencies"]);
+    addGroupTable(normalizeName(g), asTable(t)?.dependencies ?? {});
+  addGroupTable("dev", poetry["dev-dependencies"]);
   const pep735 = asTable(doc["dependency-groups"]) ?? {};
   const groupNames = new Set([...groupTables.keys(), ...Object.keys(pep735).map(normalizeName)]);
   const pep735Edges = (g: string, depth = 0): PoetryEdge[] => {
@@ -473,7 +481,7 @@ function rootEdges(doc: TomlTable, pyprojectFile: string, ctx: LockContext): Roo
     });
   };
   for (const g of ctx.groups.map(normalizeName)) {
-    edges.push(...fromPoetryTable(groupTables.get(g)), ...pep735Edges(g));
+    edges.push(...(groupTables.get(g) ?? []).flatMap(fromPoetryTable), ...pep735Edges(g));
   }
   return { edges, groupNames, extraPackages };
 }

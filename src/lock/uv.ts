@@ -101,49 +101,61 @@ export function readUvLock(text: string, ctx: LockContext): LockedSet {
   const env = targetEnvironment(ctx.target);
   // uv encodes conflicting extras and groups as `extra == 'extra-<len>-<package>-<name>'` / `'group-…'`.
   const conflictExtras = roots.flatMap((r) => [
-    ...ctx.extras.map((e) => `extra-${r.name.length}-${r.name}-${normalizeName(e)}`),
+    ...ctx.extras.map((e) => conflictExtra(r.name, e)),
     ...ctx.groups.map((g) => `group-${r.name.length}-${r.name}-${normalizeName(g)}`),
   ]);
   const errors: UserError[] = [];
   checkRequested(roots, ctx, errors);
 
-  const visited = new Set<string>();
-  const activeExtras = new Map<number, Set<string>>();
-  const queue: { pkg: UvPackage; extra?: string }[] = [];
-  const enqueue = (pkg: UvPackage, extra?: string) => {
-    const key = extra === undefined ? `${pkg.id}` : `${pkg.id}[${extra}]`;
-    if (visited.has(key)) return;
-    visited.add(key);
-    if (extra !== undefined) activeExtras.set(pkg.id, new Set([...(activeExtras.get(pkg.id) ?? []), extra]));
-    queue.push({ pkg, extra });
-  };
-  const follow = (from: UvPackage, edges: UvEdge[]) => {
-    for (const edge of edges) {
-      const where = { file: ctx.file, line: from.line, distribution: from.name };
-      if (edge.marker && !markerTrue(edge.marker, env, conflictExtras, [], where)) continue;
-      const target = resolveEdge(edge, from, byName, env, conflictExtras, ctx);
-      enqueue(target);
-      for (const e of edge.extras) enqueue(target, e);
-    }
-  };
-  for (const root of roots) {
-    enqueue(root);
-    for (const e of ctx.extras) if (root.optional.has(normalizeName(e))) enqueue(root, normalizeName(e));
-  }
-  while (queue.length > 0) {
-    const { pkg, extra } = queue.shift()!;
-    try {
-      if (extra === undefined) {
-        follow(pkg, pkg.dependencies);
-        if (roots.includes(pkg)) for (const g of ctx.groups) follow(pkg, pkg.groups.get(normalizeName(g)) ?? []);
-      } else {
-        follow(pkg, pkg.optional.get(normalizeName(extra)) ?? []);
+  // uv's conflict markers (`extra == 'extra-3-lib-tasks'`) count every extra an edge switches on
+  // anywhere in the graph, not only the ones requested at the root: like uv, a first walk learns
+  // them (an edge's own extras count while its marker is evaluated), the second walk selects.
+  const activated = new Set(conflictExtras);
+  const walk = (learn: boolean) => {
+    const visited = new Set<string>();
+    const activeExtras = new Map<number, Set<string>>();
+    const queue: { pkg: UvPackage; extra?: string }[] = [];
+    const enqueue = (pkg: UvPackage, extra?: string) => {
+      const key = extra === undefined ? `${pkg.id}` : `${pkg.id}[${extra}]`;
+      if (visited.has(key)) return;
+      visited.add(key);
+      if (extra !== undefined) activeExtras.set(pkg.id, new Set([...(activeExtras.get(pkg.id) ?? []), extra]));
+      queue.push({ pkg, extra });
+    };
+    const follow = (from: UvPackage, edges: UvEdge[]) => {
+      for (const edge of edges) {
+        const where = { file: ctx.file, line: from.line, distribution: from.name };
+        const own = learn ? edge.extras.map((e) => conflictExtra(edge.name, e)).filter((k) => !activated.has(k)) : [];
+        if (edge.marker && !markerTrue(edge.marker, env, [...activated, ...own], [], where)) continue;
+        for (const k of own) activated.add(k);
+        const target = resolveEdge(edge, from, byName, env, [...activated], ctx);
+        enqueue(target);
+        for (const e of edge.extras) enqueue(target, e);
       }
-    } catch (e) {
-      if (e instanceof UserError) errors.push(e);
-      else throw e;
+    };
+    for (const root of roots) {
+      enqueue(root);
+      for (const e of ctx.extras) if (root.optional.has(normalizeName(e))) enqueue(root, normalizeName(e));
     }
-  }
+    while (queue.length > 0) {
+      const { pkg, extra } = queue.shift()!;
+      try {
+        if (extra === undefined) {
+          follow(pkg, pkg.dependencies);
+          if (roots.includes(pkg)) for (const g of ctx.groups) follow(pkg, pkg.groups.get(normalizeName(g)) ?? []);
+        } else {
+          follow(pkg, pkg.optional.get(normalizeName(extra)) ?? []);
+        }
+      } catch (e) {
+        // the learning walk only gathers extras: the selecting walk reports every error
+        if (!(e instanceof UserError)) throw e;
+        if (!learn) errors.push(e);
+      }
+    }
+    return { visited, activeExtras };
+  };
+  if (asArray(doc.conflicts).length > 0) walk(true);
+  const { visited, activeExtras } = walk(false);
 
   const requirements: PinnedRequirement[] = [];
   const firstParty: LockedSet["firstParty"] = [];
@@ -379,6 +391,11 @@ function checkRequested(roots: UvPackage[], ctx: LockContext, errors: UserError[
       );
     }
   }
+}
+
+/** How uv names an extra in conflict markers: `extra-<length of the name>-<name>-<extra>`. */
+function conflictExtra(pkg: string, extra: string): string {
+  return `extra-${pkg.length}-${pkg}-${normalizeName(extra)}`;
 }
 
 function resolveEdge(
