@@ -342,7 +342,7 @@ function loadReleaseInputs(
   const trafficShift: TrafficShift = parsed instanceof UserError ? { kind: "all-at-once" } : parsed;
   const rollbackAlarms = lines(get(Input.RollbackAlarms));
   for (const name of rollbackAlarms) {
-    if (name.length > 255 || /[\x00-\x1f]/.test(name))
+    if (name.length > 255 || /\p{Cc}/u.test(name))
       errors.push(new UserError(`input rollback-alarms: "${name.slice(0, 80)}" is not a CloudWatch alarm name`));
   }
   if ((trafficShift.kind !== "all-at-once" || rollbackAlarms.length > 0) && !alias) {
