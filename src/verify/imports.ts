@@ -10,7 +10,7 @@ import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises"
 import os from "node:os";
 import path from "node:path";
 import { inflateRawSync } from "node:zlib";
-import { EntryReader, readZipDirectory } from "../zip/reader.ts";
+import { EntryReader, readZipDirectory, type ZipDirectory } from "../zip/reader.ts";
 
 /** A Python of the wanted minor version, or why none could be used. */
 export async function findRuntimePython(
@@ -151,7 +151,20 @@ export async function importHandler(options: {
 async function unzipInto(zip: string, into: string): Promise<void> {
   const directory = await readZipDirectory(zip);
   const reader = new EntryReader(directory);
-  for (const entry of directory.entries) {
+  try {
+    await unzipEntries(zip, directory.entries, reader, into);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function unzipEntries(
+  zip: string,
+  entries: ZipDirectory["entries"],
+  reader: EntryReader,
+  into: string,
+): Promise<void> {
+  for (const entry of entries) {
     const target = path.resolve(into, entry.name);
     if (!target.startsWith(`${into}${path.sep}`)) throw new Error(`${zip}: entry ${entry.name} leaves the folder`);
     if (entry.name.endsWith("/")) {

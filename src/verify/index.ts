@@ -33,8 +33,13 @@ async function readEntry(zipPath: string, name: string): Promise<string | undefi
   const directory = await readZipDirectory(zipPath);
   const entry = directory.entries.find((e) => e.name === name);
   if (!entry || entry.size > 8 * 1024 * 1024) return undefined;
-  const stored = await new EntryReader(directory).read(entry);
-  return (entry.method === 8 ? inflateRawSync(stored) : Buffer.from(stored)).toString("utf8");
+  const reader = new EntryReader(directory);
+  try {
+    const stored = await reader.read(entry);
+    return (entry.method === 8 ? inflateRawSync(stored) : Buffer.from(stored)).toString("utf8");
+  } finally {
+    await reader.close();
+  }
 }
 
 export async function verifyHandler(options: {
