@@ -4,7 +4,7 @@
  * additional weight) on a breach or on cancellation. Waits go through an injectable
  * clock, so tests run the minutes instantly.
  */
-import { DescribeAlarmsCommand, GetMetricDataCommand, StateValue } from "@aws-sdk/client-cloudwatch";
+import { DescribeAlarmsCommand, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { UserError } from "../errors.ts";
 import type { Log } from "../log.ts";
@@ -188,7 +188,7 @@ async function readWatch(
       clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: request.alarms })),
     );
     for (const a of [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])]) {
-      if (a.StateValue === StateValue.ALARM && a.AlarmName)
+      if (a.StateValue === "ALARM" && a.AlarmName)
         alarms.push({ name: a.AlarmName, reason: a.StateReason ?? "no reason given" });
     }
   }

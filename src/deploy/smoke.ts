@@ -3,7 +3,7 @@
  * verdict is pure (smokeVerdict); the invoke is the only effect. A failure leaves the
  * alias where it was, so no traffic reaches the new version.
  */
-import { InvokeCommand, type InvokeCommandOutput, LogType } from "@aws-sdk/client-lambda";
+import { InvokeCommand, type InvokeCommandOutput } from "@aws-sdk/client-lambda";
 import { UserError } from "../errors.ts";
 import { redact } from "../redact.ts";
 import type { AwsClients } from "./aws.ts";
@@ -87,7 +87,7 @@ export async function smokeInvoke(
         new InvokeCommand({
           FunctionName: name,
           Qualifier: version,
-          LogType: LogType.Tail,
+          LogType: "Tail",
           Payload: Buffer.from(smoke.event),
         }),
         { abortSignal: AbortSignal.timeout(timeoutMs) },
