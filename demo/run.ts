@@ -5,18 +5,18 @@
  * signatures) stands in for the account. The action builds function and layer zips
  * for python3.12 on arm64, inspects them, deploys both, attaches the layer, publishes
  * a version and points the `live` alias at it; then runs again to show that an
- * unchanged deploy writes nothing. The job summary is written next to the zips.
+ * unchanged deploy writes nothing, and invokes the function through the Lambda API (the
+ * local AWS runs it with the machine's Python). The job summary is written next to the zips.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { marked } from "marked";
 import { startLocalAws, TEST_CREDENTIALS } from "../devtools/local-aws/index.ts";
 import { buildDemoWheels } from "../devtools/pypi/demo-packages.ts";
 import { startIndex } from "../devtools/pypi/index-server.ts";
-import { extractZip } from "../devtools/zipread.ts";
 import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
@@ -69,6 +69,8 @@ async function main(): Promise<void> {
         "function-name": "orders-api",
         "layer-name": "orders-api-deps",
         alias: "live",
+        handler: "app.handler",
+        "smoke-event": JSON.stringify({ httpMethod: "GET", path: "/health" }),
         python: process.env.DEMO_PYTHON ?? "",
       },
       process.env,
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
     console.log(
       `\nIn the local Lambda: orders-api CodeSha256 ${fn.codeSha256}, layers ${fn.layers.join(", ")}, environment kept: ${JSON.stringify(fn.environment)}`,
     );
-    invokeLocally(last!.build.functionZip?.path, last!.build.layerZip?.path, scratch);
+    await invokeAlias();
   } finally {
     await index.close();
     await aws.close();
@@ -108,36 +110,26 @@ code{background:#eff1f3;border-radius:6px;padding:.2em .4em;font-size:85%}h2{bor
 </style></head><body>${body}</body></html>`;
 }
 
-/** Unzip the packages the way Lambda does (/var/task, /opt/python) and call the handler once. */
-function invokeLocally(functionZip: string | undefined, layerZip: string | undefined, scratch: string): void {
-  if (!functionZip || !layerZip) return;
-  const python = ["python3.12", path.join(os.homedir(), ".pyenv/versions/3.12.1/bin/python3")].find((p) => {
-    try {
-      execFileSync(p, ["--version"], { stdio: "ignore" });
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!python) return;
-  const task = path.join(scratch, "var-task");
-  const opt = path.join(scratch, "opt");
-  extractZip(functionZip, task);
-  extractZip(layerZip, opt);
+/** The deployed function, invoked through the Lambda API on its alias: the local AWS runs it. */
+async function invokeAlias(): Promise<void> {
+  const lambda = new LambdaClient({ region: REGION });
   const event = {
     httpMethod: "POST",
     path: "/orders",
     body: JSON.stringify({ sku: "A-1", quantity: 3, unit_price_cents: 1999 }),
   };
-  const out = execFileSync(
-    python,
-    ["-c", `import json, app; print(json.dumps(app.handler(${JSON.stringify(event)}, None)))`],
-    {
-      cwd: task,
-      env: { PATH: process.env.PATH, PYTHONPATH: `${task}:${path.join(opt, "python")}` },
-    },
+  const answer = await lambda.send(
+    new InvokeCommand({
+      FunctionName: "orders-api",
+      Qualifier: "live",
+      Payload: JSON.stringify(event),
+      LogType: "Tail",
+    }),
   );
-  console.log(`\nInvoked app.handler from the unzipped packages with ${python}:\n  ${out.toString().trim()}`);
+  const payload = Buffer.from(answer.Payload ?? new Uint8Array()).toString("utf8");
+  console.log(
+    `\nInvoke orders-api:live (executed version ${answer.ExecutedVersion}, status ${answer.StatusCode}${answer.FunctionError ? `, ${answer.FunctionError}` : ""}):\n  ${payload}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -27,6 +27,11 @@ export enum Input {
   Publish = "publish",
   Alias = "alias",
   Deploy = "deploy",
+  Handler = "handler",
+  SmokeEvent = "smoke-event",
+  SmokeExpect = "smoke-expect",
+  TrafficShift = "traffic-shift",
+  RollbackAlarms = "rollback-alarms",
   UploadArtifact = "upload-artifact",
   ArtifactName = "artifact-name",
   Comment = "comment",
@@ -53,4 +58,6 @@ export enum Output {
   LayerVersion = "layer-version",
   FunctionS3Uri = "function-s3-uri",
   LayerS3Uri = "layer-s3-uri",
+  PreviousVersion = "previous-version",
+  Rollout = "rollout",
 }

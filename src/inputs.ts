@@ -2,13 +2,17 @@
  * Every input, its default and its validation, in one place. Nothing else reads
  * inputs; the rest of the action gets a typed `Inputs`.
  */
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { Input } from "./constants.ts";
 import type { S3Upload } from "./deploy/plan.ts";
+import { parseTrafficShift, type TrafficShift } from "./deploy/rollout.ts";
+import type { SmokeRequest } from "./deploy/smoke.ts";
 import { throwAll, UserError } from "./errors.ts";
 import { INSTALLER_CHOICES, type InstallerChoice } from "./install/index.ts";
 import { addSecret, secretsInUrl } from "./redact.ts";
 import { ARCHITECTURES, type Architecture, isArchitecture, isRuntime, RUNTIMES, type Runtime } from "./target.ts";
+import { parseHandler } from "./verify/handler.ts";
 import { PACKAGE_MODES, type PackageMode } from "./zip/package.ts";
 
 const S3_UPLOADS: readonly S3Upload[] = ["auto", "always", "never"];
@@ -35,6 +39,8 @@ export interface Inputs {
   groups: string[];
   /** extras of the project to ship */
   extras: string[];
+  /** the Lambda handler to check at build time (MODULE.FUNCTION) */
+  handler?: string;
   deploy?: DeployInputs;
   report: ReportInputs;
 }
@@ -61,6 +67,9 @@ export interface DeployInputs {
   region: string;
   publish: boolean;
   alias?: string;
+  smoke?: SmokeRequest;
+  trafficShift: TrafficShift;
+  rollbackAlarms: string[];
 }
 
 const FUNCTION_NAME = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/;
@@ -164,7 +173,12 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
 
   const allowCollisions = bool(Input.AllowCollisions, get(Input.AllowCollisions).trim(), false, errors);
   const cache = bool(Input.Cache, get(Input.Cache).trim(), true, errors);
-  const deploy = loadDeployInputs(get, env, packageMode, errors);
+  const handler = get(Input.Handler).trim() || undefined;
+  if (handler) {
+    const parsed = parseHandler(handler);
+    if (parsed instanceof UserError) errors.push(parsed);
+  }
+  const deploy = loadDeployInputs(get, env, packageMode, errors, workingDirectory);
   const installer = oneOf(Input.Installer, get(Input.Installer).trim() || "auto", INSTALLER_CHOICES, errors);
   const names = (value: string) => value.split(/[\s,]+/).filter(Boolean);
   const githubToken = get(Input.GithubToken).trim() || env.GITHUB_TOKEN || undefined;
@@ -193,6 +207,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     installer: installer ?? "auto",
     groups: names(get(Input.Groups)),
     extras: names(get(Input.Extras)),
+    handler,
     deploy,
     report,
   };
@@ -203,6 +218,7 @@ function loadDeployInputs(
   env: NodeJS.ProcessEnv,
   packageMode: PackageMode | undefined,
   errors: UserError[],
+  workingDirectory: string,
 ): DeployInputs | undefined {
   const functionName = get(Input.FunctionName).trim() || undefined;
   const layerName = get(Input.LayerName).trim() || undefined;
@@ -253,6 +269,7 @@ function loadDeployInputs(
         hint: "set `function-name`, or remove `alias`",
       }),
     );
+  const release = loadReleaseInputs(get, workingDirectory, Boolean(functionName), alias, errors);
   if (!named) return undefined;
   if (deploy && functionName && packageMode === "layer") {
     errors.push(
@@ -303,9 +320,113 @@ function loadDeployInputs(
     s3Prefix: get(Input.S3Prefix).trim(),
     s3Upload: s3Upload ?? "auto",
     region,
-    publish,
+    publish: publish || release.smoke !== undefined,
     alias,
+    ...release,
   };
+}
+
+/** Largest event Lambda takes in a synchronous invocation. */
+const MAX_EVENT_BYTES = 6 * 1024 * 1024;
+
+function loadReleaseInputs(
+  get: GetInput,
+  workingDirectory: string,
+  hasFunction: boolean,
+  alias: string | undefined,
+  errors: UserError[],
+): Pick<DeployInputs, "smoke" | "trafficShift" | "rollbackAlarms"> {
+  const shiftText = get(Input.TrafficShift).trim();
+  const parsed = parseTrafficShift(shiftText);
+  if (parsed instanceof UserError) errors.push(parsed);
+  const trafficShift: TrafficShift = parsed instanceof UserError ? { kind: "all-at-once" } : parsed;
+  const rollbackAlarms = lines(get(Input.RollbackAlarms));
+  for (const name of rollbackAlarms) {
+    if (name.length > 255 || /\p{Cc}/u.test(name))
+      errors.push(new UserError(`input rollback-alarms: "${name.slice(0, 80)}" is not a CloudWatch alarm name`));
+  }
+  if ((trafficShift.kind !== "all-at-once" || rollbackAlarms.length > 0) && !alias) {
+    errors.push(
+      new UserError(
+        "inputs traffic-shift and rollback-alarms need alias: traffic shifts between versions on an alias",
+        {
+          hint: "set `alias` (e.g. live), or remove them",
+        },
+      ),
+    );
+  }
+  const eventText = get(Input.SmokeEvent).trim();
+  const expect = get(Input.SmokeExpect).trim() || undefined;
+  if (expect && !eventText)
+    errors.push(new UserError("input smoke-expect needs smoke-event", { hint: "set `smoke-event`" }));
+  if (!eventText) return { trafficShift, rollbackAlarms };
+  if (!hasFunction) {
+    errors.push(new UserError("input smoke-event needs function-name: the smoke event invokes the function"));
+    return { trafficShift, rollbackAlarms };
+  }
+  const event = readSmokeEvent(eventText, workingDirectory, errors);
+  return { trafficShift, rollbackAlarms, smoke: event && { ...event, expect } };
+}
+
+/** The event as JSON text, from the input or from `@file` inside the working directory. */
+function readSmokeEvent(
+  value: string,
+  workingDirectory: string,
+  errors: UserError[],
+): { event: string; source: string } | undefined {
+  let text = value;
+  let source = "smoke-event";
+  if (value.startsWith("@")) {
+    const relative = value.slice(1).trim();
+    const file = path.resolve(workingDirectory, relative);
+    const inside = (p: string, root: string) => p === root || p.startsWith(`${root}${path.sep}`);
+    let real: string | undefined;
+    try {
+      real = realpathSync(file);
+    } catch {
+      errors.push(
+        new UserError(`input smoke-event: file ${relative} does not exist in ${workingDirectory}`, {
+          hint: "give the event file's path relative to `working-directory`, after @",
+        }),
+      );
+      return undefined;
+    }
+    if (path.isAbsolute(relative) || !inside(file, workingDirectory) || !inside(real, realpathSync(workingDirectory))) {
+      errors.push(
+        new UserError(`input smoke-event: ${relative} is outside the working directory`, {
+          hint: "keep the event file inside `working-directory`",
+        }),
+      );
+      return undefined;
+    }
+    if (!statSync(real).isFile() || statSync(real).size > MAX_EVENT_BYTES) {
+      errors.push(
+        new UserError(`input smoke-event: ${relative} is not a file of at most 6 MB (Lambda's limit for an event)`),
+      );
+      return undefined;
+    }
+    text = readFileSync(real, "utf8");
+    source = relative;
+  }
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    errors.push(
+      new UserError(
+        `input smoke-event: ${source === "smoke-event" ? "the value" : source} is not JSON: ${(error as Error).message}`,
+        {
+          where: source === "smoke-event" ? undefined : { file: source },
+          hint: 'write the event as JSON, e.g. {"path": "/health"}, or @events/smoke.json',
+        },
+      ),
+    );
+    return undefined;
+  }
+  if (Buffer.byteLength(text) > MAX_EVENT_BYTES) {
+    errors.push(new UserError("input smoke-event is over 6 MB, Lambda's limit for an event"));
+    return undefined;
+  }
+  return { event: text, source };
 }
 
 /** Inputs for tests and the demo: the same validation, from a plain object. */

@@ -11,7 +11,7 @@ import { actionsLog, type Log } from "./log.ts";
 import { addSecret, INSTALLER_URL_VARIABLES, onSecret, redact, secretsInUrl } from "./redact.ts";
 import { type Outcome, report } from "./report/index.ts";
 import { toOutputs } from "./report/outputs.ts";
-import { InspectionFailed, runAction } from "./run.ts";
+import { type ActionResult, InspectionFailed, runAction } from "./run.ts";
 
 /** Files in messages are relative to the working directory; annotations want them relative to the workspace. */
 let workingDirectory = process.cwd();
@@ -60,10 +60,20 @@ export async function run(): Promise<void> {
   }
   let outcome: Outcome;
   try {
-    const result = await runAction(inputs, { log, env: process.env });
+    // a cancelled job gets SIGTERM (SIGINT locally): a traffic shift in progress rolls back first
+    const cancel = new AbortController();
+    const onSignal = () => cancel.abort();
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+    const result = await runAction(inputs, { log, env: process.env, signal: cancel.signal }).finally(() => {
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+    });
     for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
     outcome = { result };
   } catch (error) {
+    const partial = (error as { result?: ActionResult }).result;
+    if (partial) for (const [name, value] of Object.entries(toOutputs(partial))) core.setOutput(name, value);
     fail(error);
     const e = error as UserError;
     outcome = {

@@ -8,7 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { chooseStore } from "./cache/store.ts";
 import { type AwsClients, defaultRetryPolicy, makeClients, type RetryPolicy } from "./deploy/aws.ts";
-import { type DeployResult, deploy } from "./deploy/index.ts";
+import { type DeployResult, deploy, type ReleaseFailed } from "./deploy/index.ts";
+import type { ShiftClock } from "./deploy/shift.ts";
 import { UserError } from "./errors.ts";
 import type { Inputs } from "./inputs.ts";
 import { checkSizes, type Finding, type InspectResult, inspectTree } from "./inspect/index.ts";
@@ -20,6 +21,7 @@ import { type Resolved, resolveTree } from "./resolve.ts";
 import { collectSource } from "./source/collect.ts";
 import { collectFirstParty } from "./source/firstparty.ts";
 import { glibcString, makeTarget, type Target } from "./target.ts";
+import { type VerifyResult, verifyHandler, zipEntries } from "./verify/index.ts";
 import { planPackages, prepareOutputDir, type WrittenPackages, writePackages } from "./zip/package.ts";
 import type { ZipResult } from "./zip/writer.ts";
 
@@ -35,6 +37,8 @@ export interface BuildResult {
   findings: Finding[];
   functionZip?: ZipResult;
   layerZip?: ZipResult;
+  /** the handler check, when the `handler` input is set */
+  verify?: VerifyResult;
   /** function and layer together, uncompressed */
   unzippedSize: number;
   /** milliseconds per stage */
@@ -47,6 +51,10 @@ export interface RunContext {
   /** AWS clients for a region; tests and the demo point them at the local AWS */
   awsClients?: (region: string) => AwsClients;
   retryPolicy?: RetryPolicy;
+  /** the traffic shift's waits; tests pass one that does not wait */
+  clock?: ShiftClock;
+  /** aborted when the job is cancelled: a traffic shift in progress rolls back */
+  signal?: AbortSignal;
 }
 
 /** How far a build got: the stages reached, in order, with their times, and the lockfile once read. */
@@ -85,6 +93,11 @@ export async function runAction(inputs: Inputs, ctx: RunContext): Promise<Action
     return { build: built, deploy: { deployed: "skipped", changes: [] } };
   }
   const clients = (ctx.awsClients ?? ((region: string) => makeClients(region, ctx.env)))(d.region);
+  const functionZip = d.functionName ? built.functionZip : undefined;
+  const layerZip = d.layerName && d.attachLayer ? built.layerZip : undefined;
+  const entries = functionZip
+    ? { function: await zipEntries(functionZip), layer: await zipEntries(layerZip) }
+    : undefined;
   const result = await timed(built.timings, "deploy", () =>
     ctx.log.group(`Deploy to ${d.region}`, () =>
       deploy(
@@ -100,13 +113,24 @@ export async function runAction(inputs: Inputs, ctx: RunContext): Promise<Action
           functionZip: d.functionName ? built.functionZip : undefined,
           layerZip: d.layerName ? built.layerZip : undefined,
           cacheKey: built.cache.key,
+          handler: inputs.handler,
+          entries,
+          smoke: d.smoke,
+          trafficShift: d.trafficShift,
+          rollbackAlarms: d.rollbackAlarms,
         },
         clients,
         ctx.retryPolicy ?? defaultRetryPolicy,
         ctx.log,
+        { clock: ctx.clock, signal: ctx.signal },
       ),
     ),
-  );
+  ).catch((error: unknown) => {
+    // outputs (rollout, previous-version) still tell what happened when a release step failed
+    const failed = error as ReleaseFailed;
+    if (failed?.deploy) Object.assign(failed, { result: { build: built, deploy: failed.deploy } });
+    throw error;
+  });
   return { build: built, deploy: result };
 }
 
@@ -214,6 +238,25 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const findings = [...inspection.findings, ...sizeFindings];
     const errors = findings.filter((f) => f.severity === "error");
     if (errors.length > 0) throw new InspectionFailed(errors.length, findings, lock.lockfile);
+    const { staged } = zips;
+    const handler = inputs.handler;
+    const verify = handler
+      ? await timed(timings, "verify", () =>
+          log.group(`Verify handler ${handler}`, () =>
+            verifyHandler({
+              handler,
+              target,
+              functionZip:
+                staged.functionZip && zips?.functionZip ? { ...zips.functionZip, path: staged.functionZip } : undefined,
+              layerZip: staged.layerZip && zips?.layerZip ? { ...zips.layerZip, path: staged.layerZip } : undefined,
+              python: inputs.python,
+              env,
+              scratch,
+              log,
+            }),
+          ),
+        )
+      : undefined;
     // Only an inspected tree is kept for the next build.
     await resolved.commit();
     await zips.publish();
@@ -230,6 +273,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       findings,
       functionZip,
       layerZip,
+      verify,
       unzippedSize: (functionZip?.unzippedSize ?? 0) + (layerZip?.unzippedSize ?? 0),
       timings,
     };

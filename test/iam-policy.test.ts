@@ -13,6 +13,7 @@ const DEPLOY = "src/deploy";
 /** Where the IAM action is not the command's own name (the Service Authorization Reference). */
 const IAM_ACTIONS: Record<string, string[]> = {
   "lambda:GetLayerVersionByArn": ["lambda:GetLayerVersion"],
+  "lambda:Invoke": ["lambda:InvokeFunction"],
   "s3:HeadBucket": ["s3:ListBucket"],
   "s3:HeadObject": ["s3:GetObject"],
   // lib-storage's Upload: PutObject, or Create/UploadPart/CompleteMultipartUpload (all
@@ -21,6 +22,7 @@ const IAM_ACTIONS: Record<string, string[]> = {
 };
 
 const SERVICES: Record<string, string> = {
+  "@aws-sdk/client-cloudwatch": "cloudwatch",
   "@aws-sdk/client-lambda": "lambda",
   "@aws-sdk/client-s3": "s3",
   "@aws-sdk/lib-storage": "s3",
@@ -79,9 +81,16 @@ describe("the README's deploy IAM policy", () => {
     expect([...granted].filter((a) => !needed.has(a)).sort()).toEqual([]);
   });
 
-  it("scopes every statement to named resources, never *", () => {
-    for (const s of policy.Statement)
-      for (const r of [s.Resource].flat()) expect(r).toMatch(/^arn:aws:(lambda|s3):[^*]*[^:*]+(:\*|\/\*)?$/);
+  it("scopes every statement to named resources, never *, except for actions that take no resource", () => {
+    // the Service Authorization Reference lists no resource type for these: only "*" grants them
+    const noResource = new Set(["cloudwatch:GetMetricData"]);
+    for (const s of policy.Statement) {
+      if ([s.Action].flat().every((a: string) => noResource.has(a))) {
+        expect(s.Resource).toBe("*");
+        continue;
+      }
+      for (const r of [s.Resource].flat()) expect(r).toMatch(/^arn:aws:(lambda|s3|cloudwatch):[^*]*[^:*]+(:\*|\/\*)?$/);
+    }
   });
 });
 

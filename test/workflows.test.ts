@@ -120,6 +120,7 @@ beforeAll(async () => {
   for (const name of ["orders-api", "billing-worker", "email-sender"])
     aws.createFunction({ name, region: ACCOUNT_REGION, runtime: "python3.12", architecture: "arm64" });
   aws.createBucket("acme-lambda-artifacts-eu-west-1", ACCOUNT_REGION);
+  aws.setAlarm("orders-api-p99-latency", "OK");
   restoreAws = setAwsEnvironment(
     {
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
@@ -137,7 +138,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const HANDLER = "import json\n\ndef handler(event, context):\n    return {'ok': True}\n";
+const HANDLER = "import json\n\ndef handler(event, context):\n    return {'statusCode': 200, 'ok': True}\n";
 
 /** The repository each workflow is written for; `small` is the third-party dependency. */
 async function repository(name: string, smallWheel: BuiltWheel): Promise<string> {
@@ -145,6 +146,7 @@ async function repository(name: string, smallWheel: BuiltWheel): Promise<string>
   return writeProject(path.join(work, name), {
     "app.py": HANDLER,
     "requirements.txt": lock,
+    "events/smoke.json": '{"path": "/health"}\n',
     "shared/requirements.txt": lock,
     "functions/orders-api/app.py": HANDLER,
     "functions/billing-worker/app.py": HANDLER,

@@ -45,8 +45,8 @@ export function authenticate(
   }
   const claimed = request.headers["x-amz-content-sha256"];
   const claimedHash = Array.isArray(claimed) ? claimed.join(",") : claimed;
-  if (service === "lambda") {
-    // Lambda hashes the body itself: a header that disagrees can only mean a signature over other bytes.
+  if (service !== "s3") {
+    // Lambda (and CloudWatch) hash the body itself: a header that disagrees can only mean a signature over other bytes.
     const actual = sha256Hex(request.body);
     if (claimedHash !== undefined && claimedHash !== actual) {
       throw new AuthFailure("bad-signature", "x-amz-content-sha256 does not match the body");
@@ -102,7 +102,7 @@ export function authenticate(
 
 /** The answer AWS gives for a refused request, per service. */
 export function authError(service: Service, failure: AuthFailure): ApiError {
-  if (service === "lambda") {
+  if (service !== "s3") {
     switch (failure.kind) {
       case "missing":
         return new ApiError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");

@@ -1,6 +1,8 @@
 // A strict local Lambda + S3 emulator for tests: real SDK clients talk to it over HTTP with SigV4.
+import { type AlarmState, CloudWatchStore } from "./cloudwatch.ts";
 import { FaultQueue } from "./faults.ts";
 import { seedFunction } from "./lambda-functions.ts";
+import type { Invocation } from "./lambda-invoke.ts";
 import { LambdaStore } from "./lambda-store.ts";
 import { md5Hex, S3Store } from "./s3-store.ts";
 import { startServer } from "./server.ts";
@@ -23,6 +25,8 @@ export interface LocalAwsOptions {
   /** How long LastUpdateStatus/State stay InProgress/Pending after a change (default 300 ms). */
   updateDelayMs?: number;
   accountId?: string;
+  /** the weighted choice between an alias's versions on Invoke; seed it for repeatable tests */
+  random?: () => number;
 }
 
 export const TEST_CREDENTIALS: { accessKeyId: string; secretAccessKey: string } = {
@@ -42,6 +46,10 @@ export interface LocalAws {
   putObject(bucket: string, key: string, body: Buffer): void;
   getObject(bucket: string, key: string): Buffer | undefined;
   getLayerVersions(region: string, name: string): LayerVersionState[];
+  /** test hook: an alarm DescribeAlarms reports, created or changed */
+  setAlarm(name: string, state: AlarmState["state"], reason?: string): void;
+  /** every Invoke run so far, with the version that ran */
+  invocations: Invocation[];
   close(): Promise<void>;
 }
 
@@ -49,6 +57,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const accountId = options.accountId ?? "123456789012";
   const s3 = new S3Store();
   const lambda = new LambdaStore(accountId, options.updateDelayMs ?? 300, s3);
+  if (options.random) lambda.random = options.random;
+  const cloudwatch = new CloudWatchStore();
   const faults = new FaultQueue();
   const calls: RecordedCall[] = [];
   const server = await startServer({
@@ -56,6 +66,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     accountId,
     lambda,
     s3,
+    cloudwatch,
     faults,
     calls,
   });
@@ -82,6 +93,10 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       return latest && !latest.deleteMarker ? latest.body : undefined;
     },
     getLayerVersions: (region, name) => lambda.layerVersions(region, name),
+    setAlarm: (name, state, reason) => {
+      cloudwatch.alarms.set(name, { name, state, reason: reason ?? `set by a test: ${state}` });
+    },
+    invocations: lambda.invocations,
     close: () => server.close(),
   };
 }

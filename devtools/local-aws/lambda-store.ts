@@ -1,6 +1,7 @@
 // Lambda state: functions with their update state machine, versions, aliases and layer versions,
 // plus the checks AWS makes on code (zip validity, unzipped size, layers, S3 location).
 import { createHash, randomUUID } from "node:crypto";
+import type { Invocation } from "./lambda-invoke.ts";
 import type { S3Store } from "./s3-store.ts";
 import {
   ApiError,
@@ -130,6 +131,10 @@ export class LambdaStore {
   private readonly functions = new Map<string, FunctionRecord>();
   private readonly layers = new Map<string, LayerVersionState[]>();
   private readonly layerCounters = new Map<string, number>();
+  /** every Invoke run, for CloudWatch's metrics */
+  readonly invocations: Invocation[] = [];
+  /** picks between an alias's versions by their weights; tests seed it */
+  random: () => number = Math.random;
 
   constructor(
     readonly accountId: string,

@@ -24,6 +24,7 @@ const ROUTES: [method: string, path: RegExp, operation: string][] = [
   ["GET", new RegExp(`${F}/([^/]+)/?$`), "GetFunction"],
   ["DELETE", new RegExp(`${F}/([^/]+)/?$`), "DeleteFunction"],
   ["GET", new RegExp(`${F}/([^/]+)/configuration/?$`), "GetFunctionConfiguration"],
+  ["POST", new RegExp(`${F}/([^/]+)/invocations/?$`), "Invoke"],
   ["PUT", new RegExp(`${F}/([^/]+)/configuration/?$`), "UpdateFunctionConfiguration"],
   ["PUT", new RegExp(`${F}/([^/]+)/code/?$`), "UpdateFunctionCode"],
   ["POST", new RegExp(`${F}/([^/]+)/versions/?$`), "PublishVersion"],

@@ -4,8 +4,10 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { authError, authenticate } from "./auth.ts";
+import { type CloudWatchStore, cloudWatchOperation, handleCloudWatch } from "./cloudwatch.ts";
 import { type FaultQueue, faultError } from "./faults.ts";
 import { handleLambda, LAMBDA_MAX_BODY, lambdaOperation } from "./lambda.ts";
+import { invoke } from "./lambda-invoke.ts";
 import type { LambdaStore } from "./lambda-store.ts";
 import { handleS3, s3Operation } from "./s3.ts";
 import type { S3Store } from "./s3-store.ts";
@@ -22,6 +24,7 @@ export interface ServerState {
   accountId: string;
   lambda: LambdaStore;
   s3: S3Store;
+  cloudwatch: CloudWatchStore;
   faults: FaultQueue;
   calls: RecordedCall[];
 }
@@ -92,20 +95,26 @@ async function handle(
     malformed = error as AuthFailure;
   }
   const service: Service =
-    scope?.service === "lambda" || scope?.service === "s3"
+    scope?.service === "lambda" || scope?.service === "s3" || scope?.service === "monitoring"
       ? scope.service
       : /^\/20(15-03-31|18-10-31)\//.test(rawPath)
         ? "lambda"
-        : "s3";
+        : req.headers["x-amz-target"]
+          ? "monitoring"
+          : "s3";
   const operation =
-    service === "lambda" ? lambdaOperation(method, rawPath, query) : s3Operation(method, rawPath, query);
+    service === "lambda"
+      ? lambdaOperation(method, rawPath, query)
+      : service === "monitoring"
+        ? cloudWatchOperation(req.headers)
+        : s3Operation(method, rawPath, query);
   const call: RecordedCall = { service, operation, region: scope?.region ?? "", status: 0 };
   state.calls.push(call);
   const send = (response: ServiceResponse) => {
     call.status = response.status;
     write(res, method, service, response);
   };
-  const body = await readBody(req, service === "lambda" ? LAMBDA_MAX_BODY : S3_MAX_BODY);
+  const body = await readBody(req, service === "s3" ? S3_MAX_BODY : LAMBDA_MAX_BODY);
   if (body === undefined) {
     const error =
       service === "lambda"
@@ -138,14 +147,21 @@ async function handle(
       Date.now(),
     );
     const request = { method, rawPath, query, region: scope?.region ?? "", operation, ...authenticated };
-    send(service === "lambda" ? handleLambda(request, state.lambda) : handleS3(request, state.s3, state.accountId));
+    if (service === "lambda" && operation === "Invoke") {
+      const name = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/.exec(rawPath)?.[1] ?? "";
+      send(
+        await invoke(state.lambda, request.region, decodeURIComponent(name), new Map(query), req.headers, request.body),
+      );
+    } else if (service === "monitoring") send(handleCloudWatch(request, state.cloudwatch, state.lambda));
+    else
+      send(service === "lambda" ? handleLambda(request, state.lambda) : handleS3(request, state.s3, state.accountId));
   } catch (error) {
     const apiError =
       error instanceof ApiError
         ? error
         : error instanceof AuthFailure
           ? authError(service, error)
-          : service === "lambda"
+          : service !== "s3"
             ? new ApiError(500, "ServiceException", `local-aws internal error: ${String(error)}`)
             : new ApiError(500, "InternalError", `local-aws internal error: ${String(error)}`);
     send(renderError(service, method, apiError));
@@ -173,6 +189,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 function renderError(service: Service, method: string, error: ApiError): ServiceResponse {
   const headers = { ...error.extra.headers };
   const fields = error.extra.fields ?? {};
+  if (service === "monitoring") {
+    return {
+      status: error.status,
+      headers: { "content-type": "application/x-amz-json-1.0", ...headers },
+      body: JSON.stringify({ __type: `com.amazonaws.cloudwatch#${error.code}`, message: error.message }),
+    };
+  }
   if (service === "lambda") {
     const messageKey = CAPITAL_MESSAGE.has(error.code) ? "Message" : "message";
     return {
@@ -198,9 +221,7 @@ function write(res: ServerResponse, method: string, service: Service, response: 
   if (res.headersSent || res.destroyed) return;
   const requestId = randomUUID();
   const headers: Record<string, string> =
-    service === "lambda"
-      ? { "x-amzn-RequestId": requestId }
-      : { "x-amz-request-id": requestId, "x-amz-id-2": requestId };
+    service !== "s3" ? { "x-amzn-RequestId": requestId } : { "x-amz-request-id": requestId, "x-amz-id-2": requestId };
   Object.assign(headers, response.headers);
   const body = typeof response.body === "string" ? Buffer.from(response.body) : response.body;
   const hasLength = Object.keys(headers).some((name) => name.toLowerCase() === "content-length");

@@ -1,7 +1,7 @@
 // Shapes shared by the emulator's modules and its public API.
 import type { IncomingHttpHeaders } from "node:http";
 
-export type Service = "lambda" | "s3";
+export type Service = "lambda" | "s3" | "monitoring";
 
 export interface Fault {
   service?: Service;

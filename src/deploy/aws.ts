@@ -4,6 +4,7 @@
  * throttling, 5xx and dropped connections. A 4xx that is the user's to fix is never
  * retried: it becomes a clear error.
  */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { UserError } from "../errors.ts";
@@ -13,6 +14,8 @@ export interface AwsClients {
   region: string;
   lambda: LambdaClient;
   s3: S3Client;
+  /** read during a traffic shift: the new version's metrics and the rollback alarms */
+  cloudwatch: CloudWatchClient;
 }
 
 export interface RetryPolicy {
@@ -40,6 +43,7 @@ export function makeClients(region: string, env: NodeJS.ProcessEnv): AwsClients 
     lambda: new LambdaClient({ region, maxAttempts: 1 }),
     // lib-storage's multipart upload relies on the client's retry per part; ours restarts a failed upload.
     s3: new S3Client({ region, forcePathStyle: customS3, maxAttempts: 4 }),
+    cloudwatch: new CloudWatchClient({ region, maxAttempts: 1 }),
   };
 }
 

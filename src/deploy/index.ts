@@ -10,7 +10,6 @@ import {
   CreateAliasCommand,
   type FunctionConfiguration,
   PublishVersionCommand,
-  UpdateAliasCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
@@ -21,8 +20,19 @@ import { type Call, caller, publishLayerVersion, waitForUpdate } from "./lambda.
 import { observe } from "./observe.ts";
 import { type DeployPlan, type DeployRequest, planDeploy, type Upload } from "./plan.ts";
 import { uploadZip } from "./s3.ts";
+import { RolloutFailed, type RolloutResult, realClock, type ShiftClock, shiftTraffic } from "./shift.ts";
+import { SmokeFailed, type SmokeResult, smokeInvoke } from "./smoke.ts";
 
 export type { DeployRequest };
+
+/** The release steps' effects from outside: the shift's clock, and the job's cancellation. */
+export interface ReleaseOptions {
+  clock?: ShiftClock;
+  signal?: AbortSignal;
+}
+
+/** A release step failed after changes were made: the result so far travels with the error. */
+export type ReleaseFailed = (SmokeFailed | RolloutFailed) & { deploy?: DeployResult };
 
 export interface DeployResult {
   deployed: "updated" | "unchanged" | "skipped";
@@ -35,6 +45,13 @@ export interface DeployResult {
   layerS3Uri?: string;
   /** every call that changed something, in order, for the log and the report */
   changes: string[];
+  /** the version the alias pointed at before */
+  previousVersion?: string;
+  smoke?: SmokeResult;
+  /** undefined: skipped (no alias moved from a previous version) */
+  rollout?: "completed" | "rolled-back";
+  /** the shift's steps, when the alias moved from a previous version */
+  timeline?: RolloutResult["timeline"];
 }
 
 export async function deploy(
@@ -42,12 +59,13 @@ export async function deploy(
   clients: AwsClients,
   policy: RetryPolicy,
   log: Log,
+  options: ReleaseOptions = {},
 ): Promise<DeployResult> {
   const call = caller(policy, log);
   const plan = planDeploy(request, await observe(request, clients, call, policy));
   for (const warning of plan.warnings) log.annotate("warning", warning);
   throwAll(plan.refusals);
-  const result = await apply(plan, request, clients, call, policy, log);
+  const result = await apply(plan, request, clients, call, policy, log, options);
   result.deployed = result.changes.length > 0 ? "updated" : "unchanged";
   log.info(
     result.deployed === "updated"
@@ -65,6 +83,7 @@ async function apply(
   call: Call,
   policy: RetryPolicy,
   log: Log,
+  options: ReleaseOptions,
 ): Promise<DeployResult> {
   const result: DeployResult = { deployed: "unchanged", changes: [] };
   const send = async (what: Upload | undefined) => {
@@ -145,19 +164,37 @@ async function apply(
     current = await waitForUpdate(clients, fn.name, call, policy, "the layer update");
   };
   for (const step of fn.codeFirst ? [updateCode, updateLayers] : [updateLayers, updateCode]) await step();
-  if (plan.release) await release(clients, call, fn.name, current, plan.release, result);
+  if (plan.release) {
+    try {
+      await release({ clients, call, name: fn.name, current, plan: plan.release, result, log, options });
+    } catch (error) {
+      if (error instanceof SmokeFailed || error instanceof RolloutFailed) {
+        result.deployed = "updated";
+        if (error instanceof RolloutFailed) {
+          result.rollout = "rolled-back";
+          result.timeline = error.rollout.timeline;
+        }
+        (error as ReleaseFailed).deploy = result;
+      }
+      throw error;
+    }
+  }
   return result;
 }
 
-async function release(
-  clients: AwsClients,
-  call: Call,
-  name: string,
-  current: FunctionConfiguration,
-  plan: NonNullable<DeployPlan["release"]>,
-  result: DeployResult,
-): Promise<void> {
+async function release(r: {
+  clients: AwsClients;
+  call: Call;
+  name: string;
+  current: FunctionConfiguration;
+  plan: NonNullable<DeployPlan["release"]>;
+  result: DeployResult;
+  log: Log;
+  options: ReleaseOptions;
+}): Promise<void> {
+  const { clients, call, name, current, plan, result, log } = r;
   const { alias, existingAlias } = plan;
+  result.previousVersion = existingAlias?.functionVersion;
   if (plan.alreadyThere && existingAlias) {
     result.functionVersion = existingAlias.functionVersion;
     result.aliasArn = existingAlias.aliasArn;
@@ -172,25 +209,42 @@ async function release(
   result.functionVersion = version;
   // PublishVersion returns the existing version when nothing changed since it was published.
   if (version && version !== existingAlias?.functionVersion) result.changes.push(`PublishVersion ${name}:${version}`);
-  if (!alias || !version) return;
+  if (!version) return;
+  if (plan.smoke && version !== existingAlias?.functionVersion) {
+    log.info(`Smoke invocation of ${name}:${version} with ${plan.smoke.source}`);
+    const smoke = await smokeInvoke(clients, call, name, version, plan.smoke, plan.smokeTimeoutMs);
+    result.smoke = smoke;
+    if (!smoke.passed) throw new SmokeFailed(smoke, alias);
+    log.info(`Smoke invocation passed (status ${smoke.status}): ${smoke.response}`);
+  }
+  if (!alias) return;
   if (!existingAlias) {
     const created = await call("CreateAlias", () =>
       clients.lambda.send(new CreateAliasCommand({ FunctionName: name, Name: alias, FunctionVersion: version })),
     );
     result.aliasArn = created.AliasArn;
     result.changes.push(`CreateAlias ${alias} → ${version}`);
-  } else if (existingAlias.functionVersion !== version) {
-    const updated = await call("UpdateAlias", () =>
-      clients.lambda.send(
-        new UpdateAliasCommand({
-          FunctionName: name,
-          Name: alias,
-          FunctionVersion: version,
-          RevisionId: existingAlias.revisionId,
-        }),
-      ),
+    log.info(`Alias ${alias} is new: no previous version to shift traffic from, all traffic goes to ${version}`);
+  } else if (existingAlias.functionVersion !== version && existingAlias.functionVersion) {
+    const shifted = await shiftTraffic(
+      {
+        name,
+        alias,
+        previous: existingAlias.functionVersion,
+        next: version,
+        revisionId: existingAlias.revisionId,
+        shift: plan.shift,
+        alarms: plan.alarms,
+      },
+      clients,
+      call,
+      r.options.clock ?? realClock,
+      log,
+      r.options.signal,
     );
-    result.aliasArn = updated.AliasArn;
+    result.aliasArn = shifted.aliasArn;
+    result.rollout = "completed";
+    result.timeline = shifted.timeline;
     result.changes.push(`UpdateAlias ${alias} → ${version}`);
   } else result.aliasArn = existingAlias.aliasArn;
 }

@@ -1,4 +1,5 @@
 /** The read-only calls the plan is made from: nothing here changes anything in AWS. */
+import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import {
   type FunctionConfiguration,
   GetAliasCommand,
@@ -40,6 +41,15 @@ export async function observe(
   if ((routes.function === "s3" || routes.layer === "s3") && request.s3.bucket)
     observed.bucket = await readBucket(clients, request.s3.bucket, policy);
   if (fn && functionName && request.alias) observed.alias = await readAlias(clients, call, functionName, request.alias);
+  const alarmNames = request.rollbackAlarms ?? [];
+  if (alarmNames.length > 0) {
+    const described = await call("DescribeAlarms", () =>
+      clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: alarmNames })),
+    );
+    observed.alarms = [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])].flatMap((a) =>
+      a.AlarmName ? [{ name: a.AlarmName, state: a.StateValue }] : [],
+    );
+  }
   return observed;
 }
 
@@ -57,6 +67,8 @@ async function readFunction(clients: AwsClients, call: Call, name: string): Prom
     architecture: config.Architectures?.[0] ?? "x86_64",
     packageType: config.PackageType ?? "Zip",
     runtime: config.Runtime,
+    handler: config.Handler,
+    timeout: config.Timeout,
     idle: config.LastUpdateStatus !== "InProgress" && config.State !== "Pending",
     revisionId: config.RevisionId,
   };

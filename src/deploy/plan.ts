@@ -8,8 +8,11 @@ import { UserError } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
 import { formatMB } from "../inspect/util.ts";
 import type { Target } from "../target.ts";
+import { findModule, parseHandler } from "../verify/handler.ts";
 import type { ZipResult } from "../zip/writer.ts";
+import type { TrafficShift } from "./rollout.ts";
 import { bucketRefusals, upload, uploadRoutes } from "./routes.ts";
+import type { SmokeRequest } from "./smoke.ts";
 
 export { formatMB };
 export const MAX_LAYERS = 5;
@@ -30,6 +33,14 @@ export interface DeployRequest {
   functionZip?: ZipResult;
   layerZip?: ZipResult;
   cacheKey: string;
+  /** the `handler` input: the function's configured Handler must be this one */
+  handler?: string;
+  /** entry names of the new zips: the configured handler's module must be in one of them */
+  entries?: { function: ReadonlySet<string>; layer: ReadonlySet<string> };
+  smoke?: SmokeRequest;
+  /** default all-at-once */
+  trafficShift?: TrafficShift;
+  rollbackAlarms?: string[];
 }
 
 export interface ObservedLayer {
@@ -48,6 +59,9 @@ export interface ObservedFunction {
   architecture: string;
   packageType: string;
   runtime?: string;
+  handler?: string;
+  /** seconds */
+  timeout?: number;
   /** neither Pending nor InProgress when read */
   idle: boolean;
   revisionId?: string;
@@ -73,6 +87,8 @@ export interface Observed {
   /** read when a zip goes through S3; region undefined when S3 did not say */
   bucket?: { exists: false } | { exists: true; region?: string };
   alias?: ObservedAlias | "missing";
+  /** the rollback-alarms as DescribeAlarms reported them */
+  alarms?: { name: string; state?: string }[];
 }
 
 export type Route = "direct" | "s3";
@@ -125,6 +141,11 @@ export interface DeployPlan {
     existingAlias?: ObservedAlias;
     /** nothing changes and the alias already points at a version with this code and these layers */
     alreadyThere: boolean;
+    smoke?: SmokeRequest;
+    /** seconds the smoke invocation may take: the function's timeout and a margin */
+    smokeTimeoutMs: number;
+    shift: TrafficShift;
+    alarms: string[];
   };
 }
 
@@ -170,8 +191,18 @@ export function planDeploy(request: DeployRequest, observed: Observed): DeployPl
       existingAlias?.functionVersion !== undefined &&
       existingAlias.codeSha256 === fn.codeSha256 &&
       existingAlias.layers.join(",") === f.layersBefore.join(",");
-    plan.release = { alias: request.alias, existingAlias, alreadyThere };
+    plan.release = {
+      alias: request.alias,
+      existingAlias,
+      alreadyThere,
+      smoke: request.smoke,
+      smokeTimeoutMs: ((fn.timeout ?? 3) + 30) * 1000,
+      shift: request.trafficShift ?? { kind: "all-at-once" },
+      alarms: request.rollbackAlarms ?? [],
+    };
   }
+  if (fn && plan.function) refusals.push(...handlerRefusals(request, fn, plan.function.code !== undefined));
+  refusals.push(...alarmRefusals(request, observed));
   return plan;
 }
 
@@ -253,6 +284,58 @@ function planFunction(
     unzippedTotal,
     revisionId: fn.idle ? fn.revisionId : undefined,
   };
+}
+
+/** The function's configured handler is the one built and checked, and its module is in the new code. */
+function handlerRefusals(request: DeployRequest, fn: ObservedFunction, codeChanges: boolean): UserError[] {
+  const name = request.functionName;
+  if (request.handler && fn.handler && fn.handler !== request.handler) {
+    return [
+      new UserError(
+        `Lambda function ${name} is configured with handler ${fn.handler}, but the build checked handler ${request.handler}`,
+        {
+          hint: `set \`handler: ${fn.handler}\`, or change the function's Handler setting to ${request.handler} first`,
+        },
+      ),
+    ];
+  }
+  if (!codeChanges || !fn.handler || !request.entries) return [];
+  const ref = parseHandler(fn.handler);
+  // a handler Lambda accepts but this grammar does not (a runtime wrapper, say) is not ours to judge
+  if (ref instanceof UserError) return [];
+  if (findModule(ref, request.entries.function, request.entries.layer)) return [];
+  return [
+    new UserError(
+      `Lambda function ${name} runs handler ${fn.handler}, but module ${ref.modulePath}.py is not in the new function zip${request.entries.layer.size ? " or the layer" : ""}: every invocation would fail`,
+      {
+        hint: "ship the handler's module (`source`), or set `handler` and change the function's Handler setting to match",
+      },
+    ),
+  ];
+}
+
+/** Every rollback alarm exists, and none fires before the shift starts. */
+function alarmRefusals(request: DeployRequest, observed: Observed): UserError[] {
+  const seen = observed.alarms;
+  if (!seen) return [];
+  const refusals: UserError[] = [];
+  for (const name of request.rollbackAlarms ?? []) {
+    const alarm = seen.find((a) => a.name === name);
+    if (!alarm) {
+      refusals.push(
+        new UserError(`rollback alarm ${name} does not exist in ${observed.region}`, {
+          hint: "create the CloudWatch alarm first, or fix the name in `rollback-alarms`",
+        }),
+      );
+    } else if (alarm.state === "ALARM") {
+      refusals.push(
+        new UserError(`rollback alarm ${name} is in state ALARM already: the shift would roll back at once`, {
+          hint: "deploy when the alarm is back to OK",
+        }),
+      );
+    }
+  }
+  return refusals;
 }
 
 /** The function exists, takes a zip, and runs on the architecture the packages were built for. */

@@ -25,5 +25,7 @@ export function toOutputs({ build, deploy }: ActionResult): Record<Output, strin
     [Output.LayerVersion]: deploy.layerVersion ?? "",
     [Output.FunctionS3Uri]: deploy.functionS3Uri ?? "",
     [Output.LayerS3Uri]: deploy.layerS3Uri ?? "",
+    [Output.PreviousVersion]: deploy.previousVersion ?? "",
+    [Output.Rollout]: deploy.rollout ?? "skipped",
   };
 }

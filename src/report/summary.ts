@@ -319,7 +319,18 @@ function renderDeploy(s: SummaryOutcome): string {
     if (d.aliasArn) rows.push(["Alias", code(d.aliasArn)]);
     if (d.layerVersionArn) rows.push(["Layer", code(d.layerVersionArn)]);
     for (const uri of [d.functionS3Uri, d.layerS3Uri]) if (uri) rows.push(["S3", code(uri)]);
+    if (d.smoke)
+      rows.push([
+        "Smoke",
+        `${d.smoke.passed ? "passed" : "failed"}, status ${d.smoke.status ?? "none"}: ${code(d.smoke.response.slice(0, 200))}`,
+      ]);
+    if (d.previousVersion) rows.push(["Previous version", esc(d.previousVersion)]);
+    if (d.rollout) rows.push(["Rollout", code(d.rollout)]);
     lines.push(keyValues(rows));
+    if (d.timeline?.length)
+      lines.push(
+        `Traffic shift: ${d.timeline.map((t) => `${Math.round(t.atMs / 60_000)} min: ${esc(t.event)}`).join(" → ")}`,
+      );
     if (d.changes.length > 0) lines.push(`Changes, in order: ${d.changes.map((c) => code(c)).join(" → ")}`);
   }
   if (s.artifact)

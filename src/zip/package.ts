@@ -123,6 +123,8 @@ export function functionMembers(
 export interface WrittenPackages {
   functionZip?: ZipResult;
   layerZip?: ZipResult;
+  /** where each zip is until published: checks that read the zips read these */
+  staged: { functionZip?: string; layerZip?: string };
   /** renames the zips into place: the build succeeded */
   publish(): Promise<void>;
   /** removes them: the build failed */
@@ -167,6 +169,10 @@ export async function writePackages(
   return {
     functionZip: written[0],
     layerZip: written[1],
+    staged: {
+      functionZip: written[0] && temporary("functionZip"),
+      layerZip: written[1] && temporary("layerZip"),
+    },
     publish: async () => {
       for (const k of kinds) await rename(temporary(k), final(k));
     },
