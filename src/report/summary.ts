@@ -17,6 +17,7 @@ import type { ActionResult, BuildProgress } from "../run.ts";
 import { glibcString, makeTarget, type Target } from "../target.ts";
 import type { PackageMode } from "../zip/package.ts";
 import type { SizeDiff } from "./history.ts";
+import { renderOptimization } from "./optimization.ts";
 import { bar, code, esc, formatBytes, keyValues, seconds, signed, table } from "./markdown.ts";
 
 export { formatBytes } from "./markdown.ts";
@@ -53,6 +54,7 @@ export interface SummaryOutcome {
   deploy?: DeployResult;
   diff?: SizeDiff;
   artifact?: { name: string; size: number };
+  optimization?: import("../optimize/index.ts").OptimizeReport;
 }
 
 export interface SummaryFacts {
@@ -102,6 +104,7 @@ export function summaryOf(f: SummaryFacts): SummaryOutcome {
     deploy: result?.deploy,
     diff: f.diff,
     artifact: f.artifact,
+    optimization: build?.optimization,
   };
 }
 
@@ -335,6 +338,6 @@ export function renderSummary(s: SummaryOutcome): string {
     ...packages(s),
   ];
   if (s.diff) parts.push(renderDiff(s.diff));
-  parts.push(...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
+  parts.push(...renderOptimization(s.optimization), ...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
   return `${parts.join("\n\n")}\n`;
 }
