@@ -57,6 +57,7 @@ export async function rewriteRecords(
   changes: { removed: Set<string>; rewritten: Set<string>; added: Map<string, string[]> },
 ): Promise<void> {
   for (const dist of tree.distributions) {
+    if (changes.removed.has(`${dist.distInfo}/RECORD`)) continue; // left out whole
     const added = changes.added.get(dist.name) ?? [];
     const touched =
       added.length > 0 || dist.record.some((r) => changes.removed.has(r.path) || changes.rewritten.has(r.path));

@@ -17,8 +17,8 @@ import type { ActionResult, BuildProgress } from "../run.ts";
 import { glibcString, makeTarget, type Target } from "../target.ts";
 import type { PackageMode } from "../zip/package.ts";
 import type { SizeDiff } from "./history.ts";
-import { renderOptimization } from "./optimization.ts";
 import { bar, code, esc, formatBytes, keyValues, seconds, signed, table } from "./markdown.ts";
+import { renderOptimization } from "./optimization.ts";
 
 export { formatBytes } from "./markdown.ts";
 
@@ -338,6 +338,7 @@ export function renderSummary(s: SummaryOutcome): string {
     ...packages(s),
   ];
   if (s.diff) parts.push(renderDiff(s.diff));
-  parts.push(...renderOptimization(s.optimization), ...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
+  parts.push(...renderOptimization(s.optimization));
+  parts.push(...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
   return `${parts.join("\n\n")}\n`;
 }
