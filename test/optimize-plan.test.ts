@@ -125,3 +125,23 @@ describe("the runtime's Python", () => {
     expect(none.tried.join("\n")).toMatch(/cpython 3\.12/);
   });
 });
+
+describe("the summary's optimize section", () => {
+  it("lists what slim removed per distribution with bytes, and warns about left-out distributions", async () => {
+    const { renderOptimization } = await import("../src/report/optimization.ts");
+    const text = renderOptimization({
+      settings: settings({ excludePackages: ["boto3"] }),
+      compile: { done: true, python: "3.12.1", cacheTag: "cpython-312", dependencies: 120, code: 2, failed: [] },
+      excluded: [{ name: "boto3", version: "1.35.0", bytes: 2_000_000 }],
+      notInstalled: [],
+      slimmed: [
+        { distribution: "numpy", files: 300, bytes: 30_000_000, kinds: { tests: 29_000_000, "debug info": 1_000_000 } },
+      ],
+      stripped: { files: 4, bytes: 1_000_000 },
+      fromCache: false,
+    }).join("\n\n");
+    expect(text).toMatch(/120 dependency and 2 code files compiled by Python 3\.12\.1/);
+    expect(text).toMatch(/\[!WARNING\][\s\S]*boto3 1\.35\.0[\s\S]*runtime's own versions/);
+    expect(text).toMatch(/\| numpy \| 300 \| 28\.6 MB \| tests 27\.7 MB, debug info 976\.6 KB/);
+  });
+});
