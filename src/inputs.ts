@@ -10,6 +10,8 @@ import { parseTrafficShift, type TrafficShift } from "./deploy/rollout.ts";
 import type { SmokeRequest } from "./deploy/smoke.ts";
 import { throwAll, UserError } from "./errors.ts";
 import { INSTALLER_CHOICES, type InstallerChoice } from "./install/index.ts";
+import { normalizeName } from "./lock/types.ts";
+import type { CompileMode, OptimizeSettings } from "./optimize/types.ts";
 import { addSecret, secretsInUrl } from "./redact.ts";
 import { ARCHITECTURES, type Architecture, isArchitecture, isRuntime, RUNTIMES, type Runtime } from "./target.ts";
 import { parseHandler } from "./verify/handler.ts";
@@ -43,6 +45,8 @@ export interface Inputs {
   handler?: string;
   deploy?: DeployInputs;
   report: ReportInputs;
+  /** bytecode, slimming, left-out distributions */
+  optimize: OptimizeSettings;
 }
 
 export interface ReportInputs {
@@ -189,6 +193,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     comment: bool(Input.Comment, get(Input.Comment).trim(), false, errors),
     githubToken,
   };
+  const optimize = loadOptimizeInputs(get, errors);
   throwAll(errors);
   return {
     runtime: runtime as Runtime,
@@ -210,6 +215,56 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     handler,
     deploy,
     report,
+    optimize,
+  };
+}
+
+const COMPILE_VALUES: Record<string, CompileMode> = {
+  auto: "auto",
+  true: "required",
+  required: "required",
+  false: "off",
+};
+const DISTRIBUTION_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+
+function loadOptimizeInputs(get: GetInput, errors: UserError[]): OptimizeSettings {
+  const compileValue = get(Input.Compile).trim().toLowerCase() || "false";
+  const compile = COMPILE_VALUES[compileValue];
+  if (!compile) {
+    errors.push(
+      new UserError(`input compile is "${get(Input.Compile).trim()}"; valid values: auto, true (or required), false`, {
+        hint: "set `compile: auto` to compile when the runtime's Python is on the runner, `true` to require it",
+      }),
+    );
+  }
+  const slimKeep = lines(get(Input.SlimKeep));
+  for (const glob of slimKeep) {
+    // globs match tree paths: relative, "/"-separated, inside the tree
+    if (glob.startsWith("/") || glob.includes("\\") || glob.split("/").includes("..")) {
+      errors.push(
+        new UserError(`input slim-keep: "${glob}" is not a glob of paths inside the package`, {
+          hint: "write paths as they are in the zip, relative and with /, e.g. `scipy/**/tests/**` or `**/*.pyi`",
+        }),
+      );
+    }
+  }
+  const excludePackages: string[] = [];
+  for (const name of get(Input.ExcludePackages)
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
+    if (DISTRIBUTION_NAME.test(name)) excludePackages.push(normalizeName(name));
+    else
+      errors.push(
+        new UserError(`input exclude-packages: "${name}" is not a distribution name`, {
+          hint: "list distribution names as in the lockfile, separated by spaces or commas, e.g. `boto3 botocore`",
+        }),
+      );
+  }
+  return {
+    compile: compile ?? "off",
+    slim: bool(Input.Slim, get(Input.Slim).trim(), false, errors),
+    slimKeep,
+    excludePackages: [...new Set(excludePackages)].sort(),
   };
 }
 

@@ -102,6 +102,8 @@ export interface ResolveOptions {
   scratch: string;
   env: NodeJS.ProcessEnv;
   log: Log;
+  /** what the optimize stage will do to the tree (optimizeKey): part of the key */
+  optimizeKey?: Record<string, unknown>;
 }
 
 export async function resolveTree(options: ResolveOptions): Promise<Resolved> {
@@ -120,6 +122,7 @@ export async function resolveTree(options: ResolveOptions): Promise<Resolved> {
     lock,
     installer: { name: installer?.name ?? "none", version: installer?.version ?? "" },
     options: { indexes: indexesForKey(indexes.asked) },
+    optimize: options.optimizeKey,
   });
   const installerLabel = installer?.label ?? "none (no dependencies)";
 

@@ -17,6 +17,7 @@ import type { DependencyTree, TreeFile } from "./install/types.ts";
 import { chooseLockfile, DETECTED_LOCKFILES, readLockfile } from "./lock/index.ts";
 import { emptyIndexOptions, type LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
+import { findCompiler, type OptimizeReport, optimize, optimizeKey, optimizing } from "./optimize/index.ts";
 import { type Resolved, resolveTree } from "./resolve.ts";
 import { collectSource } from "./source/collect.ts";
 import { collectFirstParty } from "./source/firstparty.ts";
@@ -39,6 +40,8 @@ export interface BuildResult {
   layerZip?: ZipResult;
   /** the handler check, when the `handler` input is set */
   verify?: VerifyResult;
+  /** what compile, slim and exclude-packages did; absent when none was asked for */
+  optimization?: OptimizeReport;
   /** function and layer together, uncompressed */
   unzippedSize: number;
   /** milliseconds per stage */
@@ -184,19 +187,46 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
   let zips: WrittenPackages | undefined;
   try {
     const store = inputs.cache ? chooseStore(env) : undefined;
+    // the compiler is part of the key: with and without bytecode are different trees
+    const compiler = await findCompiler(inputs.optimize, target, inputs.python, env, log);
     const resolved = await timed(timings, "install", () =>
-      resolveTree({ inputs, target, lock, store, scratch, env, log }),
+      resolveTree({
+        inputs,
+        target,
+        lock,
+        store,
+        scratch,
+        env,
+        log,
+        optimizeKey: optimizeKey(inputs.optimize, compiler),
+      }),
     );
     const { tree } = resolved;
     warnUnpinned(tree, lock, log);
 
-    const code =
+    const source =
       inputs.packageMode === "layer" ? [] : await timed(timings, "source", () => functionCode(inputs, lock, log));
-    if (inputs.packageMode !== "layer" && code.length === 0) {
+    if (inputs.packageMode !== "layer" && source.length === 0) {
       throw new UserError(`no function code found in ${inputs.workingDirectory}`, {
         hint: "set `source` to the handler's files or folders, or use `package: layer` to build only the dependencies",
       });
     }
+    // before inspection, which judges what ships; a warm build restores the tree optimized
+    const optimized = optimizing(inputs.optimize)
+      ? await timed(timings, "optimize", () =>
+          optimize({
+            settings: inputs.optimize,
+            compiler,
+            tree,
+            fromCache: resolved.cache.hit,
+            code: source,
+            scratch,
+            env,
+            log,
+          }),
+        )
+      : undefined;
+    const code = optimized?.code ?? source;
 
     const inspection = await timed(timings, "inspect", async () =>
       inspectTree({
@@ -274,6 +304,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       functionZip,
       layerZip,
       verify,
+      optimization: optimized?.report,
       unzippedSize: (functionZip?.unzippedSize ?? 0) + (layerZip?.unzippedSize ?? 0),
       timings,
     };

@@ -17,6 +17,8 @@ export interface CacheKeyInput {
   installer: { name: string; version: string };
   /** index URLs and other options given to the installer */
   options: Record<string, unknown>;
+  /** the optimize stage's settings and compiler (optimizeKey); absent when nothing is optimized, so those keys stay as they were */
+  optimize?: Record<string, unknown>;
 }
 
 export function treeFingerprint(input: CacheKeyInput): string {
@@ -33,6 +35,7 @@ export function treeFingerprint(input: CacheKeyInput): string {
     requirements,
     installer: input.installer,
     options: input.options,
+    ...(input.optimize ? { optimize: input.optimize } : {}),
   };
   return createHash("sha256").update(JSON.stringify(normalized)).digest("hex");
 }

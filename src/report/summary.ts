@@ -18,6 +18,7 @@ import { glibcString, makeTarget, type Target } from "../target.ts";
 import type { PackageMode } from "../zip/package.ts";
 import type { SizeDiff } from "./history.ts";
 import { bar, code, esc, formatBytes, keyValues, seconds, signed, table } from "./markdown.ts";
+import { renderOptimization } from "./optimization.ts";
 
 export { formatBytes } from "./markdown.ts";
 
@@ -53,6 +54,7 @@ export interface SummaryOutcome {
   deploy?: DeployResult;
   diff?: SizeDiff;
   artifact?: { name: string; size: number };
+  optimization?: import("../optimize/index.ts").OptimizeReport;
 }
 
 export interface SummaryFacts {
@@ -102,6 +104,7 @@ export function summaryOf(f: SummaryFacts): SummaryOutcome {
     deploy: result?.deploy,
     diff: f.diff,
     artifact: f.artifact,
+    optimization: build?.optimization,
   };
 }
 
@@ -346,6 +349,7 @@ export function renderSummary(s: SummaryOutcome): string {
     ...packages(s),
   ];
   if (s.diff) parts.push(renderDiff(s.diff));
+  parts.push(...renderOptimization(s.optimization));
   parts.push(...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
   return `${parts.join("\n\n")}\n`;
 }

@@ -1418,6 +1418,47 @@ export const CASES: CorpusCase[] = [
       hint: /rename the function's file or folder/,
     },
   },
+  // ---------------------------------------------------------------- optimize inputs
+  {
+    id: "compile-invalid",
+    description: "a compile value that is none of auto, true, required, false",
+    inputs: () => ({ compile: "3.12" }),
+    expect: {
+      stage: "inputs",
+      message: /input compile is "3\.12"; valid values: auto, true \(or required\), false/,
+      hint: /compile: auto/,
+    },
+  },
+  {
+    id: "exclude-packages-not-a-name",
+    description: "exclude-packages with something that is not a distribution name (an option)",
+    inputs: () => ({ "exclude-packages": "boto3 --index-url=http://evil" }),
+    expect: {
+      stage: "inputs",
+      message: /input exclude-packages: "--index-url=http:\/\/evil" is not a distribution name/,
+      hint: /boto3 botocore/,
+    },
+  },
+  {
+    id: "slim-keep-outside",
+    description: "a slim-keep glob that climbs out of the package",
+    inputs: () => ({ "slim-keep": "../secrets/**" }),
+    expect: {
+      stage: "inputs",
+      message: /input slim-keep: "\.\.\/secrets\/\*\*" is not a glob of paths inside the package/,
+      hint: /relative and with \//,
+    },
+  },
+  {
+    id: "compile-required-no-python",
+    description: "compile: true for python3.14 on a runner with no Python 3.14",
+    inputs: () => ({ runtime: "python3.14", compile: "true" }),
+    expect: {
+      stage: "inputs",
+      message: /no Python 3\.14 on this runner to compile bytecode for python3\.14/,
+      hint: /actions\/setup-python/,
+    },
+  },
 ];
 
 /**

@@ -1,0 +1,65 @@
+/** The optimize stage's settings, plan and report. */
+/** `auto`: compile when the runtime's Python is on the runner; `required`: fail without it; `off`: never. */
+export type CompileMode = "auto" | "required" | "off";
+
+export interface OptimizeSettings {
+  compile: CompileMode;
+  slim: boolean;
+  /** globs (tree paths, e.g. `scipy/**\/tests/**`) slim keeps anyway */
+  slimKeep: string[];
+  /** normalized distribution names left out of the package */
+  excludePackages: string[];
+}
+
+/** The interpreter that writes the bytecode: always the runtime's own minor version. */
+export interface RuntimePython {
+  command: string;
+  /** "3.12.1" */
+  version: string;
+  /** sys.implementation.cache_tag, e.g. "cpython-312": the pyc file names carry it */
+  cacheTag: string;
+  /** importlib.util.MAGIC_NUMBER as hex: what the pyc header carries */
+  magic: string;
+}
+
+export type SlimKind = "tests" | "type stubs" | "C/Cython sources" | "debug info";
+
+export interface RemovedFile {
+  path: string;
+  bytes: number;
+  kind: SlimKind;
+}
+
+export interface DependencyPlan {
+  excluded: { name: string; version: string; files: string[]; bytes: number }[];
+  /** names in exclude-packages that are not in the tree */
+  notInstalled: string[];
+  /** distribution name → files slim removes */
+  removed: Map<string, RemovedFile[]>;
+  /** shared objects to strip (tree paths) */
+  strip: string[];
+  /** .py files to compile (tree paths) */
+  compile: string[];
+}
+
+export interface DistributionSlim {
+  distribution: string;
+  files: number;
+  bytes: number;
+  /** bytes by kind */
+  kinds: Partial<Record<SlimKind, number>>;
+}
+
+/** What the stage did, for the log and the summary; kept in the cache entry for warm builds. */
+export interface OptimizeReport {
+  settings: OptimizeSettings;
+  compile:
+    | { done: true; python: string; cacheTag: string; dependencies: number; code: number; failed: string[] }
+    | { done: false; reason: string };
+  excluded: { name: string; version: string; bytes: number }[];
+  notInstalled: string[];
+  slimmed: DistributionSlim[];
+  stripped: { files: number; bytes: number };
+  /** the dependency part came from the cache entry, optimized when it was made */
+  fromCache: boolean;
+}
