@@ -1,5 +1,5 @@
 /**
- * The pipeline: lockfile → target → resolve (cached) → inspect → zip → ship.
+ * The pipeline: lockfile → target → dependencies (restored or installed) → inspect → zip → ship.
  * Plain logic over a Log and an environment; main.ts is the only place that knows
  * it runs in Actions.
  */
@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { chooseStore } from "./cache/store.ts";
+import { type CacheStatus, compressDependencies, restoreOrInstall, saveDependencies } from "./dependencies/index.ts";
 import { type AwsClients, defaultRetryPolicy, makeClients, type RetryPolicy } from "./deploy/aws.ts";
 import { type DeployResult, deploy } from "./deploy/index.ts";
 import { UserError } from "./errors.ts";
@@ -16,7 +17,6 @@ import type { DependencyTree, TreeFile } from "./install/types.ts";
 import { chooseLockfile, DETECTED_LOCKFILES, readLockfile } from "./lock/index.ts";
 import { emptyIndexOptions, type LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
-import { type Resolved, resolveTree } from "./resolve.ts";
 import { collectSource } from "./source/collect.ts";
 import { collectFirstParty } from "./source/firstparty.ts";
 import { glibcString, makeTarget, type Target } from "./target.ts";
@@ -29,7 +29,7 @@ export interface BuildResult {
   tree: DependencyTree;
   code: TreeFile[];
   installer: string;
-  cache: Resolved["cache"];
+  cache: CacheStatus;
   inspection: InspectResult;
   /** every finding: inspection and sizes */
   findings: Finding[];
@@ -160,10 +160,21 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
   let zips: WrittenPackages | undefined;
   try {
     const store = inputs.cache ? chooseStore(env) : undefined;
-    const resolved = await timed(timings, "install", () =>
-      resolveTree({ inputs, target, lock, store, scratch, env, log }),
+    const dependencies = await timed(timings, "install", () =>
+      restoreOrInstall({
+        installer: inputs.installer,
+        python: inputs.python,
+        indexUrl: inputs.indexUrl,
+        extraIndexUrls: inputs.extraIndexUrls,
+        target,
+        lock,
+        store,
+        scratch,
+        env,
+        log,
+      }),
     );
-    const { tree } = resolved;
+    const { tree } = dependencies;
     warnUnpinned(tree, lock, log);
 
     const code =
@@ -191,10 +202,13 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     if (inspectionErrors > 0) throw new InspectionFailed(inspectionErrors, inspection.findings, lock.lockfile);
 
     const plan = planPackages(inputs.packageMode, code, tree.files, inputs.allowCollisions);
-    zips = await timed(timings, "zip", async () => {
-      // the dependencies are compressed once (or come compressed from the cache); both zips copy them
-      return writePackages(plan, await resolved.dependencyZip(), inputs.outputDir);
+    // the dependencies are compressed once (or come compressed from the cache); both zips copy them
+    const packaged = await timed(timings, "zip", async () => {
+      const dependencyZip = await compressDependencies(dependencies);
+      return { dependencyZip, zips: await writePackages(plan, dependencyZip, inputs.outputDir) };
     });
+    const { dependencyZip } = packaged;
+    zips = packaged.zips;
     for (const z of [zips.functionZip, zips.layerZip]) {
       if (z)
         log.info(
@@ -215,7 +229,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const errors = findings.filter((f) => f.severity === "error");
     if (errors.length > 0) throw new InspectionFailed(errors.length, findings, lock.lockfile);
     // Only an inspected tree is kept for the next build.
-    await resolved.commit();
+    await saveDependencies(dependencies, dependencyZip, store, log);
     await zips.publish();
     const { functionZip, layerZip } = zips;
     zips = undefined;
@@ -224,8 +238,8 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       lock,
       tree,
       code,
-      installer: resolved.installer,
-      cache: resolved.cache,
+      installer: dependencies.installer,
+      cache: dependencies.cache,
       inspection,
       findings,
       functionZip,

@@ -8,11 +8,12 @@
  * a little HTML GitHub renders). Each statement is derived from the stages reached, so
  * a failed run never claims a check it did not get to.
  */
+
+import type { CacheStatus } from "../dependencies/index.ts";
 import type { DeployResult } from "../deploy/index.ts";
 import type { Inputs } from "../inputs.ts";
 import type { Finding } from "../inspect/index.ts";
 import { DIRECT_UPLOAD_LIMIT, UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import type { Resolved } from "../resolve.ts";
 import type { ActionResult, BuildProgress } from "../run.ts";
 import { glibcString, makeTarget, type Target } from "../target.ts";
 import type { PackageMode } from "../zip/package.ts";
@@ -41,7 +42,7 @@ export interface SummaryOutcome {
   deployRequested: boolean;
   lockfile: LockfileFacts;
   installer?: string;
-  cache?: Resolved["cache"];
+  cache?: CacheStatus;
   zips: { name: "function.zip" | "layer.zip"; size: number; unzippedSize: number; sha256: string }[];
   unzippedSize: number;
   distributions: { name: string; version: string; unzippedSize: number; fileCount: number }[];
