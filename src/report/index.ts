@@ -58,7 +58,7 @@ export async function report(inputs: Inputs, outcome: Outcome, ctx: ReportContex
         packageMode: inputs.packageMode,
       });
     const files = [result.build.functionZip?.path, result.build.layerZip?.path].filter((f): f is string => Boolean(f));
-    const uploaded = await uploadZipsAsArtifact(name, files, inputs.outputDir, log);
+    const uploaded = await uploadZipsAsArtifact(name, files, inputs.outputDir, { env, log });
     if (uploaded) artifact = { name, size: uploaded.size };
   }
 
