@@ -54,3 +54,7 @@ export enum Output {
   FunctionS3Uri = "function-s3-uri",
   LayerS3Uri = "layer-s3-uri",
 }
+
+/** The values of the `package` input: what goes into the function zip and what into the layer. */
+export const PACKAGE_MODES = ["function", "layer", "split"] as const;
+export type PackageMode = (typeof PACKAGE_MODES)[number];

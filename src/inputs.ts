@@ -3,13 +3,12 @@
  * inputs; the rest of the action gets a typed `Inputs`.
  */
 import path from "node:path";
-import { Input } from "./constants.ts";
+import { Input, PACKAGE_MODES, type PackageMode } from "./constants.ts";
 import type { S3Upload } from "./deploy/plan.ts";
 import { throwAll, UserError } from "./errors.ts";
 import { INSTALLER_CHOICES, type InstallerChoice } from "./install/index.ts";
 import { addSecret, secretsInUrl } from "./redact.ts";
 import { ARCHITECTURES, type Architecture, isArchitecture, isRuntime, RUNTIMES, type Runtime } from "./target.ts";
-import { PACKAGE_MODES, type PackageMode } from "./zip/package.ts";
 
 const S3_UPLOADS: readonly S3Upload[] = ["auto", "always", "never"];
 

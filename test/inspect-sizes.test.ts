@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkSizes, DIRECT_UPLOAD_LIMIT, type SizeInput, UNZIPPED_LIMIT } from "../src/inspect/sizes.ts";
-import { formatMB } from "../src/inspect/util.ts";
 import { makeTarget } from "../src/target.ts";
+import { formatMB } from "../src/units.ts";
 
 const MB = 1048576;
 const target = makeTarget("python3.12", "x86_64");

@@ -12,8 +12,8 @@ import { makeClients } from "../src/deploy/aws.ts";
 import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
-import { type Outcome, report } from "../src/report/index.ts";
-import { InspectionFailed, runAction } from "../src/run.ts";
+import { failureOutcome, type Outcome, report } from "../src/report/index.ts";
+import { runAction } from "../src/run.ts";
 import { localAwsEnv } from "./support/action.ts";
 import { pinned, writeProject } from "./support/project.ts";
 import { cleanPipEnv, hostPython } from "./support/python.ts";
@@ -95,13 +95,7 @@ async function runAndReport(requirements: string, values: Record<string, string>
     outcome = { result };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    outcome = {
-      failure: {
-        message: error.message,
-        hint: error.hint,
-        findings: error instanceof InspectionFailed ? error.findings : [],
-      },
-    };
+    outcome = failureOutcome(error);
   }
   const written = await report(inputs, outcome, { env, log, now: new Date("2026-11-23T12:00:00Z") });
   const html = await marked.parse(written.summary);

@@ -21,7 +21,7 @@ import { makeClients } from "../src/deploy/aws.ts";
 import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
-import { report } from "../src/report/index.ts";
+import { failureOutcome, report } from "../src/report/index.ts";
 import { toOutputs } from "../src/report/outputs.ts";
 import { type ActionResult, runAction } from "../src/run.ts";
 import { fastRetry } from "./support/action.ts";
@@ -238,9 +238,7 @@ describe("in-process: runAction, its log, annotations, errors, outputs and summa
       } catch (e) {
         error = e;
       }
-      const failure =
-        error instanceof UserError ? { message: error.message, hint: error.hint, findings: [] } : undefined;
-      const written = await report(inputs, result ? { result } : { failure }, { env, log });
+      const written = await report(inputs, result ? { result } : failureOutcome(error), { env, log });
       const places: Record<string, string> = {
         log: log.lines.join("\n"),
         annotations: log.annotations.map((a) => `${a.message} ${JSON.stringify(a.where ?? {})}`).join("\n"),

@@ -22,7 +22,6 @@ export {
   WARN_FRACTION,
 } from "./sizes.ts";
 export * from "./types.ts";
-export { formatMB } from "./util.ts";
 
 export async function inspectTree(input: InspectInput): Promise<InspectResult> {
   const { target, tree } = input;
