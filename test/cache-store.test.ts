@@ -1,7 +1,7 @@
 /**
  * The cache stores under conditions real runners create: two runs sharing one cache
- * folder at once (issue 19 §5), and jobs whose temp folder lies elsewhere (a container
- * job next to a host job, issue 12 §5).
+ * folder at once, and jobs whose temp folder lies elsewhere (a container job next to a
+ * host job).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";

@@ -1,5 +1,5 @@
 /**
- * Check 3: collisions.
+ * Collisions: two sources for one path, of which Lambda would import only one.
  * - two distributions whose RECORDs list the same path with different hashes (the
  *   second install silently overwrote the first; identical bytes are fine);
  * - the function code and the dependencies providing the same top-level module or

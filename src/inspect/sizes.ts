@@ -1,5 +1,6 @@
 /**
- * Check 5, run after zipping: Lambda's size limits (../shared/REFERENCE.md §4).
+ * Run after zipping, when the sizes are known: Lambda's size limits, as its
+ * documentation states them (1 MB = 1,048,576 bytes).
  * - function + layer unzipped > 262,144,000 bytes → error (the API refuses it);
  * - a zip > 50 MB (52,428,800 bytes) with no S3 bucket configured → warning (the
  *   deploy stage refuses the direct upload later; building is still fine);

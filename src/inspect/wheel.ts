@@ -1,4 +1,4 @@
-/** Checks on the distributions' metadata: wheel tags (check 1) and the runtime-provided SDK mix (check 6). */
+/** Checks on the distributions' metadata: wheel tags that fit the target, and a mix with the SDK the runtime provides. */
 import type { InstalledDistribution } from "../install/types.ts";
 import { normalizeName } from "../lock/types.ts";
 import { glibcString, parseWheelFilename, type Target, type WheelName, wheelFits } from "../target.ts";
