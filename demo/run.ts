@@ -43,16 +43,15 @@ async function main(): Promise<void> {
   });
   console.log(`Local package index: ${index.url} (${wheels.map((w) => w.filename).join(", ")})`);
   console.log(`Local AWS (Lambda + S3): ${aws.endpoint}, function orders-api in ${REGION}\n`);
-  // the SDK's standard chain, as aws-actions/configure-aws-credentials leaves it
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL: aws.endpoint,
-    AWS_REGION: REGION,
-  });
   try {
+    // like main.ts, the demo owns the process's environment and hands the action a copy
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      // as aws-actions/configure-aws-credentials leaves them, pointed at the local AWS
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL: aws.endpoint,
+      AWS_REGION: REGION,
       // the machine's own pip configuration must not decide what the demo installs
       PIP_CONFIG_FILE: os.devNull,
       PIP_FIND_LINKS: "",
@@ -73,7 +72,8 @@ async function main(): Promise<void> {
         "smoke-event": JSON.stringify({ httpMethod: "GET", path: "/health" }),
         python: process.env.DEMO_PYTHON ?? "",
       },
-      process.env,
+      // the outputs stay beside the example (no RUNNER_TEMP), as outside Actions
+      { ...process.env, AWS_REGION: REGION },
     );
     let last: ActionResult | undefined;
     for (const round of [1, 2]) {

@@ -65,3 +65,7 @@ export enum Output {
   PreviousVersion = "previous-version",
   Rollout = "rollout",
 }
+
+/** The values of the `package` input: what goes into the function zip and what into the layer. */
+export const PACKAGE_MODES = ["function", "layer", "split"] as const;
+export type PackageMode = (typeof PACKAGE_MODES)[number];

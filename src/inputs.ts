@@ -4,7 +4,7 @@
  */
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { Input } from "./constants.ts";
+import { Input, PACKAGE_MODES, type PackageMode } from "./constants.ts";
 import type { S3Upload } from "./deploy/plan.ts";
 import { parseTrafficShift, type TrafficShift } from "./deploy/rollout.ts";
 import type { SmokeRequest } from "./deploy/smoke.ts";
@@ -15,7 +15,6 @@ import type { CompileMode, OptimizeSettings } from "./optimize/types.ts";
 import { addSecret, secretsInUrl } from "./redact.ts";
 import { ARCHITECTURES, type Architecture, isArchitecture, isRuntime, RUNTIMES, type Runtime } from "./target.ts";
 import { parseHandler } from "./verify/handler.ts";
-import { PACKAGE_MODES, type PackageMode } from "./zip/package.ts";
 
 const S3_UPLOADS: readonly S3Upload[] = ["auto", "always", "never"];
 

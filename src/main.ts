@@ -9,7 +9,7 @@ import { UserError, UserErrors } from "./errors.ts";
 import { type Inputs, loadInputs } from "./inputs.ts";
 import { actionsLog, type Log } from "./log.ts";
 import { addSecret, INSTALLER_URL_VARIABLES, onSecret, redact, secretsInUrl } from "./redact.ts";
-import { type Outcome, report } from "./report/index.ts";
+import { failureOutcome, type Outcome, report } from "./report/index.ts";
 import { toOutputs } from "./report/outputs.ts";
 import { type ActionResult, InspectionFailed, runAction } from "./run.ts";
 
@@ -75,15 +75,7 @@ export async function run(): Promise<void> {
     const partial = (error as { result?: ActionResult }).result;
     if (partial) for (const [name, value] of Object.entries(toOutputs(partial))) core.setOutput(name, value);
     fail(error);
-    const e = error as UserError;
-    outcome = {
-      failure: {
-        message:
-          error instanceof UserError ? e.message : `internal error: ${(error as Error)?.message ?? String(error)}`,
-        hint: error instanceof UserError ? e.hint : "please report it, with the log",
-        findings: error instanceof InspectionFailed ? error.findings : [],
-      },
-    };
+    outcome = failureOutcome(error);
   }
   try {
     const written = await report(inputs, outcome, { env: process.env, log });

@@ -1,5 +1,5 @@
 /**
- * The pipeline: lockfile → target → resolve (cached) → inspect → zip → ship.
+ * The pipeline: lockfile → target → dependencies (restored or installed) → inspect → zip → ship.
  * Plain logic over a Log and an environment; main.ts is the only place that knows
  * it runs in Actions.
  */
@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { chooseStore } from "./cache/store.ts";
+import { type CacheStatus, compressDependencies, restoreOrInstall, saveDependencies } from "./dependencies/index.ts";
 import { type AwsClients, defaultRetryPolicy, makeClients, type RetryPolicy } from "./deploy/aws.ts";
 import { type DeployResult, deploy, type ReleaseFailed } from "./deploy/index.ts";
 import type { ShiftClock } from "./deploy/shift.ts";
@@ -18,7 +19,6 @@ import { chooseLockfile, DETECTED_LOCKFILES, readLockfile } from "./lock/index.t
 import { emptyIndexOptions, type LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
 import { findCompiler, type OptimizeReport, optimize, optimizeKey, optimizing } from "./optimize/index.ts";
-import { type Resolved, resolveTree } from "./resolve.ts";
 import { collectSource } from "./source/collect.ts";
 import { collectFirstParty } from "./source/firstparty.ts";
 import { glibcString, makeTarget, type Target } from "./target.ts";
@@ -32,7 +32,7 @@ export interface BuildResult {
   tree: DependencyTree;
   code: TreeFile[];
   installer: string;
-  cache: Resolved["cache"];
+  cache: CacheStatus;
   inspection: InspectResult;
   /** every finding: inspection and sizes */
   findings: Finding[];
@@ -144,41 +144,9 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
   progressByInputs.set(inputs, progress);
   const target = makeTarget(inputs.runtime, inputs.architecture);
   await prepareOutputDir(inputs.outputDir);
-  log.info(`Target: ${target.runtime} on ${target.architecture} (${target.os}, glibc ${glibcString(target)})`);
-  if (target.deprecated) {
-    log.annotate(
-      "warning",
-      `${target.runtime} is deprecated by AWS Lambda: it still deploys, but plan the move to a newer runtime`,
-    );
-  }
-
-  const lock = await timed(timings, "lock", async () => {
-    const choice = chooseLockfile(inputs.workingDirectory, inputs.lockfile);
-    if (!choice) return codeWithoutLockfile(inputs, log);
-    if (choice.ignored.length > 0) {
-      log.info(
-        `Lockfile: ${choice.file} (also present, not used: ${choice.ignored.join(", ")}; set \`lockfile\` to choose)`,
-      );
-    } else log.info(`Lockfile: ${choice.file}`);
-    return readLockfile(choice, {
-      workingDirectory: inputs.workingDirectory,
-      target,
-      groups: inputs.groups,
-      extras: inputs.extras,
-    });
-  });
+  logTarget(target, log);
+  const lock = await timed(timings, "lock", () => lockedSet(inputs, target, log));
   progress.lock = lock;
-  log.info(`${lock.requirements.length} pinned distributions for ${target.runtime}/${target.architecture}`);
-  const members = lock.firstParty.filter((m) => m.path !== ".").map((m) => m.name);
-  if (inputs.packageMode === "layer" && members.length > 0) {
-    log.annotate(
-      "warning",
-      `first-party packages ${members.join(", ")} are code, not in the layer: use package: split, or publish them as wheels and pin them`,
-      {
-        file: lock.lockfile,
-      },
-    );
-  }
 
   const tempBase = env.RUNNER_TEMP || os.tmpdir();
   await mkdir(tempBase, { recursive: true });
@@ -189,9 +157,12 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const store = inputs.cache ? chooseStore(env) : undefined;
     // the compiler is part of the key: with and without bytecode are different trees
     const compiler = await findCompiler(inputs.optimize, target, inputs.python, env, log);
-    const resolved = await timed(timings, "install", () =>
-      resolveTree({
-        inputs,
+    const dependencies = await timed(timings, "install", () =>
+      restoreOrInstall({
+        installer: inputs.installer,
+        python: inputs.python,
+        indexUrl: inputs.indexUrl,
+        extraIndexUrls: inputs.extraIndexUrls,
         target,
         lock,
         store,
@@ -201,7 +172,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
         optimizeKey: optimizeKey(inputs.optimize, compiler),
       }),
     );
-    const { tree } = resolved;
+    const { tree } = dependencies;
     warnUnpinned(tree, lock, log);
 
     const source =
@@ -218,7 +189,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
             settings: inputs.optimize,
             compiler,
             tree,
-            fromCache: resolved.cache.hit,
+            fromCache: dependencies.cache.hit,
             code: source,
             scratch,
             env,
@@ -228,46 +199,17 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       : undefined;
     const code = optimized?.code ?? source;
 
-    const inspection = await timed(timings, "inspect", async () =>
-      inspectTree({
-        target,
-        tree,
-        code,
-        packageMode: inputs.packageMode,
-        allowCollisions: inputs.allowCollisions,
-        lockfile: lock.lockfile,
-        lockfileText: await readFile(path.join(inputs.workingDirectory, lock.lockfile), "utf8").catch(() => ""),
-      }),
-    );
-    reportFindings(inspection.findings, log);
-    const inspectionErrors = inspection.findings.filter((f) => f.severity === "error").length;
-    // Stop before packaging: nothing is zipped for deploy from a tree that would fail in Lambda.
-    if (inspectionErrors > 0) throw new InspectionFailed(inspectionErrors, inspection.findings, lock.lockfile);
+    const inspection = await timed(timings, "inspect", () => inspect(inputs, target, lock, tree, code, log));
 
     const plan = planPackages(inputs.packageMode, code, tree.files, inputs.allowCollisions);
-    zips = await timed(timings, "zip", async () => {
-      // the dependencies are compressed once (or come compressed from the cache); both zips copy them
-      return writePackages(plan, await resolved.dependencyZip(), inputs.outputDir);
+    // the dependencies are compressed once (or come compressed from the cache); both zips copy them
+    const packaged = await timed(timings, "zip", async () => {
+      const dependencyZip = await compressDependencies(dependencies);
+      return { dependencyZip, zips: await writePackages(plan, dependencyZip, inputs.outputDir) };
     });
-    for (const z of [zips.functionZip, zips.layerZip]) {
-      if (z)
-        log.info(
-          `Built ${z.path}: ${z.size} bytes zipped, ${z.unzippedSize} unzipped, ${z.entries} entries, sha256 ${z.sha256}`,
-        );
-    }
-    const sizeFindings = checkSizes({
-      target,
-      unzippedFunction: zips.functionZip?.unzippedSize ?? 0,
-      unzippedLayer: zips.layerZip?.unzippedSize ?? 0,
-      zippedFunction: zips.functionZip?.size,
-      zippedLayer: zips.layerZip?.size,
-      s3Configured: Boolean(inputs.deploy?.s3Bucket),
-      distributions: inspection.distributions,
-    });
-    reportFindings(sizeFindings, log);
-    const findings = [...inspection.findings, ...sizeFindings];
-    const errors = findings.filter((f) => f.severity === "error");
-    if (errors.length > 0) throw new InspectionFailed(errors.length, findings, lock.lockfile);
+    const { dependencyZip } = packaged;
+    zips = packaged.zips;
+    const findings = checkPackageSizes(zips, inputs, target, lock, inspection, log);
     const { staged } = zips;
     const handler = inputs.handler;
     const verify = handler
@@ -288,7 +230,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
         )
       : undefined;
     // Only an inspected tree is kept for the next build.
-    await resolved.commit();
+    await saveDependencies(dependencies, dependencyZip, store, log);
     await zips.publish();
     const { functionZip, layerZip } = zips;
     zips = undefined;
@@ -297,8 +239,8 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       lock,
       tree,
       code,
-      installer: resolved.installer,
-      cache: resolved.cache,
+      installer: dependencies.installer,
+      cache: dependencies.cache,
       inspection,
       findings,
       functionZip,
@@ -312,6 +254,101 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     await zips?.discard();
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+function logTarget(target: Target, log: Log): void {
+  log.info(`Target: ${target.runtime} on ${target.architecture} (${target.os}, glibc ${glibcString(target)})`);
+  if (target.deprecated) {
+    log.annotate(
+      "warning",
+      `${target.runtime} is deprecated by AWS Lambda: it still deploys, but plan the move to a newer runtime`,
+    );
+  }
+}
+
+/** The lockfile found (or given) and read for the target; none at all is allowed for code alone. */
+async function lockedSet(inputs: Inputs, target: Target, log: Log): Promise<LockedSet> {
+  const choice = chooseLockfile(inputs.workingDirectory, inputs.lockfile);
+  let lock: LockedSet;
+  if (!choice) lock = codeWithoutLockfile(inputs, log);
+  else {
+    if (choice.ignored.length > 0) {
+      log.info(
+        `Lockfile: ${choice.file} (also present, not used: ${choice.ignored.join(", ")}; set \`lockfile\` to choose)`,
+      );
+    } else log.info(`Lockfile: ${choice.file}`);
+    lock = await readLockfile(choice, {
+      workingDirectory: inputs.workingDirectory,
+      target,
+      groups: inputs.groups,
+      extras: inputs.extras,
+    });
+  }
+  log.info(`${lock.requirements.length} pinned distributions for ${target.runtime}/${target.architecture}`);
+  const members = lock.firstParty.filter((m) => m.path !== ".").map((m) => m.name);
+  if (inputs.packageMode === "layer" && members.length > 0) {
+    log.annotate(
+      "warning",
+      `first-party packages ${members.join(", ")} are code, not in the layer: use package: split, or publish them as wheels and pin them`,
+      { file: lock.lockfile },
+    );
+  }
+  return lock;
+}
+
+/** Stops before packaging: nothing is zipped for deploy from a tree that would fail in Lambda. */
+async function inspect(
+  inputs: Inputs,
+  target: Target,
+  lock: LockedSet,
+  tree: DependencyTree,
+  code: TreeFile[],
+  log: Log,
+): Promise<InspectResult> {
+  const inspection = await inspectTree({
+    target,
+    tree,
+    code,
+    packageMode: inputs.packageMode,
+    allowCollisions: inputs.allowCollisions,
+    lockfile: lock.lockfile,
+    lockfileText: await readFile(path.join(inputs.workingDirectory, lock.lockfile), "utf8").catch(() => ""),
+  });
+  reportFindings(inspection.findings, log);
+  const errors = inspection.findings.filter((f) => f.severity === "error").length;
+  if (errors > 0) throw new InspectionFailed(errors, inspection.findings, lock.lockfile);
+  return inspection;
+}
+
+/** The zips against Lambda's size limits: every finding so far, or a failure when one is an error. */
+function checkPackageSizes(
+  zips: WrittenPackages,
+  inputs: Inputs,
+  target: Target,
+  lock: LockedSet,
+  inspection: InspectResult,
+  log: Log,
+): Finding[] {
+  for (const z of [zips.functionZip, zips.layerZip]) {
+    if (z)
+      log.info(
+        `Built ${z.path}: ${z.size} bytes zipped, ${z.unzippedSize} unzipped, ${z.entries} entries, sha256 ${z.sha256}`,
+      );
+  }
+  const sizeFindings = checkSizes({
+    target,
+    unzippedFunction: zips.functionZip?.unzippedSize ?? 0,
+    unzippedLayer: zips.layerZip?.unzippedSize ?? 0,
+    zippedFunction: zips.functionZip?.size,
+    zippedLayer: zips.layerZip?.size,
+    s3Configured: Boolean(inputs.deploy?.s3Bucket),
+    distributions: inspection.distributions,
+  });
+  reportFindings(sizeFindings, log);
+  const findings = [...inspection.findings, ...sizeFindings];
+  const errors = findings.filter((f) => f.severity === "error");
+  if (errors.length > 0) throw new InspectionFailed(errors.length, findings, lock.lockfile);
+  return findings;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Runtime + architecture → everything that decides which wheels fit: the Python
  * version, the glibc ceiling, the platform tags pip must be told about, and the
- * wheel-tag fit rules (../shared/REFERENCE.md §1).
+ * wheel-tag fit rules: a wheel fits when Lambda's Python can import it and the
+ * runtime's glibc and architecture can load its binaries.
  */
 
 export const RUNTIMES = {

@@ -70,12 +70,6 @@ async function run(values: Record<string, string>) {
     env: env(),
     awsClients: (region) => {
       clientsMade++;
-      // the SDK reads credentials and endpoint from process.env in Actions; here from the test's env
-      Object.assign(process.env, {
-        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-        AWS_ENDPOINT_URL: aws.endpoint,
-      });
       return makeClients(region, env());
     },
     retryPolicy: {

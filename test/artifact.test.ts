@@ -5,13 +5,13 @@ import { join } from "node:path";
 import { DefaultArtifactClient } from "@actions/artifact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
-  applyEnv,
   CONFLICT_MESSAGE,
   type LocalArtifactService,
   startLocalArtifactService,
 } from "../devtools/local-artifact-service/index.ts";
 import { MemoryLog } from "../src/log.ts";
 import { defaultArtifactName, uploadZipsAsArtifact } from "../src/report/artifact.ts";
+import { ARTIFACT_VARIABLES, withToolkitEnv } from "../src/toolkit-env.ts";
 import { writeZip } from "../src/zip/writer.ts";
 
 const TWIRP = "twirp/github.actions.results.api.v1.ArtifactService/";
@@ -20,7 +20,8 @@ let service: LocalArtifactService;
 let work: string;
 let dist: string;
 let zips: string[];
-let restoreEnv: () => void;
+/** the environment the action is given: the service's variables, nothing of the machine's */
+let env: NodeJS.ProcessEnv;
 let output: string[];
 
 beforeEach(async () => {
@@ -28,13 +29,7 @@ beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), "artifact-test-"));
   dist = join(work, "dist");
   zips = await makeZips(work, dist);
-  restoreEnv = applyEnv({
-    ...service.env(),
-    GITHUB_WORKSPACE: work,
-    GITHUB_RETENTION_DAYS: undefined,
-    ACTIONS_ARTIFACT_UPLOAD_CONCURRENCY: undefined,
-    RUNNER_DEBUG: undefined,
-  });
+  env = { ...service.env(), GITHUB_WORKSPACE: work };
   output = [];
   // @actions/core writes straight to process.stdout: keep it out of the test output.
   vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -47,7 +42,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  restoreEnv();
   await service.close();
   await rm(work, { recursive: true, force: true });
 });
@@ -82,7 +76,13 @@ const annotations = (log: MemoryLog) => log.annotations.map((a) => `${a.level}: 
 describe("uploadZipsAsArtifact against the local artifact service", () => {
   it("uploads both zips as one artifact, stored uncompressed, and the client can download them back", async () => {
     const log = new MemoryLog();
-    const result = await uploadZipsAsArtifact("lambda-orders-python3.12-arm64", zips, dist, log, { retentionDays: 3 });
+    const result = await uploadZipsAsArtifact(
+      "lambda-orders-python3.12-arm64",
+      zips,
+      dist,
+      { env, log },
+      { retentionDays: 3 },
+    );
     expect(annotations(log)).toEqual([]);
     expect(result).toBeDefined();
 
@@ -112,12 +112,13 @@ describe("uploadZipsAsArtifact against the local artifact service", () => {
 
     // Round trip through ListArtifacts, GetSignedArtifactURL and the blob download (served as a zip).
     const client = new DefaultArtifactClient();
-    const listed = await client.listArtifacts();
+    // the toolkit's own client reads the service from process.env, as the action's upload does
+    const listed = await withToolkitEnv(env, ARTIFACT_VARIABLES, () => client.listArtifacts());
     expect(listed.artifacts.map((a) => [a.name, a.id, a.size])).toEqual([
       ["lambda-orders-python3.12-arm64", result?.id, result?.size],
     ]);
     const into = join(work, "downloaded");
-    await client.downloadArtifact(result?.id ?? 0, { path: into });
+    await withToolkitEnv(env, ARTIFACT_VARIABLES, () => client.downloadArtifact(result?.id ?? 0, { path: into }));
     for (const zip of zips) {
       const name = zip.slice(dist.length + 1);
       expect(sha256(await readFile(join(into, name)))).toBe(sha256(await readFile(zip)));
@@ -125,10 +126,10 @@ describe("uploadZipsAsArtifact against the local artifact service", () => {
   });
 
   it("a name already used in the run: a warning, no throw, the first artifact kept", async () => {
-    const first = await uploadZipsAsArtifact("preview", zips, dist, new MemoryLog());
+    const first = await uploadZipsAsArtifact("preview", zips, dist, { env, log: new MemoryLog() });
     expect(first).toBeDefined();
     const log = new MemoryLog();
-    const second = await uploadZipsAsArtifact("preview", zips.slice(0, 1), dist, log);
+    const second = await uploadZipsAsArtifact("preview", zips.slice(0, 1), dist, { env, log });
     expect(second).toBeUndefined();
     expect(annotations(log)).toHaveLength(1);
     expect(annotations(log)[0]).toMatch(/^warning: Artifact "preview" was not uploaded: an artifact with this name/);
@@ -140,24 +141,24 @@ describe("uploadZipsAsArtifact against the local artifact service", () => {
   it("the service down: a warning naming the connection failure", async () => {
     await service.close();
     const log = new MemoryLog();
-    await expect(uploadZipsAsArtifact("preview", zips, dist, log)).resolves.toBeUndefined();
+    await expect(uploadZipsAsArtifact("preview", zips, dist, { env, log })).resolves.toBeUndefined();
     expect(annotations(log)).toEqual([
       expect.stringMatching(/^warning: Artifact "preview" was not uploaded: .*could not be reached \(ECONNREFUSED\)/),
     ]);
   });
 
   it("outside GitHub Actions (no runtime token): a warning, no request", async () => {
-    applyEnv({ ACTIONS_RUNTIME_TOKEN: undefined }); // undone by afterEach's restoreEnv
+    env = { ...env, ACTIONS_RUNTIME_TOKEN: undefined };
     const log = new MemoryLog();
-    expect(await uploadZipsAsArtifact("preview", zips, dist, log)).toBeUndefined();
+    expect(await uploadZipsAsArtifact("preview", zips, dist, { env, log })).toBeUndefined();
     expect(annotations(log)).toEqual([expect.stringContaining("ACTIONS_RUNTIME_TOKEN is not set")]);
     expect(service.requests).toEqual([]);
   });
 
   it("GitHub Enterprise Server: a warning, no request", async () => {
-    applyEnv({ GITHUB_SERVER_URL: "https://github.example.com" });
+    env = { ...env, GITHUB_SERVER_URL: "https://github.example.com" };
     const log = new MemoryLog();
-    expect(await uploadZipsAsArtifact("preview", zips, dist, log)).toBeUndefined();
+    expect(await uploadZipsAsArtifact("preview", zips, dist, { env, log })).toBeUndefined();
     expect(annotations(log)).toEqual([expect.stringContaining("not supported on GitHub Enterprise Server")]);
     expect(service.requests).toEqual([]);
   });
@@ -165,14 +166,14 @@ describe("uploadZipsAsArtifact against the local artifact service", () => {
   it("a failed blob upload or finalization: a warning, the artifact left unfinalized", async () => {
     service.failNext("upload", 403);
     const log = new MemoryLog();
-    expect(await uploadZipsAsArtifact("one", zips, dist, log)).toBeUndefined();
+    expect(await uploadZipsAsArtifact("one", zips, dist, { env, log })).toBeUndefined();
     expect(annotations(log)).toEqual([
       'warning: Artifact "one" was not uploaded: the upload to the artifact storage failed (HTTP 403: Injected failure.)',
     ]);
 
     service.failNext("FinalizeArtifact", 400);
     const log2 = new MemoryLog();
-    expect(await uploadZipsAsArtifact("two", zips, dist, log2)).toBeUndefined();
+    expect(await uploadZipsAsArtifact("two", zips, dist, { env, log: log2 })).toBeUndefined();
     expect(annotations(log2)).toEqual([expect.stringContaining("Failed to FinalizeArtifact")]);
     expect(service.artifacts().map((a) => [a.name, a.finalized])).toEqual([
       ["one", false],
@@ -183,7 +184,7 @@ describe("uploadZipsAsArtifact against the local artifact service", () => {
   it("a transient 503 on CreateArtifact is retried by the client", async () => {
     service.failNext("CreateArtifact", 503);
     const log = new MemoryLog();
-    const result = await uploadZipsAsArtifact("retried", zips, dist, log);
+    const result = await uploadZipsAsArtifact("retried", zips, dist, { env, log });
     expect(annotations(log)).toEqual([]);
     expect(result?.id).toBeGreaterThan(0);
     expect(service.requests.slice(0, 2)).toEqual([
@@ -194,7 +195,7 @@ describe("uploadZipsAsArtifact against the local artifact service", () => {
 
   it("no files: a warning, no request", async () => {
     const log = new MemoryLog();
-    expect(await uploadZipsAsArtifact("empty", [], dist, log)).toBeUndefined();
+    expect(await uploadZipsAsArtifact("empty", [], dist, { env, log })).toBeUndefined();
     expect(annotations(log)).toEqual([expect.stringContaining("no zips to upload")]);
     expect(service.requests).toEqual([]);
   });

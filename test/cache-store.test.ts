@@ -1,13 +1,13 @@
 /**
  * The cache stores under conditions real runners create: two runs sharing one cache
- * folder at once (issue 19 §5), and jobs whose temp folder lies elsewhere (a container
- * job next to a host job, issue 12 §5).
+ * folder at once, and jobs whose temp folder lies elsewhere (a container job next to a
+ * host job).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { applyEnv, type LocalCacheService, startLocalCacheService } from "../devtools/local-actions-cache/index.ts";
+import { type LocalCacheService, startLocalCacheService } from "../devtools/local-actions-cache/index.ts";
 import {
   type CacheManifest,
   describeFiles,
@@ -103,15 +103,12 @@ describe("the folder store shared by concurrent runs", () => {
 
 describe("the Actions cache on any runner layout", () => {
   let service: LocalCacheService;
-  let restoreEnv: () => void;
 
   beforeEach(async () => {
     service = await startLocalCacheService();
-    restoreEnv = applyEnv({ ...service.env(), GITHUB_ACTIONS: "true" });
   });
 
   afterEach(async () => {
-    restoreEnv();
     await service.close();
   });
 
@@ -126,16 +123,22 @@ describe("the Actions cache on any runner layout", () => {
     };
     for (const layout of [host, container]) await mkdir(layout.workspace, { recursive: true });
     const cwd = process.cwd();
+    const processEnv = { ...process.env };
+    const envOf = (layout: typeof host) => ({
+      ...service.env(),
+      GITHUB_ACTIONS: "true",
+      RUNNER_TEMP: layout.temp,
+      GITHUB_WORKSPACE: layout.workspace,
+    });
 
-    applyEnv({ RUNNER_TEMP: host.temp, GITHUB_WORKSPACE: host.workspace });
-    const saving = new ActionsCacheStore(path.join(host.temp, "lambda-python-package-cache"));
+    const saving = new ActionsCacheStore(path.join(host.temp, "lambda-python-package-cache"), envOf(host));
     await buildEntry(saving, "HOST = 1\n");
     expect(await saving.save(KEY)).toBe(true);
+    // the toolkit's view of the workspace and the working folder were lent for the call only
     expect(process.cwd()).toBe(cwd);
-    expect(process.env.GITHUB_WORKSPACE).toBe(host.workspace);
+    expect(process.env).toEqual(processEnv);
 
-    applyEnv({ RUNNER_TEMP: container.temp, GITHUB_WORKSPACE: container.workspace });
-    const restoring = new ActionsCacheStore(path.join(container.temp, "lambda-python-package-cache"));
+    const restoring = new ActionsCacheStore(path.join(container.temp, "lambda-python-package-cache"), envOf(container));
     expect(await restoring.restore(KEY)).toBe(true);
     expect(restoring.entryDir(KEY).startsWith(container.temp)).toBe(true);
     expect(await readEntry(restoring)).toEqual([]);

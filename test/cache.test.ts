@@ -3,7 +3,7 @@ import { appendFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { applyEnv, type LocalCacheService, startLocalCacheService } from "../devtools/local-actions-cache/index.ts";
+import { type LocalCacheService, startLocalCacheService } from "../devtools/local-actions-cache/index.ts";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
 import { cacheKey } from "../src/cache/key.ts";
@@ -77,7 +77,6 @@ describe("cache key", () => {
 describe("with the real @actions/cache client against a local cache service", () => {
   let service: LocalCacheService;
   let index: LocalIndex;
-  let restoreEnv: () => void;
   let home: string;
   let project: string;
 
@@ -85,14 +84,12 @@ describe("with the real @actions/cache client against a local cache service", ()
     service = await startLocalCacheService();
     index = await startIndex(wheelDir);
     home = path.join(work, "actions-home");
-    restoreEnv = applyEnv({ ...service.env(), GITHUB_ACTIONS: "true" });
     project = await writeProject(path.join(work, "actions-project"), {
       "app.py": "import alpha\n",
       "requirements.txt": requirementsText(),
     });
   });
   afterAll(async () => {
-    restoreEnv?.();
     await index?.close();
     await service?.close();
   });
@@ -102,7 +99,7 @@ describe("with the real @actions/cache client against a local cache service", ()
     buildProject(
       project,
       { runtime: "python3.12", package: "split", ...values },
-      { home, indexUrl, extra: { RUNNER_TEMP: service.env().RUNNER_TEMP, GITHUB_ACTIONS: "true" } },
+      { home, indexUrl, extra: { ...service.env(), GITHUB_ACTIONS: "true" } },
     );
 
   it("a cold run misses and saves; a warm run installs nothing and gives byte-identical zips", async () => {

@@ -9,8 +9,8 @@ import { readdirSync } from "node:fs";
 import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { LambdaClient, PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalAws, makeZip, startLocalAws, TEST_CREDENTIALS } from "../devtools/local-aws/index.ts";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { readZip } from "../devtools/zipread.ts";
@@ -60,8 +60,8 @@ beforeAll(async () => {
   wheels = await buildCorpusWheels(path.join(work, "wheels"));
   index = await startIndex(path.join(work, "wheels"));
   aws = await startLocalAws({ updateDelayMs: 30 });
-  useCredentials("valid");
-  const sdk = new LambdaClient({ region: REGION });
+  isolateSdkChain();
+  const sdk = makeClients(REGION, credentialsEnv("valid")).lambda;
   const layerZip = makeZip([{ name: "python/other.py", data: "X = 1\n" }]);
   otherLayers = [];
   for (let i = 0; i < 5; i++) {
@@ -71,8 +71,6 @@ beforeAll(async () => {
     otherLayers.push(published.LayerVersionArn!);
   }
 }, 120_000);
-
-afterEach(() => restoreEnv());
 
 afterAll(async () => {
   restoreEnv();
@@ -88,20 +86,29 @@ function restoreEnv(): void {
   }
 }
 
-/** The SDK reads the standard chain from process.env, as in Actions: set it as the case says. */
-function useCredentials(kind: NonNullable<CorpusCase["credentials"]>): void {
+/**
+ * Without keys in the environment it is given, the action leaves credentials to the SDK's
+ * own chain (profile files, instance metadata), which reads process.env: for the file's
+ * duration nothing outside the test may supply them there.
+ */
+function isolateSdkChain(): void {
   for (const name of AWS_ENV) delete process.env[name];
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.endpoint,
-    // nothing outside the test may supply credentials: no profile files, no instance metadata
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_SHARED_CREDENTIALS_FILE: path.join(work, "no-credentials"),
     AWS_CONFIG_FILE: path.join(work, "no-config"),
   });
-  if (kind === "missing") return;
-  process.env.AWS_ACCESS_KEY_ID = kind === "unknown-key" ? "AKIDNOBODYKNOWS00000" : TEST_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY =
-    kind === "wrong-secret" ? "wrong-secret-wrong-secret-wrong-secret00" : TEST_CREDENTIALS.secretAccessKey;
+}
+
+/** The job's AWS variables as the case says, pointed at the local AWS. */
+function credentialsEnv(kind: NonNullable<CorpusCase["credentials"]>): NodeJS.ProcessEnv {
+  if (kind === "missing") return { AWS_ENDPOINT_URL: aws.endpoint };
+  return {
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_ACCESS_KEY_ID: kind === "unknown-key" ? "AKIDNOBODYKNOWS00000" : TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY:
+      kind === "wrong-secret" ? "wrong-secret-wrong-secret-wrong-secret00" : TEST_CREDENTIALS.secretAccessKey,
+  };
 }
 
 async function writeFiles(dir: string, files: Record<string, ProjectFile>): Promise<void> {
@@ -176,10 +183,7 @@ async function runCase(c: CorpusCase): Promise<Outcome> {
     result = await runAction(inputs, {
       log,
       env,
-      awsClients: (region) => {
-        useCredentials(c.credentials ?? "valid");
-        return makeClients(region, env);
-      },
+      awsClients: (region) => makeClients(region, { ...env, ...credentialsEnv(c.credentials ?? "valid") }),
       retryPolicy: {
         attempts: 3,
         baseMs: 1,

@@ -11,14 +11,13 @@ import { UserError } from "../src/errors.ts";
 import { MemoryLog } from "../src/log.ts";
 import { makeTarget } from "../src/target.ts";
 import { writeZip, type ZipResult } from "../src/zip/writer.ts";
-import { WRITE_OPERATIONS } from "./support/action.ts";
+import { localAwsEnv, WRITE_OPERATIONS } from "./support/action.ts";
 
 const REGION = "eu-west-1";
 
 let aws: LocalAws;
 let work: string;
 let clients: AwsClients;
-let savedEnv: NodeJS.ProcessEnv;
 const policy: RetryPolicy = {
   attempts: 6,
   baseMs: 10,
@@ -53,19 +52,11 @@ const writes = (from = 0) => aws.calls.slice(from).filter((c) => WRITE_OPERATION
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), "lpp-deploy-"));
   aws = await startLocalAws({ updateDelayMs: 150 });
-  savedEnv = { ...process.env };
-  // the standard chain, as aws-actions/configure-aws-credentials leaves it
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL: aws.endpoint,
-    AWS_REGION: REGION,
-  });
-  clients = makeClients(REGION, process.env);
+  // the standard variables, as aws-actions/configure-aws-credentials leaves them
+  clients = makeClients(REGION, localAwsEnv(aws.endpoint, { AWS_REGION: REGION }));
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
   await aws?.close();
   await rm(work, { recursive: true, force: true });
 });
@@ -224,7 +215,7 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
 
   it("waits for an update in progress, then succeeds", async () => {
     const name = newFunction();
-    const sdk = new LambdaClient({ region: REGION });
+    const sdk = clients.lambda;
     await sdk.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Description: "someone else" }));
     expect(aws.getFunction(REGION, name)?.lastUpdateStatus).toBe("InProgress");
     const result = await deploy(request({ functionName: name, functionZip }), clients, policy, new MemoryLog());
@@ -236,7 +227,7 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
   it("detects a concurrent deploy by RevisionId and does not overwrite it", async () => {
     aws.createBucket("artifacts-race", REGION);
     const name = newFunction();
-    const sdk = new LambdaClient({ region: REGION });
+    const sdk = clients.lambda;
     let raced = false;
     const log = new MemoryLog(async (line) => {
       // another deploy changes the function while ours uploads
@@ -272,7 +263,7 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
   });
 
   it("publishes a layer version, reuses an identical one, and attaches it keeping the other layers", async () => {
-    const sdk = new LambdaClient({ region: REGION });
+    const sdk = clients.lambda;
     const observability = await zipOf({ "python/obs.py": "TRACE = True\n" });
     const other = await sdk.send(
       new PublishLayerVersionCommand({
@@ -369,6 +360,7 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
   it("refuses wrong credentials with a clear error", async () => {
     const wrong = new LambdaClient({
       region: REGION,
+      endpoint: aws.endpoint,
       credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: "wrong".repeat(8) },
       maxAttempts: 1,
     });
@@ -396,7 +388,7 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
     );
     expect(writes(mark)).toEqual([]);
     expect(aws.getLayerVersions(REGION, "huge")).toEqual([]);
-    const sdk = new LambdaClient({ region: REGION });
+    const sdk = clients.lambda;
     const five = [];
     for (let i = 0; i < 5; i++) {
       five.push(
@@ -426,7 +418,7 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
   }, 60_000);
 
   it("attaches layer versions another job published, replacing their older version and keeping the rest", async () => {
-    const sdk = new LambdaClient({ region: REGION });
+    const sdk = clients.lambda;
     const publish = async (name: string) =>
       (
         await sdk.send(
@@ -448,7 +440,7 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
   });
 
   it("refuses `layers` that would pass 5 layers before any write: no layer version is published", async () => {
-    const sdk = new LambdaClient({ region: REGION });
+    const sdk = clients.lambda;
     const publish = async (name: string) =>
       (
         await sdk.send(
@@ -476,7 +468,7 @@ describe("deploy to Lambda through the real SDK and the local AWS", () => {
   });
 
   it("takes `layer-name` as an ARN: the old version of our layer is replaced in place, not counted as another", async () => {
-    const sdk = new LambdaClient({ region: REGION });
+    const sdk = clients.lambda;
     const publish = async (name: string, zip: ZipResult) =>
       (
         await sdk.send(

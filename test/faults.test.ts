@@ -10,9 +10,9 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { LambdaClient, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
+import { PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalAws, makeZip, startLocalAws, TEST_CREDENTIALS } from "../devtools/local-aws/index.ts";
+import { type LocalAws, makeZip, startLocalAws } from "../devtools/local-aws/index.ts";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
 import { makeClients, type RetryPolicy } from "../src/deploy/aws.ts";
@@ -20,7 +20,7 @@ import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
 import { type ActionResult, runAction } from "../src/run.ts";
-import { fastRetry, setAwsEnvironment, WRITE_OPERATIONS } from "./support/action.ts";
+import { fastRetry, localAwsEnv, WRITE_OPERATIONS } from "./support/action.ts";
 import { pinned, writeProject } from "./support/project.ts";
 import { cleanPipEnv, hostPython } from "./support/python.ts";
 
@@ -29,7 +29,6 @@ const BUCKET = "lpp-fault-artifacts";
 let work: string;
 let index: LocalIndex;
 let aws: LocalAws;
-let restoreEnv: () => void;
 const wheels: Record<string, BuiltWheel> = {};
 
 beforeAll(async () => {
@@ -47,18 +46,9 @@ beforeAll(async () => {
   index = await startIndex(path.join(work, "wheels"));
   aws = await startLocalAws({ updateDelayMs: 40 });
   aws.createBucket(BUCKET, REGION);
-  restoreEnv = setAwsEnvironment(
-    {
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL: aws.endpoint,
-    },
-    work,
-  );
 });
 
 afterAll(async () => {
-  restoreEnv?.();
   await index?.close();
   await aws?.close();
   await rm(work, { recursive: true, force: true });
@@ -104,7 +94,7 @@ async function run(
     outcome.result = await runAction(inputs, {
       log,
       env,
-      awsClients: (region) => makeClients(region, { ...env, AWS_ENDPOINT_URL: aws.endpoint }),
+      awsClients: (region) => makeClients(region, { ...env, ...localAwsEnv(aws.endpoint) }),
       retryPolicy: policy,
     });
   } catch (error) {
@@ -155,7 +145,7 @@ describe("throttling and 5xx on every kind of call are retried to success", () =
     it(`${kind}: every Lambda and S3 call fails once, and the release still lands`, async () => {
       const name = `faults-${kind}`;
       const layerName = `${name}-deps`;
-      const sdk = new LambdaClient({ region: REGION });
+      const sdk = makeClients(REGION, localAwsEnv(aws.endpoint)).lambda;
       const other = await sdk.send(
         new PublishLayerVersionCommand({
           LayerName: `${name}-observability`,
@@ -295,7 +285,7 @@ describe("a concurrent deploy to the same function", () => {
     const name = "faults-concurrent";
     const before = aws.createFunction({ name, region: REGION, runtime: "python3.12" }).codeSha256;
     const dir = await project(name, { "app.py": HANDLER(5), "requirements.txt": requirements("tinylib") });
-    const sdk = new LambdaClient({ region: REGION });
+    const sdk = makeClients(REGION, localAwsEnv(aws.endpoint)).lambda;
     let other: Promise<unknown> | undefined;
     // the other deploy lands while ours uploads (the upload is held back long enough for it)
     aws.inject({ service: "s3", operation: "PutObject", kind: "slow", delayMs: 400, times: 1 });

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
-import { sha256Of } from "../devtools/pypi/wheel.ts";
+import { sha256File } from "../src/cache/manifest.ts";
 import { InspectionFailed } from "../src/run.ts";
 import { buildProject, writeProject } from "./support/project.ts";
 import { hostPython } from "./support/python.ts";
@@ -50,7 +50,7 @@ describe("a zip-bomb wheel", () => {
     const wheel = path.join(work, "wheels", "bomb-1.0-py3-none-any.whl");
     execFileSync("mkdir", ["-p", path.dirname(wheel)]);
     writeBombWheel(wheel);
-    sha256 = await sha256Of(wheel);
+    sha256 = sha256File(wheel);
     index = await startIndex(path.join(work, "wheels"));
   }, 120_000);
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkSizes, DIRECT_UPLOAD_LIMIT, type SizeInput, UNZIPPED_LIMIT } from "../src/inspect/sizes.ts";
-import { formatMB } from "../src/inspect/util.ts";
 import { makeTarget } from "../src/target.ts";
+import { formatMB } from "../src/units.ts";
 
 const MB = 1048576;
 const target = makeTarget("python3.12", "x86_64");
@@ -40,7 +40,7 @@ describe("size limits", () => {
     );
     expect(f?.message).not.toContain("dist02");
     expect(f?.hint).toMatch(/drop a heavy optional dependency.*container image.*layer does not help/);
-    // exactly at the limit is allowed (REFERENCE §4), with the 80% warning
+    // exactly at the limit is allowed (Lambda refuses only what is over it), with the 80% warning
     expect(checkSizes(input({ unzippedFunction: UNZIPPED_LIMIT })).map((x) => x.severity)).toEqual(["warning"]);
   });
 

@@ -23,7 +23,7 @@ const lock = (complete: boolean, hashed: boolean): LockedSet => ({
   firstParty: [],
 });
 
-describe("the install command for the target (REFERENCE §2)", () => {
+describe("the install command for the target", () => {
   it("pip: binary only, the runtime's Python and ABI, every manylinux level best first", () => {
     const args = pipArgs(makeTarget("python3.11", "arm64"), "/r.txt", "/t", lock(true, true));
     expect(args.slice(0, 5)).toEqual(["-m", "pip", "install", "--target", "/t"]);

@@ -30,6 +30,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalAws, makeZip, startLocalAws, TEST_CREDENTIALS } from "../devtools/local-aws/index.ts";
 import { decodeAwsChunked, sha256Hex, signingKey } from "../devtools/local-aws/sigv4.ts";
 import { unzippedSize } from "../devtools/local-aws/zipsize.ts";
+import { makeClients } from "../src/deploy/aws.ts";
 
 const REGION = "eu-west-1";
 const ACCOUNT = "123456789012";
@@ -472,21 +473,18 @@ describe("faults and endpoints", () => {
   });
 
   it("is reachable through AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL_S3", async () => {
-    const saved = { ...process.env };
-    process.env.AWS_ENDPOINT_URL_LAMBDA = local.endpoint;
-    process.env.AWS_ENDPOINT_URL_S3 = local.endpoint;
-    try {
-      local.createFunction({ name: "env-fn", region: REGION });
-      const viaEnv = new LambdaClient({ region: REGION, credentials: TEST_CREDENTIALS });
-      expect((await viaEnv.send(new GetFunctionCommand({ FunctionName: "env-fn" }))).Configuration?.FunctionName).toBe(
-        "env-fn",
-      );
-      local.createBucket("env-bucket", REGION);
-      const s3ViaEnv = new S3Client({ region: REGION, credentials: TEST_CREDENTIALS, forcePathStyle: true });
-      await s3ViaEnv.send(new PutObjectCommand({ Bucket: "env-bucket", Key: "k", Body: "v" }));
-      expect(local.getObject("env-bucket", "k")?.toString()).toBe("v");
-    } finally {
-      process.env = saved;
-    }
+    // the action's clients, configured from an environment as a job would have it
+    const viaEnv = makeClients(REGION, {
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_LAMBDA: local.endpoint,
+      AWS_ENDPOINT_URL_S3: local.endpoint,
+    });
+    local.createFunction({ name: "env-fn", region: REGION });
+    const fn = await viaEnv.lambda.send(new GetFunctionCommand({ FunctionName: "env-fn" }));
+    expect(fn.Configuration?.FunctionName).toBe("env-fn");
+    local.createBucket("env-bucket", REGION);
+    await viaEnv.s3.send(new PutObjectCommand({ Bucket: "env-bucket", Key: "k", Body: "v" }));
+    expect(local.getObject("env-bucket", "k")?.toString()).toBe("v");
   });
 });

@@ -7,8 +7,8 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { planDependencies, pycPath } from "../src/optimize/plan.ts";
-import { findRuntimePython } from "../src/optimize/python.ts";
 import type { OptimizeSettings } from "../src/optimize/types.ts";
+import { findRuntimePython } from "../src/runtime-python.ts";
 import { pythonFor } from "./support/python.ts";
 import { buildTree, tempDir } from "./support/tree.ts";
 

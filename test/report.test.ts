@@ -12,8 +12,9 @@ import { makeClients } from "../src/deploy/aws.ts";
 import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
-import { type Outcome, report } from "../src/report/index.ts";
-import { InspectionFailed, runAction } from "../src/run.ts";
+import { failureOutcome, type Outcome, report } from "../src/report/index.ts";
+import { runAction } from "../src/run.ts";
+import { localAwsEnv } from "./support/action.ts";
 import { pinned, writeProject } from "./support/project.ts";
 import { cleanPipEnv, hostPython } from "./support/python.ts";
 import { tableWithHead, textOf, valuesOf } from "./support/summary-html.ts";
@@ -79,15 +80,10 @@ async function runAndReport(requirements: string, values: Record<string, string>
   );
   let outcome: Outcome;
   try {
-    Object.assign(process.env, {
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL: aws.endpoint,
-    });
     const result = await runAction(inputs, {
       log,
       env,
-      awsClients: (region) => makeClients(region, env),
+      awsClients: (region) => makeClients(region, { ...env, ...localAwsEnv(aws.endpoint) }),
       retryPolicy: {
         attempts: 3,
         baseMs: 5,
@@ -99,13 +95,7 @@ async function runAndReport(requirements: string, values: Record<string, string>
     outcome = { result };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    outcome = {
-      failure: {
-        message: error.message,
-        hint: error.hint,
-        findings: error instanceof InspectionFailed ? error.findings : [],
-      },
-    };
+    outcome = failureOutcome(error);
   }
   const written = await report(inputs, outcome, { env, log, now: new Date("2026-11-23T12:00:00Z") });
   const html = await marked.parse(written.summary);
@@ -251,15 +241,14 @@ describe("the pull-request comment", () => {
 
 describe("pull-request previews as workflow artifacts", () => {
   it("uploads the zips through the real client and names the artifact in the summary", async () => {
-    const { startLocalArtifactService, applyEnv } = await import("../devtools/local-artifact-service/index.ts");
+    const { startLocalArtifactService } = await import("../devtools/local-artifact-service/index.ts");
     const service = await startLocalArtifactService();
-    const restore = applyEnv(service.env());
     try {
-      const { written, html } = await runAndReport(base(), {
-        "function-name": "orders",
-        deploy: "false",
-        "upload-artifact": "true",
-      });
+      const { written, html } = await runAndReport(
+        base(),
+        { "function-name": "orders", deploy: "false", "upload-artifact": "true" },
+        { ...gitEnv(), ...service.env() },
+      );
       expect(written.artifact?.name).toBe("lambda-orders-python3.12-x86_64");
       const stored = service.artifacts();
       expect(stored).toHaveLength(1);
@@ -267,7 +256,6 @@ describe("pull-request previews as workflow artifacts", () => {
       expect(stored[0]!.files.sort()).toEqual(["function.zip", "layer.zip"]);
       expect(html).toContain("Artifact <strong>lambda-orders-python3.12-x86_64</strong>");
     } finally {
-      restore();
       await service.close();
     }
   });

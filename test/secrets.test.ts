@@ -21,10 +21,10 @@ import { makeClients } from "../src/deploy/aws.ts";
 import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
-import { report } from "../src/report/index.ts";
+import { failureOutcome, report } from "../src/report/index.ts";
 import { toOutputs } from "../src/report/outputs.ts";
 import { type ActionResult, runAction } from "../src/run.ts";
-import { fastRetry, setAwsEnvironment } from "./support/action.ts";
+import { fastRetry } from "./support/action.ts";
 import { pinned, writeProject } from "./support/project.ts";
 import { hostPython } from "./support/python.ts";
 
@@ -224,15 +224,6 @@ describe("in-process: runAction, its log, annotations, errors, outputs and summa
       await mkdir(home, { recursive: true });
       const dir = await projectFor(`inproc-${s.id}`, s.requirements());
       const env = jobEnv(home, s.secretAccessKey ?? SECRET_ACCESS_KEY);
-      const restore = setAwsEnvironment(
-        {
-          AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
-          AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY!,
-          AWS_SESSION_TOKEN: SESSION_TOKEN,
-          AWS_ENDPOINT_URL: aws.endpoint,
-        },
-        home,
-      );
       const log = new MemoryLog();
       const inputs = inputsFrom({ "working-directory": dir, python: hostPython(), ...s.inputs("secrets-inproc") }, env);
       let result: ActionResult | undefined;
@@ -246,12 +237,8 @@ describe("in-process: runAction, its log, annotations, errors, outputs and summa
         });
       } catch (e) {
         error = e;
-      } finally {
-        restore();
       }
-      const failure =
-        error instanceof UserError ? { message: error.message, hint: error.hint, findings: [] } : undefined;
-      const written = await report(inputs, result ? { result } : { failure }, { env, log });
+      const written = await report(inputs, result ? { result } : failureOutcome(error), { env, log });
       const places: Record<string, string> = {
         log: log.lines.join("\n"),
         annotations: log.annotations.map((a) => `${a.message} ${JSON.stringify(a.where ?? {})}`).join("\n"),

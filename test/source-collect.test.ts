@@ -1,5 +1,5 @@
 /**
- * The source walk on hostile working directories (issue 19 §4-6): whatever lies in the
+ * The source walk on hostile working directories: whatever lies in the
  * folder (names that are not UTF-8, links that loop, FIFOs, links to what is never
  * shipped) ends in a UserError about a file the selection picked, or is never read.
  */

@@ -19,7 +19,7 @@ describe("target", () => {
     expect(al2023arm.some((t) => t.includes("x86_64") || t.includes("manylinux1"))).toBe(false);
   });
 
-  it("fits wheels by python tag, ABI, glibc and architecture (REFERENCE §1)", () => {
+  it("fits wheels by python tag, ABI, glibc and architecture", () => {
     expect(fits("numpy-2.3.1-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "python3.12").fits).toBe(
       true,
     );

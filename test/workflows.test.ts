@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { type LocalAws, readZipEntries, startLocalAws, TEST_CREDENTIALS } from "../devtools/local-aws/index.ts";
+import { type LocalAws, readZipEntries, startLocalAws } from "../devtools/local-aws/index.ts";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
 import { makeClients } from "../src/deploy/aws.ts";
@@ -19,7 +19,7 @@ import { MemoryLog } from "../src/log.ts";
 import { report } from "../src/report/index.ts";
 import { toOutputs } from "../src/report/outputs.ts";
 import { type ActionResult, runAction } from "../src/run.ts";
-import { fastRetry, setAwsEnvironment } from "./support/action.ts";
+import { fastRetry, localAwsEnv } from "./support/action.ts";
 import { pinned, writeProject } from "./support/project.ts";
 import { cleanPipEnv, hostPython } from "./support/python.ts";
 
@@ -102,7 +102,6 @@ describe("the actions the README and the examples call", () => {
 let work: string;
 let index: LocalIndex;
 let aws: LocalAws;
-let restoreAws: () => void;
 const wheels: Record<string, BuiltWheel> = {};
 const ACCOUNT_REGION = "eu-west-1";
 
@@ -121,18 +120,9 @@ beforeAll(async () => {
     aws.createFunction({ name, region: ACCOUNT_REGION, runtime: "python3.12", architecture: "arm64" });
   aws.createBucket("acme-lambda-artifacts-eu-west-1", ACCOUNT_REGION);
   aws.setAlarm("orders-api-p99-latency", "OK");
-  restoreAws = setAwsEnvironment(
-    {
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL: aws.endpoint,
-    },
-    work,
-  );
 });
 
 afterAll(async () => {
-  restoreAws?.();
   await index?.close();
   await aws?.close();
   await rm(work, { recursive: true, force: true });
@@ -220,6 +210,7 @@ async function runWorkflow(file: string, repo: string, github: NodeJS.ProcessEnv
           XDG_CACHE_HOME: path.join(work, "cache"),
           RUNNER_TEMP: path.join(work, "runner-temp"),
           ...(region ? { AWS_REGION: region } : {}),
+          ...localAwsEnv(aws.endpoint),
           ...github,
         });
         const values = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, evaluate(v, ctx)]));

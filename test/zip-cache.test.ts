@@ -53,7 +53,7 @@ describe("the cached dependency zip", () => {
     const cold = await build({ package: "split", "output-dir": path.join(work, "out-cold") });
     expect(cold.result.cache.hit).toBe(false);
     const manifest = JSON.parse(await readFile(path.join(entryDir(cold.result.cache.key), "manifest.json"), "utf8"));
-    expect(manifest.layerZip).toMatchObject({
+    expect(manifest.dependencyZip).toMatchObject({
       sha256: cold.result.layerZip!.sha256,
       zlib: process.versions.zlib,
       level: 6,
@@ -80,7 +80,7 @@ describe("the cached dependency zip", () => {
     const manifest = JSON.parse(await readFile(manifestPath, "utf8"));
     await writeFile(
       manifestPath,
-      JSON.stringify({ ...manifest, layerZip: { ...manifest.layerZip, zlib: "0.0.1-other" } }),
+      JSON.stringify({ ...manifest, dependencyZip: { ...manifest.dependencyZip, zlib: "0.0.1-other" } }),
     );
     const again = await build({ package: "layer", "output-dir": path.join(work, "out-zlib-2") });
     expect(again.result.cache.hit).toBe(true);
@@ -91,13 +91,13 @@ describe("the cached dependency zip", () => {
 
   it("discards an entry whose dependency zip was changed, and builds the same zip again", async () => {
     const first = await build({ package: "layer", "output-dir": path.join(work, "out-tamper-1") });
-    const zipPath = path.join(entryDir(first.result.cache.key), "layer.zip");
+    const zipPath = path.join(entryDir(first.result.cache.key), "dependencies.zip");
     const bytes = await readFile(zipPath);
     bytes[100] = (bytes[100] ?? 0) ^ 0xff;
     await writeFile(zipPath, bytes);
     const again = await build({ package: "layer", "output-dir": path.join(work, "out-tamper-2") });
     expect(again.result.cache.hit).toBe(false);
-    expect(again.log.annotations[0]?.message).toMatch(/layer\.zip has other content than when it was saved/);
+    expect(again.log.annotations[0]?.message).toMatch(/dependencies\.zip has other content than when it was saved/);
     expect(again.result.layerZip!.sha256).toBe(first.result.layerZip!.sha256);
   });
 });

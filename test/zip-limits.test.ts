@@ -1,5 +1,5 @@
 /**
- * The zip writer on inputs at the edges (issue 19 §4-5): more entries than the classic
+ * The zip writer on inputs at the edges: more entries than the classic
  * zip format counts, files it must not read (a FIFO would block it forever), a file
  * larger than Lambda could ever take (2 GiB + 1 would overflow 32-bit fields), and a
  * name that is both a file and a folder.

@@ -62,6 +62,8 @@ const URL_LIFETIME_MS = 6 * 3600 * 1000;
  *   protocol), ACTIONS_CACHE_MODE=write (so an outer runner's cache mode cannot make the client skip
  *   reads or writes), RUNNER_TEMP (a directory for the client's archives, removed by close()).
  */
+// Long on purpose: the returned service's methods close over the server and its state;
+// the protocol handling itself lives in the modules beside this one.
 export async function startLocalCacheService(options: LocalCacheOptions = {}): Promise<LocalCacheService> {
   const secret = randomBytes(32);
   const store = new EntryStore();

@@ -71,6 +71,8 @@ const URL_LIFETIME_MS = 6 * 3600 * 1000;
  *   `Actions.Results:local-run:local-job`), GITHUB_SERVER_URL=https://github.com (any other host is
  *   treated as GHES, where the client refuses to upload).
  */
+// Long on purpose: the returned service's methods close over the server and its state;
+// the protocol handling itself lives in the modules beside this one.
 export async function startLocalArtifactService(): Promise<LocalArtifactService> {
   const secret = randomBytes(32);
   const store = new ArtifactStore();

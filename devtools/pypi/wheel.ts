@@ -3,7 +3,7 @@
  * METADATA, WHEEL (tags) and RECORD (sha256 and size of every file).
  */
 import { createHash } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { writeZip, type ZipInput } from "../../src/zip/writer.ts";
@@ -97,10 +97,4 @@ export async function makeSdist(outDir: string, name: string, version: string): 
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, filename), Buffer.from("not really a tarball"));
   return filename;
-}
-
-export async function sha256Of(file: string): Promise<string> {
-  return createHash("sha256")
-    .update(await readFile(file))
-    .digest("hex");
 }

@@ -10,6 +10,7 @@ import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as actionsCache from "@actions/cache";
+import { CACHE_VARIABLES, withToolkitEnv, withToolkitEnvSync } from "../toolkit-env.ts";
 import { MANIFEST_FILE } from "./manifest.ts";
 
 export interface CacheStore {
@@ -37,25 +38,19 @@ export interface CacheStore {
  * the working folder and GITHUB_WORKSPACE pointed at that root for the call: the same
  * version and the same archive on every runner.
  */
-async function inCacheRoot<T>(root: string, fn: () => Promise<T>): Promise<T> {
+async function inCacheRoot<T>(root: string, env: NodeJS.ProcessEnv, fn: () => Promise<T>): Promise<T> {
   await mkdir(root, { recursive: true });
-  const cwd = process.cwd();
-  const workspace = process.env.GITHUB_WORKSPACE;
-  process.chdir(root);
-  process.env.GITHUB_WORKSPACE = root;
-  try {
-    return await fn();
-  } finally {
-    process.chdir(cwd);
-    if (workspace === undefined) delete process.env.GITHUB_WORKSPACE;
-    else process.env.GITHUB_WORKSPACE = workspace;
-  }
+  return withToolkitEnv({ ...env, GITHUB_WORKSPACE: root }, CACHE_VARIABLES, fn, root);
 }
 
 export class ActionsCacheStore implements CacheStore {
   readonly kind = "actions";
   readonly description = "the Actions cache";
-  constructor(private readonly root: string) {}
+  /** env: the environment the toolkit reads its service, token and settings from */
+  constructor(
+    private readonly root: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
   entryDir(key: string): string {
     return path.join(this.root, key);
   }
@@ -63,11 +58,11 @@ export class ActionsCacheStore implements CacheStore {
     const dir = this.entryDir(key);
     await rm(dir, { recursive: true, force: true });
     // Exact key only: a tree for another lockfile is never partly reused.
-    const hit = await inCacheRoot(this.root, () => actionsCache.restoreCache([key], key, [], {}, false));
+    const hit = await inCacheRoot(this.root, this.env, () => actionsCache.restoreCache([key], key, [], {}, false));
     return hit === key && existsSync(path.join(dir, MANIFEST_FILE));
   }
   async save(key: string): Promise<boolean> {
-    const id = await inCacheRoot(this.root, () => actionsCache.saveCache([key], key));
+    const id = await inCacheRoot(this.root, this.env, () => actionsCache.saveCache([key], key));
     return id !== -1;
   }
   async discard(key: string): Promise<void> {
@@ -182,7 +177,10 @@ export function directoryCacheRoot(env: NodeJS.ProcessEnv): string {
 }
 
 export function chooseStore(env: NodeJS.ProcessEnv): CacheStore {
-  const inActions = env.GITHUB_ACTIONS === "true" && actionsCache.isFeatureAvailable();
-  if (inActions) return new ActionsCacheStore(path.join(env.RUNNER_TEMP || os.tmpdir(), "lambda-python-package-cache"));
+  const inActions =
+    env.GITHUB_ACTIONS === "true" && withToolkitEnvSync(env, CACHE_VARIABLES, () => actionsCache.isFeatureAvailable());
+  if (inActions) {
+    return new ActionsCacheStore(path.join(env.RUNNER_TEMP || os.tmpdir(), "lambda-python-package-cache"), env);
+  }
   return new DirectoryCacheStore(directoryCacheRoot(env));
 }

@@ -1,5 +1,6 @@
 /**
- * AWS access: clients from the standard credential chain and endpoint variables,
+ * AWS access: clients configured from the environment the action was given (the
+ * standard credential and endpoint variables),
  * and one retry policy (backoff with full jitter, through an injectable sleep) for
  * throttling, 5xx and dropped connections. A 4xx that is the user's to fix is never
  * retried: it becomes a clear error.
@@ -34,16 +35,66 @@ export const defaultRetryPolicy: RetryPolicy = {
   random: Math.random,
 };
 
+interface AwsCredentialIdentity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/**
+ * Credentials as the SDK's fromEnv reads them, but from the given environment. Without
+ * keys there, undefined: the SDK's own chain then looks further (shared profile files,
+ * web identity, the instance role), which is what a self-hosted runner may rely on; that
+ * chain reads the process's environment, which is the same object in Actions (main.ts).
+ */
+export function credentialsFrom(env: NodeJS.ProcessEnv): (() => Promise<AwsCredentialIdentity>) | undefined {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const expiration = env.AWS_CREDENTIAL_EXPIRATION ? new Date(env.AWS_CREDENTIAL_EXPIRATION) : undefined;
+  const identity: AwsCredentialIdentity = {
+    accessKeyId,
+    secretAccessKey,
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    ...(expiration && !Number.isNaN(expiration.getTime()) ? { expiration } : {}),
+  };
+  return async () => identity;
+}
+
+/** The service's endpoint variable, then the general one (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL). */
+export function endpointFrom(env: NodeJS.ProcessEnv, service: "LAMBDA" | "S3" | "CLOUDWATCH"): string | undefined {
+  return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
+}
+
 export function makeClients(region: string, env: NodeJS.ProcessEnv): AwsClients {
-  // With a custom endpoint (a local emulator, a VPC endpoint) S3 must use path-style addressing.
-  const customS3 = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+  const credentials = credentialsFrom(env);
+  const lambdaEndpoint = endpointFrom(env, "LAMBDA");
+  const s3Endpoint = endpointFrom(env, "S3");
+  const cloudwatchEndpoint = endpointFrom(env, "CLOUDWATCH");
   return {
     region,
     // Our own retry wraps every Lambda call (injectable sleep, one policy): the SDK makes one attempt.
-    lambda: new LambdaClient({ region, maxAttempts: 1 }),
+    lambda: new LambdaClient({
+      region,
+      maxAttempts: 1,
+      ...(credentials ? { credentials } : {}),
+      ...(lambdaEndpoint ? { endpoint: lambdaEndpoint } : {}),
+    }),
     // lib-storage's multipart upload relies on the client's retry per part; ours restarts a failed upload.
-    s3: new S3Client({ region, forcePathStyle: customS3, maxAttempts: 4 }),
-    cloudwatch: new CloudWatchClient({ region, maxAttempts: 1 }),
+    // With a custom endpoint (a local emulator, a VPC endpoint) S3 must use path-style addressing.
+    s3: new S3Client({
+      region,
+      maxAttempts: 4,
+      ...(credentials ? { credentials } : {}),
+      ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : { forcePathStyle: false }),
+    }),
+    cloudwatch: new CloudWatchClient({
+      region,
+      maxAttempts: 1,
+      ...(credentials ? { credentials } : {}),
+      ...(cloudwatchEndpoint ? { endpoint: cloudwatchEndpoint } : {}),
+    }),
   };
 }
 

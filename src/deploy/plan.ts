@@ -6,15 +6,14 @@
  */
 import { UserError } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import { formatMB } from "../inspect/util.ts";
 import type { Target } from "../target.ts";
+import { formatMB } from "../units.ts";
 import { findModule, parseHandler } from "../verify/handler.ts";
 import type { ZipResult } from "../zip/writer.ts";
 import type { TrafficShift } from "./rollout.ts";
 import { bucketRefusals, upload, uploadRoutes } from "./routes.ts";
 import type { SmokeRequest } from "./smoke.ts";
 
-export { formatMB };
 export const MAX_LAYERS = 5;
 
 export type S3Upload = "auto" | "always" | "never";

@@ -1,7 +1,7 @@
 /** Pure: how each zip travels (direct or through S3), under which key, and what refuses a route. */
 import { UserError } from "../errors.ts";
 import { DIRECT_UPLOAD_LIMIT } from "../inspect/sizes.ts";
-import { formatMB } from "../inspect/util.ts";
+import { formatMB } from "../units.ts";
 import type { ZipResult } from "../zip/writer.ts";
 import type { DeployRequest, Observed, Route, S3Upload, Upload } from "./plan.ts";
 

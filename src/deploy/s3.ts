@@ -3,9 +3,9 @@ import { createReadStream } from "node:fs";
 import { HeadBucketCommand, HeadObjectCommand, type S3ServiceException } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { Log } from "../log.ts";
+import { formatMB } from "../units.ts";
 import type { ZipResult } from "../zip/writer.ts";
 import { type AwsClients, type RetryPolicy, toUserError, withRetry } from "./aws.ts";
-import { formatMB } from "./plan.ts";
 
 /** Where the bucket is, from HeadBucket: the plan refuses a missing one or one in another region. */
 export async function readBucket(

@@ -1,5 +1,5 @@
 /**
- * Check 2: every ELF file in the tree must be a 64-bit little-endian object for the
+ * Binaries: every ELF file in the tree must be a 64-bit little-endian object for the
  * target machine, and the highest GLIBC_x.y it requires must be within the runtime's
  * glibc. One finding per distribution and problem, naming the worst file and counting
  * the others (numpy has dozens of extension modules; one message says it all).

@@ -1,5 +1,5 @@
 /**
- * Check 3: collisions.
+ * Collisions: two sources for one path, of which Lambda would import only one.
  * - two distributions whose RECORDs list the same path with different hashes (the
  *   second install silently overwrote the first; identical bytes are fine);
  * - the function code and the dependencies providing the same top-level module or
@@ -8,8 +8,9 @@
  * Errors, or warnings when the user allows collisions.
  */
 import { posix } from "node:path";
+import type { PackageMode } from "../constants.ts";
 import type { DependencyTree, InstalledDistribution } from "../install/types.ts";
-import type { Finding, PackageMode, Severity } from "./types.ts";
+import type { Finding, Severity } from "./types.ts";
 import { listSome } from "./util.ts";
 
 /** A RECORD path as a tree path, or undefined when it does not name a shippable file inside the tree. */

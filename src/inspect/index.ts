@@ -1,5 +1,6 @@
 /**
- * The inspection stage (issue 4): catch on the runner what would fail in Lambda.
+ * The inspection stage: catch on the runner what would fail in Lambda, where the
+ * failure would show only at the first invocation.
  * Pure with respect to the tree: it reads files, never changes them.
  */
 import { checkBinaries } from "./binaries.ts";
@@ -22,7 +23,6 @@ export {
   WARN_FRACTION,
 } from "./sizes.ts";
 export * from "./types.ts";
-export { formatMB } from "./util.ts";
 
 export async function inspectTree(input: InspectInput): Promise<InspectResult> {
   const { target, tree } = input;

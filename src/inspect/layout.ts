@@ -1,5 +1,5 @@
 /**
- * Check 4: layouts Lambda cannot use.
+ * Layouts Lambda cannot use.
  * - `.pth` files: Lambda puts /var/task and /opt/python on PYTHONPATH, which is not a
  *   site dir, so .pth files are never processed → warning naming the package; legacy
  *   `*-nspkg.pth` namespace packages will not import.

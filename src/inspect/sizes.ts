@@ -1,5 +1,6 @@
 /**
- * Check 5, run after zipping: Lambda's size limits (../shared/REFERENCE.md §4).
+ * Run after zipping, when the sizes are known: Lambda's size limits, as its
+ * documentation states them (1 MB = 1,048,576 bytes).
  * - function + layer unzipped > 262,144,000 bytes → error (the API refuses it);
  * - a zip > 50 MB (52,428,800 bytes) with no S3 bucket configured → warning (the
  *   deploy stage refuses the direct upload later; building is still fine);
@@ -7,8 +8,8 @@
  * Each message lists the ten largest distributions and says what helps.
  */
 import type { Target } from "../target.ts";
+import { exactBytes, formatMB } from "../units.ts";
 import type { DistributionReport, Finding } from "./types.ts";
-import { formatBytes, formatMB } from "./util.ts";
 
 export const UNZIPPED_LIMIT = 262_144_000;
 export const DIRECT_UPLOAD_LIMIT = 52_428_800;
@@ -58,8 +59,8 @@ export function checkSizes(input: SizeInput): Finding[] {
       severity: "error",
       check: "size",
       message:
-        `${subject} to ${formatMB(unzipped)} (${formatBytes(unzipped)})${parts}, over Lambda's limit of ` +
-        `${formatMB(UNZIPPED_LIMIT)} (${formatBytes(UNZIPPED_LIMIT)}); ${input.target.runtime} would refuse it ` +
+        `${subject} to ${formatMB(unzipped)} (${exactBytes(unzipped)})${parts}, over Lambda's limit of ` +
+        `${formatMB(UNZIPPED_LIMIT)} (${exactBytes(UNZIPPED_LIMIT)}); ${input.target.runtime} would refuse it ` +
         `("Unzipped size must be smaller than 262144000 bytes").${listing}`,
       hint: unzippedHint,
     });
@@ -68,7 +69,7 @@ export function checkSizes(input: SizeInput): Finding[] {
       severity: "warning",
       check: "size",
       message:
-        `${subject} to ${formatMB(unzipped)} (${formatBytes(unzipped)})${parts}, ` +
+        `${subject} to ${formatMB(unzipped)} (${exactBytes(unzipped)})${parts}, ` +
         `${percent(unzipped, UNZIPPED_LIMIT)} of Lambda's limit of ${formatMB(UNZIPPED_LIMIT)}.${listing}`,
       hint: `little room is left for the next dependency upgrade: ${unzippedHint}`,
     });
@@ -90,7 +91,7 @@ export function checkSizes(input: SizeInput): Finding[] {
           severity: "warning",
           check: "size",
           message:
-            `the ${kind} zip is ${formatMB(size)} (${formatBytes(size)}), over the ${formatMB(DIRECT_UPLOAD_LIMIT)} limit for a ` +
+            `the ${kind} zip is ${formatMB(size)} (${exactBytes(size)}), over the ${formatMB(DIRECT_UPLOAD_LIMIT)} limit for a ` +
             `direct upload, and no S3 bucket is configured: deploying it will be refused.${listing}`,
           hint: zipHint,
         });
@@ -99,7 +100,7 @@ export function checkSizes(input: SizeInput): Finding[] {
           severity: "warning",
           check: "size",
           message:
-            `the ${kind} zip is ${formatMB(size)} (${formatBytes(size)}), ${percent(size, DIRECT_UPLOAD_LIMIT)} of the ` +
+            `the ${kind} zip is ${formatMB(size)} (${exactBytes(size)}), ${percent(size, DIRECT_UPLOAD_LIMIT)} of the ` +
             `${formatMB(DIRECT_UPLOAD_LIMIT)} limit for a direct upload (no S3 bucket is configured).${listing}`,
           hint: zipHint,
         });

@@ -1,8 +1,7 @@
-/** The inspection stage's input and result (issue 4). */
+/** The inspection stage's input and result. */
+import type { PackageMode } from "../constants.ts";
 import type { DependencyTree } from "../install/types.ts";
 import type { Target } from "../target.ts";
-
-export type PackageMode = "function" | "layer" | "split";
 
 export interface InspectInput {
   target: Target;

@@ -1,20 +1,7 @@
 /** Small helpers shared by the checks. */
 import { readFileSync } from "node:fs";
+import { normalizeName } from "../lock/types.ts";
 import type { Finding, InspectInput } from "./types.ts";
-
-/** Bytes as Lambda's documentation counts them: 1 MB = 1,048,576 bytes (262,144,000 bytes = 250 MB). */
-export function formatMB(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MB`;
-}
-
-export function formatBytes(bytes: number): string {
-  return `${bytes.toLocaleString("en-US")} bytes`;
-}
-
-/** PEP 503 normalization. */
-export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
 
 /** Runs fn over items with at most `limit` in flight; results in input order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

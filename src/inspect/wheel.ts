@@ -1,8 +1,8 @@
-/** Checks on the distributions' metadata: wheel tags (check 1) and the runtime-provided SDK mix (check 6). */
+/** Checks on the distributions' metadata: wheel tags that fit the target, and a mix with the SDK the runtime provides. */
 import type { InstalledDistribution } from "../install/types.ts";
+import { normalizeName } from "../lock/types.ts";
 import { glibcString, parseWheelFilename, type Target, type WheelName, wheelFits } from "../target.ts";
 import type { Finding } from "./types.ts";
-import { normalizeName } from "./util.ts";
 
 /**
  * The file the installer chose for a distribution, when it said which (pip's --report):

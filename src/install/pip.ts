@@ -1,6 +1,7 @@
 /**
- * pip, installing for the Lambda target rather than the host (REFERENCE §2): binary
- * wheels only, the runtime's Python version and ABI, every manylinux level that fits.
+ * pip, installing for the Lambda target rather than the host: binary wheels only
+ * (a source build would compile for the runner, not for Lambda), the runtime's Python
+ * version and ABI, and every manylinux level the runtime's glibc can load.
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";

@@ -1,7 +1,8 @@
 /**
  * Running a child process with its output captured and logged line by line through
- * the redacting log. Plain child_process rather than @actions/exec: we need the
- * output for diagnosis and must redact it before it reaches the log.
+ * the Log, which redacts it and neutralizes workflow commands before the runner sees
+ * it. Plain child_process rather than @actions/exec, which would write the output to
+ * stdout itself (docs/internals.md says why in full).
  */
 import { spawn } from "node:child_process";
 import type { Log } from "../log.ts";

@@ -1,6 +1,6 @@
 /**
  * uv, when the user has it (e.g. after astral-sh/setup-uv): the same pinned set and
- * target as pip (REFERENCE §2). `--python-platform <arch>-manylinux_2_N` includes every
+ * target as pip, so a build does not depend on which installer the runner has. `--python-platform <arch>-manylinux_2_N` includes every
  * lower level and the legacy aliases; its valid N are 2014, 2_17, 2_28, 2_31…, so the
  * Amazon Linux 2 runtimes (glibc 2.26) use manylinux2014 (there is no 2_26 value).
  */

@@ -14,11 +14,11 @@ import { UserError } from "../errors.ts";
 import { readTree } from "../install/tree.ts";
 import type { DependencyTree, TreeFile } from "../install/types.ts";
 import type { Log } from "../log.ts";
+import { findRuntimePython, setupPythonHint } from "../runtime-python.ts";
 import type { Target } from "../target.ts";
 import { removeFiles, rewriteRecords, stripSharedObjects } from "./apply.ts";
 import { type CompileJob, compileSources } from "./compile.ts";
 import { planCode, planDependencies, pycPath } from "./plan.ts";
-import { findRuntimePython, setupPythonHint } from "./python.ts";
 import type { DistributionSlim, OptimizeReport, OptimizeSettings, RuntimePython } from "./types.ts";
 
 export type { OptimizeReport, OptimizeSettings } from "./types.ts";

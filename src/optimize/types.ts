@@ -12,15 +12,7 @@ export interface OptimizeSettings {
 }
 
 /** The interpreter that writes the bytecode: always the runtime's own minor version. */
-export interface RuntimePython {
-  command: string;
-  /** "3.12.1" */
-  version: string;
-  /** sys.implementation.cache_tag, e.g. "cpython-312": the pyc file names carry it */
-  cacheTag: string;
-  /** importlib.util.MAGIC_NUMBER as hex: what the pyc header carries */
-  magic: string;
-}
+export type { RuntimePython } from "../runtime-python.ts";
 
 export type SlimKind = "tests" | "type stubs" | "C/Cython sources" | "debug info";
 

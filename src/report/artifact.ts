@@ -4,6 +4,7 @@
  * and the run goes on.
  */
 import type { Log } from "../log.ts";
+import { ARTIFACT_VARIABLES, withToolkitEnv } from "../toolkit-env.ts";
 
 export interface ArtifactUploadOptions {
   /** Days GitHub keeps the artifact; unset: the repository's default. Capped by the repository's maximum. */
@@ -19,15 +20,16 @@ export async function uploadZipsAsArtifact(
   name: string,
   files: string[],
   rootDirectory: string,
-  log: Log,
+  ctx: { env: NodeJS.ProcessEnv; log: Log },
   options: ArtifactUploadOptions = {},
 ): Promise<{ id: number; size: number } | undefined> {
+  const { env, log } = ctx;
   const notUploaded = `Artifact "${name}" was not uploaded`;
   if (files.length === 0) {
     log.annotate("warning", `${notUploaded}: there are no zips to upload.`);
     return undefined;
   }
-  const missing = ["ACTIONS_RUNTIME_TOKEN", "ACTIONS_RESULTS_URL"].filter((variable) => !process.env[variable]);
+  const missing = ["ACTIONS_RUNTIME_TOKEN", "ACTIONS_RESULTS_URL"].filter((variable) => !env[variable]);
   if (missing.length > 0) {
     log.annotate(
       "warning",
@@ -36,11 +38,11 @@ export async function uploadZipsAsArtifact(
     );
     return undefined;
   }
-  if (isGhes()) {
+  if (isGhes(env.GITHUB_SERVER_URL)) {
     log.annotate(
       "warning",
       `${notUploaded}: workflow artifacts through @actions/artifact v2+ are not supported on GitHub Enterprise Server ` +
-        `(${process.env.GITHUB_SERVER_URL}). Set upload-artifact: false and use actions/upload-artifact@v3 there.`,
+        `(${env.GITHUB_SERVER_URL}). Set upload-artifact: false and use actions/upload-artifact@v3 there.`,
     );
     return undefined;
   }
@@ -50,10 +52,9 @@ export async function uploadZipsAsArtifact(
     // Loaded only when asked for, and only the client: local-action's stand-in for @actions/artifact
     // exports the client alone, so a named import of anything else fails the whole action at load.
     const { DefaultArtifactClient } = await import("@actions/artifact");
-    const result = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory, {
-      ...retention,
-      compressionLevel: 0,
-    });
+    const result = await withToolkitEnv(env, ARTIFACT_VARIABLES, () =>
+      new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory, { ...retention, compressionLevel: 0 }),
+    );
     if (result.id === undefined) {
       log.annotate("warning", `${notUploaded}: the artifact service did not return an artifact id.`);
       return undefined;
@@ -102,10 +103,10 @@ function describeFailure(error: unknown): string {
 }
 
 /** As @actions/artifact decides it: any server other than github.com, *.ghe.com or *.localhost is GHES. */
-function isGhes(): boolean {
+function isGhes(serverUrl: string | undefined): boolean {
   let host: string;
   try {
-    host = new URL(process.env.GITHUB_SERVER_URL || "https://github.com").hostname.trimEnd().toUpperCase();
+    host = new URL(serverUrl || "https://github.com").hostname.trimEnd().toUpperCase();
   } catch {
     return false;
   }

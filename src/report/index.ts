@@ -4,10 +4,11 @@
  * comment. Every effect here is best effort: a failure is a warning, never a failed step.
  */
 import path from "node:path";
+import { UserError } from "../errors.ts";
 import type { Inputs } from "../inputs.ts";
 import type { Finding } from "../inspect/index.ts";
 import type { Log } from "../log.ts";
-import { type ActionResult, buildProgress } from "../run.ts";
+import { type ActionResult, buildProgress, InspectionFailed } from "../run.ts";
 import { defaultArtifactName, uploadZipsAsArtifact } from "./artifact.ts";
 import { commentMarker, pullRequestOf, upsertComment } from "./comment.ts";
 import { diffManifests, manifestOf, type SizeDiff } from "./history.ts";
@@ -25,6 +26,19 @@ export interface ReportContext {
 export interface Outcome {
   result?: ActionResult;
   failure?: { message: string; hint?: string; findings: Finding[] };
+}
+
+/**
+ * A run that threw, as the report shows it: a user's error as written, with its hint and
+ * (after inspection) its findings; anything else is ours, to be reported.
+ */
+export function failureOutcome(error: unknown): Outcome {
+  if (error instanceof UserError) {
+    const findings = error instanceof InspectionFailed ? error.findings : [];
+    return { failure: { message: error.message, hint: error.hint, findings } };
+  }
+  const message = `internal error: ${(error as Error)?.message ?? String(error)}`;
+  return { failure: { message, hint: "please report it, with the log", findings: [] } };
 }
 
 export interface Report {
@@ -58,7 +72,7 @@ export async function report(inputs: Inputs, outcome: Outcome, ctx: ReportContex
         packageMode: inputs.packageMode,
       });
     const files = [result.build.functionZip?.path, result.build.layerZip?.path].filter((f): f is string => Boolean(f));
-    const uploaded = await uploadZipsAsArtifact(name, files, inputs.outputDir, log);
+    const uploaded = await uploadZipsAsArtifact(name, files, inputs.outputDir, { env, log });
     if (uploaded) artifact = { name, size: uploaded.size };
   }
 

@@ -4,6 +4,7 @@
  * leaves: as numeric character references, so it can neither open an HTML tag, nor
  * end a table cell, nor start emphasis, a link or a code span.
  */
+import { formatBytes } from "../units.ts";
 
 const SPECIAL = /[&<>"'`|*_[\]\\~#!]/g;
 
@@ -26,13 +27,6 @@ export function table(head: string[], rows: string[][]): string {
 /** Name/value pairs as a two-column table whose header says so (GitHub needs a header row). */
 export function keyValues(rows: [string, string][]): string {
   return table(["Item", "Value"], rows);
-}
-
-export function formatBytes(bytes: number): string {
-  const abs = Math.abs(bytes);
-  if (abs >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  if (abs >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
 }
 
 export function signed(bytes: number): string {

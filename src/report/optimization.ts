@@ -1,6 +1,7 @@
 /** The summary's section for compile, slim and exclude-packages: what was left out, removed and compiled. */
 import type { OptimizeReport } from "../optimize/index.ts";
-import { code, esc, formatBytes, table } from "./markdown.ts";
+import { formatBytes } from "../units.ts";
+import { code, esc, table } from "./markdown.ts";
 
 export function renderOptimization(r: OptimizeReport | undefined): string[] {
   if (!r) return [];

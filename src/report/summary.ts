@@ -8,19 +8,19 @@
  * a little HTML GitHub renders). Each statement is derived from the stages reached, so
  * a failed run never claims a check it did not get to.
  */
+
+import type { PackageMode } from "../constants.ts";
+import type { CacheStatus } from "../dependencies/index.ts";
 import type { DeployResult } from "../deploy/index.ts";
 import type { Inputs } from "../inputs.ts";
 import type { Finding } from "../inspect/index.ts";
 import { DIRECT_UPLOAD_LIMIT, UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import type { Resolved } from "../resolve.ts";
 import type { ActionResult, BuildProgress } from "../run.ts";
 import { glibcString, makeTarget, type Target } from "../target.ts";
-import type { PackageMode } from "../zip/package.ts";
+import { formatBytes } from "../units.ts";
 import type { SizeDiff } from "./history.ts";
-import { bar, code, esc, formatBytes, keyValues, seconds, signed, table } from "./markdown.ts";
+import { bar, code, esc, keyValues, seconds, signed, table } from "./markdown.ts";
 import { renderOptimization } from "./optimization.ts";
-
-export { formatBytes } from "./markdown.ts";
 
 /** The pipeline's stages, in the order they run (the keys of BuildResult.timings). */
 export const STAGES = ["lock", "install", "source", "inspect", "zip", "deploy"] as const;
@@ -42,7 +42,7 @@ export interface SummaryOutcome {
   deployRequested: boolean;
   lockfile: LockfileFacts;
   installer?: string;
-  cache?: Resolved["cache"];
+  cache?: CacheStatus;
   zips: { name: "function.zip" | "layer.zip"; size: number; unzippedSize: number; sha256: string }[];
   unzippedSize: number;
   distributions: { name: string; version: string; unzippedSize: number; fileCount: number }[];

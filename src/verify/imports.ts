@@ -7,45 +7,9 @@
  */
 import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { EntryReader, readZipDirectory, type ZipDirectory } from "../zip/reader.ts";
-
-/** A Python of the wanted minor version, or why none could be used. */
-export async function findRuntimePython(
-  version: string,
-  requested: string | undefined,
-  env: NodeJS.ProcessEnv,
-): Promise<{ command: string } | { why: string }> {
-  const home = env.HOME ?? os.homedir();
-  const candidates: string[] = [];
-  if (requested) candidates.push(requested);
-  candidates.push(`python${version}`);
-  const listed = async (dir: string, bin: string[]) => {
-    const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names
-      .filter((n) => n === version || n.startsWith(`${version}.`))
-      .sort()
-      .reverse())
-      candidates.push(path.join(dir, name, ...bin));
-  };
-  if (env.RUNNER_TOOL_CACHE) {
-    const arch = process.arch === "arm64" ? "arm64" : "x64";
-    await listed(path.join(env.RUNNER_TOOL_CACHE, "Python"), [arch, "bin", "python3"]);
-  }
-  await listed(path.join(home, ".pyenv", "versions"), ["bin", "python3"]);
-  for (const command of candidates) {
-    const found = await run(command, ["-S", "-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], {
-      env: { PATH: env.PATH ?? "" },
-      timeoutMs: 15_000,
-    }).catch(() => undefined);
-    if (found?.code === 0 && found.stdout.trim() === version) return { command };
-  }
-  return {
-    why: `no Python ${version} found (looked for the python input, python${version} on PATH, $RUNNER_TOOL_CACHE/Python, ~/.pyenv/versions)`,
-  };
-}
 
 export interface ImportOutcome {
   ok: boolean;
@@ -94,6 +58,8 @@ export async function importHandler(options: {
   name: string;
   scratch: string;
   timeoutMs: number;
+  /** PATH that finds `python` when it is a bare command name */
+  path: string;
 }): Promise<ImportOutcome> {
   const root = await mkdtemp(path.join(options.scratch, "import-"));
   const task = path.join(root, "task");
@@ -107,7 +73,7 @@ export async function importHandler(options: {
     const result = await run(
       options.python,
       ["-S", "-I", "-B", "-c", IMPORT_SCRIPT, task, opt, options.pythonVersion, options.module, options.name],
-      { env: { PATH: process.env.PATH ?? "", HOME: root, LANG: "C.UTF-8" }, cwd: task, timeoutMs: options.timeoutMs },
+      { env: { PATH: options.path, HOME: root, LANG: "C.UTF-8" }, cwd: task, timeoutMs: options.timeoutMs },
     );
     const marked = result.stdout.lastIndexOf(MARK);
     if (marked < 0) {

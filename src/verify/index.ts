@@ -6,11 +6,12 @@
 import { inflateRawSync } from "node:zlib";
 import { UserError } from "../errors.ts";
 import type { Log } from "../log.ts";
+import { findRuntimePython } from "../runtime-python.ts";
 import type { Target } from "../target.ts";
 import { EntryReader, readZipDirectory } from "../zip/reader.ts";
 import type { ZipResult } from "../zip/writer.ts";
 import { findModule, type HandlerRef, parseHandler, staticVerdict } from "./handler.ts";
-import { findRuntimePython, type ImportOutcome, importHandler } from "./imports.ts";
+import { type ImportOutcome, importHandler } from "./imports.ts";
 import { importFailure } from "./missing.ts";
 
 export interface VerifyResult {
@@ -79,6 +80,7 @@ export async function verifyHandler(options: {
     name: ref.function,
     scratch: options.scratch,
     timeoutMs: IMPORT_TIMEOUT_MS,
+    path: options.env.PATH ?? "",
   });
   return reportImport(ref, module, outcome, skip.command, log);
 }
@@ -91,8 +93,9 @@ async function whyNotRunnable(
   if (runner !== target.architecture) {
     return `the target is ${target.architecture} and this runner is ${runner}: its compiled dependencies cannot load here`;
   }
-  const found = await findRuntimePython(target.pythonVersion, options.python, options.env);
-  return "why" in found ? found.why : found;
+  const { python, tried } = await findRuntimePython(target.pythonMinor, options.python, options.env);
+  if (python) return { command: python.command };
+  return `no Python ${target.pythonVersion} found (looked for the python input, python${target.pythonVersion} on PATH, $RUNNER_TOOL_CACHE/Python, pyenv${tried.length ? `; tried ${tried.join("; ")}` : ""})`;
 }
 
 function reportImport(ref: HandlerRef, module: string, outcome: ImportOutcome, python: string, log: Log): VerifyResult {

@@ -13,14 +13,12 @@
 import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { PackageMode } from "../constants.ts";
 import { UserError } from "../errors.ts";
 import { describeFileFolderClash, fileFolderClashes } from "../inspect/collisions.ts";
 import type { TreeFile } from "../install/types.ts";
 import type { ZipDirectory } from "./reader.ts";
 import { copyEntries, writeZip, type ZipInput, type ZipMember, type ZipResult } from "./writer.ts";
-
-export const PACKAGE_MODES = ["function", "layer", "split"] as const;
-export type PackageMode = (typeof PACKAGE_MODES)[number];
 
 /** Where a layer's packages go: Lambda extracts layers to /opt, and /opt/python is on the path. */
 export const LAYER_PREFIX = "python/";

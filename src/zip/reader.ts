@@ -4,16 +4,23 @@
  * deflating them again. No encryption, stored or deflated; ZIP64 for the entry count
  * (the writer's zips), not for entries of 4 GiB (which none of Lambda's can hold).
  */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 
 export interface ZipEntry {
   name: string;
+  /** the creating system: 3 is Unix */
+  madeBy: number;
   /** 0 stored, 8 deflated */
   method: number;
   flags: number;
+  /** MS-DOS time and date fields, as stored */
+  dosTime: number;
+  dosDate: number;
   crc: number;
   compressedSize: number;
   size: number;
+  externalAttributes: number;
   /** Unix mode from the external attributes (0 when the creator was not Unix) */
   mode: number;
   localHeaderOffset: number;
@@ -49,72 +56,110 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
   return buffer;
 }
 
+/** The zip's directory, read from the file: the tail and the central directory only. */
 export async function readZipDirectory(file: string): Promise<ZipDirectory> {
-  const handle = await open(file, "r");
+  const fd = openSync(file, "r");
   try {
-    const { size } = await handle.stat();
-    const fail = (why: string): never => {
-      throw new Error(`${file} is not a zip this reader handles: ${why}`);
+    const { size } = fstatSync(fd);
+    return {
+      path: file,
+      size,
+      entries: readEntries(file, size, (position, length) => readSyncAt(fd, position, length)),
     };
-    if (size < EOCD_SIZE) fail("too short");
-    const tailLength = Math.min(size, EOCD_SIZE + MAX_COMMENT);
-    const tail = await readAt(handle, size - tailLength, tailLength);
-    let eocd = -1;
-    for (let i = tailLength - EOCD_SIZE; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === EOCD_SIGNATURE && i + EOCD_SIZE + tail.readUInt16LE(i + 20) === tailLength) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) fail("no end-of-central-directory record");
-    let count = tail.readUInt16LE(eocd + 10);
-    let cdSize = tail.readUInt32LE(eocd + 12);
-    let cdOffset = tail.readUInt32LE(eocd + 16);
-    // the directory ends where the ZIP64 end record starts, when there is one
-    let cdEnd = size - tailLength + eocd;
-    if (eocd >= ZIP64_LOCATOR_SIZE && tail.readUInt32LE(eocd - ZIP64_LOCATOR_SIZE) === ZIP64_LOCATOR_SIGNATURE) {
-      const recordOffset = Number(tail.readBigUInt64LE(eocd - ZIP64_LOCATOR_SIZE + 8));
-      if (recordOffset + ZIP64_RECORD_SIZE > cdEnd) fail("the ZIP64 end record lies outside the file");
-      const record = await readAt(handle, recordOffset, ZIP64_RECORD_SIZE);
-      if (record.readUInt32LE(0) !== ZIP64_RECORD_SIGNATURE) fail("no ZIP64 end record where its locator points");
-      count = Number(record.readBigUInt64LE(32));
-      cdSize = Number(record.readBigUInt64LE(40));
-      cdOffset = Number(record.readBigUInt64LE(48));
-      cdEnd = recordOffset;
-    } else if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff)
-      fail("ZIP64 without its end record");
-    if (cdOffset + cdSize > cdEnd) fail("the central directory lies outside the file");
-    // each entry takes at least 46 bytes of it: a count beyond that is a lie, not an allocation
-    if (count * 46 > cdSize) fail(`${count} entries cannot fit a central directory of ${cdSize} bytes`);
-    const cd = await readAt(handle, cdOffset, cdSize);
-    const entries: ZipEntry[] = [];
-    let p = 0;
-    for (let i = 0; i < count; i++) {
-      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIGNATURE) fail(`bad central header ${i}`);
-      const nameLength = cd.readUInt16LE(p + 28);
-      const extraLength = cd.readUInt16LE(p + 30);
-      const commentLength = cd.readUInt16LE(p + 32);
-      const madeBy = cd.readUInt16LE(p + 4) >> 8;
-      entries.push({
-        name: cd.toString("utf8", p + 46, p + 46 + nameLength),
-        flags: cd.readUInt16LE(p + 8),
-        method: cd.readUInt16LE(p + 10),
-        crc: cd.readUInt32LE(p + 16),
-        compressedSize: cd.readUInt32LE(p + 20),
-        size: cd.readUInt32LE(p + 24),
-        mode: madeBy === 3 ? cd.readUInt32LE(p + 38) >>> 16 : 0,
-        localHeaderOffset: cd.readUInt32LE(p + 42),
-      });
-      const last = entries.at(-1)!;
-      if ([last.size, last.compressedSize, last.localHeaderOffset].includes(0xffffffff)) {
-        fail(`${last.name} needs ZIP64 sizes (4 GiB or more)`);
-      }
-      p += 46 + nameLength + extraLength + commentLength;
-    }
-    return { path: file, size, entries };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+
+/** The same for a zip already in memory (an upload, a test's fixture); `label` names it in errors. */
+export function zipDirectoryOf(data: Buffer, label = "zip"): ZipDirectory {
+  const readAt = (position: number, length: number) => {
+    if (position < 0 || position + length > data.length)
+      throw new Error(`unexpected end of file at byte ${data.length}`);
+    return data.subarray(position, position + length);
+  };
+  return { path: label, size: data.length, entries: readEntries(label, data.length, readAt) };
+}
+
+function readSyncAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const bytesRead = readSync(fd, buffer, done, length - done, position + done);
+    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + done}`);
+    done += bytesRead;
+  }
+  return buffer;
+}
+
+/**
+ * The central directory, bounded by what the file holds: every offset and count is checked
+ * against the file's size before anything is read or allocated.
+ */
+function readEntries(label: string, size: number, readAt: (position: number, length: number) => Buffer): ZipEntry[] {
+  const fail = (why: string): never => {
+    throw new Error(`${label} is not a zip this reader handles: ${why}`);
+  };
+  if (size < EOCD_SIZE) fail("too short");
+  const tailLength = Math.min(size, EOCD_SIZE + MAX_COMMENT);
+  const tail = readAt(size - tailLength, tailLength);
+  let eocd = -1;
+  for (let i = tailLength - EOCD_SIZE; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD_SIGNATURE && i + EOCD_SIZE + tail.readUInt16LE(i + 20) === tailLength) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) fail("no end-of-central-directory record");
+  let count = tail.readUInt16LE(eocd + 10);
+  let cdSize = tail.readUInt32LE(eocd + 12);
+  let cdOffset = tail.readUInt32LE(eocd + 16);
+  // the directory ends where the ZIP64 end record starts, when there is one
+  let cdEnd = size - tailLength + eocd;
+  if (eocd >= ZIP64_LOCATOR_SIZE && tail.readUInt32LE(eocd - ZIP64_LOCATOR_SIZE) === ZIP64_LOCATOR_SIGNATURE) {
+    const recordOffset = Number(tail.readBigUInt64LE(eocd - ZIP64_LOCATOR_SIZE + 8));
+    if (recordOffset + ZIP64_RECORD_SIZE > cdEnd) fail("the ZIP64 end record lies outside the file");
+    const record = readAt(recordOffset, ZIP64_RECORD_SIZE);
+    if (record.readUInt32LE(0) !== ZIP64_RECORD_SIGNATURE) fail("no ZIP64 end record where its locator points");
+    count = Number(record.readBigUInt64LE(32));
+    cdSize = Number(record.readBigUInt64LE(40));
+    cdOffset = Number(record.readBigUInt64LE(48));
+    cdEnd = recordOffset;
+  } else if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) fail("ZIP64 without its end record");
+  if (cdOffset + cdSize > cdEnd) fail("the central directory lies outside the file");
+  // each entry takes at least 46 bytes of it: a count beyond that is a lie, not an allocation
+  if (count * 46 > cdSize) fail(`${count} entries cannot fit a central directory of ${cdSize} bytes`);
+  const cd = readAt(cdOffset, cdSize);
+  const entries: ZipEntry[] = [];
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIGNATURE) fail(`bad central header ${i}`);
+    const nameLength = cd.readUInt16LE(p + 28);
+    const extraLength = cd.readUInt16LE(p + 30);
+    const commentLength = cd.readUInt16LE(p + 32);
+    const madeBy = cd.readUInt16LE(p + 4) >> 8;
+    const externalAttributes = cd.readUInt32LE(p + 38);
+    const entry: ZipEntry = {
+      name: cd.toString("utf8", p + 46, p + 46 + nameLength),
+      madeBy,
+      flags: cd.readUInt16LE(p + 8),
+      method: cd.readUInt16LE(p + 10),
+      dosTime: cd.readUInt16LE(p + 12),
+      dosDate: cd.readUInt16LE(p + 14),
+      crc: cd.readUInt32LE(p + 16),
+      compressedSize: cd.readUInt32LE(p + 20),
+      size: cd.readUInt32LE(p + 24),
+      externalAttributes,
+      mode: madeBy === 3 ? externalAttributes >>> 16 : 0,
+      localHeaderOffset: cd.readUInt32LE(p + 42),
+    };
+    if ([entry.size, entry.compressedSize, entry.localHeaderOffset].includes(0xffffffff)) {
+      fail(`${entry.name} needs ZIP64 sizes (4 GiB or more)`);
+    }
+    entries.push(entry);
+    p += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The bad-input corpus (issue 9): each case is a Lambda project, its inputs and what the
+ * The bad-input corpus: each case is a Lambda project, its inputs and what the
  * local AWS holds, and the error a user must get: what is wrong (message), where (file,
  * line, distribution) and what to do (hint). test/corpus.test.ts runs every case through
  * the real pipeline (`runAction`: inputs, lockfile, pip against a local index, inspection,
@@ -1269,7 +1269,7 @@ export const CASES: CorpusCase[] = [
     },
   },
 
-  // ---------------------------------------------------------------- hostile working directories (issue 19)
+  // ---------------------------------------------------------------- hostile working directories
   {
     id: "source-symlink-fifo",
     description: "a code file that is a symlink to a FIFO: the zip writer would block forever reading it",

@@ -1,4 +1,5 @@
 /** Running the whole action (`runAction`) against the local index and the local AWS. */
+import { TEST_CREDENTIALS } from "../../devtools/local-aws/index.ts";
 import type { RetryPolicy } from "../../src/deploy/aws.ts";
 
 /** Every call that changes something in Lambda or S3. */
@@ -32,38 +33,16 @@ export function fastRetry(attempts = 3, sleeps: number[] = []): RetryPolicy {
   };
 }
 
-const AWS_VARIABLES = [
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
-  "AWS_PROFILE",
-  "AWS_ENDPOINT_URL",
-  "AWS_EC2_METADATA_DISABLED",
-  "AWS_SHARED_CREDENTIALS_FILE",
-  "AWS_CONFIG_FILE",
-  "AWS_REGION",
-  "AWS_DEFAULT_REGION",
-];
-
 /**
- * The SDK reads the standard credential chain from process.env, as it does in Actions.
- * Sets exactly these AWS variables (nothing else can supply credentials: no profile
- * files, no instance metadata) and returns a function that puts the old ones back.
+ * What aws-actions/configure-aws-credentials leaves in a job's environment, pointed at the
+ * local AWS: the action's clients take credentials and endpoint from the environment they
+ * are given (makeClients), so a test passes these in that environment.
  */
-export function setAwsEnvironment(values: Record<string, string>, noFilesIn: string): () => void {
-  const saved = Object.fromEntries(AWS_VARIABLES.map((name) => [name, process.env[name]]));
-  for (const name of AWS_VARIABLES) delete process.env[name];
-  Object.assign(process.env, {
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SHARED_CREDENTIALS_FILE: `${noFilesIn}/no-aws-credentials`,
-    AWS_CONFIG_FILE: `${noFilesIn}/no-aws-config`,
+export function localAwsEnv(endpoint: string, values: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL: endpoint,
     ...values,
-  });
-  return () => {
-    for (const name of AWS_VARIABLES) {
-      const value = saved[name];
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
   };
 }

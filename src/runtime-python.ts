@@ -1,12 +1,22 @@
 /**
- * The Python that compiles the bytecode: only one of the runtime's own minor version,
- * since a pyc's magic number changes with each minor version and Lambda ignores (and
- * recompiles at every cold start) bytecode with another one.
+ * A Python of the runtime's own minor version on the runner: it compiles the bytecode
+ * (a pyc's magic number changes with each minor version, and Lambda ignores and
+ * recompiles at every cold start bytecode of another one) and imports the handler
+ * from the built zips.
  */
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { runProcess } from "../install/process.ts";
-import type { RuntimePython } from "./types.ts";
+import { runProcess } from "./install/process.ts";
+
+export interface RuntimePython {
+  command: string;
+  /** "3.12.1" */
+  version: string;
+  /** sys.implementation.cache_tag, e.g. "cpython-312": the pyc file names carry it */
+  cacheTag: string;
+  /** importlib.util.MAGIC_NUMBER as hex: what the pyc header carries */
+  magic: string;
+}
 
 /** "3.12.1" sorted as numbers, newest first. */
 function newestFirst(versions: string[]): string[] {
@@ -87,4 +97,4 @@ export async function findRuntimePython(
 
 /** How to get the runtime's Python on a runner. */
 export const setupPythonHint = (version: string) =>
-  `add a step \`uses: actions/setup-python@v5\` with \`python-version: "${version}"\` before this one (any runner architecture works: bytecode does not depend on it)`;
+  `add a step \`uses: actions/setup-python@v6\` with \`python-version: "${version}"\` before this one (any runner architecture works: bytecode does not depend on it)`;
