@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { parse, TomlError } from "smol-toml";
-import { UserError } from "../errors.ts";
+import { throwAll, UserError } from "../errors.ts";
 import { parseWheelFilename, type Target, wheelFits } from "../target.ts";
 import { isInside, readLockText } from "./files.ts";
 import { checkExtra, checkName, checkPath, type FieldOrigin, hasControl, shown } from "./grammar.ts";
@@ -355,4 +355,33 @@ export function indexesFor(requirements: PinnedRequirement[], usesDefaultIndex =
   if (primary) indexes.indexUrl = primary;
   indexes.extraIndexUrls = recorded.filter((u) => u !== primary && !(usesDefaultIndex && u === pypi));
   return indexes;
+}
+
+/**
+ * The tools write one table per name, version and source; a second one would let the first
+ * win silently (with its hashes). Refuses every repeat, naming both lines.
+ */
+export function refuseDuplicateTables<T extends { name: string; line?: number }>(
+  tables: T[],
+  sameTable: (t: T) => string,
+  describe: (t: T) => string,
+  ctx: { file: string; lockName: string; hint: string },
+): void {
+  const seen = new Map<string, T>();
+  const errors: UserError[] = [];
+  for (const t of tables) {
+    const key = sameTable(t);
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, t);
+      continue;
+    }
+    errors.push(
+      new UserError(
+        `${describe(t)} is in ${ctx.lockName} twice (line ${first.line ?? "?"} and line ${t.line ?? "?"})`,
+        { where: { file: ctx.file, line: t.line, distribution: t.name }, hint: ctx.hint },
+      ),
+    );
+  }
+  throwAll(errors);
 }

@@ -26,6 +26,7 @@ import {
   PackageLines,
   parseLockToml,
   readPyprojectBeside,
+  refuseDuplicateTables,
   requirementOf,
   type TomlTable,
   vcsError,
@@ -89,7 +90,12 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
   const legacyByName = new Map(Object.entries(legacyFiles).map(([k, v]) => [normalizeName(k), v]));
   const tables = asArray(doc.package);
   const packages = tables.map((raw, id) => readPackage(raw, id, tables.length, lines, legacyByName, ctx));
-  refuseDuplicates(packages, ctx);
+  refuseDuplicateTables(
+    packages,
+    (p) => `${p.name} ${p.version} ${asString(p.source?.type) ?? ""} ${asString(p.source?.url) ?? ""}`,
+    (p) => `${p.name} ${p.version}`,
+    { file: ctx.file, lockName: "poetry.lock", hint: RELOCK },
+  );
   const byName = new Map<string, PoetryPackage[]>();
   for (const p of packages) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
 
@@ -322,30 +328,6 @@ function staleLock(name: string, pyprojectFile: string, ctx: LockContext): UserE
       hint: RELOCK,
     },
   );
-}
-
-/**
- * Poetry writes one table per name, version and source. A second one would let the
- * first win silently (with its hashes): refuse, naming both.
- */
-function refuseDuplicates(packages: PoetryPackage[], ctx: LockContext): void {
-  const seen = new Map<string, PoetryPackage>();
-  const errors: UserError[] = [];
-  for (const p of packages) {
-    const key = `${p.name} ${p.version} ${asString(p.source?.type) ?? ""} ${asString(p.source?.url) ?? ""}`;
-    const first = seen.get(key);
-    if (!first) {
-      seen.set(key, p);
-      continue;
-    }
-    errors.push(
-      new UserError(
-        `${p.name} ${p.version} is in poetry.lock twice (line ${first.line ?? "?"} and line ${p.line ?? "?"})`,
-        { where: { file: ctx.file, line: p.line, distribution: p.name }, hint: RELOCK },
-      ),
-    );
-  }
-  throwAll(errors);
 }
 
 function readPackage(

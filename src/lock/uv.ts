@@ -30,6 +30,7 @@ import {
   parseLockToml,
   projectPath,
   readPyprojectBeside,
+  refuseDuplicateTables,
   requirementOf,
   type TomlTable,
   vcsError,
@@ -91,7 +92,12 @@ export function readUvLock(text: string, ctx: LockContext): LockedSet {
   const lines = new PackageLines(text, "[[package]]");
   const tables = asArray(doc.package);
   const packages = tables.map((raw, id) => readPackage(raw, id, tables.length, lines, ctx));
-  refuseDuplicates(packages, ctx);
+  refuseDuplicateTables(
+    packages,
+    (p) => `${p.name} ${p.version ?? ""} ${p.sourceKind}=${p.sourceValue}`,
+    (p) => `${p.name} ${p.version ?? ""} from ${p.sourceKind} ${shown(p.sourceValue)}`,
+    { file: ctx.file, lockName: "uv.lock", hint: RELOCK },
+  );
   const byName = new Map<string, UvPackage[]>();
   for (const p of packages) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
 
@@ -264,30 +270,6 @@ function readEdges(value: unknown, at: FieldOrigin): UvEdge[] {
 function readGroups(value: unknown, at: FieldOrigin): Map<string, UvEdge[]> {
   const table = asTable(value) ?? {};
   return new Map(Object.entries(table).map(([k, v]) => [normalizeName(k), readEdges(v, at)]));
-}
-
-/**
- * uv writes one table per (name, version, source). Two of them would let the first win
- * silently (with its hashes): refuse, naming both.
- */
-function refuseDuplicates(packages: UvPackage[], ctx: LockContext): void {
-  const seen = new Map<string, UvPackage>();
-  const errors: UserError[] = [];
-  for (const p of packages) {
-    const key = `${p.name} ${p.version ?? ""} ${p.sourceKind}=${p.sourceValue}`;
-    const first = seen.get(key);
-    if (!first) {
-      seen.set(key, p);
-      continue;
-    }
-    errors.push(
-      new UserError(
-        `${p.name} ${p.version ?? ""} from ${p.sourceKind} ${shown(p.sourceValue)} is in uv.lock twice (line ${first.line ?? "?"} and line ${p.line ?? "?"})`,
-        { where: { file: ctx.file, line: p.line, distribution: p.name }, hint: RELOCK },
-      ),
-    );
-  }
-  throwAll(errors);
 }
 
 function sourceKey(source: TomlTable | undefined): string {
