@@ -78,7 +78,8 @@ function benchPython(): string {
 /** The tree the cold build left in its cache folder. */
 async function cachedTree(cacheHome: string): Promise<string> {
   const root = path.join(cacheHome, "xdg", "lambda-python-package");
-  const [key] = await readdir(root);
+  // the store keeps its half-written entries in dot folders (.staging): the entry is the key
+  const key = (await readdir(root)).find((name) => name.startsWith("lpp-"));
   if (!key) throw new Error(`no cache entry in ${root}`);
   return path.join(root, key, "tree");
 }
