@@ -2,9 +2,10 @@
  * The README's workflows, run the way the runner would: each job in `needs` order, each
  * matrix value, the action's `with:` block through loadInputs with its `${{ … }}`
  * expressions filled in, then the action itself against the local index and the local
- * AWS. An example that cannot work as pasted fails here.
+ * AWS. An example that cannot work as pasted fails here. What can be read without
+ * running them: workflows.test.ts.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -22,82 +23,7 @@ import { type ActionResult, runAction } from "../src/run.ts";
 import { fastRetry, setAwsEnvironment } from "./support/action.ts";
 import { pinned, writeProject } from "./support/project.ts";
 import { cleanPipEnv, hostPython } from "./support/python.ts";
-
-const action = parse(readFileSync("action.yml", "utf8")) as { inputs: Record<string, { required?: boolean }> };
-const readme = readFileSync("README.md", "utf8");
-const examples = readdirSync("examples/workflows").filter((f) => f.endsWith(".yml"));
-
-interface Step {
-  id?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-}
-interface Job {
-  needs?: string | string[];
-  outputs?: Record<string, string>;
-  strategy?: { matrix?: Record<string, unknown[]> };
-  steps: Step[];
-}
-interface Workflow {
-  on: Record<string, unknown>;
-  jobs: Record<string, Job>;
-}
-
-const ACTION = /^org\/lambda-python-package@v1$/;
-const isAction = (s: Step) => ACTION.test(s.uses ?? "");
-
-/** The majors current in late 2026 (each runs on Node 24). */
-const CURRENT_MAJOR: Record<string, number> = {
-  "actions/checkout": 6,
-  "actions/setup-python": 6,
-  "actions/setup-node": 6,
-  "aws-actions/configure-aws-credentials": 6,
-};
-
-describe.each(examples)("examples/workflows/%s", (file) => {
-  const text = readFileSync(path.join("examples/workflows", file), "utf8");
-  const workflow = parse(text) as Workflow;
-
-  it("uses only inputs action.yml declares, and every required one", () => {
-    const steps = Object.values(workflow.jobs)
-      .flatMap((j) => j.steps)
-      .filter(isAction);
-    expect(steps.length).toBeGreaterThan(0);
-    for (const step of steps) {
-      for (const key of Object.keys(step.with ?? {}))
-        expect(Object.keys(action.inputs), `${file}: ${key}`).toContain(key);
-      for (const [name, spec] of Object.entries(action.inputs))
-        if (spec.required) expect(step.with, `${file}: ${name}`).toHaveProperty(name);
-    }
-  });
-
-  it("is in the README, copy-paste ready", () => {
-    expect(readme).toContain(text.trim());
-  });
-
-  it("deploys on one trigger only, so an event never deploys twice", () => {
-    const deploys = Object.values(workflow.jobs)
-      .flatMap((j) => j.steps)
-      .some((s) => isAction(s) && String(s.with?.deploy ?? "true") !== "false");
-    if (deploys) expect(Object.keys(workflow.on), file).toHaveLength(1);
-  });
-});
-
-describe("the actions the README and the examples call", () => {
-  it("are at their current major version", () => {
-    const texts = [readme, ...examples.map((f) => readFileSync(path.join("examples/workflows", f), "utf8"))];
-    const uses = texts.flatMap((t) => [...t.matchAll(/uses:\s*([\w.-]+\/[\w.-]+)@v(\d+)/g)]);
-    expect(uses.length).toBeGreaterThan(0);
-    for (const [, name, major] of uses) {
-      if (name === "org/lambda-python-package") continue;
-      expect(CURRENT_MAJOR[name!], `${name} is a known action`).toBeDefined();
-      expect(Number(major), `${name}@v${major}`).toBeGreaterThanOrEqual(CURRENT_MAJOR[name!]!);
-    }
-  });
-});
-
-// ------------------------------------------------------------------ running them
+import { isAction, type Job, type Workflow } from "./support/workflows.ts";
 
 let work: string;
 let index: LocalIndex;
