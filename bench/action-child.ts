@@ -23,6 +23,8 @@ export interface ActionRound {
   processMs: number;
   timings: Record<string, number>;
   cacheHit: boolean;
+  /** whether pip (or uv) ran: a warm build must install nothing */
+  installerRan: boolean;
   /** peak resident set of this process, bytes */
   maxRss: number;
   functionZip?: { sha256: string; size: number; unzippedSize: number; entries: number };
@@ -53,6 +55,8 @@ try {
     processMs: Math.round(performance.now()),
     timings: result.timings,
     cacheHit: result.cache.hit,
+    // the installers log their run as a group titled "pip install for …" / "uv pip install for …"
+    installerRan: log.lines.some((l) => /^▸ (uv )?pip install for /.test(l)),
     maxRss: process.resourceUsage().maxRSS * 1024,
     functionZip: zip(result.functionZip),
     layerZip: zip(result.layerZip),

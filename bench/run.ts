@@ -78,8 +78,8 @@ function benchPython(): string {
 /** The tree the cold build left in its cache folder. */
 async function cachedTree(cacheHome: string): Promise<string> {
   const root = path.join(cacheHome, "xdg", "lambda-python-package");
-  // published entries only: the store builds in hidden staging folders beside them
-  const [key] = (await readdir(root)).filter((name) => !name.startsWith("."));
+  // the store keeps its half-written entries in dot folders (.staging): the entry is the key
+  const key = (await readdir(root)).find((name) => name.startsWith("lpp-"));
   if (!key) throw new Error(`no cache entry in ${root}`);
   return path.join(root, key, "tree");
 }
@@ -123,6 +123,27 @@ const action: Record<"coldSplit" | "coldFunction" | "warmSplit" | "warmFunction"
 };
 const zipStep: ZipStepRound[] = [];
 const problems: string[] = [];
+/** each cold/warm pair as it ran: what bench:smoke checks besides the times */
+const builds: {
+  round: number;
+  mode: "split" | "function";
+  cold: BuildFacts;
+  warm: BuildFacts;
+  /** index requests while the warm build ran: a cache hit needs none */
+  warmIndexRequests: number;
+}[] = [];
+interface BuildFacts {
+  cacheHit: boolean;
+  installerRan: boolean;
+  functionZip?: string;
+  layerZip?: string;
+}
+const facts = (a: ActionRun): BuildFacts => ({
+  cacheHit: a.cacheHit,
+  installerRan: a.installerRan,
+  functionZip: a.functionZip?.sha256,
+  layerZip: a.layerZip?.sha256,
+});
 const started = performance.now();
 
 try {
@@ -152,8 +173,16 @@ try {
       };
       const cold = await actionRound({ ...common, outputDir: path.join(round, `out-cold-${mode}`) });
       say(`action cold, ${mode}`, cold.buildMs);
+      const requestsBefore = index.requests.length;
       const warm = await actionRound({ ...common, outputDir: path.join(round, `out-warm-${mode}`) });
       say(`action warm, ${mode}`, warm.buildMs);
+      builds.push({
+        round: r,
+        mode,
+        cold: facts(cold),
+        warm: facts(warm),
+        warmIndexRequests: index.requests.length - requestsBefore,
+      });
       if (cold.cacheHit || !warm.cacheHit) problems.push(`round ${r} ${mode}: expected a miss then a hit`);
       for (const zip of ["functionZip", "layerZip"] as const) {
         if (cold[zip]?.sha256 !== warm[zip]?.sha256)
@@ -342,6 +371,7 @@ const results = {
   peakRssBytes: peakRss,
   ratios,
   targets,
+  builds,
   problems,
 };
 const out = path.resolve(

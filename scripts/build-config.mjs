@@ -1,6 +1,6 @@
 /**
  * The one esbuild configuration: the build (scripts/build.mjs), the tests that bundle the
- * action (test/secrets.test.ts, test/licenses.test.ts) and the benchmark's child all use
+ * action (test/secrets.e2e.test.ts, test/licenses.e2e.test.ts) and the benchmark's child all use
  * it, so what they run and check is what dist/ ships.
  */
 import path from "node:path";

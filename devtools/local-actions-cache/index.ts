@@ -2,7 +2,7 @@
 // the real `@actions/cache` client (restoreCache / saveCache) can talk to over HTTP on 127.0.0.1, for tests.
 //
 // Point the client at it with the variables from `service.env()`. The client reads them at call time.
-// What the real client does against it (verified in test/local-actions-cache.test.ts):
+// What the real client does against it (verified in test/local-actions-cache.e2e.test.ts):
 //   - duplicate key+version: HTTP 409 already_exists -> saveCache logs (info) "Failed to save: Unable to reserve
 //     cache with key K, another job may be creating this cache." and returns -1 (ReserveCacheError, swallowed).
 //   - read-only: HTTP 200 ok=false "cache write denied: ..." -> saveCache warns (CacheWriteDeniedError) and

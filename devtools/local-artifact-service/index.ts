@@ -11,7 +11,7 @@
 // What an upload looks like: CreateArtifact {workflow_run_backend_id, workflow_job_run_backend_id, name,
 // mime_type, version: 7, expires_at?} -> {ok, signed_upload_url}; BlockBlobClient.uploadStream -> Put Block
 // (8 MiB blocks) + Put Block List (x-ms-blob-content-type); FinalizeArtifact {name, size, hash: "sha256:.."}
-// -> {ok, artifact_id}. How the real client reacts (verified in test/artifact.test.ts):
+// -> {ok, artifact_id}. How the real client reacts (verified in test/artifact.e2e.test.ts):
 //   - a name already used in the run: HTTP 409 already_exists, not retried; uploadArtifact rejects with
 //     "Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact
 //     with this name already exists on the workflow run".

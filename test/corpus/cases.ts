@@ -1,7 +1,7 @@
 /**
  * The bad-input corpus: each case is a Lambda project, its inputs and what the
  * local AWS holds, and the error a user must get: what is wrong (message), where (file,
- * line, distribution) and what to do (hint). test/corpus.test.ts runs every case through
+ * line, distribution) and what to do (hint). test/corpus.e2e.test.ts runs every case through
  * the real pipeline (`runAction`: inputs, lockfile, pip against a local index, inspection,
  * zips, deploy against the local AWS) and checks that it fails with a UserError, says
  * those three things, and that no write call reached AWS.
@@ -1463,7 +1463,7 @@ export const CASES: CorpusCase[] = [
 
 /**
  * Bad inputs whose error is wrong because of a bug in a file this corpus's authors may not
- * edit. test/corpus.test.ts keeps them in a describe.skip block: move a case up into CASES
+ * edit. test/corpus.e2e.test.ts keeps them in a describe.skip block: move a case up into CASES
  * once its bug is fixed.
  */
 /** Cases that once failed (a self-contradicting ABI message; packaging ahead of inspection errors). */

@@ -10,9 +10,9 @@ import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
 import { makeClients } from "../src/deploy/aws.ts";
 import { UserError } from "../src/errors.ts";
-import { inputsFrom } from "../src/inputs.ts";
+import { type Inputs, inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
-import { failureOutcome, type Outcome, report } from "../src/report/index.ts";
+import { failureOutcome, type Outcome as ReportOutcome, report } from "../src/report/index.ts";
 import { runAction } from "../src/run.ts";
 import { localAwsEnv } from "./support/action.ts";
 import { pinned, writeProject } from "./support/project.ts";
@@ -61,24 +61,56 @@ const gitEnv = (extra: NodeJS.ProcessEnv = {}) =>
     ...extra,
   });
 
+/** Inputs that only the report reads: a build with or without them is the same build. */
+const REPORT_ONLY = ["comment", "github-token", "upload-artifact"];
+/** Each distinct build runs once; every call writes its own report from it. */
+const builds = new Map<string, Promise<Outcome>>();
+
 async function runAndReport(requirements: string, values: Record<string, string>, env: NodeJS.ProcessEnv = gitEnv()) {
-  const dir = await writeProject(path.join(work, `p-${Math.random().toString(36).slice(2)}`), {
-    "app.py": "import small\n",
-    "requirements.txt": requirements,
-  });
+  const inputsFor = (dir: string) =>
+    inputsFrom(
+      {
+        "working-directory": dir,
+        python: hostPython(),
+        runtime: "python3.12",
+        package: "split",
+        cache: "false",
+        ...values,
+      },
+      { AWS_REGION: REGION },
+    );
+  const buildValues = Object.entries(values).filter(([name]) => !REPORT_ONLY.includes(name));
+  const key = JSON.stringify([requirements, buildValues, env.GITHUB_REF_NAME, env.GITHUB_HEAD_REF]);
+  let built = builds.get(key);
+  if (!built) {
+    built = (async () => {
+      const dir = await writeProject(path.join(work, `p-${builds.size}`), {
+        "app.py": "import small\n",
+        "requirements.txt": requirements,
+      });
+      return buildOutcome(inputsFor(dir), env);
+    })();
+    builds.set(key, built);
+  }
+  const outcome = await built;
   const log = new MemoryLog();
-  const inputs = inputsFrom(
-    {
-      "working-directory": dir,
-      python: hostPython(),
-      runtime: "python3.12",
-      package: "split",
-      cache: "false",
-      ...values,
-    },
-    { AWS_REGION: REGION },
-  );
-  let outcome: Outcome;
+  // the report finds the stages the build reached by its inputs object: keep that one,
+  // with this call's report settings (the build never read them)
+  const inputs = outcome.inputs;
+  inputs.report = inputsFor(outcome.dir).report;
+  const written = await report(inputs, outcome.outcome, { env, log, now: new Date("2026-11-23T12:00:00Z") });
+  const html = await marked.parse(written.summary);
+  return { written, html, log, outcome: outcome.outcome };
+}
+
+interface Outcome {
+  dir: string;
+  inputs: Inputs;
+  outcome: ReportOutcome;
+}
+
+async function buildOutcome(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<Outcome> {
+  const log = new MemoryLog();
   try {
     const result = await runAction(inputs, {
       log,
@@ -92,14 +124,11 @@ async function runAndReport(requirements: string, values: Record<string, string>
         random: Math.random,
       },
     });
-    outcome = { result };
+    return { dir: inputs.workingDirectory, inputs, outcome: { result } };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    outcome = failureOutcome(error);
+    return { dir: inputs.workingDirectory, inputs, outcome: failureOutcome(error) };
   }
-  const written = await report(inputs, outcome, { env, log, now: new Date("2026-11-23T12:00:00Z") });
-  const html = await marked.parse(written.summary);
-  return { written, html, log, outcome };
 }
 
 const base = () => `${pinned("small", "1.0", w.small!)}\n${pinned("big", "1.0", w.big!)}\n`;

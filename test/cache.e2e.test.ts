@@ -1,3 +1,4 @@
+/** The cache through its real stores; what changes the key and what does not: test/cache-key.test.ts. */
 import { existsSync } from "node:fs";
 import { appendFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -6,9 +7,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCacheService, startLocalCacheService } from "../devtools/local-actions-cache/index.ts";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
-import { cacheKey } from "../src/cache/key.ts";
-import { readRequirements } from "../src/lock/requirements.ts";
-import { makeTarget } from "../src/target.ts";
 import { buildProject, pinned, writeProject } from "./support/project.ts";
 
 let work: string;
@@ -32,47 +30,6 @@ afterAll(async () => {
 });
 
 const requirementsText = () => `${pinned("alpha", "1.0.0", w.alpha!)}\n${pinned("beta", "2.0", w.beta!)}\n`;
-
-describe("cache key", () => {
-  const key = (
-    text: string,
-    runtime: "python3.12" | "python3.13" = "python3.12",
-    arch: "x86_64" | "arm64" = "x86_64",
-  ) => {
-    const target = makeTarget(runtime, arch);
-    const lock = readRequirements(text, {
-      file: "requirements.txt",
-      path: "/x/requirements.txt",
-      workingDirectory: "/x",
-      target,
-      groups: [],
-      extras: [],
-    });
-    return cacheKey({ target, lock, installer: { name: "pip", version: "24.2" }, options: {} });
-  };
-
-  it("is readable, versioned and short", () => {
-    expect(key(requirementsText())).toMatch(/^lpp-v1-python3\.12-x86_64-[0-9a-f]{40}$/);
-  });
-
-  it("ignores comments, blank lines and order, not pins, hashes, markers, runtime or architecture", () => {
-    const base = key(requirementsText());
-    expect(
-      key(`# regenerated\n\n${pinned("beta", "2.0", w.beta!)}\n${pinned("alpha", "1.0.0", w.alpha!)}  # via app\n`),
-    ).toBe(base);
-    expect(key(`${pinned("alpha", "1.1.0", w.alpha11!)}\n${pinned("beta", "2.0", w.beta!)}\n`)).not.toBe(base);
-    expect(key(`alpha==1.0.0 --hash=sha256:${"1".repeat(64)}\n${pinned("beta", "2.0", w.beta!)}\n`)).not.toBe(base);
-    // a marker that leaves beta out on this target changes the set; one that keeps it does not
-    expect(
-      key(`${pinned("alpha", "1.0.0", w.alpha!)}\n${pinned("beta", "2.0", w.beta!)} ; python_version < "3.12"\n`),
-    ).not.toBe(base);
-    expect(
-      key(`${pinned("alpha", "1.0.0", w.alpha!)}\n${pinned("beta", "2.0", w.beta!)} ; python_version >= "3.12"\n`),
-    ).toBe(base);
-    expect(key(requirementsText(), "python3.13")).not.toBe(base);
-    expect(key(requirementsText(), "python3.12", "arm64")).not.toBe(base);
-  });
-});
 
 describe("with the real @actions/cache client against a local cache service", () => {
   let service: LocalCacheService;
