@@ -174,6 +174,8 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       }),
     );
     const { tree } = dependencies;
+    // the stage's part spent asking the cache: per-stage figures show where a build's time goes
+    if (dependencies.restoreMs !== undefined) timings.restore = dependencies.restoreMs;
     warnUnpinned(tree, lock, log);
 
     const source =
@@ -202,13 +204,11 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
 
     // the installed tree is checked now; a hit has the checks' results of the tree its zip was made from
     const { source: deps } = dependencies;
-    const treeChecks =
-      deps.kind === "cached"
-        ? deps.treeChecks
-        : await timed(timings, "inspect-tree", () => checkTree(deps.tree, target));
-    const inspection = await timed(timings, "inspect", () =>
-      inspect(inputs, target, lock, { tree, treeChecks }, code, log),
-    );
+    // the installed tree is checked now; a hit has the checks' results of the tree its zip was made from
+    const { inspection, treeChecks } = await timed(timings, "inspect", async () => {
+      const treeChecks = deps.kind === "cached" ? deps.treeChecks : await checkTree(deps.tree, target);
+      return { treeChecks, inspection: await inspect(inputs, target, lock, { tree, treeChecks }, code, log) };
+    });
 
     const plan = planPackages(inputs.packageMode, code, tree.files, inputs.allowCollisions);
     // the dependencies are compressed once (or come compressed from the cache); both zips copy them
@@ -239,7 +239,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
         )
       : undefined;
     // Only an inspected tree is kept for the next build.
-    await saveDependencies(dependencies, dependencyZip, treeChecks, store, log);
+    await timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));
     await zips.publish();
     const { functionZip, layerZip } = zips;
     zips = undefined;

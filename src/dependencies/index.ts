@@ -51,6 +51,8 @@ export interface Dependencies {
   cache: CacheStatus;
   /** the folder of this key's entry: the restored one on a hit, the one to save on a miss */
   entryDir: string;
+  /** how long asking the cache took (download, digest, listing), hit or miss */
+  restoreMs?: number;
   /**
    * a hit: the verified dependency zip to copy, with the tree checks' results of the tree it
    * was made from. A miss: the installed tree, and where its zip goes (beside the entry's manifest).
@@ -90,8 +92,11 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   const key = dependencyKey({ target, lock, installer, indexes, optimize: options.optimizeKey });
   const installerLabel = installer?.label ?? "none (no dependencies)";
 
+  let restoreMs: number | undefined;
   if (store) {
+    const asked = performance.now();
     const restored = await restoreEntry(store, key, log);
+    restoreMs = Math.round(performance.now() - asked);
     if (restored) {
       const savedMs = restored.manifest.installMs;
       log.info(
@@ -102,6 +107,7 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
         installer: installerLabel,
         cache: { enabled: true, key, hit: true, store: store.description, savedMs },
         entryDir: restored.entryDir,
+        restoreMs,
         source: {
           kind: "cached",
           zip: restored.manifest.dependencyZip,
@@ -136,6 +142,7 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
     installer: installerLabel,
     cache: { enabled: store !== undefined, key, hit: false, store: store?.description },
     entryDir,
+    restoreMs,
     source: {
       kind: "installed",
       tree,
