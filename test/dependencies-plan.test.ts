@@ -17,8 +17,10 @@ import {
   THIS_COMPRESSOR,
   zipDigestProblems,
 } from "../src/dependencies/plan.ts";
+import { checkTree, inspectTree } from "../src/inspect/index.ts";
 import { readTree } from "../src/install/tree.ts";
 import type { DependencyTree } from "../src/install/types.ts";
+import { makeTarget } from "../src/target.ts";
 import { dependencyMembers } from "../src/zip/package.ts";
 import { readZipDirectory, type ZipDirectory } from "../src/zip/reader.ts";
 import { writeZip } from "../src/zip/writer.ts";
@@ -42,6 +44,8 @@ beforeAll(async () => {
     "alpha/__init__.py,,\nalpha/tool,,\nalpha-1.0.dist-info/METADATA,,\nalpha-1.0.dist-info/RECORD,,\n",
   );
   await writeFile(path.join(root, "stray.txt"), "nobody's\n");
+  // a finding of the tree checks (a .pth Lambda never reads), to be replayed on a hit
+  await writeFile(path.join(root, "alpha-nspkg.pth"), "import sys\n");
   tree = await readTree(root);
   const zip = await writeZip(dependencyMembers(tree.files), path.join(work, "dependencies.zip"));
   directory = await readZipDirectory(zip.path);
@@ -102,5 +106,26 @@ describe("what a hit restores and how it is verified", () => {
     expect(listingFromZip(manifest, outside, {})).toMatchObject({
       problems: [expect.stringMatching(/outside python\/: "\.\.\/escape\.py"/)],
     });
+  });
+});
+
+describe("inspection on a hit", () => {
+  it("finds from the zip's listing and the stored tree checks what it found in the installed tree", async () => {
+    const target = makeTarget("python3.12", "x86_64");
+    const common = {
+      target,
+      code: [{ path: "alpha.py", size: 10 }],
+      packageMode: "function" as const,
+      allowCollisions: false,
+      lockfile: "requirements.txt",
+      lockfileText: "alpha==1.0\n",
+    };
+    const cold = await inspectTree({ ...common, tree });
+    expect(cold.findings.map((f) => f.check)).toEqual(expect.arrayContaining(["collision", "layout"]));
+    const listed = listingFromZip(manifest, directory.entries, {});
+    if (!("listing" in listed)) throw new Error(listed.problems.join("; "));
+    const stored = JSON.parse(JSON.stringify(await checkTree(tree, target)));
+    const warm = await inspectTree({ ...common, tree: listed.listing, treeChecks: stored });
+    expect(warm).toEqual(cold);
   });
 });
