@@ -135,6 +135,8 @@ export async function actionRound(options: {
   cacheHome: string;
   indexUrl: string;
   pipCache: string;
+  /** the Actions cache service's variables (devtools/local-actions-cache): the build runs as on a runner */
+  actionsCache?: Record<string, string>;
 }): Promise<ActionRound & { childMs: number }> {
   await rm(options.outputDir, { recursive: true, force: true });
   const home = path.join(options.cacheHome, "home");
@@ -148,6 +150,7 @@ export async function actionRound(options: {
       ...pipEnv(home, options.indexUrl, options.pipCache),
       XDG_CACHE_HOME: path.join(options.cacheHome, "xdg"),
       RUNNER_TEMP: path.join(options.cacheHome, "runner-temp"),
+      ...(options.actionsCache ? { ...options.actionsCache, GITHUB_ACTIONS: "true" } : {}),
     },
   };
   const ran = await run(process.execPath, [options.child, JSON.stringify(request)], { cwd: REPO });

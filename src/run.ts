@@ -13,8 +13,9 @@ import { type DeployResult, deploy, type ReleaseFailed } from "./deploy/index.ts
 import type { ShiftClock } from "./deploy/shift.ts";
 import { UserError } from "./errors.ts";
 import type { Inputs } from "./inputs.ts";
-import { checkSizes, type Finding, type InspectResult, inspectTree } from "./inspect/index.ts";
-import type { DependencyTree, TreeFile } from "./install/types.ts";
+import { checkSizes, checkTree, type Finding, type InspectResult, inspectTree } from "./inspect/index.ts";
+import type { TreeChecks } from "./inspect/types.ts";
+import type { DependencyListing, TreeFile } from "./install/types.ts";
 import { chooseLockfile, DETECTED_LOCKFILES, readLockfile } from "./lock/index.ts";
 import { emptyIndexOptions, type LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
@@ -29,7 +30,7 @@ import type { ZipResult } from "./zip/writer.ts";
 export interface BuildResult {
   target: Target;
   lock: LockedSet;
-  tree: DependencyTree;
+  tree: DependencyListing;
   code: TreeFile[];
   installer: string;
   cache: CacheStatus;
@@ -173,6 +174,8 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       }),
     );
     const { tree } = dependencies;
+    // the stage's part spent asking the cache: per-stage figures show where a build's time goes
+    if (dependencies.restoreMs !== undefined) timings.restore = dependencies.restoreMs;
     warnUnpinned(tree, lock, log);
 
     const source =
@@ -188,8 +191,8 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
           optimize({
             settings: inputs.optimize,
             compiler,
-            tree,
-            fromCache: dependencies.cache.hit,
+            tree: dependencies.source.kind === "installed" ? dependencies.source.tree : undefined,
+            entryDir: dependencies.entryDir,
             code: source,
             scratch,
             env,
@@ -199,7 +202,13 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       : undefined;
     const code = optimized?.code ?? source;
 
-    const inspection = await timed(timings, "inspect", () => inspect(inputs, target, lock, tree, code, log));
+    // the installed tree is checked now; a hit has the checks' results of the tree its zip was made from
+    const { source: deps } = dependencies;
+    // the installed tree is checked now; a hit has the checks' results of the tree its zip was made from
+    const { inspection, treeChecks } = await timed(timings, "inspect", async () => {
+      const treeChecks = deps.kind === "cached" ? deps.treeChecks : await checkTree(deps.tree, target);
+      return { treeChecks, inspection: await inspect(inputs, target, lock, { tree, treeChecks }, code, log) };
+    });
 
     const plan = planPackages(inputs.packageMode, code, tree.files, inputs.allowCollisions);
     // the dependencies are compressed once (or come compressed from the cache); both zips copy them
@@ -230,7 +239,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
         )
       : undefined;
     // Only an inspected tree is kept for the next build.
-    await saveDependencies(dependencies, dependencyZip, store, log);
+    await timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));
     await zips.publish();
     const { functionZip, layerZip } = zips;
     zips = undefined;
@@ -301,13 +310,13 @@ async function inspect(
   inputs: Inputs,
   target: Target,
   lock: LockedSet,
-  tree: DependencyTree,
+  dependencies: { tree: DependencyListing; treeChecks: TreeChecks },
   code: TreeFile[],
   log: Log,
 ): Promise<InspectResult> {
   const inspection = await inspectTree({
     target,
-    tree,
+    ...dependencies,
     code,
     packageMode: inputs.packageMode,
     allowCollisions: inputs.allowCollisions,
@@ -422,7 +431,7 @@ function reportFindings(findings: Finding[], log: Log): void {
 }
 
 /** A requirements.txt may pin only the top level: say which installed distributions it did not pin. */
-function warnUnpinned(tree: DependencyTree, lock: LockedSet, log: Log): void {
+function warnUnpinned(tree: DependencyListing, lock: LockedSet, log: Log): void {
   const pinned = new Set(lock.requirements.map((r) => r.name));
   const unpinned = tree.distributions.filter((d) => !pinned.has(d.name));
   if (unpinned.length > 0) {

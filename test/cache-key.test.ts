@@ -37,8 +37,8 @@ const key = (text: string, runtime?: Runtime, arch?: "x86_64" | "arm64", extra?:
 
 describe("cache key", () => {
   it("is readable, versioned and short", () => {
-    expect(CACHE_FORMAT).toBe("v1");
-    expect(key(requirementsText)).toMatch(/^lpp-v1-python3\.12-x86_64-[0-9a-f]{40}$/);
+    expect(CACHE_FORMAT).toBe("v2");
+    expect(key(requirementsText)).toMatch(/^lpp-v2-python3\.12-x86_64-[0-9a-f]{40}$/);
   });
 
   it("ignores comments, blank lines and order, not pins, hashes, markers, runtime or architecture", () => {

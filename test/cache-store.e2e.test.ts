@@ -8,16 +8,26 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type LocalCacheService, startLocalCacheService } from "../devtools/local-actions-cache/index.ts";
+import { readZip } from "../devtools/zipread.ts";
 import {
   type CacheManifest,
-  describeFiles,
+  DEPENDENCY_ZIP_FILE,
   readManifest,
-  TREE_DIR,
-  verifyTree,
+  sha256File,
   writeManifest,
 } from "../src/cache/manifest.ts";
 import { ActionsCacheStore, type CacheStore, DirectoryCacheStore } from "../src/cache/store.ts";
+import {
+  dependencyZipRecord,
+  listingFromZip,
+  manifestProblems,
+  ownersOf,
+  zipDigestProblems,
+} from "../src/dependencies/plan.ts";
 import { readTree } from "../src/install/tree.ts";
+import { dependencyMembers } from "../src/zip/package.ts";
+import { readZipDirectory } from "../src/zip/reader.ts";
+import { writeZip } from "../src/zip/writer.ts";
 
 let work: string;
 
@@ -31,25 +41,48 @@ afterEach(async () => {
 
 const KEY = "lpp-v1-python3.12-x86_64-0123456789abcdef0123456789abcdef01234567";
 
-/** What resolve does on a miss: a fresh entry folder, the tree, the manifest last, then save. */
+/** What resolve does on a miss: a fresh entry folder, the tree's zip in it, the manifest last, then save. */
 async function buildEntry(store: CacheStore, content: string): Promise<void> {
   const dir = store.entryDir(KEY);
   await rm(dir, { recursive: true, force: true });
-  await mkdir(path.join(dir, TREE_DIR, "pkg"), { recursive: true });
-  await writeFile(path.join(dir, TREE_DIR, "pkg", "__init__.py"), content);
-  await writeFile(path.join(dir, TREE_DIR, "pkg", "data.bin"), Buffer.alloc(200_000, content));
-  const tree = await readTree(path.join(dir, TREE_DIR));
-  const manifest: CacheManifest = { format: 1, key: KEY, files: await describeFiles(tree.files), installMs: 1 };
+  const treeDir = await mkdtemp(path.join(work, "tree-"));
+  await mkdir(path.join(treeDir, "pkg"), { recursive: true });
+  await writeFile(path.join(treeDir, "pkg", "__init__.py"), content);
+  await writeFile(path.join(treeDir, "pkg", "data.bin"), Buffer.alloc(200_000, content));
+  const tree = await readTree(treeDir);
+  await mkdir(dir, { recursive: true });
+  const zip = await writeZip(dependencyMembers(tree.files), path.join(dir, DEPENDENCY_ZIP_FILE));
+  const manifest: CacheManifest = {
+    format: 2,
+    key: KEY,
+    dependencyZip: dependencyZipRecord(zip),
+    distributions: [],
+    owners: ownersOf(tree, (await readZipDirectory(zip.path)).entries),
+    treeChecks: { before: [], collisions: { strict: [], allowed: [] }, after: [] },
+    installMs: 1,
+  };
   await writeManifest(dir, manifest);
 }
 
-/** What resolve does on a hit: the manifest, then every file checked against it. */
+/** What resolve does on a hit: the manifest, the one digest over the zip, the zip's listing. */
 async function readEntry(store: CacheStore): Promise<string[]> {
   const dir = store.entryDir(KEY);
   const manifest = await readManifest(dir);
   if (!manifest) return ["no manifest"];
-  const tree = await readTree(path.join(dir, TREE_DIR));
-  return verifyTree(manifest, tree.files);
+  const zip = path.join(dir, DEPENDENCY_ZIP_FILE);
+  const problems = [
+    ...manifestProblems(KEY, manifest),
+    ...zipDigestProblems(manifest, { sha256: sha256File(zip), size: (await readFile(zip)).length }, "zip"),
+  ];
+  if (problems.length > 0) return problems;
+  const listed = listingFromZip(manifest, (await readZipDirectory(zip)).entries, {});
+  return "problems" in listed ? listed.problems : [];
+}
+
+/** The text of a file of the entry's dependency zip. */
+function entryFile(store: CacheStore, name: string): string {
+  const entry = readZip(path.join(store.entryDir(KEY), DEPENDENCY_ZIP_FILE)).find((e) => e.name === `python/${name}`);
+  return entry ? entry.data().toString("utf8") : "";
 }
 
 describe("the folder store shared by concurrent runs", () => {
@@ -69,12 +102,11 @@ describe("the folder store shared by concurrent runs", () => {
     expect(await a.save(KEY)).toBe(true);
 
     expect(await reader.restore(KEY)).toBe(true);
-    const reading = path.join(reader.entryDir(KEY), TREE_DIR, "pkg", "__init__.py");
-    expect(await readFile(reading, "utf8")).toBe("A = 1\n");
+    expect(entryFile(reader, "pkg/__init__.py")).toBe("A = 1\n");
     // b saves while the reader uses the entry: the published entry stays as it is
     expect(await b.save(KEY)).toBe(true);
     expect(await readEntry(reader)).toEqual([]);
-    expect(await readFile(reading, "utf8")).toBe("A = 1\n");
+    expect(entryFile(reader, "pkg/__init__.py")).toBe("A = 1\n");
 
     const later = new DirectoryCacheStore(root);
     expect(await later.restore(KEY)).toBe(true);
@@ -142,9 +174,7 @@ describe("the Actions cache on any runner layout", () => {
     expect(await restoring.restore(KEY)).toBe(true);
     expect(restoring.entryDir(KEY).startsWith(container.temp)).toBe(true);
     expect(await readEntry(restoring)).toEqual([]);
-    expect(await readFile(path.join(restoring.entryDir(KEY), TREE_DIR, "pkg", "__init__.py"), "utf8")).toBe(
-      "HOST = 1\n",
-    );
+    expect(entryFile(restoring, "pkg/__init__.py")).toBe("HOST = 1\n");
     // nothing landed beside the workspaces
     expect(process.cwd()).toBe(cwd);
   });

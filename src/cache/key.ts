@@ -9,7 +9,7 @@ import type { LockedSet } from "../lock/types.ts";
 import type { Target } from "../target.ts";
 
 /** Bump when the cached entry's layout or the tree's treatment changes. */
-export const CACHE_FORMAT = "v1";
+export const CACHE_FORMAT = "v2";
 
 export interface CacheKeyInput {
   target: Target;

@@ -1,53 +1,46 @@
 /**
- * A cached entry carries a manifest of its tree: every path, size, SHA-256 and
- * executable bit. A restore that does not match it, file for file, is discarded.
+ * A cached entry is what a hit needs and nothing more: the dependency zip, and this
+ * manifest, which records the zip's SHA-256 (a hit verifies the restored zip with that
+ * one digest), who owns each of its entries, and the results of the checks that read the
+ * installed tree. The tree itself is not kept: a hit never unpacks or re-hashes it.
  */
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { TreeFile } from "../install/types.ts";
-
-export interface ManifestFile {
-  path: string;
-  size: number;
-  sha256: string;
-  executable: boolean;
-  symlink?: string;
-}
+import type { TreeChecks } from "../inspect/types.ts";
+import type { InstalledDistribution } from "../install/types.ts";
 
 export interface CacheManifest {
-  format: 1;
+  format: 2;
   key: string;
-  files: ManifestFile[];
-  /** the dependency zip (the tree's files under python/) compressed from this tree, when there is one */
-  dependencyZip?: {
+  /** the dependency zip (the tree's files under python/) */
+  dependencyZip: {
     sha256: string;
     size: number;
     unzippedSize: number;
     entries: number;
-    /** what compressed it: its entries are copied only when this build would write the same bytes */
-    zlib?: string;
-    level?: number;
+    /** what compressed it: a build with another zlib or level would write other bytes */
+    zlib: string;
+    level: number;
   };
+  /** the installed distributions, without their RECORD rows (read only by the tree checks) */
+  distributions: Omit<InstalledDistribution, "record">[];
+  /** per entry of the dependency zip, in its order: the index of its distribution, or -1 */
+  owners: number[];
+  /** what the checks of the installed tree found (checkTree) */
+  treeChecks: TreeChecks;
   /** how long the cold install took, to report the time a hit saves */
   installMs: number;
 }
 
 export const MANIFEST_FILE = "manifest.json";
-export const TREE_DIR = "tree";
-/**
- * An entry written before the dependency zip had its own name kept it as layer.zip, under
- * the manifest field `layerZip`: such an entry has no `dependencyZip` record, so its
- * dependencies are compressed again and its old file is ignored.
- */
 export const DEPENDENCY_ZIP_FILE = "dependencies.zip";
 
 /**
- * The one file hash (hex SHA-256). Synchronous reads through one reused buffer: a 250 MB,
- * 14,000-file tree hashes in about 0.4 s at flat memory, where one readFile per file, all
- * started at once, took 2.5 s and held the whole tree in memory (600 MB RSS). Nothing else
- * runs meanwhile, so blocking costs nothing.
+ * The one file hash (hex SHA-256): a hit's check of its 85 MB dependency zip. Synchronous
+ * reads through one reused buffer, at flat memory; nothing else runs meanwhile, so
+ * blocking costs nothing.
  */
 export function sha256File(file: string, buffer: Buffer = Buffer.allocUnsafe(1024 * 1024)): string {
   const hash = createHash("sha256");
@@ -60,16 +53,6 @@ export function sha256File(file: string, buffer: Buffer = Buffer.allocUnsafe(102
   return hash.digest("hex");
 }
 
-export async function describeFiles(files: TreeFile[]): Promise<ManifestFile[]> {
-  const buffer = Buffer.allocUnsafe(1024 * 1024);
-  return files.map((f) => ({
-    path: f.path,
-    size: f.size,
-    executable: f.executable,
-    ...(f.symlink !== undefined ? { symlink: f.symlink, sha256: "" } : { sha256: sha256File(f.absolutePath, buffer) }),
-  }));
-}
-
 /** Written last, through a rename: an entry without a manifest is half-written. */
 export async function writeManifest(entryDir: string, manifest: CacheManifest): Promise<void> {
   const target = path.join(entryDir, MANIFEST_FILE);
@@ -80,30 +63,18 @@ export async function writeManifest(entryDir: string, manifest: CacheManifest): 
 export async function readManifest(entryDir: string): Promise<CacheManifest | undefined> {
   try {
     const parsed = JSON.parse(await readFile(path.join(entryDir, MANIFEST_FILE), "utf8")) as CacheManifest;
-    return parsed.format === 1 && Array.isArray(parsed.files) ? parsed : undefined;
+    // an entry of another format (format 1 kept the whole tree) is no entry for this build
+    return parsed?.format === 2 &&
+      typeof parsed.dependencyZip?.sha256 === "string" &&
+      Array.isArray(parsed.distributions) &&
+      Array.isArray(parsed.owners) &&
+      Array.isArray(parsed.treeChecks?.before) &&
+      Array.isArray(parsed.treeChecks?.after) &&
+      Array.isArray(parsed.treeChecks?.collisions?.strict) &&
+      Array.isArray(parsed.treeChecks?.collisions?.allowed)
+      ? parsed
+      : undefined;
   } catch {
     return undefined;
   }
-}
-
-/** What differs between the manifest and the files found: empty when they match. */
-export async function verifyTree(manifest: CacheManifest, found: TreeFile[]): Promise<string[]> {
-  const problems: string[] = [];
-  const byPath = new Map(found.map((f) => [f.path, f]));
-  const expectedPaths = new Set(manifest.files.map((m) => m.path));
-  const described = await describeFiles(found.filter((f) => expectedPaths.has(f.path)));
-  const actual = new Map(described.map((d) => [d.path, d]));
-  for (const expected of manifest.files) {
-    const file = actual.get(expected.path);
-    if (!file) problems.push(`${expected.path} is missing`);
-    else if (file.size !== expected.size)
-      problems.push(`${expected.path} has ${file.size} bytes, expected ${expected.size}`);
-    else if (file.sha256 !== expected.sha256 || (file.symlink ?? "") !== (expected.symlink ?? "")) {
-      problems.push(`${expected.path} has other content than when it was saved`);
-    } else if (file.executable !== expected.executable)
-      problems.push(`${expected.path} has another mode than when it was saved`);
-    byPath.delete(expected.path);
-  }
-  for (const extra of byPath.keys()) problems.push(`${extra} was not in the saved tree`);
-  return problems;
 }

@@ -1,43 +1,38 @@
 /**
- * The dependency stage: restore the installed tree for this exact key, or install it
- * for the target (pip or uv with --no-deps: the lockfile already pinned everything) and
- * keep it for the next build. A cached tree is verified file by file against its
- * manifest before it is used, so a cache entry can never change what is deployed.
+ * The dependency stage: restore the dependency zip for this exact key, or install the
+ * dependencies for the target (pip or uv with --no-deps: the lockfile already pinned
+ * everything) and keep their zip for the next build. A cached zip is verified by one
+ * digest against its manifest before it is used, so a cache entry can never change what
+ * is deployed; what a hit restores and how it is checked is decided in plan.ts.
  *
- * Three explicit steps, each called by run.ts: restoreOrInstall (the tree),
+ * Three explicit steps, each called by run.ts: restoreOrInstall (the dependencies),
  * compressDependencies (the dependency zip both packages copy from), saveDependencies
  * (the entry, once the packages passed inspection).
  */
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import {
-  type CacheManifest,
-  DEPENDENCY_ZIP_FILE,
-  describeFiles,
-  readManifest,
-  sha256File,
-  TREE_DIR,
-  verifyTree,
-  writeManifest,
-} from "../cache/manifest.ts";
+import { type CacheManifest, DEPENDENCY_ZIP_FILE, readManifest, sha256File, writeManifest } from "../cache/manifest.ts";
 import type { CacheStore } from "../cache/store.ts";
+import type { TreeChecks } from "../inspect/types.ts";
 import { chooseInstaller, type InstallerChoice } from "../install/index.ts";
 import { describeIndexes, effectiveIndexes, readPipConfig } from "../install/indexes.ts";
 import { cleanTree, loadChosenWheels, readTree, writeChosenWheels } from "../install/tree.ts";
-import type { DependencyTree } from "../install/types.ts";
+import type { DependencyListing, DependencyTree } from "../install/types.ts";
 import type { LockedSet } from "../lock/types.ts";
 import type { Log } from "../log.ts";
 import type { Target } from "../target.ts";
 import { type DependencyZip, dependencyMembers } from "../zip/package.ts";
-import { readZipDirectory } from "../zip/reader.ts";
+import { readZipDirectory, type ZipDirectory } from "../zip/reader.ts";
 import { writeZip } from "../zip/writer.ts";
 import {
   type DependencyZipRecord,
   dependencyKey,
   dependencyZipRecord,
   describeMismatch,
-  entryProblems,
-  planDependencyZip,
+  listingFromZip,
+  manifestProblems,
+  ownersOf,
+  zipDigestProblems,
 } from "./plan.ts";
 
 export interface CacheStatus {
@@ -49,14 +44,22 @@ export interface CacheStatus {
 }
 
 export interface Dependencies {
-  tree: DependencyTree;
+  /** the files and distributions, as the later stages read them */
+  tree: DependencyListing;
   /** the installer, for the log and the report */
   installer: string;
   cache: CacheStatus;
-  /** the verified dependency zip of the cache entry to copy, or the file to compress the tree into */
-  dependencyZip: { cached: DependencyZipRecord; file: string } | { compressTo: string };
-  /** on a miss: the entry folder to save, and how long the install took */
-  fresh?: { entryDir: string; installMs: number };
+  /** the folder of this key's entry: the restored one on a hit, the one to save on a miss */
+  entryDir: string;
+  /** how long asking the cache took (download, digest, listing), hit or miss */
+  restoreMs?: number;
+  /**
+   * a hit: the verified dependency zip to copy, with the tree checks' results of the tree it
+   * was made from. A miss: the installed tree, and where its zip goes (beside the entry's manifest).
+   */
+  source:
+    | { kind: "cached"; zip: DependencyZipRecord; file: string; directory: ZipDirectory; treeChecks: TreeChecks }
+    | { kind: "installed"; tree: DependencyTree; compressTo: string; installMs: number };
 }
 
 export interface RestoreOrInstallOptions {
@@ -89,22 +92,29 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   const key = dependencyKey({ target, lock, installer, indexes, optimize: options.optimizeKey });
   const installerLabel = installer?.label ?? "none (no dependencies)";
 
+  let restoreMs: number | undefined;
   if (store) {
+    const asked = performance.now();
     const restored = await restoreEntry(store, key, log);
+    restoreMs = Math.round(performance.now() - asked);
     if (restored) {
       const savedMs = restored.manifest.installMs;
       log.info(
         `Cache hit: ${key} from ${store.description}; no install (about ${(savedMs / 1000).toFixed(1)} s saved)`,
       );
-      const decision = planDependencyZip(restored.manifest.dependencyZip);
-      if (!decision.reuse && decision.why) log.info(decision.why);
       return {
-        tree: restored.tree,
+        tree: restored.listing,
         installer: installerLabel,
         cache: { enabled: true, key, hit: true, store: store.description, savedMs },
-        dependencyZip: decision.reuse
-          ? { cached: decision.record, file: path.join(store.entryDir(key), DEPENDENCY_ZIP_FILE) }
-          : { compressTo: path.join(scratch, DEPENDENCY_ZIP_FILE) },
+        entryDir: restored.entryDir,
+        restoreMs,
+        source: {
+          kind: "cached",
+          zip: restored.manifest.dependencyZip,
+          file: path.join(restored.entryDir, DEPENDENCY_ZIP_FILE),
+          directory: restored.directory,
+          treeChecks: restored.manifest.treeChecks,
+        },
       };
     }
     log.info(`Cache miss: ${key} (${store.description}); installing`);
@@ -112,7 +122,10 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
 
   const entryDir = store ? store.entryDir(key) : path.join(scratch, "entry");
   await rm(entryDir, { recursive: true, force: true });
-  const directory = path.join(entryDir, TREE_DIR);
+  await mkdir(entryDir, { recursive: true });
+  // installed in the scratch folder: the entry keeps the zip made from it, not the tree
+  const directory = path.join(scratch, "tree");
+  await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
   const started = performance.now();
   let chosenWheels: Record<string, string> = {};
@@ -128,54 +141,61 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
     tree,
     installer: installerLabel,
     cache: { enabled: store !== undefined, key, hit: false, store: store?.description },
-    // made beside the tree, so the entry needs no copy of it
-    dependencyZip: { compressTo: path.join(entryDir, DEPENDENCY_ZIP_FILE) },
-    fresh: { entryDir, installMs: Math.round(performance.now() - started) },
+    entryDir,
+    restoreMs,
+    source: {
+      kind: "installed",
+      tree,
+      compressTo: path.join(entryDir, DEPENDENCY_ZIP_FILE),
+      installMs: Math.round(performance.now() - started),
+    },
   };
 }
 
 /** The tree compressed once under python/: the verified one from the cache entry, or made now. */
 export async function compressDependencies(dependencies: Dependencies): Promise<DependencyZip> {
-  const source = dependencies.dependencyZip;
-  if ("cached" in source) {
-    const { sha256, size, unzippedSize, entries } = source.cached;
+  const source = dependencies.source;
+  if (source.kind === "cached") {
+    const { sha256, size, unzippedSize, entries } = source.zip;
     const codeSha256 = Buffer.from(sha256, "hex").toString("base64");
     return {
       zip: { path: source.file, sha256, codeSha256, size, unzippedSize, entries },
-      directory: await readZipDirectory(source.file),
+      directory: source.directory,
     };
   }
-  await mkdir(path.dirname(source.compressTo), { recursive: true });
-  const zip = await writeZip(dependencyMembers(dependencies.tree.files), source.compressTo);
+  // the optimize stage may have changed the tree: its files are read as they are now
+  const zip = await writeZip(dependencyMembers(source.tree.files), source.compressTo);
   return { zip, directory: await readZipDirectory(source.compressTo) };
 }
 
 /**
- * Keeps a freshly installed entry (tree, and the dependency zip when it was made beside
- * it) for the next build. Call it only after the packages passed inspection. A cache
+ * Keeps a freshly installed entry (the dependency zip, its manifest with the tree checks'
+ * results) for the next build. Call it only after the packages passed inspection. A cache
  * that cannot save is a warning: the build is not affected.
  */
 export async function saveDependencies(
   dependencies: Dependencies,
   dependencyZip: DependencyZip | undefined,
+  treeChecks: TreeChecks | undefined,
   store: CacheStore | undefined,
   log: Log,
 ): Promise<void> {
-  const { fresh, tree } = dependencies;
-  if (!store || !fresh) return;
+  const { source, entryDir } = dependencies;
+  if (!store || source.kind !== "installed" || !dependencyZip || !treeChecks) return;
   const { key } = dependencies.cache;
   try {
+    // only a zip that lies in the entry is kept: that file is what the next build copies from
+    if (path.dirname(dependencyZip.zip.path) !== entryDir) return;
     const manifest: CacheManifest = {
-      format: 1,
+      format: 2,
       key,
-      files: await describeFiles(tree.files),
-      installMs: fresh.installMs,
+      dependencyZip: dependencyZipRecord(dependencyZip.zip),
+      distributions: source.tree.distributions.map(({ record: _record, ...d }) => d),
+      owners: ownersOf(source.tree, dependencyZip.directory.entries),
+      treeChecks,
+      installMs: source.installMs,
     };
-    // recorded only when it lies in the entry: that file is what the next build copies from
-    if (dependencyZip && path.dirname(dependencyZip.zip.path) === fresh.entryDir) {
-      manifest.dependencyZip = dependencyZipRecord(dependencyZip.zip);
-    }
-    await writeManifest(fresh.entryDir, manifest);
+    await writeManifest(entryDir, manifest);
     if (await store.save(key)) log.info(`Cache saved: ${key} to ${store.description}`);
     else {
       log.annotate(
@@ -188,11 +208,15 @@ export async function saveDependencies(
   }
 }
 
-async function restoreEntry(
-  store: CacheStore,
-  key: string,
-  log: Log,
-): Promise<{ tree: DependencyTree; manifest: CacheManifest } | undefined> {
+interface RestoredEntry {
+  entryDir: string;
+  manifest: CacheManifest;
+  directory: ZipDirectory;
+  listing: DependencyListing;
+}
+
+/** The entry's manifest, then the one digest over its zip, then the zip's directory as the listing. */
+async function restoreEntry(store: CacheStore, key: string, log: Log): Promise<RestoredEntry | undefined> {
   try {
     if (!(await store.restore(key))) {
       await store.discard(key);
@@ -201,25 +225,22 @@ async function restoreEntry(
     // asked after the restore: a store may keep a hit elsewhere than a build in progress
     const entryDir = store.entryDir(key);
     const manifest = await readManifest(entryDir);
-    // listed once: the tree read for the next stages is the one verified
-    const tree =
-      manifest?.key === key
-        ? { ...(await readTree(path.join(entryDir, TREE_DIR))), chosenWheels: await loadChosenWheels(entryDir) }
-        : undefined;
-    const reused = planDependencyZip(manifest?.dependencyZip).reuse;
-    const problems = entryProblems({
-      key,
-      manifest,
-      treeProblems: manifest && tree ? await verifyTree(manifest, tree.files) : undefined,
-      dependencyZipSha256: reused ? sha256OrMissing(path.join(entryDir, DEPENDENCY_ZIP_FILE)) : undefined,
-      dependencyZipFile: DEPENDENCY_ZIP_FILE,
-    });
-    if (problems.length > 0 || !manifest || !tree) {
+    const zipFile = path.join(entryDir, DEPENDENCY_ZIP_FILE);
+    let problems = manifestProblems(key, manifest);
+    if (manifest && problems.length === 0)
+      problems = zipDigestProblems(manifest, await digest(zipFile), DEPENDENCY_ZIP_FILE);
+    let restored: RestoredEntry | undefined;
+    if (manifest && problems.length === 0) {
+      const directory = await readZipDirectory(zipFile);
+      const listed = listingFromZip(manifest, directory.entries, await loadChosenWheels(entryDir));
+      if ("problems" in listed) problems = listed.problems;
+      else restored = { entryDir, manifest, directory, listing: listed.listing };
+    }
+    if (!restored) {
       log.annotate("warning", describeMismatch(key, problems));
       await store.discard(key);
-      return undefined;
     }
-    return { tree, manifest };
+    return restored;
   } catch (error) {
     log.annotate("warning", `Cache restore failed (${(error as Error).message}): installing instead`);
     await store.discard(key).catch(() => {});
@@ -227,10 +248,8 @@ async function restoreEntry(
   }
 }
 
-function sha256OrMissing(file: string): string {
-  try {
-    return sha256File(file);
-  } catch {
-    return "missing";
-  }
+async function digest(file: string): Promise<{ sha256: string; size: number } | undefined> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) return undefined;
+  return { sha256: sha256File(file), size: info.size };
 }

@@ -1,21 +1,25 @@
 /**
  * The decisions of the dependency stage, apart from the processes and files that carry
- * them out: which cache key the tree has, whether a restored entry may be used, and
- * whether its dependency zip may be copied from or must be compressed again.
+ * them out: which cache key the dependencies have, what a hit restores and how it is
+ * verified, and how the dependency zip's entries map back to the files and owners the
+ * later stages read.
+ *
+ * A hit restores the dependency zip and its manifest, nothing else: one SHA-256 over the
+ * zip against the manifest proves every entry, and the zip's central directory gives the
+ * later stages each file's name, size and mode (its owner and the tree checks' results
+ * come from the manifest). The installed tree is never kept, unpacked or hashed file by file.
  */
 import { cacheKey } from "../cache/key.ts";
 import type { CacheManifest } from "../cache/manifest.ts";
 import { type IndexPlan, indexesForKey } from "../install/indexes.ts";
+import type { DependencyFile, DependencyListing } from "../install/types.ts";
 import type { LockedSet } from "../lock/types.ts";
 import type { Target } from "../target.ts";
+import { LAYER_PREFIX } from "../zip/package.ts";
+import type { ZipEntry } from "../zip/reader.ts";
 import { ZIP_LEVEL, type ZipResult } from "../zip/writer.ts";
 
-/**
- * The manifest's record of the dependency zip, with what made it: its entries are
- * reused only when this zlib at this level would compress them to the same bytes,
- * or a warm build could differ from a cold one.
- */
-export type DependencyZipRecord = NonNullable<CacheManifest["dependencyZip"]>;
+export type DependencyZipRecord = CacheManifest["dependencyZip"];
 
 /** What compresses the dependency zip in this build. */
 export interface Compressor {
@@ -30,23 +34,6 @@ export function dependencyZipRecord(zip: ZipResult, by: Compressor = THIS_COMPRE
   return { sha256, size, entries, unzippedSize, zlib: by.zlib, level: by.level };
 }
 
-/** Copy the cached dependency zip, or compress the tree again, and why. */
-export type DependencyZipDecision =
-  | { reuse: true; record: DependencyZipRecord }
-  | { reuse: false; why: string | undefined };
-
-export function planDependencyZip(
-  record: DependencyZipRecord | undefined,
-  by: Compressor = THIS_COMPRESSOR,
-): DependencyZipDecision {
-  if (!record) return { reuse: false, why: "The cache entry has no dependency zip: compressing the dependencies" };
-  if (record.zlib === by.zlib && record.level === by.level) return { reuse: true, record };
-  return {
-    reuse: false,
-    why: `The cached dependency zip was made by zlib ${record.zlib ?? "unknown"} at level ${record.level ?? "unknown"}, this build has zlib ${by.zlib}: compressing the dependencies again`,
-  };
-}
-
 export function dependencyKey(input: {
   target: Target;
   lock: LockedSet;
@@ -54,37 +41,105 @@ export function dependencyKey(input: {
   indexes: IndexPlan;
   /** what the optimize stage will do to the tree: with and without it are different entries */
   optimize?: Record<string, unknown>;
+  /**
+   * what compresses the dependency zip: an entry holds the zip, not the tree, so only a build
+   * that would write the same bytes may use it (a warm build stays byte-identical to a cold one)
+   */
+  compressor?: Compressor;
 }): string {
+  const by = input.compressor ?? THIS_COMPRESSOR;
   return cacheKey({
     target: input.target,
     lock: input.lock,
     installer: { name: input.installer?.name ?? "none", version: input.installer?.version ?? "" },
-    options: { indexes: indexesForKey(input.indexes.asked) },
+    options: { indexes: indexesForKey(input.indexes.asked), zlib: by.zlib, level: by.level },
     optimize: input.optimize,
   });
 }
 
 /**
- * Whether a restored entry may be used: it must be the entry for this key, its tree
- * must match the manifest file for file, and a dependency zip it would lend its entries
- * must hash as recorded. Returns the problems; none means use it.
+ * Whether a restored manifest may be used before its zip is read: it must be the entry for
+ * this key, and its zip must be what this build's compressor would have written (the key
+ * says so; an edited or foreign manifest is caught here). Returns the problems; none means
+ * go on to the one digest.
  */
-export function entryProblems(input: {
-  key: string;
-  manifest: CacheManifest | undefined;
-  treeProblems: string[] | undefined;
-  /** the dependency zip's SHA-256 as found, when the manifest records one this build would reuse */
-  dependencyZipSha256?: string;
-  dependencyZipFile: string;
-}): string[] {
-  const { manifest } = input;
-  if (!manifest || manifest.key !== input.key || !input.treeProblems) return ["its manifest is missing or unreadable"];
-  const problems = [...input.treeProblems];
-  const recorded = manifest.dependencyZip;
-  if (recorded && input.dependencyZipSha256 !== undefined && input.dependencyZipSha256 !== recorded.sha256) {
-    problems.push(`${input.dependencyZipFile} has other content than when it was saved`);
+export function manifestProblems(
+  key: string,
+  manifest: CacheManifest | undefined,
+  by: Compressor = THIS_COMPRESSOR,
+): string[] {
+  if (!manifest || manifest.key !== key) return ["its manifest is missing or unreadable"];
+  const { zlib, level } = manifest.dependencyZip;
+  if (zlib !== by.zlib || level !== by.level) {
+    return [
+      `the cached dependency zip was made by zlib ${zlib ?? "unknown"} at level ${level ?? "unknown"}, this build has zlib ${by.zlib} at level ${by.level}: installing and compressing the dependencies again`,
+    ];
   }
-  return problems;
+  return [];
+}
+
+/** The one digest: the restored zip against the manifest's record of it. */
+export function zipDigestProblems(
+  manifest: CacheManifest,
+  found: { sha256: string; size: number } | undefined,
+  file: string,
+): string[] {
+  if (!found) return [`${file} is missing`];
+  const recorded = manifest.dependencyZip;
+  if (found.size !== recorded.size || found.sha256 !== recorded.sha256)
+    return [`${file} has other content than when it was saved`];
+  return [];
+}
+
+/**
+ * The later stages' view of a verified cached zip: each entry under python/ a file (name,
+ * size, mode from the central directory; owner from the manifest), in the zip's order,
+ * which is the tree's path order. Problems when the manifest does not describe this zip.
+ */
+export function listingFromZip(
+  manifest: CacheManifest,
+  entries: readonly ZipEntry[],
+  chosenWheels: Record<string, string>,
+): { listing: DependencyListing } | { problems: string[] } {
+  const problems: string[] = [];
+  if (entries.length !== manifest.owners.length || entries.length !== manifest.dependencyZip.entries) {
+    problems.push(
+      `its manifest lists ${manifest.owners.length} owners for ${entries.length} entries of the dependency zip`,
+    );
+  }
+  const names = manifest.distributions.map((d) => d.name);
+  const files: DependencyFile[] = [];
+  entries.forEach((entry, i) => {
+    // folder entries (python/, python/pkg/) are part of the zip, not files of the tree
+    if (entry.name.endsWith("/") && entry.name.startsWith(LAYER_PREFIX)) return;
+    if (!entry.name.startsWith(LAYER_PREFIX) || entry.name.endsWith("/")) {
+      problems.push(`the dependency zip has an entry outside ${LAYER_PREFIX}: ${JSON.stringify(entry.name)}`);
+      return;
+    }
+    const owner = manifest.owners[i] ?? -1;
+    const distribution = owner >= 0 ? names[owner] : undefined;
+    if (owner >= 0 && distribution === undefined) problems.push(`its manifest names no distribution ${owner}`);
+    files.push({
+      path: entry.name.slice(LAYER_PREFIX.length),
+      size: entry.size,
+      executable: (entry.mode & 0o111) !== 0,
+      ...(distribution !== undefined ? { distribution } : {}),
+    });
+  });
+  if (problems.length > 0) return { problems };
+  return {
+    listing: { distributions: manifest.distributions.map((d) => ({ ...d, record: [] })), files, chosenWheels },
+  };
+}
+
+/** Per entry of the freshly written dependency zip, the index of its file's distribution (-1 for none). */
+export function ownersOf(listing: DependencyListing, entries: readonly ZipEntry[]): number[] {
+  const index = new Map(listing.distributions.map((d, i) => [d.name, i]));
+  const owner = new Map(listing.files.map((f) => [f.path, f.distribution]));
+  return entries.map((e) => {
+    const dist = owner.get(e.name.slice(LAYER_PREFIX.length));
+    return dist === undefined ? -1 : (index.get(dist) ?? -1);
+  });
 }
 
 export function describeMismatch(key: string, problems: string[]): string {

@@ -9,7 +9,7 @@
  */
 import { posix } from "node:path";
 import type { PackageMode } from "../constants.ts";
-import type { DependencyTree, InstalledDistribution } from "../install/types.ts";
+import type { DependencyListing, DependencyTree, InstalledDistribution } from "../install/types.ts";
 import type { Finding, Severity } from "./types.ts";
 import { listSome } from "./util.ts";
 
@@ -135,7 +135,7 @@ export function describeFileFolderClash(c: { file: string; inside: string; codeI
 }
 
 export function checkCodeCollisions(
-  tree: DependencyTree,
+  tree: DependencyListing,
   code: { path: string }[],
   packageMode: PackageMode,
   allowCollisions: boolean,

@@ -3,13 +3,16 @@
  * failure would show only at the first invocation.
  * Pure with respect to the tree: it reads files, never changes them.
  */
+
+import type { DependencyTree } from "../install/types.ts";
+import type { Target } from "../target.ts";
 import { checkBinaries } from "./binaries.ts";
 import { checkCodeCollisions, checkDistributionCollisions } from "./collisions.ts";
 import { checkLayout } from "./layout.ts";
 import { scanTree } from "./scan.ts";
 import { checkSizes } from "./sizes.ts";
 import type { DistributionReport, Finding, InspectInput, InspectResult } from "./types.ts";
-import { SEVERITY_ORDER } from "./types.ts";
+import { SEVERITY_ORDER, type TreeChecks } from "./types.ts";
 import { LockfileLocator } from "./util.ts";
 import { checkRuntimeSdk, checkWheelFit } from "./wheel.ts";
 
@@ -24,16 +27,32 @@ export {
 } from "./sizes.ts";
 export * from "./types.ts";
 
+/**
+ * The checks that read the installed tree and nothing else: their results belong to that
+ * exact tree (and target), so a cache entry keeps them and a hit does not run them again.
+ * Unlocated (the lockfile's lines may move without changing the key); the one check that
+ * depends on an input, allow-collisions, is kept both ways.
+ */
+export async function checkTree(tree: DependencyTree, target: Target): Promise<TreeChecks> {
+  const scanned = await scanTree(tree);
+  return {
+    before: [
+      ...checkWheelFit(tree.distributions, target, tree.chosenWheels),
+      ...checkBinaries(scanned, tree.distributions, target),
+    ],
+    collisions: { strict: checkDistributionCollisions(tree, false), allowed: checkDistributionCollisions(tree, true) },
+    after: [...(await checkLayout(tree, scanned)), ...checkRuntimeSdk(tree.distributions, target)],
+  };
+}
+
 export async function inspectTree(input: InspectInput): Promise<InspectResult> {
   const { target, tree } = input;
-  const scanned = await scanTree(tree);
+  const checks = input.treeChecks === undefined ? await checkTree(input.tree, target) : input.treeChecks;
   const raw: Finding[] = [
-    ...checkWheelFit(tree.distributions, target, tree.chosenWheels),
-    ...checkBinaries(scanned, tree.distributions, target),
-    ...checkDistributionCollisions(tree, input.allowCollisions),
+    ...checks.before,
+    ...(input.allowCollisions ? checks.collisions.allowed : checks.collisions.strict),
     ...checkCodeCollisions(tree, input.code, input.packageMode, input.allowCollisions),
-    ...(await checkLayout(tree, scanned)),
-    ...checkRuntimeSdk(tree.distributions, target),
+    ...checks.after,
   ];
   const locator = new LockfileLocator(input);
   const findings = raw

@@ -1,12 +1,26 @@
 /** The inspection stage's input and result. */
 import type { PackageMode } from "../constants.ts";
-import type { DependencyTree } from "../install/types.ts";
+import type { DependencyListing, DependencyTree } from "../install/types.ts";
 import type { Target } from "../target.ts";
 
-export interface InspectInput {
+export type InspectInput = InspectCommon &
+  (
+    | { /** the installed tree, checked now */ tree: DependencyTree; treeChecks?: undefined }
+    | { /** the cached dependency zip's listing */ tree: DependencyListing; treeChecks: TreeChecks }
+  );
+
+/** The tree checks' findings (checkTree), in the order inspection reports them. */
+export interface TreeChecks {
+  /** wheel fit, binaries */
+  before: Finding[];
+  /** distribution collisions without and with allow-collisions */
+  collisions: { strict: Finding[]; allowed: Finding[] };
+  /** layout, runtime SDK */
+  after: Finding[];
+}
+
+interface InspectCommon {
   target: Target;
-  /** staged dependencies */
-  tree: DependencyTree;
   /** function code files as they will sit in the function zip (relative, "/" separated) */
   code: { path: string; size: number }[];
   packageMode: PackageMode;

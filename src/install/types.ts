@@ -12,10 +12,14 @@ export interface InstalledDistribution {
   record: { path: string; hash?: string; size?: number }[];
 }
 
-export interface TreeFile {
+/**
+ * A dependency file as the stages after the dependency stage see it: a name, a size, a
+ * mode and an owner. After an install it is a file of the tree on disk (TreeFile); on a
+ * cache hit it is an entry of the cached dependency zip, read from its central directory.
+ */
+export interface DependencyFile {
   /** relative path, "/" separated */
   path: string;
-  absolutePath: string;
   size: number;
   /** true when any execute bit is set (stored as 0755 in the zip) */
   executable: boolean;
@@ -25,17 +29,32 @@ export interface TreeFile {
   distribution?: string;
 }
 
-export interface DependencyTree {
-  /** absolute path of the staged tree (installer --target) */
-  root: string;
+export interface TreeFile extends DependencyFile {
+  absolutePath: string;
+}
+
+/**
+ * The dependencies as packaging and the checks on the function code see them, wherever
+ * their bytes are: the installed tree (a miss) or the cached dependency zip (a hit, where
+ * each distribution's `record` is empty: what needed it ran when the entry was made).
+ */
+export interface DependencyListing {
   distributions: InstalledDistribution[];
-  /** every regular file (and symlink) under root, sorted by path */
-  files: TreeFile[];
+  /** sorted by path */
+  files: DependencyFile[];
   /**
    * normalized name → the wheel file the installer chose (e.g. from pip's --report),
    * when it said: the wheel-fit check judges that name, as the installer did
    */
   chosenWheels?: Record<string, string>;
+}
+
+/** The staged tree on disk, as installed. */
+export interface DependencyTree extends DependencyListing {
+  /** absolute path of the staged tree (installer --target) */
+  root: string;
+  /** every regular file (and symlink) under root, sorted by path */
+  files: TreeFile[];
 }
 
 export interface InstallRequest {

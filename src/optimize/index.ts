@@ -66,10 +66,13 @@ export function optimizeKey(
 export interface OptimizeInput {
   settings: OptimizeSettings;
   compiler?: RuntimePython;
-  /** the tree as resolved; updated in place, since the cache entry and dependency zip read it later */
-  tree: DependencyTree;
-  /** the tree came from the cache entry: it was optimized when the entry was made */
-  fromCache: boolean;
+  /**
+   * the tree as installed, updated in place (the dependency zip is made from it later); absent
+   * on a cache hit, whose zip was made from the tree optimized when the entry was made
+   */
+  tree: DependencyTree | undefined;
+  /** the cache entry's folder: the first run's report is kept there for later ones */
+  entryDir: string;
   code: TreeFile[];
   scratch: string;
   env: NodeJS.ProcessEnv;
@@ -78,12 +81,13 @@ export interface OptimizeInput {
 
 export async function optimize(input: OptimizeInput): Promise<{ code: TreeFile[]; report: OptimizeReport }> {
   const { settings, compiler, tree, log } = input;
-  const entryReport = path.join(path.dirname(tree.root), REPORT_FILE);
-  const report = input.fromCache
-    ? ((await readReport(entryReport)) ?? emptyReport(settings, compiler, "the cache entry has no record of it"))
-    : await optimizeDependencies(input);
-  report.fromCache = input.fromCache;
-  if (!input.fromCache) await writeFile(entryReport, JSON.stringify(report));
+  const fromCache = tree === undefined;
+  const entryReport = path.join(input.entryDir, REPORT_FILE);
+  const report = tree
+    ? await optimizeDependencies(input, tree)
+    : ((await readReport(entryReport)) ?? emptyReport(settings, compiler, "the cache entry has no record of it"));
+  report.fromCache = fromCache;
+  if (!fromCache) await writeFile(entryReport, JSON.stringify(report));
   const code = await compileCode(input);
   if (report.compile.done) report.compile.code = code.length - input.code.length;
   for (const e of report.excluded) {
@@ -95,7 +99,7 @@ export async function optimize(input: OptimizeInput): Promise<{ code: TreeFile[]
   const slimBytes = report.slimmed.reduce((n, s) => n + s.bytes, 0);
   if (settings.slim) {
     log.info(
-      `Slim: ${report.slimmed.reduce((n, s) => n + s.files, 0)} files removed (${slimBytes} bytes), ${report.stripped.files} shared objects stripped (${report.stripped.bytes} bytes)${input.fromCache ? ", in the cached tree" : ""}`,
+      `Slim: ${report.slimmed.reduce((n, s) => n + s.files, 0)} files removed (${slimBytes} bytes), ${report.stripped.files} shared objects stripped (${report.stripped.bytes} bytes)${fromCache ? ", in the cached tree" : ""}`,
     );
   }
   if (report.compile.done && report.compile.failed.length > 0) {
@@ -131,8 +135,8 @@ async function readReport(file: string): Promise<OptimizeReport | undefined> {
   }
 }
 
-async function optimizeDependencies(input: OptimizeInput): Promise<OptimizeReport> {
-  const { settings, compiler, tree } = input;
+async function optimizeDependencies(input: OptimizeInput, tree: DependencyTree): Promise<OptimizeReport> {
+  const { settings, compiler } = input;
   const plan = planDependencies(tree, settings, compiler !== undefined);
   const report = emptyReport(
     settings,

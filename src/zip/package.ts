@@ -16,7 +16,7 @@ import path from "node:path";
 import type { PackageMode } from "../constants.ts";
 import { UserError } from "../errors.ts";
 import { describeFileFolderClash, fileFolderClashes } from "../inspect/collisions.ts";
-import type { TreeFile } from "../install/types.ts";
+import type { DependencyFile, TreeFile } from "../install/types.ts";
 import type { ZipDirectory } from "./reader.ts";
 import { copyEntries, writeZip, type ZipInput, type ZipMember, type ZipResult } from "./writer.ts";
 
@@ -47,7 +47,7 @@ const NONE: ReadonlySet<string> = new Set();
 export function planPackages(
   mode: PackageMode,
   code: TreeFile[],
-  dependencies: TreeFile[],
+  dependencies: DependencyFile[],
   allowCollisions: boolean,
 ): PackagePlan {
   switch (mode) {
