@@ -12,11 +12,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { marked } from "marked";
 import { startLocalAws, TEST_CREDENTIALS } from "../devtools/local-aws/index.ts";
 import { buildDemoWheels } from "../devtools/pypi/demo-packages.ts";
 import { startIndex } from "../devtools/pypi/index-server.ts";
+import { makeClients } from "../src/deploy/aws.ts";
 import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     console.log(
       `\nIn the local Lambda: orders-api CodeSha256 ${fn.codeSha256}, layers ${fn.layers.join(", ")}, environment kept: ${JSON.stringify(fn.environment)}`,
     );
-    await invokeAlias();
+    await invokeAlias(makeClients(REGION, env).lambda);
   } finally {
     await index.close();
     await aws.close();
@@ -111,8 +112,7 @@ code{background:#eff1f3;border-radius:6px;padding:.2em .4em;font-size:85%}h2{bor
 }
 
 /** The deployed function, invoked through the Lambda API on its alias: the local AWS runs it. */
-async function invokeAlias(): Promise<void> {
-  const lambda = new LambdaClient({ region: REGION });
+async function invokeAlias(lambda: LambdaClient): Promise<void> {
   const event = {
     httpMethod: "POST",
     path: "/orders",
