@@ -1,5 +1,5 @@
 /**
- * npx tsx bench/optimize.ts [--modules N] [--runs N]
+ * npm run bench:optimize [-- --modules N] [--runs N] [--out FILE]
  *
  * The recipe (pip install --target, zip -r) against the action with `slim: true` and
  * `compile: true`, on two synthetic sets made here without the network: a
@@ -8,13 +8,15 @@
  * Measures unzipped size, zipped size and the handler's cold import time: median of
  * several fresh `python3.12 -S` processes, PYTHONDONTWRITEBYTECODE=1, each zip unpacked
  * by Python's zipfile as Lambda would give it (files dated at extraction, so timestamp
- * pycs the recipe ships are checked against new dates).
+ * pycs the recipe ships are checked against new dates). Prints a table and writes it,
+ * with the machine and what each set contains, to bench/results/optimize.json.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startIndex } from "../devtools/pypi/index-server.ts";
 import { makeWheel, type WheelFile } from "../devtools/pypi/wheel.ts";
@@ -22,9 +24,13 @@ import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
 import { build } from "../src/run.ts";
 import { pythonFor } from "../test/support/python.ts";
+import { describeMachine, ratio, table } from "./report.ts";
 import { run } from "./scenarios.ts";
 
-const { values: flags } = parseArgs({ options: { modules: { type: "string" }, runs: { type: "string" } } });
+const { values: flags } = parseArgs({
+  options: { modules: { type: "string" }, runs: { type: "string" }, out: { type: "string" } },
+});
+const OUT = flags.out ?? fileURLToPath(new URL("results/optimize.json", import.meta.url));
 const MODULES = Number(flags.modules ?? 60);
 const RUNS = Number(flags.runs ?? 5);
 const PY = pythonFor(12);
@@ -108,7 +114,33 @@ const unzipped = (zip: string) =>
     ),
   );
 
-async function scenario(name: string, work: string, dists: { name: string; files: Record<string, WheelFile> }[]) {
+type Dist = { name: string; files: Record<string, WheelFile> };
+
+function kindOf(name: string): string {
+  if (/\/tests\//.test(name)) return "tests";
+  if (name.endsWith(".pyi")) return "stubs";
+  if (name.endsWith(".c")) return "C sources";
+  if (name.endsWith(".so")) return "shared objects (gcc -g3)";
+  return "modules";
+}
+
+/** What a synthetic set holds, by the kind of file slim and compile act on. */
+function contents(dists: Dist[]) {
+  const kinds: Record<string, { files: number; bytes: number }> = {};
+  for (const d of dists) {
+    for (const [name, file] of Object.entries(d.files)) {
+      const kind = kindOf(name);
+      const size = Buffer.byteLength(typeof file === "string" || Buffer.isBuffer(file) ? file : file.data);
+      kinds[kind] ??= { files: 0, bytes: 0 };
+      const k = kinds[kind];
+      k.files++;
+      k.bytes += size;
+    }
+  }
+  return { distributions: dists.map((d) => d.name), kinds };
+}
+
+async function scenario(name: string, work: string, dists: Dist[]) {
   const wheels = path.join(work, name, "wheels");
   for (const d of dists) await makeWheel(wheels, { name: d.name, version: "1.0", files: d.files });
   const index = await startIndex(wheels);
@@ -176,28 +208,44 @@ async function scenario(name: string, work: string, dists: { name: string; files
     };
     const a = { size: unzipped(actionZip), zipped: built.functionZip!.size, importMs: coldImport([actionDir], mods) };
     const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+    const ms = (n: number) => `${n.toFixed(0)} ms`;
     console.log(`\n${name}`);
-    console.log(`  unzipped  recipe ${mb(r.size)}  action ${mb(a.size)}  ratio ${(a.size / r.size).toFixed(2)}`);
     console.log(
-      `  zipped    recipe ${mb(r.zipped)}  action ${mb(a.zipped)}  ratio ${(a.zipped / r.zipped).toFixed(2)}`,
+      table(
+        ["", "recipe", "action (compile + slim)", "action / recipe"],
+        [
+          ["unzipped", mb(r.size), mb(a.size), `${ratio(a.size, r.size)}×`],
+          ["zipped", mb(r.zipped), mb(a.zipped), `${ratio(a.zipped, r.zipped)}×`],
+          [`cold import (median of ${RUNS})`, ms(r.importMs), ms(a.importMs), `${ratio(a.importMs, r.importMs)}×`],
+        ],
+      ),
     );
-    console.log(
-      `  cold import (median of ${RUNS})  recipe ${r.importMs.toFixed(0)} ms  action ${a.importMs.toFixed(0)} ms  ratio ${(a.importMs / r.importMs).toFixed(2)}`,
-    );
+    return {
+      name,
+      contents: contents(dists),
+      recipe: r,
+      action: a,
+      ratios: {
+        size: ratio(a.size, r.size),
+        zipped: ratio(a.zipped, r.zipped),
+        importMs: ratio(a.importMs, r.importMs),
+      },
+    };
   } finally {
     await index.close();
   }
 }
 
 const work = await mkdtemp(path.join(os.tmpdir(), "lpp-bench-optimize-"));
+const machine = describeMachine(PY, work);
 try {
   const so = sharedObject(work);
-  await scenario(
+  const dataScience = await scenario(
     "data-science",
     work,
     ["dsnum", "dssci", "dspandas", "dsboto"].map((n) => ({ name: n, files: packageFiles(n, MODULES, true, so) })),
   );
-  await scenario(
+  const web = await scenario(
     "web",
     work,
     ["webreq", "webpyd", "webpure1", "webpure2", "webpure3"].map((n) => ({
@@ -205,6 +253,18 @@ try {
       files: packageFiles(n, Math.ceil(MODULES / 3), false),
     })),
   );
+  const results = {
+    format: 1,
+    date: new Date().toISOString(),
+    synthetic: "generated here without the network (no PyPI): same-shaped packages, not numpy/pandas/requests",
+    modulesPerPackage: MODULES,
+    runs: RUNS,
+    machine: { ...machine, loadAverageAtEnd: Number(os.loadavg()[0]!.toFixed(2)) },
+    sets: [dataScience, web],
+  };
+  mkdirSync(path.dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwritten to ${OUT}`);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

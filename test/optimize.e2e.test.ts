@@ -215,7 +215,12 @@ describe("compile, slim and exclude-packages", () => {
   });
 
   it("fails the import through the same check when built without bytecode", async () => {
-    const { result } = await build("out-nocompile", { cache: "false", compile: "false" });
+    const { result, log } = await build("out-nocompile", { cache: "false", compile: "false" });
+    // the runtime's Python is here: one line (not an annotation) says what compile: auto would give
+    const advice = log.lines.filter((l) => l.includes("compile: auto"));
+    expect(advice).toHaveLength(1);
+    expect(advice[0]).toMatch(/^Bytecode: off \(compile: false\)\. Python 3\.12\.\d+ is on this runner/);
+    expect(log.annotations.filter((a) => a.message.includes("compile: auto"))).toEqual([]);
     const task = unpack(result.functionZip!.path, path.join(work, "run-2", "task"));
     const opt = unpack(result.layerZip!.path, path.join(work, "run-2", "opt"));
     poisonSources(task);
@@ -278,6 +283,9 @@ describe("compile, slim and exclude-packages", () => {
       env,
     );
     expect(readZip(auto.result.functionZip!.path).map((e) => e.name)).toEqual(["app.py"]);
+    // compile off and no 3.14 to compile with: nothing to suggest
+    const off = await buildProject(alone, { runtime: "python3.14", "output-dir": path.join(work, "o14c") }, env);
+    expect(off.log.lines.join("\n")).not.toMatch(/compile: auto|Bytecode/);
     expect(auto.log.annotations.map((a) => a.message).join("\n")).toMatch(
       /no Python 3\.14 .*building without bytecode/,
     );
