@@ -14,7 +14,7 @@ import { UserError } from "../errors.ts";
 import { readTree } from "../install/tree.ts";
 import type { DependencyTree, TreeFile } from "../install/types.ts";
 import type { Log } from "../log.ts";
-import { findRuntimePython, setupPythonHint } from "../runtime-python.ts";
+import { findRuntimePython, runtimePythonCandidates, setupPythonHint } from "../runtime-python.ts";
 import type { Target } from "../target.ts";
 import { removeFiles, rewriteRecords, stripSharedObjects } from "./apply.ts";
 import { type CompileJob, compileSources } from "./compile.ts";
@@ -37,7 +37,7 @@ export async function findCompiler(
   log: Log,
 ): Promise<RuntimePython | undefined> {
   if (settings.compile === "off") {
-    await suggestCompile(target, requested, env, log);
+    suggestCompile(target, env, log);
     return undefined;
   }
   const { python, tried } = await findRuntimePython(target.pythonMinor, requested, env);
@@ -55,13 +55,14 @@ export async function findCompiler(
 /**
  * compile is off by default so an upgrade never changes a package's bytes; when the
  * runtime's Python is on the runner anyway, one log line says what turning it on gives.
- * A log line, not an annotation: it is advice, and it would repeat on every build.
+ * A log line, not an annotation: it is advice, and it would repeat on every build. The
+ * interpreter is looked for on disk only, never started: a warm build runs no Python.
  */
-async function suggestCompile(target: Target, requested: string | undefined, env: NodeJS.ProcessEnv, log: Log) {
-  const { python } = await findRuntimePython(target.pythonMinor, requested, env);
-  if (!python) return;
+function suggestCompile(target: Target, env: NodeJS.ProcessEnv, log: Log): void {
+  const found = runtimePythonCandidates(target.pythonMinor, undefined, env)[0];
+  if (!found) return;
   log.info(
-    `Bytecode: off (compile: false). Python ${python.version} is on this runner: \`compile: auto\` would ship bytecode for ${target.runtime}, so cold starts skip compiling every imported module (in bench/optimize.ts the cold import took 0.17–0.26× as long; see the README's "Smaller and faster to start")`,
+    `Bytecode: off (compile: false). A Python ${target.pythonVersion} is on this runner (${found}): \`compile: auto\` would ship bytecode for ${target.runtime}, so cold starts skip compiling every imported module (in bench/optimize.ts the cold import took 0.17–0.26× as long; see the README's "Smaller and faster to start")`,
   );
 }
 
