@@ -1,0 +1,181 @@
+/**
+ * The dependency zip from downloaded wheels instead of an installed tree: each member's
+ * already-deflated bytes are copied into place (wheel-layout.ts decides where), only stored
+ * members and pip's own dist-info files (INSTALLER, REQUESTED, RECORD as pip rewrites it)
+ * are compressed again. Every member is inflated once to check it against the wheel's RECORD
+ * (and its CRC, which the copy carries along) and written to a scratch tree, because the
+ * inspection stage reads a tree on disk (ELF headers, WHEEL tags, sizes).
+ *
+ * Not the default: see the report in the commit; `transplantWheels` returns `unusual` when
+ * a wheel needs the install path, which the caller then takes for the whole build.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import zlib from "node:zlib";
+import { UserError } from "../errors.ts";
+import { parseRecord } from "../install/tree.ts";
+import { LAYER_PREFIX } from "../zip/package.ts";
+import { EntryReader, readZipDirectory, type ZipDirectory, type ZipEntry } from "../zip/reader.ts";
+import type { ZipMember } from "../zip/writer.ts";
+import {
+  distInfoOf,
+  duplicatePaths,
+  entryProblem,
+  type Placement,
+  placeMember,
+  recordMismatch,
+  recordPathOf,
+  renderInstalledRecord,
+  WheelRefused,
+  WheelUnusual,
+} from "./wheel-layout.ts";
+
+export type TransplantResult = { members: ZipMember[] } | { unusual: string };
+
+/** A member's inflated bytes, bounded by its declared size (a bomb is not inflated past it). */
+function inflate(entry: ZipEntry, stored: Buffer): Buffer {
+  let data: Buffer;
+  try {
+    data =
+      entry.method === 0
+        ? Buffer.from(stored)
+        : zlib.inflateRawSync(stored, { maxOutputLength: Math.max(entry.size, 1) });
+  } catch (error) {
+    throw new WheelRefused(
+      `member ${JSON.stringify(entry.name)} does not inflate to its size: ${(error as Error).message}`,
+    );
+  }
+  if (data.length !== entry.size || zlib.crc32(data) >>> 0 !== entry.crc >>> 0) {
+    throw new WheelRefused(`member ${JSON.stringify(entry.name)} does not match its size or CRC`);
+  }
+  return data;
+}
+
+const b64sha256 = (data: Buffer) => createHash("sha256").update(data).digest("base64url");
+
+/** console_scripts and gui_scripts make pip write host-specific launchers into RECORD. */
+function hasLaunchers(entryPoints: string): boolean {
+  let section = "";
+  for (const raw of entryPoints.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.startsWith("[")) section = line;
+    else if (line && !line.startsWith("#") && (section === "[console_scripts]" || section === "[gui_scripts]"))
+      return true;
+  }
+  return false;
+}
+
+interface Placed {
+  entry: ZipEntry;
+  place: Placement;
+  data: Buffer;
+}
+
+async function readWheel(directory: ZipDirectory): Promise<{ distInfo: string; placed: Placed[] }> {
+  const names = directory.entries.map((e) => e.name);
+  const twice = duplicatePaths(names);
+  if (twice.length > 0) throw new WheelRefused(`member ${JSON.stringify(twice[0])} is in it twice`);
+  const distInfo = distInfoOf(names);
+  const reader = new EntryReader(directory);
+  const placed: Placed[] = [];
+  try {
+    for (const entry of directory.entries) {
+      const problem = entryProblem(entry);
+      if (problem && "refuse" in problem) throw new WheelRefused(problem.refuse);
+      if (problem) throw new WheelUnusual(problem.unusual);
+      const place = placeMember(entry.name, distInfo);
+      if (place.kind === "leave") continue;
+      placed.push({ entry, place, data: inflate(entry, await reader.read(entry)) });
+    }
+  } finally {
+    await reader.close();
+  }
+  return { distInfo, placed };
+}
+
+/** Checks every member against the wheel's RECORD; returns the rows pip's rewritten RECORD has. */
+function verifiedRows(distInfo: string, placed: Placed[]): { path: string; hash: string; size: number }[] {
+  const recordMember = placed.find((p) => p.entry.name === `${distInfo}/RECORD`);
+  if (!recordMember) throw new WheelRefused(`it has no ${distInfo}/RECORD`);
+  const record = new Map(parseRecord(recordMember.data.toString("utf8")).map((r) => [r.path, r]));
+  const rows: { path: string; hash: string; size: number }[] = [];
+  for (const p of placed) {
+    if (p.place.kind !== "ship") continue;
+    const found = { sha256: b64sha256(p.data), size: p.data.length };
+    const mismatch = recordMismatch(p.entry.name, record.get(p.entry.name), found);
+    if (mismatch) throw new WheelRefused(mismatch);
+    rows.push({
+      path: recordPathOf(p.place.path, distInfo, p.entry.name),
+      hash: `sha256=${found.sha256}`,
+      size: found.size,
+    });
+    if (p.entry.name === `${distInfo}/entry_points.txt` && hasLaunchers(p.data.toString("utf8"))) {
+      throw new WheelUnusual(`${p.entry.name} declares console or GUI scripts, whose launchers pip makes for the host`);
+    }
+  }
+  return rows;
+}
+
+/**
+ * Unpacks the wheels into `treeDir` as pip --target would (without bin/) and returns the zip
+ * members for the dependency zip: the wheels' deflated members copied, the rest from the tree.
+ */
+export async function transplantWheels(wheels: readonly string[], treeDir: string): Promise<TransplantResult> {
+  const members: ZipMember[] = [];
+  const shipped: string[] = [];
+  for (const wheel of wheels) {
+    const label = path.basename(wheel);
+    try {
+      let directory: ZipDirectory;
+      try {
+        directory = await readZipDirectory(wheel);
+      } catch (error) {
+        // ZIP64 members or another layout the reader does not handle: pip unpacks it instead
+        throw new WheelUnusual((error as Error).message);
+      }
+      const { distInfo, placed } = await readWheel(directory);
+      const rows = verifiedRows(distInfo, placed);
+      const own: [string, Buffer][] = [
+        [`${distInfo}/INSTALLER`, Buffer.from("pip\n")],
+        [`${distInfo}/REQUESTED`, Buffer.alloc(0)],
+      ];
+      for (const [name, data] of own) rows.push({ path: name, hash: `sha256=${b64sha256(data)}`, size: data.length });
+      own.push([`${distInfo}/RECORD`, Buffer.from(renderInstalledRecord(rows, distInfo))]);
+      const files: { path: string; data: Buffer; executable: boolean; copy?: ZipEntry }[] = [];
+      for (const p of placed) {
+        if (p.place.kind !== "ship") continue;
+        const executable = (p.entry.mode & 0o111) !== 0;
+        files.push({
+          path: p.place.path,
+          data: p.data,
+          executable,
+          ...(p.entry.method === 8 ? { copy: p.entry } : {}),
+        });
+      }
+      for (const [name, data] of own) files.push({ path: name, data, executable: false });
+      for (const f of files) {
+        const absolutePath = path.join(treeDir, ...f.path.split("/"));
+        await mkdir(path.dirname(absolutePath), { recursive: true });
+        await writeFile(absolutePath, f.data, { mode: f.executable ? 0o755 : 0o644 });
+        shipped.push(f.path);
+        const name = `${LAYER_PREFIX}${f.path}`;
+        if (f.copy) members.push({ name, from: directory, entry: f.copy });
+        else members.push({ name, absolutePath, executable: f.executable, size: f.data.length });
+      }
+    } catch (error) {
+      if (error instanceof WheelUnusual) return { unusual: `${label}: ${error.message}` };
+      if (error instanceof WheelRefused) {
+        throw new UserError(`the wheel ${label} is not safe to install: ${error.message}`, {
+          where: { file: label },
+          hint: "the index served a damaged or forged wheel: check the index and the lockfile's hashes for it",
+        });
+      }
+      throw error;
+    }
+  }
+  // pip lets the later wheel win and the collision check reports it: that path decides it as today
+  const twice = duplicatePaths(shipped);
+  if (twice.length > 0) return { unusual: `two wheels install the same file ${JSON.stringify(twice[0])}` };
+  return { members };
+}
