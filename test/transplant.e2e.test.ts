@@ -20,6 +20,7 @@ import { MemoryLog } from "../src/log.ts";
 import { makeTarget } from "../src/target.ts";
 import { dependencyMembers } from "../src/zip/package.ts";
 import { writeZip } from "../src/zip/writer.ts";
+import { buildProject, pinned, writeProject } from "./support/project.ts";
 import { cleanPipEnv, hostPython } from "./support/python.ts";
 
 let work: string;
@@ -39,6 +40,9 @@ beforeAll(async () => {
       "alpha_pkg-1.0.data/purelib/alpha_extra.py": "E = 1\n",
       "alpha_pkg-1.0.data/data/share/alpha/notes.txt": "notes\n".repeat(50),
       "alpha_pkg/with,comma.txt": "x\n",
+      // removed from pip's tree by cleanTree (their RECORD rows stay)
+      "alpha_pkg/__pycache__/__init__.cpython-312.pyc": "bytecode",
+      "alpha_pkg/old.pyc": "bytecode",
     },
   });
   w.native = await makeWheel(wheels, {
@@ -153,5 +157,34 @@ describe("a dependency zip from the wheels' own compressed bytes", () => {
     const error = await transplantWheels([liar.path], path.join(work, "liar-tree")).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toMatch(/liar-1\.0-py3-none-any\.whl.*liar\/data\.bin does not match the sha256/);
+  });
+});
+
+describe("the action with LPP_TRANSPLANT=1", () => {
+  it("builds the same zips as the install path, and falls back for a wheel with scripts", async () => {
+    const requirements = (...lines: string[]) => `${lines.join("\n")}\n`;
+    const run = async (name: string, text: string, extra: NodeJS.ProcessEnv) => {
+      const project = await writeProject(path.join(work, name), {
+        "app.py": "import alpha_pkg\n",
+        "requirements.txt": text,
+      });
+      return buildProject(
+        project,
+        { runtime: "python3.12", package: "split", cache: "false" },
+        { home: path.join(work, `${name}-home`), indexUrl: index.url, extra },
+      );
+    };
+    const set = requirements(pinned("alpha-pkg", "1.0", w.alpha!), pinned("native", "2.0", w.native!));
+    const today = await run("p-today", set, {});
+    const fromWheels = await run("p-wheels", set, { LPP_TRANSPLANT: "1" });
+    expect(fromWheels.log.lines.join("\n")).toContain("pip download");
+    expect(fromWheels.result.layerZip!.sha256).toBe(today.result.layerZip!.sha256);
+    expect(fromWheels.result.functionZip!.sha256).toBe(today.result.functionZip!.sha256);
+
+    const withScripts = requirements(pinned("alpha-pkg", "1.0", w.alpha!), pinned("scripty", "0.1", w.scripty!));
+    const scriptsToday = await run("s-today", withScripts, {});
+    const scriptsFallback = await run("s-wheels", withScripts, { LPP_TRANSPLANT: "1" });
+    expect(scriptsFallback.log.lines.join("\n")).toContain("pip install");
+    expect(scriptsFallback.result.layerZip!.sha256).toBe(scriptsToday.result.layerZip!.sha256);
   });
 });

@@ -66,6 +66,12 @@ function hasLaunchers(entryPoints: string): boolean {
   return false;
 }
 
+/** What cleanTree removes from pip's tree: bin/, __pycache__ folders, .pyc files. */
+function cleanedAway(installed: string): boolean {
+  const segments = installed.split("/");
+  return segments[0] === "bin" || segments.slice(0, -1).includes("__pycache__") || installed.endsWith(".pyc");
+}
+
 interface Placed {
   entry: ZipEntry;
   place: Placement;
@@ -144,7 +150,8 @@ export async function transplantWheels(wheels: readonly string[], treeDir: strin
       own.push([`${distInfo}/RECORD`, Buffer.from(renderInstalledRecord(rows, distInfo))]);
       const files: { path: string; data: Buffer; executable: boolean; copy?: ZipEntry }[] = [];
       for (const p of placed) {
-        if (p.place.kind !== "ship") continue;
+        // pip's RECORD keeps their rows; the tree loses the files as cleanTree removes them after pip
+        if (p.place.kind !== "ship" || cleanedAway(p.place.path)) continue;
         const executable = (p.entry.mode & 0o111) !== 0;
         files.push({
           path: p.place.path,
