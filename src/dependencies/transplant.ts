@@ -72,64 +72,90 @@ function cleanedAway(installed: string): boolean {
   return segments[0] === "bin" || segments.slice(0, -1).includes("__pycache__") || installed.endsWith(".pyc");
 }
 
-interface Placed {
-  entry: ZipEntry;
-  place: Placement;
-  data: Buffer;
+type Row = { path: string; hash: string; size: number };
+
+/** Where the checked members go: the scratch tree (for inspection) and the zip's member list. */
+class Sink {
+  readonly members: ZipMember[] = [];
+  readonly shipped: string[] = [];
+  constructor(private readonly treeDir: string) {}
+
+  async put(installed: string, data: Buffer, executable: boolean, copy?: { from: ZipDirectory; entry: ZipEntry }) {
+    const absolutePath = path.join(this.treeDir, ...installed.split("/"));
+    await mkdir(path.dirname(absolutePath), { recursive: true });
+    await writeFile(absolutePath, data, { mode: executable ? 0o755 : 0o644 });
+    this.shipped.push(installed);
+    const name = `${LAYER_PREFIX}${installed}`;
+    this.members.push(copy ? { name, ...copy } : { name, absolutePath, executable, size: data.length });
+  }
 }
 
-async function readWheel(directory: ZipDirectory): Promise<{ distInfo: string; placed: Placed[] }> {
+/** Every refusal or fallback that names and headers show, before a byte is inflated. */
+function planWheel(directory: ZipDirectory): { distInfo: string; placed: { entry: ZipEntry; place: Placement }[] } {
   const names = directory.entries.map((e) => e.name);
   const twice = duplicatePaths(names);
   if (twice.length > 0) throw new WheelRefused(`member ${JSON.stringify(twice[0])} is in it twice`);
   const distInfo = distInfoOf(names);
-  const reader = new EntryReader(directory);
-  const placed: Placed[] = [];
-  try {
-    for (const entry of directory.entries) {
-      const problem = entryProblem(entry);
-      if (problem && "refuse" in problem) throw new WheelRefused(problem.refuse);
-      if (problem) throw new WheelUnusual(problem.unusual);
-      const place = placeMember(entry.name, distInfo);
-      if (place.kind === "leave") continue;
-      placed.push({ entry, place, data: inflate(entry, await reader.read(entry)) });
-    }
-  } finally {
-    await reader.close();
+  const placed: { entry: ZipEntry; place: Placement }[] = [];
+  for (const entry of directory.entries) {
+    const problem = entryProblem(entry);
+    if (problem && "refuse" in problem) throw new WheelRefused(problem.refuse);
+    if (problem) throw new WheelUnusual(problem.unusual);
+    const place = placeMember(entry.name, distInfo);
+    if (place.kind !== "leave") placed.push({ entry, place });
   }
   return { distInfo, placed };
 }
 
-/** Checks every member against the wheel's RECORD; returns the rows pip's rewritten RECORD has. */
-function verifiedRows(distInfo: string, placed: Placed[]): { path: string; hash: string; size: number }[] {
-  const recordMember = placed.find((p) => p.entry.name === `${distInfo}/RECORD`);
-  if (!recordMember) throw new WheelRefused(`it has no ${distInfo}/RECORD`);
-  const record = new Map(parseRecord(recordMember.data.toString("utf8")).map((r) => [r.path, r]));
-  const rows: { path: string; hash: string; size: number }[] = [];
-  for (const p of placed) {
-    if (p.place.kind !== "ship") continue;
-    const found = { sha256: b64sha256(p.data), size: p.data.length };
-    const mismatch = recordMismatch(p.entry.name, record.get(p.entry.name), found);
-    if (mismatch) throw new WheelRefused(mismatch);
-    rows.push({
-      path: recordPathOf(p.place.path, distInfo, p.entry.name),
-      hash: `sha256=${found.sha256}`,
-      size: found.size,
-    });
-    if (p.entry.name === `${distInfo}/entry_points.txt` && hasLaunchers(p.data.toString("utf8"))) {
-      throw new WheelUnusual(`${p.entry.name} declares console or GUI scripts, whose launchers pip makes for the host`);
+/**
+ * One wheel, member by member: inflated, checked against its RECORD, written to the tree and
+ * dropped (a 100 MB wheel is never held whole), then pip's own INSTALLER, REQUESTED and RECORD.
+ */
+async function transplantWheel(directory: ZipDirectory, sink: Sink): Promise<void> {
+  const { distInfo, placed } = planWheel(directory);
+  const reader = new EntryReader(directory);
+  try {
+    const recordEntry = placed.find((p) => p.entry.name === `${distInfo}/RECORD`)?.entry;
+    if (!recordEntry) throw new WheelRefused(`it has no ${distInfo}/RECORD`);
+    const recordText = inflate(recordEntry, await reader.read(recordEntry)).toString("utf8");
+    const record = new Map(parseRecord(recordText).map((r) => [r.path, r]));
+    const rows: Row[] = [];
+    for (const { entry, place } of placed) {
+      if (place.kind !== "ship") continue;
+      const data = inflate(entry, await reader.read(entry));
+      const sha256 = b64sha256(data);
+      // PEP 427's signatures of RECORD are the only members it does not list
+      const signature = entry.name === `${distInfo}/RECORD.jws` || entry.name === `${distInfo}/RECORD.p7s`;
+      const mismatch = recordMismatch(entry.name, record.get(entry.name), { sha256, size: data.length });
+      if (mismatch && !signature) throw new WheelRefused(mismatch);
+      rows.push({ path: recordPathOf(place.path, distInfo, entry.name), hash: `sha256=${sha256}`, size: data.length });
+      if (entry.name === `${distInfo}/entry_points.txt` && hasLaunchers(data.toString("utf8"))) {
+        throw new WheelUnusual(`${entry.name} declares console or GUI scripts, whose launchers pip makes for the host`);
+      }
+      // pip's RECORD keeps their rows; the tree loses the files, as cleanTree removes them after pip
+      if (cleanedAway(place.path)) continue;
+      const copy = entry.method === 8 ? { from: directory, entry } : undefined;
+      await sink.put(place.path, data, (entry.mode & 0o111) !== 0, copy);
     }
+    const own: [string, Buffer][] = [
+      [`${distInfo}/INSTALLER`, Buffer.from("pip\n")],
+      [`${distInfo}/REQUESTED`, Buffer.alloc(0)],
+    ];
+    for (const [name, data] of own) rows.push({ path: name, hash: `sha256=${b64sha256(data)}`, size: data.length });
+    own.push([`${distInfo}/RECORD`, Buffer.from(renderInstalledRecord(rows, distInfo))]);
+    for (const [name, data] of own) await sink.put(name, data, false);
+  } finally {
+    await reader.close();
   }
-  return rows;
 }
 
 /**
  * Unpacks the wheels into `treeDir` as pip --target would (without bin/) and returns the zip
  * members for the dependency zip: the wheels' deflated members copied, the rest from the tree.
+ * `unusual` (the tree then half made: the caller empties it) when a wheel needs the install path.
  */
 export async function transplantWheels(wheels: readonly string[], treeDir: string): Promise<TransplantResult> {
-  const members: ZipMember[] = [];
-  const shipped: string[] = [];
+  const sink = new Sink(treeDir);
   for (const wheel of wheels) {
     const label = path.basename(wheel);
     try {
@@ -140,36 +166,7 @@ export async function transplantWheels(wheels: readonly string[], treeDir: strin
         // ZIP64 members or another layout the reader does not handle: pip unpacks it instead
         throw new WheelUnusual((error as Error).message);
       }
-      const { distInfo, placed } = await readWheel(directory);
-      const rows = verifiedRows(distInfo, placed);
-      const own: [string, Buffer][] = [
-        [`${distInfo}/INSTALLER`, Buffer.from("pip\n")],
-        [`${distInfo}/REQUESTED`, Buffer.alloc(0)],
-      ];
-      for (const [name, data] of own) rows.push({ path: name, hash: `sha256=${b64sha256(data)}`, size: data.length });
-      own.push([`${distInfo}/RECORD`, Buffer.from(renderInstalledRecord(rows, distInfo))]);
-      const files: { path: string; data: Buffer; executable: boolean; copy?: ZipEntry }[] = [];
-      for (const p of placed) {
-        // pip's RECORD keeps their rows; the tree loses the files as cleanTree removes them after pip
-        if (p.place.kind !== "ship" || cleanedAway(p.place.path)) continue;
-        const executable = (p.entry.mode & 0o111) !== 0;
-        files.push({
-          path: p.place.path,
-          data: p.data,
-          executable,
-          ...(p.entry.method === 8 ? { copy: p.entry } : {}),
-        });
-      }
-      for (const [name, data] of own) files.push({ path: name, data, executable: false });
-      for (const f of files) {
-        const absolutePath = path.join(treeDir, ...f.path.split("/"));
-        await mkdir(path.dirname(absolutePath), { recursive: true });
-        await writeFile(absolutePath, f.data, { mode: f.executable ? 0o755 : 0o644 });
-        shipped.push(f.path);
-        const name = `${LAYER_PREFIX}${f.path}`;
-        if (f.copy) members.push({ name, from: directory, entry: f.copy });
-        else members.push({ name, absolutePath, executable: f.executable, size: f.data.length });
-      }
+      await transplantWheel(directory, sink);
     } catch (error) {
       if (error instanceof WheelUnusual) return { unusual: `${label}: ${error.message}` };
       if (error instanceof WheelRefused) {
@@ -182,7 +179,7 @@ export async function transplantWheels(wheels: readonly string[], treeDir: strin
     }
   }
   // pip lets the later wheel win and the collision check reports it: that path decides it as today
-  const twice = duplicatePaths(shipped);
+  const twice = duplicatePaths(sink.shipped);
   if (twice.length > 0) return { unusual: `two wheels install the same file ${JSON.stringify(twice[0])}` };
-  return { members };
+  return { members: sink.members };
 }
