@@ -71,6 +71,8 @@ export function pipEnv(home: string, indexUrl: string, pipCache: string): NodeJS
     PIP_DISABLE_PIP_VERSION_CHECK: "1",
     PIP_NO_INPUT: "1",
     PIP_ROOT_USER_ACTION: "ignore",
+    // the experimental cold path from the wheels' compressed members, measured side by side when set
+    ...(process.env.LPP_TRANSPLANT ? { LPP_TRANSPLANT: process.env.LPP_TRANSPLANT } : {}),
   };
 }
 

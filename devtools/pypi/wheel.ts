@@ -67,7 +67,9 @@ export async function makeWheel(outDir: string, spec: WheelSpec): Promise<BuiltW
       await writeFile(abs, data);
       await chmod(abs, mode);
       entries.push({ name, absolutePath: abs, executable: (mode & 0o111) !== 0, size: data.length });
-      record.push(`${name},sha256=${b64urlSha256(data)},${data.length}`);
+      // RECORD is CSV: a name with a comma or quote is quoted, as wheel builders write it
+      const cell = /[",]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
+      record.push(`${cell},sha256=${b64urlSha256(data)},${data.length}`);
     }
     record.push(`${distInfo}/RECORD,,`);
     const recordPath = path.join(staging, distInfo, "RECORD");

@@ -14,16 +14,16 @@ import path from "node:path";
 import { type CacheManifest, DEPENDENCY_ZIP_FILE, readManifest, sha256File, writeManifest } from "../cache/manifest.ts";
 import type { CacheStore } from "../cache/store.ts";
 import type { TreeChecks } from "../inspect/types.ts";
-import { chooseInstaller, type InstallerChoice } from "../install/index.ts";
+import { chooseInstaller, type Installer, type InstallerChoice } from "../install/index.ts";
 import { describeIndexes, effectiveIndexes, readPipConfig } from "../install/indexes.ts";
 import { cleanTree, loadChosenWheels, readTree, writeChosenWheels } from "../install/tree.ts";
-import type { DependencyListing, DependencyTree } from "../install/types.ts";
+import type { DependencyListing, DependencyTree, InstallRequest } from "../install/types.ts";
 import type { LockedSet } from "../lock/types.ts";
 import type { Log } from "../log.ts";
 import type { Target } from "../target.ts";
 import { type DependencyZip, dependencyMembers } from "../zip/package.ts";
 import { readZipDirectory, type ZipDirectory } from "../zip/reader.ts";
-import { writeZip } from "../zip/writer.ts";
+import { writeZip, type ZipMember } from "../zip/writer.ts";
 import {
   type DependencyZipRecord,
   dependencyKey,
@@ -34,6 +34,7 @@ import {
   ownersOf,
   zipDigestProblems,
 } from "./plan.ts";
+import { transplantWheels } from "./transplant.ts";
 
 export interface CacheStatus {
   enabled: boolean;
@@ -59,7 +60,14 @@ export interface Dependencies {
    */
   source:
     | { kind: "cached"; zip: DependencyZipRecord; file: string; directory: ZipDirectory; treeChecks: TreeChecks }
-    | { kind: "installed"; tree: DependencyTree; compressTo: string; installMs: number };
+    | {
+        kind: "installed";
+        tree: DependencyTree;
+        compressTo: string;
+        installMs: number;
+        /** the zip's members when they come from the wheels themselves (transplant.ts) */
+        members?: ZipMember[];
+      };
 }
 
 export interface RestoreOrInstallOptions {
@@ -89,7 +97,8 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
     recorded: lock.indexes,
     installer: installer?.name ?? "pip",
   });
-  const key = dependencyKey({ target, lock, installer, indexes, optimize: options.optimizeKey });
+  const fromWheels = installer?.download !== undefined && transplanting(env, options.optimizeKey);
+  const key = dependencyKey({ target, lock, installer, indexes, optimize: options.optimizeKey, fromWheels });
   const installerLabel = installer?.label ?? "none (no dependencies)";
 
   let restoreMs: number | undefined;
@@ -129,12 +138,16 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   await mkdir(directory, { recursive: true });
   const started = performance.now();
   let chosenWheels: Record<string, string> = {};
+  let members: ZipMember[] | undefined;
   if (installer) {
     log.info(`Installer: ${installerLabel}`);
     log.info(describeIndexes(indexes));
-    chosenWheels = await installer.install({ lock, target, directory, scratch, env, indexes, log });
+    const request = { lock, target, directory, scratch, env, indexes, log };
+    const transplanted = fromWheels ? await transplant(installer, request) : undefined;
+    if (transplanted) ({ chosenWheels, members } = transplanted);
+    else chosenWheels = await installer.install(request);
   }
-  await cleanTree(directory);
+  if (!members) await cleanTree(directory);
   const tree = { ...(await readTree(directory)), chosenWheels };
   await writeChosenWheels(entryDir, chosenWheels);
   return {
@@ -148,8 +161,39 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
       tree,
       compressTo: path.join(entryDir, DEPENDENCY_ZIP_FILE),
       installMs: Math.round(performance.now() - started),
+      ...(members ? { members } : {}),
     },
   };
+}
+
+/**
+ * Experimental, off unless LPP_TRANSPLANT=1: the wheels downloaded and their compressed members
+ * copied into the zip (transplant.ts). Needs pip (uv has no download-only mode) and no optimize
+ * setting (it rewrites an unpacked tree).
+ */
+function transplanting(env: NodeJS.ProcessEnv, optimizeKey: Record<string, unknown> | undefined): boolean {
+  return env.LPP_TRANSPLANT === "1" && optimizeKey === undefined;
+}
+
+/** Undefined when a wheel needs the install path (said in the debug log); the tree is then empty again. */
+async function transplant(
+  installer: Installer,
+  request: Omit<InstallRequest, "python">,
+): Promise<{ chosenWheels: Record<string, string>; members: ZipMember[] } | undefined> {
+  if (!installer.download) {
+    request.log.debug(`${installer.label} cannot only download: installing`);
+    return undefined;
+  }
+  const wheels = path.join(request.scratch, "wheels");
+  await rm(wheels, { recursive: true, force: true });
+  await mkdir(wheels, { recursive: true });
+  const downloaded = await installer.download({ ...request, directory: wheels });
+  const result = await transplantWheels(downloaded.wheels, request.directory);
+  if ("members" in result) return { chosenWheels: downloaded.chosenWheels, members: result.members };
+  request.log.debug(`Copying the wheels' compressed members is not possible here (${result.unusual}): installing`);
+  await rm(request.directory, { recursive: true, force: true });
+  await mkdir(request.directory, { recursive: true });
+  return undefined;
 }
 
 /** The tree compressed once under python/: the verified one from the cache entry, or made now. */
@@ -164,7 +208,7 @@ export async function compressDependencies(dependencies: Dependencies): Promise<
     };
   }
   // the optimize stage may have changed the tree: its files are read as they are now
-  const zip = await writeZip(dependencyMembers(source.tree.files), source.compressTo);
+  const zip = await writeZip(source.members ?? dependencyMembers(source.tree.files), source.compressTo);
   return { zip, directory: await readZipDirectory(source.compressTo) };
 }
 

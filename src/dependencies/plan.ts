@@ -46,13 +46,16 @@ export function dependencyKey(input: {
    * that would write the same bytes may use it (a warm build stays byte-identical to a cold one)
    */
   compressor?: Compressor;
+  /** the zip made from the wheels' own compressed members: other bytes than compressed here, another entry */
+  fromWheels?: boolean;
 }): string {
   const by = input.compressor ?? THIS_COMPRESSOR;
+  const options = { indexes: indexesForKey(input.indexes.asked), zlib: by.zlib, level: by.level };
   return cacheKey({
     target: input.target,
     lock: input.lock,
     installer: { name: input.installer?.name ?? "none", version: input.installer?.version ?? "" },
-    options: { indexes: indexesForKey(input.indexes.asked), zlib: by.zlib, level: by.level },
+    options: input.fromWheels ? { ...options, fromWheels: true } : options,
     optimize: input.optimize,
   });
 }

@@ -1,6 +1,6 @@
 /** pip and uv behind one interface: the same pinned set, the same target, the same tree. */
 import { UserError } from "../errors.ts";
-import { pipInstall } from "./pip.ts";
+import { pipDownload, pipInstall } from "./pip.ts";
 import { runProcess } from "./process.ts";
 import { findPython } from "./python.ts";
 import type { InstallRequest } from "./types.ts";
@@ -18,6 +18,10 @@ export interface Installer {
   prefix?: string;
   /** returns normalized name → the wheel file chosen, for the distributions the installer said (may be none) */
   install(request: Omit<InstallRequest, "python">): Promise<Record<string, string>>;
+  /** pip only (uv has no download-only mode): the chosen wheels into request.directory, hash-checked */
+  download?(
+    request: Omit<InstallRequest, "python">,
+  ): Promise<{ wheels: string[]; chosenWheels: Record<string, string> }>;
 }
 
 async function uvVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
@@ -61,5 +65,6 @@ export async function chooseInstaller(
     label: `pip ${host.pipVersion} (${host.command}, Python ${host.version})`,
     prefix: host.prefix,
     install: (request) => pipInstall({ ...request, python: host.command, pipVersion: host.pipVersion }),
+    download: (request) => pipDownload({ ...request, python: host.command }),
   };
 }

@@ -3,12 +3,12 @@
  * (a source build would compile for the runner, not for Lambda), the runtime's Python
  * version and ABI, and every manylinux level the runtime's glibc can load.
  */
-import { writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError, type Where } from "../errors.ts";
 import { hasControl, PIP_VARIABLE, shown } from "../lock/grammar.ts";
-import type { IndexOptions, LockedSet } from "../lock/types.ts";
-import type { Target } from "../target.ts";
+import { type IndexOptions, type LockedSet, normalizeName } from "../lock/types.ts";
+import { parseWheelFilename, type Target } from "../target.ts";
 import { diagnoseInstallFailure } from "./diagnose.ts";
 import { runProcess } from "./process.ts";
 import { readChosenWheels } from "./tree.ts";
@@ -57,6 +57,26 @@ function safeField(value: string, what: string, lock: LockedSet, where?: Where):
   return value;
 }
 
+/** What makes pip choose wheels for the Lambda target rather than the host: install and download share it. */
+function targetOptions(target: Target): string[] {
+  return [
+    "--only-binary=:all:",
+    "--implementation",
+    "cp",
+    "--python-version",
+    target.pythonVersion,
+    "--abi",
+    `cp3${target.pythonMinor}`,
+    "--abi",
+    "abi3",
+    "--abi",
+    "none",
+    ...target.platformTags.flatMap((tag) => ["--platform", tag]),
+  ];
+}
+
+const QUIET_OPTIONS = ["--disable-pip-version-check", "--no-input", "--progress-bar", "off"];
+
 export function pipArgs(
   target: Target,
   requirementsFile: string,
@@ -70,28 +90,30 @@ export function pipArgs(
     "install",
     "--target",
     directory,
-    "--only-binary=:all:",
-    "--implementation",
-    "cp",
-    "--python-version",
-    target.pythonVersion,
-    "--abi",
-    `cp3${target.pythonMinor}`,
-    "--abi",
-    "abi3",
-    "--abi",
-    "none",
-    ...target.platformTags.flatMap((tag) => ["--platform", tag]),
+    ...targetOptions(target),
     "--no-compile",
     "--no-warn-script-location",
-    "--disable-pip-version-check",
-    "--no-input",
-    "--progress-bar",
-    "off",
+    ...QUIET_OPTIONS,
   ];
   if (lock.complete) args.push("--no-deps");
   // which file pip chose for each distribution: the wheel-fit check judges that file's name
   if (reportFile) args.push("--report", reportFile);
+  args.push("-r", requirementsFile);
+  return args;
+}
+
+/**
+ * The same choice as pipArgs, downloaded rather than installed (pip checks the requirements
+ * file's hashes either way); the folder, empty before, then holds exactly the chosen wheels.
+ */
+export function pipDownloadArgs(
+  target: Target,
+  requirementsFile: string,
+  directory: string,
+  lock: LockedSet,
+): string[] {
+  const args = ["-m", "pip", "download", "-d", directory, ...targetOptions(target), ...QUIET_OPTIONS];
+  if (lock.complete) args.push("--no-deps");
   args.push("-r", requirementsFile);
   return args;
 }
@@ -129,4 +151,38 @@ export async function pipInstall(request: InstallRequest & { pipVersion?: string
     });
   }
   return reportFile ? readChosenWheels(reportFile) : {};
+}
+
+/**
+ * Downloads the chosen wheels into `directory` (empty), checked against the lock's hashes by
+ * pip; returns their paths in name order and normalized name → wheel file, as pipInstall does.
+ */
+export async function pipDownload(
+  request: InstallRequest,
+): Promise<{ wheels: string[]; chosenWheels: Record<string, string> }> {
+  const { lock, target, directory, python, log } = request;
+  const requirementsFile = path.join(request.scratch, "requirements.lambda.txt");
+  await writeFile(requirementsFile, renderRequirements(lock, request.indexes.written));
+  const env: NodeJS.ProcessEnv = { ...request.env, PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1" };
+  const result = await log.group(`pip download for ${target.runtime} ${target.architecture}`, () =>
+    runProcess(python, pipDownloadArgs(target, requirementsFile, directory, lock), { env, log }),
+  );
+  if (result.code !== 0) {
+    throw await diagnoseInstallFailure(result.output, {
+      lock,
+      target,
+      indexes: request.indexes.asked,
+      env,
+      installer: "pip",
+    });
+  }
+  const chosenWheels: Record<string, string> = {};
+  const wheels: string[] = [];
+  for (const file of (await readdir(directory)).sort()) {
+    const parsed = parseWheelFilename(file);
+    if (!parsed) continue;
+    chosenWheels[normalizeName(parsed.name)] = file;
+    wheels.push(path.join(directory, file));
+  }
+  return { wheels, chosenWheels };
 }

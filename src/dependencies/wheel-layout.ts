@@ -1,0 +1,155 @@
+/**
+ * Where each member of a wheel lands in the tree `pip install --target` makes (PEP 427's
+ * installed layout, as pip's home scheme lays it out), decided from names and central-directory
+ * fields only, so a dependency zip can be built from the wheels' own compressed bytes.
+ *
+ * Reading wheels ourselves means refusing what pip refused for us: a member outside the
+ * root, a link or special file, a duplicate, a RECORD that does not match its members. What
+ * this code cannot reproduce byte for byte (a member neither stored nor deflated, an
+ * encrypted one, scripts whose installed bytes depend on the host's interpreter) is a
+ * fallback to the install path, never a guess.
+ */
+import type { ZipEntry } from "../zip/reader.ts";
+
+export type Placement =
+  /** shipped at `path` (relative to the tree root) */
+  | { kind: "ship"; path: string }
+  /** a folder entry, or what the tree never keeps (scripts go to bin/, which is removed) */
+  | { kind: "leave" }
+  /** pip's own dist-info files, written again rather than copied */
+  | { kind: "regenerate"; path: string };
+
+/** A wheel that must not be installed: the message names the member. */
+export class WheelRefused extends Error {}
+/** A wheel this path cannot reproduce exactly: the whole build takes the install path. */
+export class WheelUnusual extends Error {}
+
+const SCHEMES = new Set(["purelib", "platlib", "headers", "scripts", "data"]);
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const FLAG_ENCRYPTED = 1;
+
+/** "/"-separated, relative, no empty, "." or ".." segment, no backslash or control character. */
+export function unsafeNameReason(name: string): string | undefined {
+  if (name === "") return "an empty name";
+  if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) return "an absolute path";
+  if (name.includes("\\")) return "a backslash in its name";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+  if (/[\u0000-\u001f\u007f]/.test(name)) return "a control character in its name";
+  const segments = (name.endsWith("/") ? name.slice(0, -1) : name).split("/");
+  if (segments.some((s) => s === "" || s === "." || s === "..")) return "an empty, . or .. segment (outside the root)";
+  return undefined;
+}
+
+/**
+ * The installed path of one member. `distInfo` is the wheel's `<name>-<version>.dist-info`
+ * folder.
+ */
+export function placeMember(name: string, distInfo: string): Placement {
+  const unsafe = unsafeNameReason(name);
+  if (unsafe) throw new WheelRefused(`member ${JSON.stringify(name)} has ${unsafe}`);
+  if (name.endsWith("/")) return { kind: "leave" };
+  const [top = "", ...rest] = name.split("/");
+  if (top.endsWith(".data")) {
+    if (top !== distInfo.replace(/\.dist-info$/, ".data") || rest.length < 2) {
+      throw new WheelRefused(`member ${JSON.stringify(name)} lies in a .data folder not of this wheel's layout`);
+    }
+    const [scheme = "", ...inner] = rest;
+    if (!SCHEMES.has(scheme)) {
+      throw new WheelRefused(`member ${JSON.stringify(name)} names an unknown scheme "${scheme}"`);
+    }
+    if (scheme === "scripts") {
+      // pip rewrites their shebang with the host's interpreter and RECORDs that: not reproducible here
+      throw new WheelUnusual(`${name} is a script, whose installed bytes depend on the host's Python`);
+    }
+    if (scheme === "headers") {
+      // pip puts them under include/python/<the requirement's name as written>: not decided here
+      throw new WheelUnusual(`${name} is a header, installed under a name pip takes from the requirement`);
+    }
+    return { kind: "ship", path: inner.join("/") };
+  }
+  if (top.endsWith(".dist-info") && top !== distInfo) {
+    throw new WheelRefused(`member ${JSON.stringify(name)} lies in a second .dist-info folder`);
+  }
+  if (top === distInfo && ["RECORD", "INSTALLER", "REQUESTED"].includes(rest.join("/"))) {
+    return { kind: "regenerate", path: name };
+  }
+  return { kind: "ship", path: name };
+}
+
+/** Refusal for links and special files; a reason to fall back for what cannot be copied as is. */
+export function entryProblem(entry: ZipEntry): { refuse: string } | { unusual: string } | undefined {
+  const type = entry.mode & S_IFMT;
+  const isDir = entry.name.endsWith("/");
+  if (type !== 0 && type !== S_IFREG && !(isDir && type === S_IFDIR)) {
+    return {
+      refuse: `member ${JSON.stringify(entry.name)} is a link or special file (mode ${entry.mode.toString(8)})`,
+    };
+  }
+  if (entry.flags & FLAG_ENCRYPTED) return { unusual: `${entry.name} is encrypted` };
+  if (entry.method !== 0 && entry.method !== 8)
+    return { unusual: `${entry.name} uses compression method ${entry.method}` };
+  return undefined;
+}
+
+/** The installed path (root-relative) → as pip's RECORD names it, relative to its lib folder. */
+export function recordPathOf(installed: string, distInfo: string, member: string): string {
+  // files from .data/data live outside pip's purelib (lib/python under --target)
+  const fromData = member.startsWith(distInfo.replace(/\.dist-info$/, ".data/data/"));
+  return fromData ? `../../${installed}` : installed;
+}
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * RECORD as pip writes it after an install: every installed file's row (path, sha256, size),
+ * INSTALLER and REQUESTED among them, RECORD itself without hash, sorted as pip sorts
+ * (by the row's cells as strings), CSV with "\r\n" line ends.
+ */
+export function renderInstalledRecord(rows: { path: string; hash: string; size: number }[], distInfo: string): string {
+  const all: [string, string, string][] = rows.map((r) => [r.path, r.hash, String(r.size)]);
+  all.push([`${distInfo}/RECORD`, "", ""]);
+  all.sort((a, b) => {
+    for (let i = 0; i < 3; i++) {
+      if (a[i]! !== b[i]!) return a[i]! < b[i]! ? -1 : 1;
+    }
+    return 0;
+  });
+  return all.map((row) => `${row.map(csvCell).join(",")}\r\n`).join("");
+}
+
+/** The wheel's RECORD row for a member against the member's digest and size: the problem, if any. */
+export function recordMismatch(
+  name: string,
+  row: { hash?: string; size?: number } | undefined,
+  found: { sha256: string; size: number },
+): string | undefined {
+  if (!row) return `${name} is not listed in its RECORD`;
+  if (!row.hash?.startsWith("sha256=")) return `${name} has no sha256 in its RECORD`;
+  if (row.hash !== `sha256=${found.sha256}`) return `${name} does not match the sha256 its RECORD gives`;
+  if (row.size !== undefined && row.size !== found.size)
+    return `${name} is ${found.size} bytes, its RECORD says ${row.size}`;
+  return undefined;
+}
+
+/** The `.dist-info` folder of a wheel from its members: exactly one top-level one. */
+export function distInfoOf(names: readonly string[]): string {
+  const found = new Set<string>();
+  for (const n of names) {
+    const top = n.split("/")[0] ?? "";
+    if (top.endsWith(".dist-info") && n.includes("/")) found.add(top);
+  }
+  if (found.size !== 1) throw new WheelRefused(`it has ${found.size} .dist-info folders, a wheel has exactly one`);
+  return [...found][0]!;
+}
+
+/** Installed paths given twice (a member and a .data member on the same path, or duplicate members). */
+export function duplicatePaths(paths: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const p of paths) (seen.has(p) ? twice : seen).add(p);
+  return [...twice];
+}
