@@ -121,7 +121,7 @@ describe("RECORD", () => {
   });
 
   it("names a member whose hash or size its RECORD contradicts", () => {
-    const found = { sha256: "xyz", size: 3 };
+    const found = { hash: "sha256=xyz", size: 3 };
     expect(recordMismatch("a.py", { hash: "sha256=xyz", size: 3 }, found)).toBeUndefined();
     expect(recordMismatch("a.py", { hash: "sha256=xyz" }, found)).toBeUndefined();
     expect(recordMismatch("a.py", { hash: "sha256=abc", size: 3 }, found)).toMatch(/a\.py does not match/);

@@ -9,12 +9,11 @@
  * Not the default: see the report in the commit; `transplantWheels` returns `unusual` when
  * a wheel needs the install path, which the caller then takes for the whole build.
  */
-import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import zlib from "node:zlib";
 import { UserError } from "../errors.ts";
-import { parseRecord } from "../install/tree.ts";
+import { parseRecord, recordHash } from "../install/tree.ts";
 import { LAYER_PREFIX } from "../zip/package.ts";
 import { EntryReader, readZipDirectory, type ZipDirectory, type ZipEntry } from "../zip/reader.ts";
 import type { ZipMember } from "../zip/writer.ts";
@@ -51,8 +50,6 @@ function inflate(entry: ZipEntry, stored: Buffer): Buffer {
   }
   return data;
 }
-
-const b64sha256 = (data: Buffer) => createHash("sha256").update(data).digest("base64url");
 
 /** console_scripts and gui_scripts make pip write host-specific launchers into RECORD. */
 function hasLaunchers(entryPoints: string): boolean {
@@ -123,12 +120,12 @@ async function transplantWheel(directory: ZipDirectory, sink: Sink): Promise<voi
     for (const { entry, place } of placed) {
       if (place.kind !== "ship") continue;
       const data = inflate(entry, await reader.read(entry));
-      const sha256 = b64sha256(data);
+      const hash = recordHash(data);
       // PEP 427's signatures of RECORD are the only members it does not list
       const signature = entry.name === `${distInfo}/RECORD.jws` || entry.name === `${distInfo}/RECORD.p7s`;
-      const mismatch = recordMismatch(entry.name, record.get(entry.name), { sha256, size: data.length });
+      const mismatch = recordMismatch(entry.name, record.get(entry.name), { hash, size: data.length });
       if (mismatch && !signature) throw new WheelRefused(mismatch);
-      rows.push({ path: recordPathOf(place.path, distInfo, entry.name), hash: `sha256=${sha256}`, size: data.length });
+      rows.push({ path: recordPathOf(place.path, distInfo, entry.name), hash, size: data.length });
       if (entry.name === `${distInfo}/entry_points.txt` && hasLaunchers(data.toString("utf8"))) {
         throw new WheelUnusual(`${entry.name} declares console or GUI scripts, whose launchers pip makes for the host`);
       }
@@ -141,7 +138,7 @@ async function transplantWheel(directory: ZipDirectory, sink: Sink): Promise<voi
       [`${distInfo}/INSTALLER`, Buffer.from("pip\n")],
       [`${distInfo}/REQUESTED`, Buffer.alloc(0)],
     ];
-    for (const [name, data] of own) rows.push({ path: name, hash: `sha256=${b64sha256(data)}`, size: data.length });
+    for (const [name, data] of own) rows.push({ path: name, hash: recordHash(data), size: data.length });
     own.push([`${distInfo}/RECORD`, Buffer.from(renderInstalledRecord(rows, distInfo))]);
     for (const [name, data] of own) await sink.put(name, data, false);
   } finally {

@@ -9,6 +9,7 @@
  * encrypted one, scripts whose installed bytes depend on the host's interpreter) is a
  * fallback to the install path, never a guess.
  */
+import { recordRow } from "../install/tree.ts";
 import type { ZipEntry } from "../zip/reader.ts";
 
 export type Placement =
@@ -100,10 +101,6 @@ export function recordPathOf(installed: string, distInfo: string, member: string
   return fromData ? `../../${installed}` : installed;
 }
 
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /**
  * RECORD as pip writes it after an install: every installed file's row (path, sha256, size),
  * INSTALLER and REQUESTED among them, RECORD itself without hash, sorted as pip sorts
@@ -118,18 +115,18 @@ export function renderInstalledRecord(rows: { path: string; hash: string; size: 
     }
     return 0;
   });
-  return all.map((row) => `${row.map(csvCell).join(",")}\r\n`).join("");
+  return all.map((row) => `${recordRow(row)}\r\n`).join("");
 }
 
 /** The wheel's RECORD row for a member against the member's digest and size: the problem, if any. */
 export function recordMismatch(
   name: string,
   row: { hash?: string; size?: number } | undefined,
-  found: { sha256: string; size: number },
+  found: { hash: string; size: number },
 ): string | undefined {
   if (!row) return `${name} is not listed in its RECORD`;
   if (!row.hash?.startsWith("sha256=")) return `${name} has no sha256 in its RECORD`;
-  if (row.hash !== `sha256=${found.sha256}`) return `${name} does not match the sha256 its RECORD gives`;
+  if (row.hash !== found.hash) return `${name} does not match the sha256 its RECORD gives`;
   if (row.size !== undefined && row.size !== found.size)
     return `${name} is ${found.size} bytes, its RECORD says ${row.size}`;
   return undefined;

@@ -3,6 +3,7 @@
  * console scripts with the host's interpreter in their shebang) and read into the
  * model the later stages use.
  */
+import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { lstat, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -92,6 +93,16 @@ function headerValues(text: string, header: string): string[] {
     if (i > 0 && line.slice(0, i).toLowerCase() === header.toLowerCase()) values.push(line.slice(i + 1).trim());
   }
   return values;
+}
+
+/** A RECORD hash as pip writes it: `sha256=` and the digest in URL-safe base64 without padding. */
+export function recordHash(bytes: Buffer): string {
+  return `sha256=${createHash("sha256").update(bytes).digest("base64url")}`;
+}
+
+/** One RECORD row as CSV, a cell with a comma, quote or line break quoted (as Python's csv module writes it). */
+export function recordRow(cells: readonly string[]): string {
+  return cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",");
 }
 
 /** RECORD is CSV: path,hash,size; paths with commas are quoted. */

@@ -1,8 +1,7 @@
 /** The optimize plan carried out on the staged tree: files removed, shared objects rewritten, RECORDs kept true. */
-import { createHash } from "node:crypto";
 import { readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseRecord } from "../install/tree.ts";
+import { parseRecord, recordHash, recordRow } from "../install/tree.ts";
 import type { DependencyTree } from "../install/types.ts";
 import { stripElf } from "./elf-strip.ts";
 
@@ -44,9 +43,6 @@ export async function stripSharedObjects(tree: DependencyTree, files: string[]):
   return changed;
 }
 
-const recordHash = (bytes: Buffer) => `sha256=${createHash("sha256").update(bytes).digest("base64url")}`;
-const csvCell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
 /**
  * Each changed distribution's RECORD made true again: removed files out, stripped files
  * with their new hash and size, compiled files in (as pip records the bytecode it
@@ -69,13 +65,12 @@ export async function rewriteRecords(
       if (changes.removed.has(row.path)) continue;
       if (changes.rewritten.has(row.path)) {
         const bytes = await readFile(abs(tree, row.path));
-        lines.push([row.path, recordHash(bytes), String(bytes.length)].map(csvCell).join(","));
-      } else
-        lines.push([row.path, row.hash ?? "", row.size === undefined ? "" : String(row.size)].map(csvCell).join(","));
+        lines.push(recordRow([row.path, recordHash(bytes), String(bytes.length)]));
+      } else lines.push(recordRow([row.path, row.hash ?? "", row.size === undefined ? "" : String(row.size)]));
     }
     for (const file of [...added].sort()) {
       const bytes = await readFile(abs(tree, file));
-      lines.push([file, recordHash(bytes), String(bytes.length)].map(csvCell).join(","));
+      lines.push(recordRow([file, recordHash(bytes), String(bytes.length)]));
     }
     await replaceFile(recordFile, `${lines.join("\n")}\n`, 0o644);
   }
