@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { run } from "../../src/verify/imports.ts";
+import { runBounded } from "../../src/install/process.ts";
 import { extractZip } from "../zipread.ts";
 import { parseFunctionRef } from "./lambda-input.ts";
 import { type FunctionRecord, type LambdaStore, lambdaError } from "./lambda-store.ts";
@@ -149,12 +149,16 @@ async function runHandler(
       const layer = store.layerVersion(region, layerName, Number(version));
       if (layer) await unpack(layer.zip, opt);
     }
-    const ran = await run(await findPython(minor), ["-S", "-B", "-c", BOOTSTRAP, task, opt, minor, module, name], {
-      env: { PATH: process.env.PATH ?? "", LANG: "C.UTF-8", HOME: root, ...(content.environment ?? {}) },
-      cwd: task,
-      stdin: event,
-      timeoutMs: content.timeout * 1000,
-    });
+    const ran = await runBounded(
+      await findPython(minor),
+      ["-S", "-B", "-c", BOOTSTRAP, task, opt, minor, module, name],
+      {
+        env: { PATH: process.env.PATH ?? "", LANG: "C.UTF-8", HOME: root, ...(content.environment ?? {}) },
+        cwd: task,
+        stdin: event,
+        timeoutMs: content.timeout * 1000,
+      },
+    );
     const ms = Date.now() - started;
     if (ran.code === null) {
       const message = `Task timed out after ${content.timeout.toFixed(2)} seconds`;

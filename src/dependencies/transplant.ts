@@ -11,11 +11,17 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import zlib from "node:zlib";
 import { UserError } from "../errors.ts";
 import { parseRecord, recordHash } from "../install/tree.ts";
 import { LAYER_PREFIX } from "../zip/package.ts";
-import { EntryReader, readZipDirectory, type ZipDirectory, type ZipEntry } from "../zip/reader.ts";
+import {
+  EntryReader,
+  inflateEntry,
+  readZipDirectory,
+  type ZipDirectory,
+  type ZipEntry,
+  ZipEntryCorrupt,
+} from "../zip/reader.ts";
 import type { ZipMember } from "../zip/writer.ts";
 import {
   distInfoOf,
@@ -34,21 +40,13 @@ export type TransplantResult = { members: ZipMember[] } | { unusual: string };
 
 /** A member's inflated bytes, bounded by its declared size (a bomb is not inflated past it). */
 function inflate(entry: ZipEntry, stored: Buffer): Buffer {
-  let data: Buffer;
   try {
-    data =
-      entry.method === 0
-        ? Buffer.from(stored)
-        : zlib.inflateRawSync(stored, { maxOutputLength: Math.max(entry.size, 1) });
+    return inflateEntry(entry, stored);
   } catch (error) {
-    throw new WheelRefused(
-      `member ${JSON.stringify(entry.name)} does not inflate to its size: ${(error as Error).message}`,
-    );
+    if (error instanceof ZipEntryCorrupt)
+      throw new WheelRefused(`member ${JSON.stringify(entry.name)} ${error.problem}`);
+    throw error;
   }
-  if (data.length !== entry.size || zlib.crc32(data) >>> 0 !== entry.crc >>> 0) {
-    throw new WheelRefused(`member ${JSON.stringify(entry.name)} does not match its size or CRC`);
-  }
-  return data;
 }
 
 /** console_scripts and gui_scripts make pip write host-specific launchers into RECORD. */

@@ -38,3 +38,53 @@ export function runProcess(
     });
   });
 }
+
+export interface BoundedResult {
+  /** null when killed at the timeout */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A bounded child process: killed at the timeout, output capped. */
+export function runBounded(
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number; stdin?: string },
+): Promise<BoundedResult> {
+  const CAP = 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outSize = 0;
+    let errSize = 0;
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill("SIGKILL");
+    }, options.timeoutMs);
+    child.stdout.on("data", (d: Buffer) => {
+      if (outSize < CAP) out.push(d);
+      outSize += d.length;
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      if (errSize < CAP) err.push(d);
+      errSize += d.length;
+    });
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(options.stdin ?? "");
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({
+        code: killed ? null : (code ?? 1),
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      });
+    });
+  });
+}

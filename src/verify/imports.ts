@@ -5,11 +5,10 @@
  * site, no PYTHONPATH) and only those folders put on sys.path, so nothing installed on
  * the runner can satisfy an import that would fail in Lambda.
  */
-import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { inflateRawSync } from "node:zlib";
-import { EntryReader, readZipDirectory, type ZipDirectory } from "../zip/reader.ts";
+import { runBounded } from "../install/process.ts";
+import { EntryReader, inflateEntry, readZipDirectory, type ZipDirectory } from "../zip/reader.ts";
 
 export interface ImportOutcome {
   ok: boolean;
@@ -70,7 +69,7 @@ export async function importHandler(options: {
     if (options.functionZip) await unzipInto(options.functionZip, task);
     if (options.layerZip) await unzipInto(options.layerZip, opt);
     await readOnly(root, true);
-    const result = await run(
+    const result = await runBounded(
       options.python,
       ["-S", "-I", "-B", "-c", IMPORT_SCRIPT, task, opt, options.pythonVersion, options.module, options.name],
       { env: { PATH: options.path, HOME: root, LANG: "C.UTF-8" }, cwd: task, timeoutMs: options.timeoutMs },
@@ -138,7 +137,7 @@ async function unzipEntries(
       continue;
     }
     const stored = await reader.read(entry);
-    const data = entry.method === 8 ? inflateRawSync(stored) : Buffer.from(stored);
+    const data = inflateEntry(entry, stored);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, data, { mode: 0o644 });
   }
@@ -151,54 +150,4 @@ async function readOnly(dir: string, on: boolean): Promise<void> {
     if (entry.isDirectory()) await readOnly(path.join(dir, entry.name), on);
   }
   if (on) await chmod(dir, 0o555);
-}
-
-interface Ran {
-  /** null when killed at the timeout */
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** A bounded child process: killed at the timeout, output capped. */
-export function run(
-  command: string,
-  args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number; stdin?: string },
-): Promise<Ran> {
-  const CAP = 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outSize = 0;
-    let errSize = 0;
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill("SIGKILL");
-    }, options.timeoutMs);
-    child.stdout.on("data", (d: Buffer) => {
-      if (outSize < CAP) out.push(d);
-      outSize += d.length;
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      if (errSize < CAP) err.push(d);
-      errSize += d.length;
-    });
-    child.stdin.on("error", () => undefined);
-    child.stdin.end(options.stdin ?? "");
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({
-        code: killed ? null : (code ?? 1),
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-      });
-    });
-  });
 }

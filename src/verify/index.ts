@@ -3,12 +3,11 @@
  * the function (static, every architecture), then imports from the built zips when the
  * runner can run the target's code. Either failure stops the build: nothing is deployed.
  */
-import { inflateRawSync } from "node:zlib";
 import { UserError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import { findRuntimePython } from "../runtime-python.ts";
 import type { Target } from "../target.ts";
-import { EntryReader, readZipDirectory } from "../zip/reader.ts";
+import { EntryReader, inflateEntry, readZipDirectory } from "../zip/reader.ts";
 import type { ZipResult } from "../zip/writer.ts";
 import { findModule, type HandlerRef, parseHandler, staticVerdict } from "./handler.ts";
 import { type ImportOutcome, importHandler } from "./imports.ts";
@@ -37,7 +36,7 @@ async function readEntry(zipPath: string, name: string): Promise<string | undefi
   const reader = new EntryReader(directory);
   try {
     const stored = await reader.read(entry);
-    return (entry.method === 8 ? inflateRawSync(stored) : Buffer.from(stored)).toString("utf8");
+    return inflateEntry(entry, stored).toString("utf8");
   } finally {
     await reader.close();
   }

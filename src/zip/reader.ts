@@ -6,6 +6,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
+import { crc32, inflateRawSync } from "node:zlib";
 
 export interface ZipEntry {
   name: string;
@@ -169,6 +170,36 @@ function readEntries(label: string, size: number, readAt: (position: number, len
  * until the next read: copy them first. Entries should be asked for in file order;
  * any order works.
  */
+/** An entry whose bytes do not inflate to what the central directory declares. */
+export class ZipEntryCorrupt extends Error {
+  constructor(
+    readonly entry: ZipEntry,
+    /** what is wrong, to follow the entry's name */
+    readonly problem: string,
+  ) {
+    super(`${entry.name} ${problem}`);
+  }
+}
+
+/**
+ * An entry's bytes from its stored data (what EntryReader.read returns), inflated no
+ * further than the declared size, so a bomb stops there, and checked against that size
+ * and the CRC-32.
+ */
+export function inflateEntry(entry: ZipEntry, stored: Buffer): Buffer {
+  let data: Buffer;
+  try {
+    data =
+      entry.method === 0 ? Buffer.from(stored) : inflateRawSync(stored, { maxOutputLength: Math.max(entry.size, 1) });
+  } catch (error) {
+    throw new ZipEntryCorrupt(entry, `does not inflate to its size: ${(error as Error).message}`);
+  }
+  if (data.length !== entry.size || crc32(data) >>> 0 !== entry.crc >>> 0) {
+    throw new ZipEntryCorrupt(entry, "does not match its size or CRC");
+  }
+  return data;
+}
+
 export class EntryReader {
   private handle: Promise<FileHandle> | undefined;
   private buffer: Buffer | undefined;
