@@ -3,7 +3,7 @@
  * Plain logic over a Log and an environment; main.ts is the only place that knows
  * it runs in Actions.
  */
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { chooseStore } from "./cache/store.ts";
@@ -321,7 +321,7 @@ async function inspect(
     packageMode: inputs.packageMode,
     allowCollisions: inputs.allowCollisions,
     lockfile: lock.lockfile,
-    lockfileText: await readFile(path.join(inputs.workingDirectory, lock.lockfile), "utf8").catch(() => ""),
+    lockfileText: lock.text ?? "",
   });
   reportFindings(inspection.findings, log);
   const errors = inspection.findings.filter((f) => f.severity === "error").length;

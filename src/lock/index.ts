@@ -77,5 +77,5 @@ export function readLockfile(choice: LockfileChoice, ctx: Omit<LockContext, "fil
   // its real path must stay in the folder it is named in: a committed `requirements.txt`
   // symlink to /proc/self/environ (or any file outside) is not read
   const text = readLockText(abs, choice.file, { file: choice.file }, [path.dirname(abs), ctx.workingDirectory]);
-  return spec.reader(text, { ...ctx, file: choice.file, path: abs });
+  return { ...spec.reader(text, { ...ctx, file: choice.file, path: abs }), text };
 }

@@ -38,6 +38,8 @@ export interface LockedSet {
   complete: boolean;
   /** first-party code the lockfile names (the project itself, workspace members), shipped as source */
   firstParty: { name: string; path: string }[];
+  /** the lockfile's text as it was read (once, with its checks), for the lines of later findings */
+  text?: string;
 }
 
 export function normalizeName(name: string): string {
