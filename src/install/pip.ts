@@ -124,22 +124,21 @@ export function pipHasReport(version: string | undefined): boolean {
   return major > 22 || (major === 22 && minor >= 2);
 }
 
-/** Installs; returns normalized name → the wheel file pip chose, when this pip can say. */
-export async function pipInstall(request: InstallRequest & { pipVersion?: string }): Promise<Record<string, string>> {
-  const { lock, target, directory, python, log } = request;
+/**
+ * Writes the pinned set as pip reads it, runs pip with the arguments made for that file,
+ * and on a failure names every pin that cannot be installed.
+ */
+async function runPip(
+  request: InstallRequest,
+  verb: "install" | "download",
+  args: (requirementsFile: string) => string[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const { lock, target, python, log } = request;
   const requirementsFile = path.join(request.scratch, "requirements.lambda.txt");
   await writeFile(requirementsFile, renderRequirements(lock, request.indexes.written));
-  const env: NodeJS.ProcessEnv = {
-    ...request.env,
-    PIP_DISABLE_PIP_VERSION_CHECK: "1",
-    PIP_NO_INPUT: "1",
-    PIP_ROOT_USER_ACTION: "ignore",
-    PYTHONDONTWRITEBYTECODE: "1",
-  };
-  // in scratch, never in the cache entry: its download URLs may carry the index's credentials
-  const reportFile = pipHasReport(request.pipVersion) ? path.join(request.scratch, "pip-report.json") : undefined;
-  const result = await log.group(`pip install for ${target.runtime} ${target.architecture}`, () =>
-    runProcess(python, pipArgs(target, requirementsFile, directory, lock, reportFile), { env, log }),
+  const result = await log.group(`pip ${verb} for ${target.runtime} ${target.architecture}`, () =>
+    runProcess(python, args(requirementsFile), { env, log }),
   );
   if (result.code !== 0) {
     throw await diagnoseInstallFailure(result.output, {
@@ -150,6 +149,21 @@ export async function pipInstall(request: InstallRequest & { pipVersion?: string
       installer: "pip",
     });
   }
+}
+
+/** Installs; returns normalized name → the wheel file pip chose, when this pip can say. */
+export async function pipInstall(request: InstallRequest & { pipVersion?: string }): Promise<Record<string, string>> {
+  const { lock, target, directory } = request;
+  const env: NodeJS.ProcessEnv = {
+    ...request.env,
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    PIP_NO_INPUT: "1",
+    PIP_ROOT_USER_ACTION: "ignore",
+    PYTHONDONTWRITEBYTECODE: "1",
+  };
+  // in scratch, never in the cache entry: its download URLs may carry the index's credentials
+  const reportFile = pipHasReport(request.pipVersion) ? path.join(request.scratch, "pip-report.json") : undefined;
+  await runPip(request, "install", (file) => pipArgs(target, file, directory, lock, reportFile), env);
   return reportFile ? readChosenWheels(reportFile) : {};
 }
 
@@ -160,22 +174,9 @@ export async function pipInstall(request: InstallRequest & { pipVersion?: string
 export async function pipDownload(
   request: InstallRequest,
 ): Promise<{ wheels: string[]; chosenWheels: Record<string, string> }> {
-  const { lock, target, directory, python, log } = request;
-  const requirementsFile = path.join(request.scratch, "requirements.lambda.txt");
-  await writeFile(requirementsFile, renderRequirements(lock, request.indexes.written));
+  const { lock, target, directory } = request;
   const env: NodeJS.ProcessEnv = { ...request.env, PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1" };
-  const result = await log.group(`pip download for ${target.runtime} ${target.architecture}`, () =>
-    runProcess(python, pipDownloadArgs(target, requirementsFile, directory, lock), { env, log }),
-  );
-  if (result.code !== 0) {
-    throw await diagnoseInstallFailure(result.output, {
-      lock,
-      target,
-      indexes: request.indexes.asked,
-      env,
-      installer: "pip",
-    });
-  }
+  await runPip(request, "download", (file) => pipDownloadArgs(target, file, directory, lock), env);
   const chosenWheels: Record<string, string> = {};
   const wheels: string[] = [];
   for (const file of (await readdir(directory)).sort()) {
