@@ -7,7 +7,7 @@ import { UserError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import { findRuntimePython } from "../runtime-python.ts";
 import type { Target } from "../target.ts";
-import { EntryReader, inflateEntry, readZipDirectory } from "../zip/reader.ts";
+import { EntryReader, inflateEntry, readZipDirectory, type ZipDirectory } from "../zip/reader.ts";
 import type { ZipResult } from "../zip/writer.ts";
 import { findModule, type HandlerRef, parseHandler, staticVerdict } from "./handler.ts";
 import { type ImportOutcome, importHandler } from "./imports.ts";
@@ -29,8 +29,7 @@ export async function zipEntries(zip: ZipResult | undefined): Promise<Set<string
   return new Set((await readZipDirectory(zip.path)).entries.map((e) => e.name));
 }
 
-async function readEntry(zipPath: string, name: string): Promise<string | undefined> {
-  const directory = await readZipDirectory(zipPath);
+async function readEntry(directory: ZipDirectory, name: string): Promise<string | undefined> {
   const entry = directory.entries.find((e) => e.name === name);
   if (!entry || entry.size > 8 * 1024 * 1024) return undefined;
   const reader = new EntryReader(directory);
@@ -55,9 +54,13 @@ export async function verifyHandler(options: {
   const { target, functionZip, layerZip, log } = options;
   const ref = parseHandler(options.handler);
   if (ref instanceof UserError) throw ref;
-  const home = findModule(ref, await zipEntries(functionZip), await zipEntries(layerZip));
-  const zipOf = home?.zip === "function" ? functionZip : layerZip;
-  const source = home && zipOf ? await readEntry(zipOf.path, home.entry) : undefined;
+  // each central directory read once: for the names, then for the module's text
+  const functionDirectory = functionZip ? await readZipDirectory(functionZip.path) : undefined;
+  const layerDirectory = layerZip ? await readZipDirectory(layerZip.path) : undefined;
+  const names = (d: ZipDirectory | undefined) => new Set(d?.entries.map((e) => e.name));
+  const home = findModule(ref, names(functionDirectory), names(layerDirectory));
+  const directoryOf = home?.zip === "function" ? functionDirectory : layerDirectory;
+  const source = home && directoryOf ? await readEntry(directoryOf, home.entry) : undefined;
   const verdict = staticVerdict(ref, home, source, { function: functionZip?.path, layer: layerZip?.path });
   if (verdict.refusal || !verdict.home) throw verdict.refusal;
   log.info(
