@@ -249,8 +249,11 @@ const scenarios = {
   warmActions: times(action.warmActions, (a) => a.buildMs)!,
 };
 const stage = (list: ActionRun[], name: string) => times(list, (a) => a.timings[name]);
-/** install includes restore (asking the cache); save is the entry's upload or publish */
-const STAGE_NAMES = ["lock", "restore", "install", "inspect", "zip", "save"] as const;
+/**
+ * install includes restore (asking the cache) and, when the wheels are unpacked here, download
+ * (pip download) and unpack (the wheels checked and laid out); save is the entry's upload or publish
+ */
+const STAGE_NAMES = ["lock", "restore", "install", "download", "unpack", "inspect", "zip", "save"] as const;
 const stages = Object.fromEntries(
   KINDS.map((k) => [k, Object.fromEntries(STAGE_NAMES.map((s) => [s, stage(action[k], s)?.median]))]),
 ) as Record<(typeof KINDS)[number], Record<(typeof STAGE_NAMES)[number], number | undefined>>;

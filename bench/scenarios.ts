@@ -72,7 +72,7 @@ export function pipEnv(home: string, indexUrl: string, pipCache: string): NodeJS
     PIP_NO_INPUT: "1",
     PIP_ROOT_USER_ACTION: "ignore",
     // the experimental cold path from the wheels' compressed members, measured side by side when set
-    ...(process.env.LPP_TRANSPLANT ? { LPP_TRANSPLANT: process.env.LPP_TRANSPLANT } : {}),
+    ...(process.env.LPP_UNPACK ? { LPP_UNPACK: process.env.LPP_UNPACK } : {}),
   };
 }
 

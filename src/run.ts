@@ -13,7 +13,16 @@ import { type DeployResult, deploy, type ReleaseFailed } from "./deploy/index.ts
 import type { ShiftClock } from "./deploy/shift.ts";
 import { UserError } from "./errors.ts";
 import type { Inputs } from "./inputs.ts";
-import { checkSizes, checkTree, type Finding, type InspectResult, inspectTree } from "./inspect/index.ts";
+import {
+  checkSizes,
+  checkTree,
+  type Finding,
+  type InspectResult,
+  inspectTree,
+  scanBytes,
+  scanKeeps,
+  scanTree,
+} from "./inspect/index.ts";
 import type { TreeChecks } from "./inspect/types.ts";
 import type { DependencyListing, TreeFile } from "./install/types.ts";
 import { chooseLockfile, DETECTED_LOCKFILES, readLockfile } from "./lock/index.ts";
@@ -171,11 +180,16 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
         env,
         log,
         optimizeKey: optimizeKey(inputs.optimize, compiler),
+        scanner: { keeps: scanKeeps, scan: scanBytes },
       }),
     );
     const { tree } = dependencies;
     // the stage's part spent asking the cache: per-stage figures show where a build's time goes
     if (dependencies.restoreMs !== undefined) timings.restore = dependencies.restoreMs;
+    if (dependencies.source.kind === "wheels") {
+      timings.download = dependencies.source.downloadMs;
+      timings.unpack = dependencies.source.unpackMs;
+    }
     warnUnpinned(tree, lock, log);
 
     const source =
@@ -202,11 +216,14 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       : undefined;
     const code = optimized?.code ?? source;
 
-    // the installed tree is checked now; a hit has the checks' results of the tree its zip was made from
+    // the installed tree is read and checked now, wheels unpacked here were read as they were
+    // verified; a hit has the checks' results of the tree its zip was made from
     const { source: deps } = dependencies;
-    // the installed tree is checked now; a hit has the checks' results of the tree its zip was made from
     const { inspection, treeChecks } = await timed(timings, "inspect", async () => {
-      const treeChecks = deps.kind === "cached" ? deps.treeChecks : await checkTree(deps.tree, target);
+      const treeChecks =
+        deps.kind === "cached"
+          ? deps.treeChecks
+          : checkTree(tree, target, deps.kind === "wheels" ? deps.scanned : await scanTree(deps.tree));
       return { treeChecks, inspection: await inspect(inputs, target, lock, { tree, treeChecks }, code, log) };
     });
 

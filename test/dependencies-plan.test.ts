@@ -17,7 +17,7 @@ import {
   THIS_COMPRESSOR,
   zipDigestProblems,
 } from "../src/dependencies/plan.ts";
-import { checkTree, inspectTree } from "../src/inspect/index.ts";
+import { checkTree, inspectTree, scanTree } from "../src/inspect/index.ts";
 import { readTree } from "../src/install/tree.ts";
 import type { DependencyTree } from "../src/install/types.ts";
 import { makeTarget } from "../src/target.ts";
@@ -124,7 +124,7 @@ describe("inspection on a hit", () => {
     expect(cold.findings.map((f) => f.check)).toEqual(expect.arrayContaining(["collision", "layout"]));
     const listed = listingFromZip(manifest, directory.entries, {});
     if (!("listing" in listed)) throw new Error(listed.problems.join("; "));
-    const stored = JSON.parse(JSON.stringify(await checkTree(tree, target)));
+    const stored = JSON.parse(JSON.stringify(checkTree(tree, target, await scanTree(tree))));
     const warm = await inspectTree({ ...common, tree: listed.listing, treeChecks: stored });
     expect(warm).toEqual(cold);
   });

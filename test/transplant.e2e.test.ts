@@ -1,7 +1,9 @@
 /**
  * The dependency zip from downloaded wheels (their deflated members copied into place) against
- * the one made today from pip's installed tree, for the same lock: the same bytes. A wheel whose
- * RECORD lies is refused, naming it; a wheel with scripts takes the install path.
+ * the one made from pip's installed tree, for the same lock: the same bytes when the wheels were
+ * deflated as this writer deflates, and the same files, sizes, modes and distributions always.
+ * A wheel whose RECORD lies is refused, naming it; a wheel's scripts are left out, as the
+ * install path removes bin/.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -12,6 +14,7 @@ import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
 import { transplantWheels } from "../src/dependencies/transplant.ts";
 import { UserError } from "../src/errors.ts";
+import { scanBytes, scanKeeps, scanTree } from "../src/inspect/index.ts";
 import type { IndexPlan } from "../src/install/indexes.ts";
 import { pipDownload, pipInstall } from "../src/install/pip.ts";
 import { cleanTree, readTree } from "../src/install/tree.ts";
@@ -72,6 +75,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+const scanner = { keeps: scanKeeps, scan: scanBytes };
+
 function lockOf(...names: [string, string, BuiltWheel][]): LockedSet {
   return {
     format: "requirements",
@@ -101,7 +106,7 @@ async function bothWays(lock: LockedSet, label: string) {
   const installed = await readTree(path.join(dir, "installed"));
   const today = await writeZip(dependencyMembers(installed.files), path.join(dir, "today.zip"));
   const downloaded = await pipDownload({ ...common, directory: path.join(dir, "downloads"), log: new MemoryLog() });
-  const result = await transplantWheels(downloaded.wheels, path.join(dir, "transplanted"));
+  const result = await transplantWheels(downloaded.wheels, path.join(dir, "transplanted"), scanner);
   return { installed, today, downloaded, result, dir };
 }
 
@@ -115,21 +120,32 @@ describe("a dependency zip from the wheels' own compressed bytes", () => {
     expect(copied).toBeGreaterThan(3);
     const made = await writeZip(result.members, path.join(dir, "transplanted.zip"));
     expect(made.sha256).toBe(today.sha256);
-    const again = await transplantWheels(downloaded.wheels, path.join(dir, "again"));
+    const again = await transplantWheels(downloaded.wheels, path.join(dir, "again"), scanner);
     if ("unusual" in again) throw new Error(again.unusual);
     expect((await writeZip(again.members, path.join(dir, "again.zip"))).sha256).toBe(today.sha256);
-    const tree = await readTree(path.join(dir, "transplanted"));
-    const view = (t: typeof tree) => t.files.map((f) => [f.path, f.size, f.executable]);
-    expect(view(tree)).toEqual(view(installed));
-    expect(tree.distributions.map(({ record: _r, ...d }) => d)).toEqual(
-      installed.distributions.map(({ record: _r, ...d }) => d),
-    );
+    // what the later stages read: the same files, owners and distributions as pip's tree
+    const view = (files: { path: string; size: number; executable: boolean; distribution?: string }[]) =>
+      files.map((f) => [f.path, f.size, f.executable, f.distribution]);
+    expect(view(result.listing.files)).toEqual(view(installed.files));
+    expect(result.listing.distributions).toEqual(installed.distributions);
+    // and what the checks read of them: the ELF headers of the shared objects, from the wheels
+    const fromDisk = await scanTree(installed);
+    const scanView = (list: typeof fromDisk) => list.map((s) => [s.file.path, s.mode, s.elf, s.head]);
+    expect(scanView(result.scanned)).toEqual(scanView(fromDisk));
+    expect(result.scanned.filter((s) => s.elf).map((s) => s.file.path)).toEqual(["native.libs/libz-1234.so.1"]);
   });
 
-  it("leaves a wheel with scripts to the install path", async () => {
+  it("leaves a wheel's scripts out, as the install path removes bin/", async () => {
     const lock = lockOf(["scripty", "0.1", w.scripty!]);
-    const { result } = await bothWays(lock, "scripts");
-    expect(result).toEqual({ unusual: expect.stringContaining("scripty-tool is a script") });
+    const { result, installed } = await bothWays(lock, "scripts");
+    if ("unusual" in result) throw new Error(result.unusual);
+    const paths = result.listing.files.map((f) => f.path);
+    expect(paths).toEqual(installed.files.map((f) => f.path));
+    expect(paths.some((p) => p.startsWith("bin/") || p.includes("scripty-tool"))).toBe(false);
+    // RECORD lists what was unpacked, without the launcher pip would have written to bin/
+    const record = result.listing.distributions[0]!.record.map((r) => r.path);
+    expect(record).toContain("scripty/__init__.py");
+    expect(record.some((p) => p.includes("scripty-tool"))).toBe(false);
   });
 
   it("refuses a wheel whose RECORD does not match a member, naming both", async () => {
@@ -154,14 +170,14 @@ describe("a dependency zip from the wheels' own compressed bytes", () => {
         bytes.writeUInt32LE(crc >>> 0, sig === 0x04034b50 ? i + 14 : i + 16);
     }
     await writeFile(liar.path, bytes);
-    const error = await transplantWheels([liar.path], path.join(work, "liar-tree")).catch((e: unknown) => e);
+    const error = await transplantWheels([liar.path], path.join(work, "liar-tree"), scanner).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toMatch(/liar-1\.0-py3-none-any\.whl.*liar\/data\.bin does not match the sha256/);
   });
 });
 
-describe("the action with LPP_TRANSPLANT=1", () => {
-  it("builds the same zips as the install path, and falls back for a wheel with scripts", async () => {
+describe("the action, unpacking the wheels itself by default", () => {
+  it("builds the same zips as pip's unpacking (LPP_UNPACK=pip), with and without a wheel with scripts", async () => {
     const requirements = (...lines: string[]) => `${lines.join("\n")}\n`;
     const run = async (name: string, text: string, extra: NodeJS.ProcessEnv) => {
       const project = await writeProject(path.join(work, name), {
@@ -175,16 +191,21 @@ describe("the action with LPP_TRANSPLANT=1", () => {
       );
     };
     const set = requirements(pinned("alpha-pkg", "1.0", w.alpha!), pinned("native", "2.0", w.native!));
-    const today = await run("p-today", set, {});
-    const fromWheels = await run("p-wheels", set, { LPP_TRANSPLANT: "1" });
+    const today = await run("p-today", set, { LPP_UNPACK: "pip" });
+    expect(today.log.lines.join("\n")).toContain("pip install");
+    const fromWheels = await run("p-wheels", set, {});
     expect(fromWheels.log.lines.join("\n")).toContain("pip download");
+    expect(fromWheels.log.lines.join("\n")).not.toContain("pip install");
     expect(fromWheels.result.layerZip!.sha256).toBe(today.result.layerZip!.sha256);
     expect(fromWheels.result.functionZip!.sha256).toBe(today.result.functionZip!.sha256);
+    expect(fromWheels.result.inspection).toEqual(today.result.inspection);
 
     const withScripts = requirements(pinned("alpha-pkg", "1.0", w.alpha!), pinned("scripty", "0.1", w.scripty!));
-    const scriptsToday = await run("s-today", withScripts, {});
-    const scriptsFallback = await run("s-wheels", withScripts, { LPP_TRANSPLANT: "1" });
-    expect(scriptsFallback.log.lines.join("\n")).toContain("pip install");
-    expect(scriptsFallback.result.layerZip!.sha256).toBe(scriptsToday.result.layerZip!.sha256);
+    const scripts = await run("s-wheels", withScripts, {});
+    expect(scripts.log.lines.join("\n")).toContain("pip download");
+    expect(scripts.log.lines.join("\n")).not.toContain("pip install");
+    const names = scripts.result.tree.files.map((f) => f.path);
+    expect(names).toContain("scripty/__init__.py");
+    expect(names.some((p) => p.startsWith("bin/"))).toBe(false);
   });
 });

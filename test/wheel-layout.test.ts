@@ -1,17 +1,18 @@
 /**
- * Where a wheel member lands in the tree pip --target makes, or why it is refused: the pure
- * mapping the download-and-transplant build uses in place of pip's own unpacking.
+ * Where a wheel member lands in the tree pip --target makes, or why it is left to pip (which
+ * refuses it with its own diagnosis) or refused here: the pure mapping the build from
+ * downloaded wheels uses in place of pip's own unpacking.
  */
 import { describe, expect, it } from "vitest";
 import {
   distInfoOf,
   duplicatePaths,
   entryProblem,
+  pipExecutable,
   placeMember,
   recordMismatch,
   recordPathOf,
   renderInstalledRecord,
-  WheelRefused,
   WheelUnusual,
 } from "../src/dependencies/wheel-layout.ts";
 import type { ZipEntry } from "../src/zip/reader.ts";
@@ -31,15 +32,25 @@ describe("placeMember", () => {
     expect(placeMember("gamma_pkg-1.0.data/data/share/g.txt", DI)).toEqual({ kind: "ship", path: "share/g.txt" });
   });
 
+  it("leaves .data/data/lib/ out, as pip --target does, keeping its RECORD path for the layout check", () => {
+    expect(placeMember("gamma_pkg-1.0.data/data/lib/libg.so", DI)).toEqual({
+      kind: "leave",
+      recordPath: "../../lib/libg.so",
+    });
+    // pip's own test is a string prefix of lib/python: "li" stays behind too, "libs" does not
+    expect(placeMember("gamma_pkg-1.0.data/data/li/x", DI).kind).toBe("leave");
+    expect(placeMember("gamma_pkg-1.0.data/data/libs/x", DI)).toEqual({ kind: "ship", path: "libs/x" });
+  });
+
   it("regenerates pip's own dist-info files and leaves folder entries out", () => {
     expect(placeMember(`${DI}/RECORD`, DI)).toEqual({ kind: "regenerate", path: `${DI}/RECORD` });
     expect(placeMember(`${DI}/INSTALLER`, DI).kind).toBe("regenerate");
     expect(placeMember("gamma_pkg/", DI)).toEqual({ kind: "leave" });
   });
 
-  it("falls back for scripts and headers, whose installed form depends on the host or the requirement", () => {
-    expect(() => placeMember("gamma_pkg-1.0.data/scripts/tool", DI)).toThrow(WheelUnusual);
-    expect(() => placeMember("gamma_pkg-1.0.data/headers/g.h", DI)).toThrow(WheelUnusual);
+  it("leaves scripts and headers out: bin/ is removed after pip, and nothing imports a header", () => {
+    expect(placeMember("gamma_pkg-1.0.data/scripts/tool", DI)).toEqual({ kind: "leave" });
+    expect(placeMember("gamma_pkg-1.0.data/headers/g.h", DI)).toEqual({ kind: "leave" });
   });
 
   it.each([
@@ -56,8 +67,8 @@ describe("placeMember", () => {
     ["gamma_pkg-1.0.data/purelib", "not of this wheel"],
     ["gamma_pkg-1.0.data/lib/x.py", "unknown scheme"],
     ["other-2.0.dist-info/METADATA", "second .dist-info"],
-  ])("refuses %j (%s)", (name, why) => {
-    expect(() => placeMember(name, DI)).toThrow(WheelRefused);
+  ])("leaves %j to pip, which refuses it (%s)", (name, why) => {
+    expect(() => placeMember(name, DI)).toThrow(WheelUnusual);
     expect(() => placeMember(name, DI)).toThrow(why);
   });
 });
@@ -79,21 +90,23 @@ const entry = (over: Partial<ZipEntry>): ZipEntry => ({
 });
 
 describe("entryProblem", () => {
-  it("takes regular files stored or deflated, and files with no Unix mode", () => {
+  it("takes members stored or deflated, whatever mode their creator recorded", () => {
     expect(entryProblem(entry({}))).toBeUndefined();
     expect(entryProblem(entry({ method: 0, mode: 0o100755 }))).toBeUndefined();
     expect(entryProblem(entry({ madeBy: 0, mode: 0 }))).toBeUndefined();
-    expect(entryProblem(entry({ name: "pkg/", mode: 0o040755 }))).toBeUndefined();
+    expect(entryProblem(entry({ mode: 0o120777 }))).toBeUndefined();
   });
-  it("refuses links and special files", () => {
-    expect(entryProblem(entry({ mode: 0o120777 }))).toHaveProperty("refuse");
-    expect(entryProblem(entry({ mode: 0o010644 }))).toHaveProperty("refuse");
-    expect(entryProblem(entry({ mode: 0o060644 }))).toHaveProperty("refuse");
-    expect(entryProblem(entry({ mode: 0o040755 }))).toHaveProperty("refuse");
+  it("leaves encrypted members and other compression methods to pip", () => {
+    expect(entryProblem(entry({ flags: 1 }))).toMatch(/encrypted/);
+    expect(entryProblem(entry({ method: 12 }))).toMatch(/compression method 12/);
   });
-  it("falls back for encrypted members and other compression methods", () => {
-    expect(entryProblem(entry({ flags: 1 }))).toHaveProperty("unusual");
-    expect(entryProblem(entry({ method: 12 }))).toHaveProperty("unusual");
+  it("makes a member executable by pip's rule: a regular file with an execute bit, never a link or device", () => {
+    expect(pipExecutable(0o100755)).toBe(true);
+    expect(pipExecutable(0o100644)).toBe(false);
+    expect(pipExecutable(0o104755)).toBe(true);
+    expect(pipExecutable(0o120777)).toBe(false);
+    expect(pipExecutable(0o060755)).toBe(false);
+    expect(pipExecutable(0o000755)).toBe(false);
   });
 });
 
@@ -101,10 +114,10 @@ describe("RECORD", () => {
   it("renders it as pip does after an install (sorted, RECORD without hash, CRLF, data under ../../)", () => {
     const text = renderInstalledRecord(
       [
-        { path: "gamma_pkg/__init__.py", hash: "sha256=AAA", size: 6 },
-        { path: recordPathOf("share/g.txt", DI, "gamma_pkg-1.0.data/data/share/g.txt"), hash: "sha256=B", size: 2 },
-        { path: `${DI}/INSTALLER`, hash: "sha256=C", size: 4 },
-        { path: "a,b.py", hash: "sha256=D", size: 1 },
+        { path: "gamma_pkg/__init__.py", hash: "sha256=AAA", size: "6" },
+        { path: recordPathOf("share/g.txt", DI, "gamma_pkg-1.0.data/data/share/g.txt"), hash: "sha256=B", size: "2" },
+        { path: `${DI}/INSTALLER`, hash: "sha256=C", size: "4" },
+        { path: "a,b.py", hash: "sha256=D", size: "1" },
       ],
       DI,
     );
@@ -120,20 +133,26 @@ describe("RECORD", () => {
     );
   });
 
-  it("names a member whose hash or size its RECORD contradicts", () => {
+  it("refuses a member whose hash or size its RECORD contradicts; leaves one it cannot check to pip", () => {
     const found = { hash: "sha256=xyz", size: 3 };
     expect(recordMismatch("a.py", { hash: "sha256=xyz", size: 3 }, found)).toBeUndefined();
     expect(recordMismatch("a.py", { hash: "sha256=xyz" }, found)).toBeUndefined();
-    expect(recordMismatch("a.py", { hash: "sha256=abc", size: 3 }, found)).toMatch(/a\.py does not match/);
-    expect(recordMismatch("a.py", { hash: "sha256=xyz", size: 4 }, found)).toMatch(/a\.py is 3 bytes/);
-    expect(recordMismatch("a.py", { hash: "md5=xyz", size: 3 }, found)).toMatch(/no sha256/);
-    expect(recordMismatch("a.py", undefined, found)).toMatch(/not listed/);
+    expect(recordMismatch("a.py", { hash: "sha256=abc", size: 3 }, found)).toEqual({
+      refuse: expect.stringMatching(/a\.py does not match/),
+    });
+    expect(recordMismatch("a.py", { hash: "sha256=xyz", size: 4 }, found)).toEqual({
+      refuse: expect.stringMatching(/a\.py is 3 bytes/),
+    });
+    expect(recordMismatch("a.py", { hash: "md5=xyz", size: 3 }, found)).toEqual({
+      unusual: expect.stringMatching(/no sha256/),
+    });
+    expect(recordMismatch("a.py", undefined, found)).toEqual({ unusual: expect.stringMatching(/not listed/) });
   });
 
   it("finds the one dist-info folder and installed paths given twice", () => {
     expect(distInfoOf(["g/x.py", `${DI}/METADATA`, `${DI}/RECORD`])).toBe(DI);
-    expect(() => distInfoOf(["g/x.py"])).toThrow(WheelRefused);
-    expect(() => distInfoOf([`${DI}/METADATA`, "b-1.dist-info/METADATA"])).toThrow(WheelRefused);
+    expect(() => distInfoOf(["g/x.py"])).toThrow(WheelUnusual);
+    expect(() => distInfoOf([`${DI}/METADATA`, "b-1.dist-info/METADATA"])).toThrow(WheelUnusual);
     expect(duplicatePaths(["a.py", "b.py", "a.py"])).toEqual(["a.py"]);
   });
 });

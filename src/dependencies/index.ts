@@ -13,6 +13,7 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { type CacheManifest, DEPENDENCY_ZIP_FILE, readManifest, sha256File, writeManifest } from "../cache/manifest.ts";
 import type { CacheStore } from "../cache/store.ts";
+import type { ScannedFile } from "../inspect/scan.ts";
 import type { TreeChecks } from "../inspect/types.ts";
 import { chooseInstaller, type Installer, type InstallerChoice } from "../install/index.ts";
 import { describeIndexes, effectiveIndexes, readPipConfig } from "../install/indexes.ts";
@@ -34,7 +35,7 @@ import {
   ownersOf,
   zipDigestProblems,
 } from "./plan.ts";
-import { transplantWheels } from "./transplant.ts";
+import { type Scanner, transplantWheels } from "./transplant.ts";
 
 export interface CacheStatus {
   enabled: boolean;
@@ -60,13 +61,19 @@ export interface Dependencies {
    */
   source:
     | { kind: "cached"; zip: DependencyZipRecord; file: string; directory: ZipDirectory; treeChecks: TreeChecks }
+    | { kind: "installed"; tree: DependencyTree; compressTo: string; installMs: number }
     | {
-        kind: "installed";
-        tree: DependencyTree;
+        /** unpacked from the downloaded wheels (transplant.ts): no tree on disk */
+        kind: "wheels";
+        /** the zip's members: the wheels' compressed entries, and the few files compressed here */
+        members: ZipMember[];
+        /** what the checks read of each file as the wheels were verified, in the listing's order */
+        scanned: ScannedFile[];
         compressTo: string;
         installMs: number;
-        /** the zip's members when they come from the wheels themselves (transplant.ts) */
-        members?: ZipMember[];
+        /** of installMs: pip download, then the wheels checked and unpacked here */
+        downloadMs: number;
+        unpackMs: number;
       };
 }
 
@@ -84,6 +91,8 @@ export interface RestoreOrInstallOptions {
   log: Log;
   /** what the optimize stage will do to the tree (optimizeKey): part of the key */
   optimizeKey?: Record<string, unknown>;
+  /** what the inspection reads of each file, when the dependencies come from the wheels unpacked here */
+  scanner: Scanner<ScannedFile>;
 }
 
 export async function restoreOrInstall(options: RestoreOrInstallOptions): Promise<Dependencies> {
@@ -137,63 +146,73 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
   const started = performance.now();
-  let chosenWheels: Record<string, string> = {};
-  let members: ZipMember[] | undefined;
-  if (installer) {
-    log.info(`Installer: ${installerLabel}`);
-    log.info(describeIndexes(indexes));
-    const request = { lock, target, directory, scratch, env, indexes, log };
-    const transplanted = fromWheels ? await transplant(installer, request) : undefined;
-    if (transplanted) ({ chosenWheels, members } = transplanted);
-    else chosenWheels = await installer.install(request);
-  }
-  if (!members) await cleanTree(directory);
-  const tree = { ...(await readTree(directory)), chosenWheels };
-  await writeChosenWheels(entryDir, chosenWheels);
-  return {
+  const missed = (tree: DependencyListing, source: Dependencies["source"]): Dependencies => ({
     tree,
     installer: installerLabel,
     cache: { enabled: store !== undefined, key, hit: false, store: store?.description },
     entryDir,
     restoreMs,
-    source: {
-      kind: "installed",
-      tree,
-      compressTo: path.join(entryDir, DEPENDENCY_ZIP_FILE),
-      installMs: Math.round(performance.now() - started),
-      ...(members ? { members } : {}),
-    },
-  };
+    source,
+  });
+  const compressTo = path.join(entryDir, DEPENDENCY_ZIP_FILE);
+  if (installer) {
+    log.info(`Installer: ${installerLabel}`);
+    log.info(describeIndexes(indexes));
+  }
+  const request = { lock, target, directory, scratch, env, indexes, log };
+  const unpacked =
+    installer && fromWheels ? await fromDownloadedWheels(installer, request, options.scanner) : undefined;
+  if (unpacked) {
+    const { listing, ...rest } = unpacked;
+    await writeChosenWheels(entryDir, listing.chosenWheels ?? {});
+    const installMs = Math.round(performance.now() - started);
+    return missed(listing, { kind: "wheels", ...rest, compressTo, installMs });
+  }
+  const chosenWheels = installer ? await installer.install(request) : {};
+  await cleanTree(directory);
+  const tree = { ...(await readTree(directory)), chosenWheels };
+  await writeChosenWheels(entryDir, chosenWheels);
+  const installMs = Math.round(performance.now() - started);
+  return missed(tree, { kind: "installed", tree, compressTo, installMs });
 }
 
 /**
- * Experimental, off unless LPP_TRANSPLANT=1: the wheels downloaded and their compressed members
- * copied into the zip (transplant.ts). Needs pip (uv has no download-only mode) and no optimize
- * setting (it rewrites an unpacked tree).
+ * Whether the dependencies are unpacked from downloaded wheels (transplant.ts) rather than
+ * installed: with pip (uv has no download-only mode), when no optimize setting rewrites an
+ * unpacked tree, and unless LPP_UNPACK=pip asks for pip's own unpacking (a way out, should a
+ * wheel ever unpack differently here).
  */
 function transplanting(env: NodeJS.ProcessEnv, optimizeKey: Record<string, unknown> | undefined): boolean {
-  return env.LPP_TRANSPLANT === "1" && optimizeKey === undefined;
+  return env.LPP_UNPACK !== "pip" && optimizeKey === undefined;
 }
 
-/** Undefined when a wheel needs the install path (said in the debug log); the tree is then empty again. */
-async function transplant(
+/** Undefined when a wheel needs the install path (said in the debug log). */
+async function fromDownloadedWheels(
   installer: Installer,
   request: Omit<InstallRequest, "python">,
-): Promise<{ chosenWheels: Record<string, string>; members: ZipMember[] } | undefined> {
-  if (!installer.download) {
-    request.log.debug(`${installer.label} cannot only download: installing`);
+  scanner: Scanner<ScannedFile>,
+): Promise<
+  | { listing: DependencyListing; members: ZipMember[]; scanned: ScannedFile[]; downloadMs: number; unpackMs: number }
+  | undefined
+> {
+  if (!installer.download) return undefined;
+  const wheels = path.join(request.scratch, "wheels");
+  const unpackedFiles = path.join(request.scratch, "unpacked");
+  for (const dir of [wheels, unpackedFiles]) {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+  }
+  const started = performance.now();
+  const downloaded = await installer.download({ ...request, directory: wheels });
+  const downloadMs = Math.round(performance.now() - started);
+  const result = await transplantWheels(downloaded.wheels, unpackedFiles, scanner);
+  const unpackMs = Math.round(performance.now() - started) - downloadMs;
+  if ("unusual" in result) {
+    request.log.debug(`Unpacking the wheels here is not possible (${result.unusual}): pip installs them instead`);
     return undefined;
   }
-  const wheels = path.join(request.scratch, "wheels");
-  await rm(wheels, { recursive: true, force: true });
-  await mkdir(wheels, { recursive: true });
-  const downloaded = await installer.download({ ...request, directory: wheels });
-  const result = await transplantWheels(downloaded.wheels, request.directory);
-  if ("members" in result) return { chosenWheels: downloaded.chosenWheels, members: result.members };
-  request.log.debug(`Copying the wheels' compressed members is not possible here (${result.unusual}): installing`);
-  await rm(request.directory, { recursive: true, force: true });
-  await mkdir(request.directory, { recursive: true });
-  return undefined;
+  const listing = { ...result.listing, chosenWheels: downloaded.chosenWheels };
+  return { listing, members: result.members, scanned: result.scanned, downloadMs, unpackMs };
 }
 
 /** The tree compressed once under python/: the verified one from the cache entry, or made now. */
@@ -208,7 +227,8 @@ export async function compressDependencies(dependencies: Dependencies): Promise<
     };
   }
   // the optimize stage may have changed the tree: its files are read as they are now
-  const zip = await writeZip(source.members ?? dependencyMembers(source.tree.files), source.compressTo);
+  const members = source.kind === "wheels" ? source.members : dependencyMembers(source.tree.files);
+  const zip = await writeZip(members, source.compressTo);
   return { zip, directory: await readZipDirectory(source.compressTo) };
 }
 
@@ -225,7 +245,7 @@ export async function saveDependencies(
   log: Log,
 ): Promise<void> {
   const { source, entryDir } = dependencies;
-  if (!store || source.kind !== "installed" || !dependencyZip || !treeChecks) return;
+  if (!store || source.kind === "cached" || !dependencyZip || !treeChecks) return;
   const { key } = dependencies.cache;
   try {
     // only a zip that lies in the entry is kept: that file is what the next build copies from
@@ -234,8 +254,8 @@ export async function saveDependencies(
       format: 2,
       key,
       dependencyZip: dependencyZipRecord(dependencyZip.zip),
-      distributions: source.tree.distributions.map(({ record: _record, ...d }) => d),
-      owners: ownersOf(source.tree, dependencyZip.directory.entries),
+      distributions: dependencies.tree.distributions.map(({ record: _record, ...d }) => d),
+      owners: ownersOf(dependencies.tree, dependencyZip.directory.entries),
       treeChecks,
       installMs: source.installMs,
     };

@@ -1,33 +1,33 @@
 /**
  * The dependency zip from downloaded wheels instead of an installed tree: each member's
- * already-deflated bytes are copied into place (wheel-layout.ts decides where), only stored
+ * already-deflated bytes are copied into place (wheel-layout.ts decides where); only stored
  * members and pip's own dist-info files (INSTALLER, REQUESTED, RECORD as pip rewrites it)
- * are compressed again. Every member is inflated once to check it against the wheel's RECORD
- * (and its CRC, which the copy carries along) and written to a scratch tree, because the
- * inspection stage reads a tree on disk (ELF headers, WHEEL tags, sizes).
+ * are compressed again. Every member is still inflated once, on worker threads, to hold it
+ * to its CRC and to the wheel's RECORD; the bytes the checks need (a shared object's ELF
+ * headers, a .pth file's head) are scanned as they pass and dropped, so no tree is ever
+ * written to disk and the inspection gets what it would have read from one.
  *
- * Not the default: see the report in the commit; `transplantWheels` returns `unusual` when
- * a wheel needs the install path, which the caller then takes for the whole build.
+ * `transplantWheels` returns `unusual` when a wheel needs the install path (the caller then
+ * takes it for the whole build and says why in the debug log).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.ts";
-import { parseRecord, recordHash } from "../install/tree.ts";
+import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
+import { distributionFrom, parseRecord, recordHash } from "../install/tree.ts";
+import type { DependencyFile, DependencyListing, InstalledDistribution } from "../install/types.ts";
+import { normalizeName } from "../lock/types.ts";
+import { parseWheelFilename } from "../target.ts";
+import { InflatePool, type Keep, MemberCorrupt } from "../zip/inflate.ts";
 import { LAYER_PREFIX } from "../zip/package.ts";
-import {
-  EntryReader,
-  inflateEntry,
-  readZipDirectory,
-  type ZipDirectory,
-  type ZipEntry,
-  ZipEntryCorrupt,
-} from "../zip/reader.ts";
+import { readZipDirectory, type ZipDirectory, type ZipEntry } from "../zip/reader.ts";
 import type { ZipMember } from "../zip/writer.ts";
 import {
   distInfoOf,
   duplicatePaths,
   entryProblem,
   type Placement,
+  pipExecutable,
   placeMember,
   recordMismatch,
   recordPathOf,
@@ -36,30 +36,22 @@ import {
   WheelUnusual,
 } from "./wheel-layout.ts";
 
-export type TransplantResult = { members: ZipMember[] } | { unusual: string };
-
-/** A member's inflated bytes, bounded by its declared size (a bomb is not inflated past it). */
-function inflate(entry: ZipEntry, stored: Buffer): Buffer {
-  try {
-    return inflateEntry(entry, stored);
-  } catch (error) {
-    if (error instanceof ZipEntryCorrupt)
-      throw new WheelRefused(`member ${JSON.stringify(entry.name)} ${error.problem}`);
-    throw error;
-  }
+/** What the checks read of each file as it passes (inspect's scanKeeps and scanBytes). */
+export interface Scanner<S> {
+  keeps(path: string): Keep;
+  scan(file: DependencyFile, mode: number, bytes: Buffer | undefined): Promise<S>;
 }
 
-/** console_scripts and gui_scripts make pip write host-specific launchers into RECORD. */
-function hasLaunchers(entryPoints: string): boolean {
-  let section = "";
-  for (const raw of entryPoints.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line.startsWith("[")) section = line;
-    else if (line && !line.startsWith("#") && (section === "[console_scripts]" || section === "[gui_scripts]"))
-      return true;
-  }
-  return false;
-}
+export type TransplantResult<S> =
+  | { members: ZipMember[]; listing: Omit<DependencyListing, "chosenWheels">; scanned: S[] }
+  | { unusual: string };
+
+/** dist-info texts read whole: RECORD of the largest real packages is a few MB */
+const METADATA_LIMIT = 64 * 1024 * 1024;
+/** stored members up to this size are held in memory until the zip is written */
+const STORED_IN_MEMORY = 256 * 1024;
+const MODE_FILE = 0o100644;
+const MODE_EXECUTABLE = 0o100755;
 
 /** What cleanTree removes from pip's tree: bin/, __pycache__ folders, .pyc files. */
 function cleanedAway(installed: string): boolean {
@@ -67,114 +59,262 @@ function cleanedAway(installed: string): boolean {
   return segments[0] === "bin" || segments.slice(0, -1).includes("__pycache__") || installed.endsWith(".pyc");
 }
 
-type Row = { path: string; hash: string; size: number };
-
-/** Where the checked members go: the scratch tree (for inspection) and the zip's member list. */
-class Sink {
-  readonly members: ZipMember[] = [];
-  readonly shipped: string[] = [];
-  constructor(private readonly treeDir: string) {}
-
-  async put(installed: string, data: Buffer, executable: boolean, copy?: { from: ZipDirectory; entry: ZipEntry }) {
-    const absolutePath = path.join(this.treeDir, ...installed.split("/"));
-    await mkdir(path.dirname(absolutePath), { recursive: true });
-    await writeFile(absolutePath, data, { mode: executable ? 0o755 : 0o644 });
-    this.shipped.push(installed);
-    const name = `${LAYER_PREFIX}${installed}`;
-    this.members.push(copy ? { name, ...copy } : { name, absolutePath, executable, size: data.length });
-  }
-}
+type Placed = { entry: ZipEntry; place: Placement };
 
 /** Every refusal or fallback that names and headers show, before a byte is inflated. */
-function planWheel(directory: ZipDirectory): { distInfo: string; placed: { entry: ZipEntry; place: Placement }[] } {
+export function planWheel(directory: ZipDirectory): { distInfo: string; placed: Placed[] } {
   const names = directory.entries.map((e) => e.name);
   const twice = duplicatePaths(names);
-  if (twice.length > 0) throw new WheelRefused(`member ${JSON.stringify(twice[0])} is in it twice`);
+  if (twice.length > 0) throw new WheelUnusual(`member ${JSON.stringify(twice[0])} is in it twice`);
   const distInfo = distInfoOf(names);
-  const placed: { entry: ZipEntry; place: Placement }[] = [];
+  // pip install refuses a wheel whose .dist-info is another distribution's: so does this
+  const named = parseWheelFilename(path.basename(directory.path));
+  const infoName = distInfo.replace(/\.dist-info$/, "").split("-")[0] ?? "";
+  if (!named || normalizeName(infoName) !== normalizeName(named.name)) {
+    throw new WheelUnusual(`its ${distInfo} folder is not of the distribution its file name gives`);
+  }
+  const placed: Placed[] = [];
   for (const entry of directory.entries) {
     const problem = entryProblem(entry);
-    if (problem && "refuse" in problem) throw new WheelRefused(problem.refuse);
-    if (problem) throw new WheelUnusual(problem.unusual);
+    if (problem) throw new WheelUnusual(problem);
     const place = placeMember(entry.name, distInfo);
     if (place.kind !== "leave") placed.push({ entry, place });
   }
   return { distInfo, placed };
 }
 
-/**
- * One wheel, member by member: inflated, checked against its RECORD, written to the tree and
- * dropped (a 100 MB wheel is never held whole), then pip's own INSTALLER, REQUESTED and RECORD.
- */
-async function transplantWheel(directory: ZipDirectory, sink: Sink): Promise<void> {
-  const { distInfo, placed } = planWheel(directory);
-  const reader = new EntryReader(directory);
-  try {
-    const recordEntry = placed.find((p) => p.entry.name === `${distInfo}/RECORD`)?.entry;
-    if (!recordEntry) throw new WheelRefused(`it has no ${distInfo}/RECORD`);
-    const recordText = inflate(recordEntry, await reader.read(recordEntry)).toString("utf8");
-    const record = new Map(parseRecord(recordText).map((r) => [r.path, r]));
-    const rows: Row[] = [];
-    for (const { entry, place } of placed) {
-      if (place.kind !== "ship") continue;
-      const data = inflate(entry, await reader.read(entry));
-      const hash = recordHash(data);
+interface Checked<S> {
+  hash: string;
+  /** the text of a dist-info file this code reads (RECORD, METADATA, WHEEL) */
+  text?: string;
+  /** the scan of a shipped file */
+  scanned?: S;
+  file?: DependencyFile;
+  /** a stored member's bytes, to be compressed: in memory, or in scratch when large */
+  stored?: { data: Buffer } | { absolutePath: string };
+}
+
+/** One wheel read and checked: its members (in flight on the pool until awaited). */
+class WheelJob<S> {
+  readonly distInfo: string;
+  readonly placed: Placed[];
+  readonly checked: Promise<Checked<S>>[];
+
+  constructor(
+    readonly wheel: string,
+    readonly directory: ZipDirectory,
+    pool: InflatePool,
+    private readonly scanner: Scanner<S>,
+    scratch: string,
+  ) {
+    ({ distInfo: this.distInfo, placed: this.placed } = planWheel(directory));
+    const own = new Set(["RECORD", "METADATA", "WHEEL"].map((n) => `${this.distInfo}/${n}`));
+    this.checked = this.placed.map(({ entry, place }) => {
+      const shipped = place.kind === "ship" && !cleanedAway(place.path);
+      const mode = pipExecutable(entry.mode) ? MODE_EXECUTABLE : MODE_FILE;
+      const keep: Keep = own.has(entry.name)
+        ? { kind: "head", limit: METADATA_LIMIT }
+        : shipped && entry.method === 0
+          ? { kind: "head", limit: entry.size }
+          : shipped
+            ? scanner.keeps(place.path)
+            : { kind: "none" };
+      // damaged (a bad CRC, cut short): pip refuses it in its own words, which the diagnosis knows
+      const check = pool.check(wheel, entry, keep).catch((error: unknown) => {
+        if (error instanceof MemberCorrupt)
+          throw new WheelUnusual(`member ${JSON.stringify(entry.name)} ${error.message}`);
+        throw error;
+      });
+      return check.then(async ({ hash, bytes }): Promise<Checked<S>> => {
+        const text = own.has(entry.name) ? (bytes ?? Buffer.alloc(0)).toString("utf8") : undefined;
+        if (!shipped || place.kind !== "ship") return { hash, text };
+        const file: DependencyFile = { path: place.path, size: entry.size, executable: mode === MODE_EXECUTABLE };
+        const wanted = scanner.keeps(place.path);
+        const forScan =
+          wanted.kind === "none" ? undefined : wanted.kind === "head" ? bytes?.subarray(0, wanted.limit) : bytes;
+        const scanned = await scanner.scan(file, mode, forScan);
+        if (entry.method !== 0) return { hash, text, scanned, file };
+        // most are empty __init__.py files; a large one waits on disk rather than in memory
+        const data = bytes ?? Buffer.alloc(0);
+        if (data.length <= STORED_IN_MEMORY) return { hash, text, scanned, file, stored: { data } };
+        const absolutePath = path.join(scratch, ...place.path.split("/"));
+        await mkdir(path.dirname(absolutePath), { recursive: true });
+        await writeFile(absolutePath, data);
+        return { hash, text, scanned, file, stored: { absolutePath } };
+      });
+    });
+  }
+
+  /**
+   * The wheel's RECORD rows as pip rewrites them on install: each row kept with the hash and
+   * size it gives (every member's was just checked), its path mapped where the member lands
+   * (or would have, for a .data/data file pip --target leaves out: the layout check names it);
+   * rows naming no member kept as they are (the layout check judges those); rows of scripts,
+   * headers and pip's own files (written anew) left out.
+   */
+  private installedRows(wheelRecord: InstalledDistribution["record"]) {
+    const { distInfo } = this;
+    const placement = new Map(this.directory.entries.map((e) => [e.name, placeMember(e.name, distInfo)]));
+    const rows: { path: string; hash: string; size: string }[] = [];
+    for (const row of wheelRecord) {
+      const place = placement.get(row.path);
+      const installed = !place
+        ? row.path
+        : place.kind === "ship"
+          ? recordPathOf(place.path, distInfo, row.path)
+          : place.kind === "leave"
+            ? place.recordPath
+            : undefined;
+      if (installed === undefined) continue;
+      rows.push({ path: installed, hash: row.hash ?? "", size: row.size === undefined ? "" : String(row.size) });
+    }
+    return rows;
+  }
+
+  /**
+   * Waits for its members, holds each to the wheel's RECORD, and gives the shipped files, the
+   * zip members and the distribution (with RECORD as pip rewrites it, written to scratch).
+   */
+  async finish(into: { members: ZipMember[]; files: DependencyFile[]; scanned: S[] }) {
+    const { distInfo } = this;
+    const checked = await Promise.all(this.checked);
+    const texts = new Map<string, string>();
+    this.placed.forEach(({ entry }, i) => {
+      const text = checked[i]!.text;
+      if (text !== undefined) texts.set(entry.name, text);
+    });
+    // a wheel format this code does not know: pip decides (and refuses a major version it cannot read)
+    const wheelVersion = /^Wheel-Version:\s*(\S+)/im.exec(texts.get(`${distInfo}/WHEEL`) ?? "")?.[1];
+    if (wheelVersion?.split(".")[0] !== "1") {
+      throw new WheelUnusual(`its WHEEL file gives Wheel-Version ${wheelVersion ?? "(none)"}, not 1.x`);
+    }
+    const recordText = texts.get(`${distInfo}/RECORD`);
+    if (recordText === undefined) throw new WheelUnusual(`it has no ${distInfo}/RECORD`);
+    const wheelRecord = parseRecord(recordText);
+    const record = new Map(wheelRecord.map((r) => [r.path, r]));
+    /** the files its RECORD owns, given its name once METADATA is read */
+    const owned: DependencyFile[] = [];
+    this.placed.forEach(({ entry, place }, i) => {
+      if (place.kind !== "ship") return;
+      const c = checked[i]!;
       // PEP 427's signatures of RECORD are the only members it does not list
       const signature = entry.name === `${distInfo}/RECORD.jws` || entry.name === `${distInfo}/RECORD.p7s`;
-      const mismatch = recordMismatch(entry.name, record.get(entry.name), { hash, size: data.length });
-      if (mismatch && !signature) throw new WheelRefused(mismatch);
-      rows.push({ path: recordPathOf(place.path, distInfo, entry.name), hash, size: data.length });
-      if (entry.name === `${distInfo}/entry_points.txt` && hasLaunchers(data.toString("utf8"))) {
-        throw new WheelUnusual(`${entry.name} declares console or GUI scripts, whose launchers pip makes for the host`);
-      }
-      // pip's RECORD keeps their rows; the tree loses the files, as cleanTree removes them after pip
-      if (cleanedAway(place.path)) continue;
-      const copy = entry.method === 8 ? { from: directory, entry } : undefined;
-      await sink.put(place.path, data, (entry.mode & 0o111) !== 0, copy);
-    }
+      const mismatch = signature
+        ? undefined
+        : recordMismatch(entry.name, record.get(entry.name), { hash: c.hash, size: entry.size });
+      if (mismatch && "refuse" in mismatch) throw new WheelRefused(mismatch.refuse);
+      if (mismatch) throw new WheelUnusual(mismatch.unusual);
+      if (!c.file || c.scanned === undefined) return;
+      // owned as readTree owns pip's files: by a RECORD row naming its path (a .data/data file's
+      // row climbs out of pip's lib folder, so it has no owner either way)
+      if (recordPathOf(place.path, distInfo, entry.name) === place.path) owned.push(c.file);
+      into.files.push(c.file);
+      into.scanned.push(c.scanned);
+      const name = `${LAYER_PREFIX}${place.path}`;
+      const { executable } = c.file;
+      if (!c.stored) into.members.push({ name, from: this.directory, entry, executable });
+      else if ("data" in c.stored) into.members.push({ name, data: c.stored.data, executable });
+      else into.members.push({ name, absolutePath: c.stored.absolutePath, executable, size: entry.size });
+    });
+    const rows = this.installedRows(wheelRecord);
     const own: [string, Buffer][] = [
       [`${distInfo}/INSTALLER`, Buffer.from("pip\n")],
       [`${distInfo}/REQUESTED`, Buffer.alloc(0)],
     ];
-    for (const [name, data] of own) rows.push({ path: name, hash: recordHash(data), size: data.length });
-    own.push([`${distInfo}/RECORD`, Buffer.from(renderInstalledRecord(rows, distInfo))]);
-    for (const [name, data] of own) await sink.put(name, data, false);
-  } finally {
-    await reader.close();
+    for (const [name, data] of own) rows.push({ path: name, hash: recordHash(data), size: String(data.length) });
+    const installedRecord = renderInstalledRecord(rows, distInfo);
+    own.push([`${distInfo}/RECORD`, Buffer.from(installedRecord)]);
+    for (const [name, data] of own) {
+      const file: DependencyFile = { path: name, size: data.length, executable: false };
+      owned.push(file);
+      into.files.push(file);
+      into.scanned.push(await this.scanner.scan(file, MODE_FILE, undefined));
+      into.members.push({ name: `${LAYER_PREFIX}${name}`, data, executable: false });
+    }
+    const distribution = distributionFrom(distInfo, {
+      metadata: texts.get(`${distInfo}/METADATA`) ?? "",
+      wheel: texts.get(`${distInfo}/WHEEL`) ?? "",
+      record: installedRecord,
+    });
+    for (const f of owned) f.distribution = distribution.name;
+    return distribution;
   }
 }
 
-/**
- * Unpacks the wheels into `treeDir` as pip --target would (without bin/) and returns the zip
- * members for the dependency zip: the wheels' deflated members copied, the rest from the tree.
- * `unusual` (the tree then half made: the caller empties it) when a wheel needs the install path.
- */
-export async function transplantWheels(wheels: readonly string[], treeDir: string): Promise<TransplantResult> {
-  const sink = new Sink(treeDir);
+/** The wheels' central directories and plans; unusual (as a thrown WheelUnusual) for what only pip can unpack. */
+async function planAll(wheels: readonly string[]): Promise<{ wheel: string; directory: ZipDirectory }[]> {
+  const planned: { wheel: string; directory: ZipDirectory }[] = [];
+  let declared = 0;
   for (const wheel of wheels) {
-    const label = path.basename(wheel);
+    let directory: ZipDirectory;
     try {
-      let directory: ZipDirectory;
-      try {
-        directory = await readZipDirectory(wheel);
-      } catch (error) {
-        // ZIP64 members or another layout the reader does not handle: pip unpacks it instead
-        throw new WheelUnusual((error as Error).message);
-      }
-      await transplantWheel(directory, sink);
+      directory = await readZipDirectory(wheel);
     } catch (error) {
-      if (error instanceof WheelUnusual) return { unusual: `${label}: ${error.message}` };
-      if (error instanceof WheelRefused) {
-        throw new UserError(`the wheel ${label} is not safe to install: ${error.message}`, {
-          where: { file: label },
-          hint: "the index served a damaged or forged wheel: check the index and the lockfile's hashes for it",
-        });
-      }
-      throw error;
+      // ZIP64 members or another layout the reader does not handle: pip unpacks it instead
+      throw Object.assign(new WheelUnusual((error as Error).message), { wheel });
     }
+    for (const e of directory.entries) declared += e.size;
+    planned.push({ wheel, directory });
   }
-  // pip lets the later wheel win and the collision check reports it: that path decides it as today
-  const twice = duplicatePaths(sink.shipped);
-  if (twice.length > 0) return { unusual: `two wheels install the same file ${JSON.stringify(twice[0])}` };
-  return { members: sink.members };
+  // nothing past Lambda's limit is inflated here: the install path reports it as it always has
+  if (declared > UNZIPPED_LIMIT) {
+    throw new WheelUnusual(`the wheels declare ${declared} bytes unpacked, over Lambda's limit of ${UNZIPPED_LIMIT}`);
+  }
+  return planned;
+}
+
+function refusal(wheel: string, error: WheelRefused): UserError {
+  const label = path.basename(wheel);
+  return new UserError(`the wheel ${label} is not safe to install: ${error.message}`, {
+    where: { file: label },
+    hint: "the index served a damaged or forged wheel: check the index and the lockfile's hashes for it",
+  });
+}
+
+/**
+ * The zip members of the dependency zip, the listing the later stages read, and each shipped
+ * file's scan, from the wheels as pip --target would unpack them (without bin/, scripts and
+ * headers). `scratch` receives the few files compressed here.
+ */
+export async function transplantWheels<S>(
+  wheels: readonly string[],
+  scratch: string,
+  scanner: Scanner<S>,
+): Promise<TransplantResult<S>> {
+  const pool = new InflatePool();
+  const jobs: WheelJob<S>[] = [];
+  let current = "";
+  try {
+    const planned = await planAll(wheels);
+    for (const { wheel, directory } of planned) {
+      current = wheel;
+      jobs.push(new WheelJob(wheel, directory, pool, scanner, scratch));
+    }
+    const into = { members: [] as ZipMember[], files: [] as DependencyFile[], scanned: [] as S[] };
+    const distributions: InstalledDistribution[] = [];
+    for (const job of jobs) {
+      current = job.wheel;
+      distributions.push(await job.finish(into));
+    }
+    // pip lets the later wheel win and the collision check reports it: that path decides it as today
+    const twice = duplicatePaths(into.files.map((f) => f.path));
+    if (twice.length > 0) return { unusual: `two wheels install the same file ${JSON.stringify(twice[0])}` };
+    const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    const order = new Map(into.files.map((f, i) => [f, i]));
+    into.files.sort(byPath);
+    const scannedInOrder = into.files.map((f) => into.scanned[order.get(f)!]!);
+    distributions.sort((a, b) => a.distInfo.localeCompare(b.distInfo));
+    return { members: into.members, listing: { distributions, files: into.files }, scanned: scannedInOrder };
+  } catch (error) {
+    if (error instanceof WheelUnusual) {
+      const wheel = (error as { wheel?: string }).wheel ?? current;
+      return { unusual: wheel ? `${path.basename(wheel)}: ${error.message}` : error.message };
+    }
+    if (error instanceof WheelRefused) throw refusal(current, error);
+    throw error;
+  } finally {
+    await pool.close();
+    // members still in flight when one failed: their outcome no longer matters
+    await Promise.allSettled(jobs.flatMap((j) => j.checked));
+  }
 }

@@ -3,11 +3,14 @@
  * installed layout, as pip's home scheme lays it out), decided from names and central-directory
  * fields only, so a dependency zip can be built from the wheels' own compressed bytes.
  *
- * Reading wheels ourselves means refusing what pip refused for us: a member outside the
- * root, a link or special file, a duplicate, a RECORD that does not match its members. What
- * this code cannot reproduce byte for byte (a member neither stored nor deflated, an
- * encrypted one, scripts whose installed bytes depend on the host's interpreter) is a
- * fallback to the install path, never a guess.
+ * Reading wheels ourselves must not let through what pip refused for us. Whatever pip refuses
+ * or decides in its own way (a member outside the root, a foreign .data or .dist-info folder,
+ * duplicates, a damaged member, an encrypted one or another compression method) is handed
+ * back to pip's install path (WheelUnusual), so the user gets pip's refusal and its diagnosis
+ * exactly as before. What pip does not check, a RECORD whose hash or size contradicts its
+ * member, is refused here (WheelRefused). Links and special files are unpacked as pip unpacks
+ * them: regular files holding the member's bytes, executable only by pip's rule. Scripts and
+ * headers are left out: the install path removes bin/ and nothing imports a header.
  */
 import { recordRow } from "../install/tree.ts";
 import type { ZipEntry } from "../zip/reader.ts";
@@ -15,20 +18,22 @@ import type { ZipEntry } from "../zip/reader.ts";
 export type Placement =
   /** shipped at `path` (relative to the tree root) */
   | { kind: "ship"; path: string }
-  /** a folder entry, or what the tree never keeps (scripts go to bin/, which is removed) */
-  | { kind: "leave" }
+  /**
+   * a folder entry, or what the tree never keeps (scripts go to bin/, which is removed);
+   * `recordPath` when pip's RECORD still lists it (a .data/data file pip --target leaves out)
+   */
+  | { kind: "leave"; recordPath?: string }
   /** pip's own dist-info files, written again rather than copied */
   | { kind: "regenerate"; path: string };
 
-/** A wheel that must not be installed: the message names the member. */
+/** A wheel that lies about its members (pip would install it): the message names the member. */
 export class WheelRefused extends Error {}
-/** A wheel this path cannot reproduce exactly: the whole build takes the install path. */
+/** A wheel this path leaves to pip (to unpack, or to refuse): the whole build takes the install path. */
 export class WheelUnusual extends Error {}
 
 const SCHEMES = new Set(["purelib", "platlib", "headers", "scripts", "data"]);
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
 const FLAG_ENCRYPTED = 1;
 
 /** "/"-separated, relative, no empty, "." or ".." segment, no backslash or control character. */
@@ -49,29 +54,29 @@ export function unsafeNameReason(name: string): string | undefined {
  */
 export function placeMember(name: string, distInfo: string): Placement {
   const unsafe = unsafeNameReason(name);
-  if (unsafe) throw new WheelRefused(`member ${JSON.stringify(name)} has ${unsafe}`);
+  if (unsafe) throw new WheelUnusual(`member ${JSON.stringify(name)} has ${unsafe}`);
   if (name.endsWith("/")) return { kind: "leave" };
   const [top = "", ...rest] = name.split("/");
   if (top.endsWith(".data")) {
     if (top !== distInfo.replace(/\.dist-info$/, ".data") || rest.length < 2) {
-      throw new WheelRefused(`member ${JSON.stringify(name)} lies in a .data folder not of this wheel's layout`);
+      throw new WheelUnusual(`member ${JSON.stringify(name)} lies in a .data folder not of this wheel's layout`);
     }
     const [scheme = "", ...inner] = rest;
     if (!SCHEMES.has(scheme)) {
-      throw new WheelRefused(`member ${JSON.stringify(name)} names an unknown scheme "${scheme}"`);
+      throw new WheelUnusual(`member ${JSON.stringify(name)} names an unknown scheme "${scheme}"`);
     }
-    if (scheme === "scripts") {
-      // pip rewrites their shebang with the host's interpreter and RECORDs that: not reproducible here
-      throw new WheelUnusual(`${name} is a script, whose installed bytes depend on the host's Python`);
-    }
-    if (scheme === "headers") {
-      // pip puts them under include/python/<the requirement's name as written>: not decided here
-      throw new WheelUnusual(`${name} is a header, installed under a name pip takes from the requirement`);
+    // scripts go to bin/ with the host's interpreter in their shebang, which no build ships;
+    // C headers are for compiling against the package, never imported in Lambda
+    if (scheme === "scripts" || scheme === "headers") return { kind: "leave" };
+    // pip --target installs into a home folder and moves only what lies beside lib/python:
+    // a data item whose name is a prefix of "lib/python" (its own string test) stays behind
+    if (scheme === "data" && "lib/python".startsWith(inner[0] ?? "")) {
+      return { kind: "leave", recordPath: `../../${inner.join("/")}` };
     }
     return { kind: "ship", path: inner.join("/") };
   }
   if (top.endsWith(".dist-info") && top !== distInfo) {
-    throw new WheelRefused(`member ${JSON.stringify(name)} lies in a second .dist-info folder`);
+    throw new WheelUnusual(`member ${JSON.stringify(name)} lies in a second .dist-info folder`);
   }
   if (top === distInfo && ["RECORD", "INSTALLER", "REQUESTED"].includes(rest.join("/"))) {
     return { kind: "regenerate", path: name };
@@ -79,19 +84,19 @@ export function placeMember(name: string, distInfo: string): Placement {
   return { kind: "ship", path: name };
 }
 
-/** Refusal for links and special files; a reason to fall back for what cannot be copied as is. */
-export function entryProblem(entry: ZipEntry): { refuse: string } | { unusual: string } | undefined {
-  const type = entry.mode & S_IFMT;
-  const isDir = entry.name.endsWith("/");
-  if (type !== 0 && type !== S_IFREG && !(isDir && type === S_IFDIR)) {
-    return {
-      refuse: `member ${JSON.stringify(entry.name)} is a link or special file (mode ${entry.mode.toString(8)})`,
-    };
-  }
-  if (entry.flags & FLAG_ENCRYPTED) return { unusual: `${entry.name} is encrypted` };
-  if (entry.method !== 0 && entry.method !== 8)
-    return { unusual: `${entry.name} uses compression method ${entry.method}` };
+/** What this code cannot copy as it is: left to pip. */
+export function entryProblem(entry: ZipEntry): string | undefined {
+  if (entry.flags & FLAG_ENCRYPTED) return `${entry.name} is encrypted`;
+  if (entry.method !== 0 && entry.method !== 8) return `${entry.name} uses compression method ${entry.method}`;
   return undefined;
+}
+
+/**
+ * pip's rule for a member's execute bit: a regular file (by the mode its creator recorded)
+ * with any execute bit. A link or special file is unpacked as a plain file holding its bytes.
+ */
+export function pipExecutable(mode: number): boolean {
+  return (mode & S_IFMT) === S_IFREG && (mode & 0o111) !== 0;
 }
 
 /** The installed path (root-relative) → as pip's RECORD names it, relative to its lib folder. */
@@ -106,8 +111,8 @@ export function recordPathOf(installed: string, distInfo: string, member: string
  * INSTALLER and REQUESTED among them, RECORD itself without hash, sorted as pip sorts
  * (by the row's cells as strings), CSV with "\r\n" line ends.
  */
-export function renderInstalledRecord(rows: { path: string; hash: string; size: number }[], distInfo: string): string {
-  const all: [string, string, string][] = rows.map((r) => [r.path, r.hash, String(r.size)]);
+export function renderInstalledRecord(rows: { path: string; hash: string; size: string }[], distInfo: string): string {
+  const all: [string, string, string][] = rows.map((r) => [r.path, r.hash, r.size]);
   all.push([`${distInfo}/RECORD`, "", ""]);
   all.sort((a, b) => {
     for (let i = 0; i < 3; i++) {
@@ -118,17 +123,20 @@ export function renderInstalledRecord(rows: { path: string; hash: string; size: 
   return all.map((row) => `${recordRow(row)}\r\n`).join("");
 }
 
-/** The wheel's RECORD row for a member against the member's digest and size: the problem, if any. */
+/**
+ * The wheel's RECORD row for a member against the member's digest and size: a lie (refused),
+ * or a row this code cannot check (no row, no sha256: left to pip, which installs it unchecked).
+ */
 export function recordMismatch(
   name: string,
   row: { hash?: string; size?: number } | undefined,
   found: { hash: string; size: number },
-): string | undefined {
-  if (!row) return `${name} is not listed in its RECORD`;
-  if (!row.hash?.startsWith("sha256=")) return `${name} has no sha256 in its RECORD`;
-  if (row.hash !== found.hash) return `${name} does not match the sha256 its RECORD gives`;
+): { refuse: string } | { unusual: string } | undefined {
+  if (!row) return { unusual: `${name} is not listed in its RECORD` };
+  if (!row.hash?.startsWith("sha256=")) return { unusual: `${name} has no sha256 in its RECORD` };
+  if (row.hash !== found.hash) return { refuse: `${name} does not match the sha256 its RECORD gives` };
   if (row.size !== undefined && row.size !== found.size)
-    return `${name} is ${found.size} bytes, its RECORD says ${row.size}`;
+    return { refuse: `${name} is ${found.size} bytes, its RECORD says ${row.size}` };
   return undefined;
 }
 
@@ -139,7 +147,7 @@ export function distInfoOf(names: readonly string[]): string {
     const top = n.split("/")[0] ?? "";
     if (top.endsWith(".dist-info") && n.includes("/")) found.add(top);
   }
-  if (found.size !== 1) throw new WheelRefused(`it has ${found.size} .dist-info folders, a wheel has exactly one`);
+  if (found.size !== 1) throw new WheelUnusual(`it has ${found.size} .dist-info folders, a wheel has exactly one`);
   return [...found][0]!;
 }
 

@@ -9,7 +9,7 @@
  */
 import { posix } from "node:path";
 import type { PackageMode } from "../constants.ts";
-import type { DependencyListing, DependencyTree, InstalledDistribution } from "../install/types.ts";
+import type { DependencyListing, InstalledDistribution } from "../install/types.ts";
 import type { Finding, Severity } from "./types.ts";
 import { listSome } from "./util.ts";
 
@@ -22,7 +22,7 @@ function treePath(recordPath: string): string | undefined {
   return p;
 }
 
-export function checkDistributionCollisions(tree: DependencyTree, allowCollisions: boolean): Finding[] {
+export function checkDistributionCollisions(tree: DependencyListing, allowCollisions: boolean): Finding[] {
   const present = new Set(tree.files.map((f) => f.path));
   const claims = new Map<string, { dist: InstalledDistribution; hash?: string }[]>();
   for (const dist of tree.distributions) {

@@ -4,12 +4,12 @@
  * Pure with respect to the tree: it reads files, never changes them.
  */
 
-import type { DependencyTree } from "../install/types.ts";
+import type { DependencyListing } from "../install/types.ts";
 import type { Target } from "../target.ts";
 import { checkBinaries } from "./binaries.ts";
 import { checkCodeCollisions, checkDistributionCollisions } from "./collisions.ts";
 import { checkLayout } from "./layout.ts";
-import { scanTree } from "./scan.ts";
+import { type ScannedFile, scanTree } from "./scan.ts";
 import { checkSizes } from "./sizes.ts";
 import type { DistributionReport, Finding, InspectInput, InspectResult } from "./types.ts";
 import { SEVERITY_ORDER, type TreeChecks } from "./types.ts";
@@ -17,6 +17,7 @@ import { LockfileLocator } from "./util.ts";
 import { checkRuntimeSdk, checkWheelFit } from "./wheel.ts";
 
 export { compareVersions, type ElfInfo, EM_AARCH64, EM_X86_64, parseElfBytes, readElf } from "./elf.ts";
+export { type ScannedFile, scanBytes, scanKeeps, scanTree } from "./scan.ts";
 export {
   checkSizes,
   DIRECT_UPLOAD_LIMIT,
@@ -31,23 +32,24 @@ export * from "./types.ts";
  * The checks that read the installed tree and nothing else: their results belong to that
  * exact tree (and target), so a cache entry keeps them and a hit does not run them again.
  * Unlocated (the lockfile's lines may move without changing the key); the one check that
- * depends on an input, allow-collisions, is kept both ways.
+ * depends on an input, allow-collisions, is kept both ways. `scanned` is what was read of
+ * each file: from the tree on disk (scanTree) or from the wheels as they were checked.
  */
-export async function checkTree(tree: DependencyTree, target: Target): Promise<TreeChecks> {
-  const scanned = await scanTree(tree);
+export function checkTree(tree: DependencyListing, target: Target, scanned: ScannedFile[]): TreeChecks {
   return {
     before: [
       ...checkWheelFit(tree.distributions, target, tree.chosenWheels),
       ...checkBinaries(scanned, tree.distributions, target),
     ],
     collisions: { strict: checkDistributionCollisions(tree, false), allowed: checkDistributionCollisions(tree, true) },
-    after: [...(await checkLayout(tree, scanned)), ...checkRuntimeSdk(tree.distributions, target)],
+    after: [...checkLayout(tree, scanned), ...checkRuntimeSdk(tree.distributions, target)],
   };
 }
 
 export async function inspectTree(input: InspectInput): Promise<InspectResult> {
   const { target, tree } = input;
-  const checks = input.treeChecks === undefined ? await checkTree(input.tree, target) : input.treeChecks;
+  const checks =
+    input.treeChecks === undefined ? checkTree(input.tree, target, await scanTree(input.tree)) : input.treeChecks;
   const raw: Finding[] = [
     ...checks.before,
     ...(input.allowCollisions ? checks.collisions.allowed : checks.collisions.strict),

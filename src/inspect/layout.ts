@@ -11,9 +11,8 @@
  * - setuid/setgid and world-writable files → warning: the zip stores every file as
  *   0644 or 0755, so the bits never reach Lambda, but a wheel has no reason to carry them.
  */
-import { open, realpath } from "node:fs/promises";
-import { posix, sep } from "node:path";
-import type { DependencyTree, InstalledDistribution } from "../install/types.ts";
+import { posix } from "node:path";
+import type { DependencyListing, InstalledDistribution } from "../install/types.ts";
 import type { ScannedFile } from "./scan.ts";
 import type { Finding } from "./types.ts";
 import { listSome } from "./util.ts";
@@ -22,7 +21,8 @@ const S_ISUID = 0o4000;
 const S_ISGID = 0o2000;
 const S_IWOTH = 0o002;
 
-export async function checkLayout(tree: DependencyTree, scanned: ScannedFile[]): Promise<Finding[]> {
+/** Pure over the listing and what the scan read (scan.ts): the same for a tree on disk and for wheels. */
+export function checkLayout(tree: DependencyListing, scanned: ScannedFile[]): Finding[] {
   const byName = new Map(tree.distributions.map((d) => [d.name, d]));
   const label = (dist: string | undefined) => {
     const d = dist === undefined ? undefined : byName.get(dist);
@@ -30,6 +30,7 @@ export async function checkLayout(tree: DependencyTree, scanned: ScannedFile[]):
   };
   const findings: Finding[] = [];
   const present = new Set(tree.files.map((f) => f.path));
+  const heads = new Map<string, string | undefined>(scanned.map((s) => [s.file.path, s.head]));
 
   for (const file of tree.files) {
     const base = posix.basename(file.path);
@@ -43,48 +44,26 @@ export async function checkLayout(tree: DependencyTree, scanned: ScannedFile[]):
         hint: "install the project as a regular (non-editable) wheel: drop `-e`/editable entries from the lockfile",
       });
     } else if (base.endsWith(".pth")) {
-      findings.push(await pthFinding(file.absolutePath, file.path, file.distribution, label(file.distribution)));
+      findings.push(pthFinding(heads.get(file.path) ?? "", file.path, file.distribution, label(file.distribution)));
     }
   }
 
   for (const dist of tree.distributions) {
-    findings.push(...(await editableDirectUrl(dist, present, tree.root)));
+    findings.push(...editableDirectUrl(dist, present, heads));
     findings.push(...recordEscapes(dist, present));
   }
 
-  findings.push(...(await outsideTree(tree, label)));
+  findings.push(...outsideTree(tree, scanned, label));
   findings.push(...permissionFindings(scanned));
   return findings;
 }
 
-/** the namespace names sit in the first lines of a -nspkg.pth: a bigger one is not read further */
-const PTH_READ_LIMIT = 64 * 1024;
-/** direct_url.json is a few hundred bytes; a bigger one is not what pip wrote */
-const DIRECT_URL_LIMIT = 1024 * 1024;
-
-/** The first `limit` bytes of a file as UTF-8 (the whole file when smaller). */
-async function readHead(file: string, limit: number): Promise<string> {
-  const handle = await open(file, "r");
-  try {
-    const buffer = Buffer.alloc(limit);
-    const { bytesRead } = await handle.read(buffer, 0, limit, 0);
-    return buffer.toString("utf8", 0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function pthFinding(absolute: string, path: string, dist: string | undefined, from: string): Promise<Finding> {
+/** `text`: the file's first bytes as the scan read them ("" when unreadable: the message then names no namespace). */
+function pthFinding(text: string, path: string, dist: string | undefined, from: string): Finding {
   if (path.endsWith("-nspkg.pth")) {
-    let namespaces: string[] = [];
-    try {
-      const text = await readHead(absolute, PTH_READ_LIMIT);
-      namespaces = [...text.matchAll(/\*\(\s*((?:'[^']*'\s*,?\s*)+)\)/g)].map((m) =>
-        [...(m[1] ?? "").matchAll(/'([^']*)'/g)].map((n) => n[1]).join("."),
-      );
-    } catch {
-      // unreadable: fall back to a message without the name
-    }
+    const namespaces = [...text.matchAll(/\*\(\s*((?:'[^']*'\s*,?\s*)+)\)/g)].map((m) =>
+      [...(m[1] ?? "").matchAll(/'([^']*)'/g)].map((n) => n[1]).join("."),
+    );
     const ns = [...new Set(namespaces)].sort();
     const what = ns.length ? `namespace package ${ns.join(", ")}` : "the namespace package it declares";
     return {
@@ -106,11 +85,15 @@ async function pthFinding(absolute: string, path: string, dist: string | undefin
   };
 }
 
-async function editableDirectUrl(dist: InstalledDistribution, present: Set<string>, root: string): Promise<Finding[]> {
+function editableDirectUrl(
+  dist: InstalledDistribution,
+  present: Set<string>,
+  heads: Map<string, string | undefined>,
+): Finding[] {
   const path = `${dist.distInfo}/direct_url.json`;
   if (!present.has(path)) return [];
   try {
-    const info = JSON.parse(await readHead(posix.join(root, path), DIRECT_URL_LIMIT)) as {
+    const info = JSON.parse(heads.get(path) ?? "") as {
       dir_info?: { editable?: boolean };
     };
     if (info.dir_info?.editable !== true) return [];
@@ -204,14 +187,13 @@ function recordEscapes(dist: InstalledDistribution, present: Set<string>): Findi
 }
 
 /** Tree files whose path leaves the root, and symlinks that resolve outside the tree or nowhere. */
-async function outsideTree(tree: DependencyTree, label: (d: string | undefined) => string): Promise<Finding[]> {
+function outsideTree(
+  tree: DependencyListing,
+  scanned: ScannedFile[],
+  label: (d: string | undefined) => string,
+): Finding[] {
   const findings: Finding[] = [];
-  let rootReal: string;
-  try {
-    rootReal = await realpath(tree.root);
-  } catch {
-    rootReal = tree.root;
-  }
+  const links = new Map(scanned.map((s) => [s.file.path, s.link]));
   for (const file of tree.files) {
     const norm = posix.normalize(file.path);
     if (file.path.startsWith("/") || norm === ".." || norm.startsWith("../")) {
@@ -226,12 +208,8 @@ async function outsideTree(tree: DependencyTree, label: (d: string | undefined) 
       continue;
     }
     if (file.symlink === undefined) continue;
-    let target: string | undefined;
-    try {
-      target = await realpath(file.absolutePath);
-    } catch {
-      target = undefined;
-    }
+    const link = links.get(file.path);
+    const target = link?.resolved;
     if (target === undefined) {
       findings.push({
         severity: "error",
@@ -241,7 +219,7 @@ async function outsideTree(tree: DependencyTree, label: (d: string | undefined) 
         message: `${file.path}${label(file.distribution)} is a symbolic link to ${file.symlink}, which does not exist`,
         hint: "a dangling link cannot be stored in the zip: the package is incomplete; reinstall it or use another version",
       });
-    } else if (target !== rootReal && !target.startsWith(rootReal + sep)) {
+    } else if (!link?.inside) {
       findings.push({
         severity: "error",
         check: "layout",

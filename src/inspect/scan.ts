@@ -6,19 +6,38 @@
  * Python source (.py, .txt, .json, dist-info metadata, ...) are not opened: the
  * loader never maps those, and skipping them keeps the pass to a few small reads.
  */
-import { lstat, open } from "node:fs/promises";
-import type { DependencyTree, TreeFile } from "../install/types.ts";
-import { type ElfInfo, handleReader, parseElf } from "./elf.ts";
+import { lstat, open, realpath } from "node:fs/promises";
+import { sep } from "node:path";
+import type { DependencyFile, DependencyTree, TreeFile } from "../install/types.ts";
+import { type ElfInfo, handleReader, parseElf, parseElfBytes } from "./elf.ts";
 import { mapLimit } from "./util.ts";
 
 export interface ScannedFile {
-  file: TreeFile;
+  file: DependencyFile;
   /** st_mode; undefined when the file could not be read */
   mode?: number;
   /** present when the file starts with the ELF magic */
   elf?: ElfInfo;
+  /** the first bytes of a file the layout check reads (headLimit), as UTF-8 */
+  head?: string;
+  /** a symbolic link: where it resolves (undefined: nowhere) and whether that is inside the tree */
+  link?: { resolved?: string; inside: boolean };
   /** why the file could not be read */
   error?: string;
+}
+
+/** the namespace names sit in the first lines of a -nspkg.pth: a bigger one is not read further */
+const PTH_READ_LIMIT = 64 * 1024;
+/** direct_url.json is a few hundred bytes; a bigger one is not what pip wrote */
+const DIRECT_URL_LIMIT = 1024 * 1024;
+
+/** How much of a file the layout check reads (.pth files, direct_url.json), or undefined for none. */
+export function headLimit(path: string): number | undefined {
+  if (path.endsWith(".pth")) return PTH_READ_LIMIT;
+  const slash = path.indexOf("/");
+  if (slash > 0 && path.slice(0, slash).endsWith(".dist-info") && path.slice(slash) === "/direct_url.json")
+    return DIRECT_URL_LIMIT;
+  return undefined;
 }
 
 const TEXT_EXTENSIONS = new Set([
@@ -66,19 +85,41 @@ export function mayBeElf(path: string): boolean {
 
 const CONCURRENCY = 32;
 
-export function scanTree(tree: DependencyTree): Promise<ScannedFile[]> {
-  return mapLimit(tree.files, CONCURRENCY, scanFile);
+/** The installed tree's files, read from disk. */
+export async function scanTree(tree: DependencyTree): Promise<ScannedFile[]> {
+  let rootReal: string;
+  try {
+    rootReal = await realpath(tree.root);
+  } catch {
+    rootReal = tree.root;
+  }
+  return mapLimit(tree.files, CONCURRENCY, (file) => scanFile(file, rootReal));
 }
 
-export async function scanFile(file: TreeFile): Promise<ScannedFile> {
+export async function scanFile(file: TreeFile, rootReal?: string): Promise<ScannedFile> {
   try {
-    if (file.symlink !== undefined || !mayBeElf(file.path) || file.size < 4) {
+    if (file.symlink !== undefined) {
+      const st = await lstat(file.absolutePath);
+      const resolved = await realpath(file.absolutePath).catch(() => undefined);
+      const inside =
+        resolved !== undefined &&
+        rootReal !== undefined &&
+        (resolved === rootReal || resolved.startsWith(rootReal + sep));
+      return { file, mode: st.mode, link: { resolved, inside } };
+    }
+    const limit = headLimit(file.path);
+    if (limit === undefined && (!mayBeElf(file.path) || file.size < 4)) {
       const st = await lstat(file.absolutePath);
       return { file, mode: st.mode };
     }
     const handle = await open(file.absolutePath, "r");
     try {
       const st = await handle.stat();
+      if (limit !== undefined) {
+        const buffer = Buffer.alloc(Math.min(limit, st.size));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        return { file, mode: st.mode, head: buffer.toString("utf8", 0, bytesRead) };
+      }
       const elf = await parseElf(handleReader(handle, st.size), st.size);
       return elf ? { file, mode: st.mode, elf } : { file, mode: st.mode };
     } finally {
@@ -87,4 +128,26 @@ export async function scanFile(file: TreeFile): Promise<ScannedFile> {
   } catch (error) {
     return { file, error: (error as NodeJS.ErrnoException).code ?? String(error) };
   }
+}
+
+/**
+ * What a file's bytes, already in memory, tell the checks (a wheel's member, inflated to
+ * be verified): the same as scanFile reads from disk. `bytes` is what scanKeeps asked for.
+ */
+export async function scanBytes(file: DependencyFile, mode: number, bytes: Buffer | undefined): Promise<ScannedFile> {
+  if (headLimit(file.path) !== undefined) return { file, mode, head: (bytes ?? Buffer.alloc(0)).toString("utf8") };
+  if (!bytes || bytes.length < 4) return { file, mode };
+  try {
+    const elf = await parseElfBytes(bytes);
+    return elf ? { file, mode, elf } : { file, mode };
+  } catch (error) {
+    return { file, error: String(error) };
+  }
+}
+
+/** Which bytes of a file scanBytes needs: an ELF object's whole, a layout file's head, or none. */
+export function scanKeeps(path: string): { kind: "none" } | { kind: "elf" } | { kind: "head"; limit: number } {
+  const limit = headLimit(path);
+  if (limit !== undefined) return { kind: "head", limit };
+  return mayBeElf(path) ? { kind: "elf" } : { kind: "none" };
 }

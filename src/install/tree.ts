@@ -146,16 +146,24 @@ export async function readDistributions(root: string): Promise<InstalledDistribu
     const metadata = await readMetadataFile(path.join(dir, "METADATA"));
     const wheel = await readMetadataFile(path.join(dir, "WHEEL"));
     const record = await readMetadataFile(path.join(dir, "RECORD"));
-    const [fallbackName = entry.name, fallbackVersion = ""] = entry.name.replace(/\.dist-info$/, "").split("-");
-    distributions.push({
-      name: normalizeName(headerValues(metadata, "Name")[0] ?? fallbackName),
-      version: headerValues(metadata, "Version")[0] ?? fallbackVersion,
-      distInfo: entry.name,
-      wheelTags: headerValues(wheel, "Tag"),
-      record: parseRecord(record),
-    });
+    distributions.push(distributionFrom(entry.name, { metadata, wheel, record }));
   }
   return distributions;
+}
+
+/** A distribution from its dist-info folder's name and the texts of its METADATA, WHEEL and RECORD. */
+export function distributionFrom(
+  distInfo: string,
+  texts: { metadata: string; wheel: string; record: string },
+): InstalledDistribution {
+  const [fallbackName = distInfo, fallbackVersion = ""] = distInfo.replace(/\.dist-info$/, "").split("-");
+  return {
+    name: normalizeName(headerValues(texts.metadata, "Name")[0] ?? fallbackName),
+    version: headerValues(texts.metadata, "Version")[0] ?? fallbackVersion,
+    distInfo,
+    wheelTags: headerValues(texts.wheel, "Tag"),
+    record: parseRecord(texts.record),
+  };
 }
 
 /** The tree as later stages see it: files with their owning distribution. */

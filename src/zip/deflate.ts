@@ -12,9 +12,10 @@
  * entry's bytes never depend on where it was compressed.
  */
 import fs from "node:fs";
-import os from "node:os";
-import { Worker } from "node:worker_threads";
 import zlib from "node:zlib";
+import { WorkerPool } from "./pool.ts";
+
+export { defaultThreads } from "./pool.ts";
 
 export interface Compressed {
   crc: number;
@@ -96,6 +97,11 @@ export async function compressInline(file: string, level: number, maxBytes: numb
   return compressBuffer(raw, level, zlib.deflateRawSync, zlib.crc32);
 }
 
+/** Bytes already in memory, compressed here: the same entry as a file of those bytes. */
+export function compressData(raw: Buffer, level: number): Compressed {
+  return compressBuffer(raw, level, zlib.deflateRawSync, zlib.crc32);
+}
+
 /** Files up to this size are read into one buffer per worker; bigger ones get their own. */
 const REUSED_INPUT = 4 * 1024 * 1024;
 
@@ -127,111 +133,24 @@ parentPort.on("message", (batch) => {
 });
 `;
 
-interface Job {
-  file: string;
-  level: number;
-  maxBytes: number;
-  size: number;
-  resolve(result: Compressed): void;
-  reject(error: Error): void;
-}
+type WorkerResult = { crc: number; size: number; method: 0 | 8; data: Uint8Array };
 
-interface Slot {
-  worker: Worker;
-  /** batches sent and not answered yet, oldest first */
-  batches: Job[][];
-}
-
-type WorkerResult =
-  | { crc: number; size: number; method: 0 | 8; data: Uint8Array }
-  | { error: string; refused: boolean };
-
-/** Batches keep a worker busy between messages; two in flight hide the round trip. */
-const BATCH_FILES = 64;
-const BATCH_BYTES = 1024 * 1024;
-const BATCHES_PER_WORKER = 2;
-
+/** Compresses files on worker threads; an entry's bytes are the same as compressInline's. */
 export class DeflatePool {
-  private readonly slots: Slot[] = [];
-  private queue: Job[] = [];
-  private scheduled = false;
-  private closed = false;
+  private readonly pool: WorkerPool<{ file: string; level: number; maxBytes: number }, WorkerResult>;
 
-  constructor(readonly threads: number) {}
-
-  compress(file: string, level: number, size: number, maxBytes: number): Promise<Compressed> {
-    return new Promise<Compressed>((resolve, reject) => {
-      this.queue.push({ file, level, size, maxBytes, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // jobs queued in one synchronous run go out as one batch
-        queueMicrotask(() => {
-          this.scheduled = false;
-          this.dispatch();
-        });
-      }
-    });
+  constructor(readonly threads: number) {
+    this.pool = new WorkerPool(threads, WORKER_SOURCE, "compression", (answer) =>
+      answer.refused ? new Refused(answer.error) : new Error(answer.error),
+    );
   }
 
-  private dispatch(): void {
-    if (this.closed) return;
-    while (this.slots.length < this.threads && this.queue.length > this.slots.length) this.slots.push(this.spawn());
-    let progressed = true;
-    while (this.queue.length > 0 && progressed) {
-      progressed = false;
-      for (const slot of this.slots) {
-        if (this.queue.length === 0 || slot.batches.length >= BATCHES_PER_WORKER) continue;
-        let bytes = 0;
-        let count = 0;
-        while (count < this.queue.length && count < BATCH_FILES && (count === 0 || bytes < BATCH_BYTES)) {
-          bytes += this.queue[count]!.size;
-          count++;
-        }
-        const batch = this.queue.slice(0, count);
-        this.queue = this.queue.slice(count);
-        slot.batches.push(batch);
-        slot.worker.postMessage(batch.map((j) => ({ file: j.file, level: j.level, maxBytes: j.maxBytes })));
-        progressed = true;
-      }
-    }
+  async compress(file: string, level: number, size: number, maxBytes: number): Promise<Compressed> {
+    const r = await this.pool.run({ file, level, maxBytes }, size);
+    return { ...r, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) };
   }
 
-  private spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
-    const slot: Slot = { worker, batches: [] };
-    worker.on("message", (results: WorkerResult[]) => {
-      const batch = slot.batches.shift() ?? [];
-      batch.forEach((job, i) => {
-        const r = results[i];
-        if (!r) job.reject(new Error(`no result for ${job.file}`));
-        else if ("error" in r) job.reject(r.refused ? new Refused(r.error) : new Error(r.error));
-        else job.resolve({ ...r, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) });
-      });
-      this.dispatch();
-    });
-    const fail = (error: Error) => {
-      const index = this.slots.indexOf(slot);
-      if (index >= 0) this.slots.splice(index, 1);
-      for (const job of slot.batches.flat()) job.reject(error);
-      slot.batches = [];
-      void worker.terminate();
-      this.dispatch();
-    };
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`compression worker exited with code ${code}`)));
-    return slot;
+  close(): Promise<void> {
+    return this.pool.close();
   }
-
-  /** Ends the workers: their heaps, and the garbage they hold until a collection, go with them. */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new Error("the compression pool was closed"));
-    const slots = this.slots.splice(0);
-    await Promise.all(slots.map((s) => s.worker.terminate()));
-  }
-}
-
-/** As many workers as cores: the writer's main thread mostly waits on them. */
-export function defaultThreads(): number {
-  return Math.max(1, Math.min(os.availableParallelism(), 8));
 }

@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { type FileHandle, open } from "node:fs/promises";
 import { UserError } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import { type Compressed, compressInline, DeflatePool, defaultThreads, Refused } from "./deflate.ts";
+import { type Compressed, compressData, compressInline, DeflatePool, defaultThreads, Refused } from "./deflate.ts";
 import { EntryReader, type ZipDirectory, type ZipEntry } from "./reader.ts";
 
 /** A file to compress now. */
@@ -32,9 +32,21 @@ export interface CopiedEntry {
   name: string;
   from: ZipDirectory;
   entry: ZipEntry;
+  /**
+   * the mode to give it, decided by the caller (a wheel's member, by pip's rule); without it
+   * the entry must be a regular file and keeps its execute bit
+   */
+  executable?: boolean;
 }
 
-export type ZipMember = ZipInput | CopiedEntry;
+/** Bytes already in memory (a few small files made or checked by the build), compressed now. */
+export interface ZipData {
+  name: string;
+  data: Buffer;
+  executable: boolean;
+}
+
+export type ZipMember = ZipInput | CopiedEntry | ZipData;
 
 export interface ZipResult {
   path: string;
@@ -87,6 +99,10 @@ const MAX_OFFSET = 0xffffffff;
 
 function isCopied(member: ZipMember): member is CopiedEntry {
   return "entry" in member;
+}
+
+function isData(member: ZipMember): member is ZipData {
+  return "data" in member;
 }
 
 /**
@@ -154,6 +170,7 @@ function withDirectories(members: ZipMember[]): Planned[] {
 }
 
 function copiedMode(c: CopiedEntry): number {
+  if (c.executable !== undefined) return c.executable ? MODE_EXECUTABLE : MODE_FILE;
   const type = c.entry.mode & MODE_TYPE;
   if (type !== 0 && type !== 0o100000) {
     throw new Error(`${c.from.path}: ${c.entry.name} is not a regular file (mode ${c.entry.mode.toString(8)})`);
@@ -303,7 +320,7 @@ export async function writeZip(members: ZipMember[], outPath: string, options: Z
   const budget = options.bytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT;
   const maxFileBytes = options.maxFileBytes ?? UNZIPPED_LIMIT;
   const entries = withDirectories(members);
-  const toCompress = members.reduce((sum, m) => sum + (isCopied(m) ? 0 : m.size), 0);
+  const toCompress = members.reduce((sum, m) => sum + (isCopied(m) || isData(m) ? 0 : m.size), 0);
   // Workers for this zip only: idle workers keep tens of MB of garbage no collection
   // reclaims, which the next stage (a copy of the dependency zip) would pile onto.
   const pool = toCompress < INLINE_LIMIT ? undefined : new DeflatePool(defaultThreads());
@@ -326,7 +343,7 @@ export async function writeZip(members: ZipMember[], outPath: string, options: Z
       const [method, crc, size, compressedSize] = [entry.method as 0 | 8, entry.crc, entry.size, entry.compressedSize];
       return { nameBytes, flags, mode: copiedMode(member), method, crc, size, compressedSize, copied: member };
     }
-    const compressed: Compressed = await compress(member);
+    const compressed: Compressed = isData(member) ? compressData(member.data, level) : await compress(member);
     const mode = member.executable ? MODE_EXECUTABLE : MODE_FILE;
     return { nameBytes, flags, mode, ...compressed, compressedSize: compressed.data.length };
   };
@@ -353,8 +370,8 @@ export async function writeZip(members: ZipMember[], outPath: string, options: Z
       while (next < entries.length && (next === written || inFlight < budget)) {
         const entry = entries[next]!;
         const m = entry.member;
-        // a copied entry holds no memory until it is written
-        const estimate = !m || isCopied(m) ? 0 : m.size;
+        // a copied entry holds no memory until it is written; data in memory is there already
+        const estimate = !m || isCopied(m) || isData(m) ? 0 : m.size;
         inFlight += estimate;
         estimates.push(estimate);
         const prepared = prepare(entry);
