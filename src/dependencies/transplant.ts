@@ -10,7 +10,7 @@
  * `transplantWheels` returns `unusual` when a wheel needs the install path (the caller then
  * takes it for the whole build and says why in the debug log).
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
@@ -39,7 +39,8 @@ import {
 /** What the checks read of each file as it passes (inspect's scanKeeps and scanBytes). */
 export interface Scanner<S> {
   keeps(path: string): Keep;
-  scan(file: DependencyFile, mode: number, bytes: Buffer | undefined): Promise<S>;
+  /** `bytes`: in memory, or a file holding them (removed after the scan) */
+  scan(file: DependencyFile, mode: number, bytes: Buffer | { path: string } | undefined): Promise<S>;
 }
 
 export type TransplantResult<S> =
@@ -109,27 +110,38 @@ class WheelJob<S> {
   ) {
     ({ distInfo: this.distInfo, placed: this.placed } = planWheel(directory));
     const own = new Set(["RECORD", "METADATA", "WHEEL"].map((n) => `${this.distInfo}/${n}`));
-    this.checked = this.placed.map(({ entry, place }) => {
-      const shipped = place.kind === "ship" && !cleanedAway(place.path);
+    const planned = this.placed.map(({ entry, place }) => {
       const mode = pipExecutable(entry.mode) ? MODE_EXECUTABLE : MODE_FILE;
+      // the file the tree would hold: undefined for pip's own files and what cleanTree removes
+      const file: DependencyFile | undefined =
+        place.kind === "ship" && !cleanedAway(place.path)
+          ? { path: place.path, size: entry.size, executable: mode === MODE_EXECUTABLE }
+          : undefined;
+      const wanted = file ? scanner.keeps(file.path) : ({ kind: "none" } as const);
       const keep: Keep = own.has(entry.name)
         ? { kind: "head", limit: METADATA_LIMIT }
-        : shipped && entry.method === 0
+        : file && entry.method === 0
           ? { kind: "head", limit: entry.size }
-          : shipped
-            ? scanner.keeps(place.path)
-            : { kind: "none" };
-      // damaged (a bad CRC, cut short): pip refuses it in its own words, which the diagnosis knows
-      const check = pool.check(wheel, entry, keep).catch((error: unknown) => {
-        if (error instanceof MemberCorrupt)
-          throw new WheelUnusual(`member ${JSON.stringify(entry.name)} ${error.message}`);
-        throw error;
-      });
-      return check.then(async ({ hash, bytes }): Promise<Checked<S>> => {
+          : wanted;
+      return { entry, mode, file, wanted, keep };
+    });
+    const answers = pool.checkAll(wheel, planned);
+    this.checked = answers.map((answer, i) =>
+      answer.then(async (checked): Promise<Checked<S>> => {
+        const { entry, mode, file, wanted } = planned[i]!;
+        // damaged (a bad CRC, cut short): pip refuses it in its own words, which the diagnosis knows
+        if (checked instanceof MemberCorrupt)
+          throw new WheelUnusual(`member ${JSON.stringify(entry.name)} ${checked.message}`);
+        const { hash, bytes, spilled } = checked;
         const text = own.has(entry.name) ? (bytes ?? Buffer.alloc(0)).toString("utf8") : undefined;
-        if (!shipped || place.kind !== "ship") return { hash, text };
-        const file: DependencyFile = { path: place.path, size: entry.size, executable: mode === MODE_EXECUTABLE };
-        const wanted = scanner.keeps(place.path);
+        if (!file) return { hash, text };
+        if (spilled) {
+          try {
+            return { hash, scanned: await scanner.scan(file, mode, { path: spilled }), file };
+          } finally {
+            await rm(spilled, { force: true });
+          }
+        }
         const forScan =
           wanted.kind === "none" ? undefined : wanted.kind === "head" ? bytes?.subarray(0, wanted.limit) : bytes;
         const scanned = await scanner.scan(file, mode, forScan);
@@ -137,12 +149,12 @@ class WheelJob<S> {
         // most are empty __init__.py files; a large one waits on disk rather than in memory
         const data = bytes ?? Buffer.alloc(0);
         if (data.length <= STORED_IN_MEMORY) return { hash, text, scanned, file, stored: { data } };
-        const absolutePath = path.join(scratch, ...place.path.split("/"));
+        const absolutePath = path.join(scratch, ...file.path.split("/"));
         await mkdir(path.dirname(absolutePath), { recursive: true });
         await writeFile(absolutePath, data);
         return { hash, text, scanned, file, stored: { absolutePath } };
-      });
-    });
+      }),
+    );
   }
 
   /**
@@ -281,7 +293,9 @@ export async function transplantWheels<S>(
   scratch: string,
   scanner: Scanner<S>,
 ): Promise<TransplantResult<S>> {
-  const pool = new InflatePool();
+  const spill = path.join(scratch, ".elf");
+  await mkdir(spill, { recursive: true });
+  const pool = new InflatePool(spill);
   const jobs: WheelJob<S>[] = [];
   let current = "";
   try {

@@ -134,7 +134,16 @@ export async function scanFile(file: TreeFile, rootReal?: string): Promise<Scann
  * What a file's bytes, already in memory, tell the checks (a wheel's member, inflated to
  * be verified): the same as scanFile reads from disk. `bytes` is what scanKeeps asked for.
  */
-export async function scanBytes(file: DependencyFile, mode: number, bytes: Buffer | undefined): Promise<ScannedFile> {
+export async function scanBytes(
+  file: DependencyFile,
+  mode: number,
+  bytes: Buffer | { path: string } | undefined,
+): Promise<ScannedFile> {
+  if (bytes && "path" in bytes) {
+    // a large member kept on disk: only the blocks the ELF reader asks for are read
+    const scanned = await scanFile({ ...file, absolutePath: bytes.path });
+    return { ...scanned, file, mode };
+  }
   if (headLimit(file.path) !== undefined) return { file, mode, head: (bytes ?? Buffer.alloc(0)).toString("utf8") };
   if (!bytes || bytes.length < 4) return { file, mode };
   try {

@@ -18,14 +18,22 @@ export interface InflatedMember {
   hash: string;
   /** what `keep` asked for, when it applies */
   bytes?: Buffer;
+  /**
+   * a large ELF member kept on disk rather than moved to the main thread (the caller reads
+   * the few blocks it needs, then deletes the file): 130 MB of shared objects in flight
+   * would otherwise sit in memory until a collection
+   */
+  spilled?: string;
 }
+
+/** ELF members above this size are written to the spill folder instead of being moved in memory. */
+const SPILL_OVER = 64 * 1024;
 
 /** What the worker refused about a member: damaged or lying (size, CRC, layout), said about the member. */
 export class MemberCorrupt extends Error {}
 
-interface Job {
-  file: string;
-  name: string;
+/** One member to check, as the worker gets it. */
+interface MemberJob {
   localHeaderOffset: number;
   compressedSize: number;
   size: number;
@@ -34,15 +42,28 @@ interface Job {
   keep: Keep;
 }
 
+/** Members of one zip checked in one go: a message per member would cost the main thread more than the work. */
+interface Group {
+  file: string;
+  members: MemberJob[];
+  spillDir: string;
+  spillOver: number;
+}
+
+type MemberAnswer = { hash: string; bytes?: Uint8Array; spilled?: string } | { corrupt: string };
+
 // Kept free of outside names: sent to the workers as source text.
 const WORKER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, threadId } = require("node:worker_threads");
+let spills = 0;
 const { crc32, inflateRawSync } = require("node:zlib");
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 class Corrupt extends Error {}
+// one read buffer for the compressed bytes, garbage once inflated; a larger member gets its own
+const reused = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
 function readExactly(fd, length, position) {
-  const buffer = Buffer.allocUnsafe(length);
+  const buffer = length <= reused.length ? reused.subarray(0, length) : Buffer.allocUnsafeSlow(length);
   let done = 0;
   while (done < length) {
     const n = fs.readSync(fd, buffer, done, length - done, position + done);
@@ -51,14 +72,14 @@ function readExactly(fd, length, position) {
   }
   return buffer;
 }
-function check(fd, fileSize, job) {
+function check(fd, fileSize, job, group) {
   const header = readExactly(fd, 30, job.localHeaderOffset);
   if (header.readUInt32LE(0) !== 0x04034b50) throw new Corrupt("has no local header where its directory entry points");
   const start = job.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   if (start + job.compressedSize > fileSize) throw new Corrupt("runs past the end of the file");
   const stored = readExactly(fd, job.compressedSize, start);
   let data;
-  if (job.method === 0) data = stored;
+  if (job.method === 0) data = Buffer.from(stored);
   else {
     try {
       data = inflateRawSync(stored, { maxOutputLength: Math.max(job.size, 1) });
@@ -70,53 +91,96 @@ function check(fd, fileSize, job) {
   const hash = "sha256=" + createHash("sha256").update(data).digest("base64url");
   const keep = job.keep;
   let bytes;
-  if (keep.kind === "elf" && data.length >= 4 && data[0] === 0x7f && data[1] === 0x45 && data[2] === 0x4c && data[3] === 0x46) bytes = data;
-  else if (keep.kind === "head") bytes = data.subarray(0, keep.limit);
-  return bytes ? { hash, bytes: new Uint8Array(bytes) } : { hash };
+  if (keep.kind === "elf" && data.length >= 4 && data[0] === 0x7f && data[1] === 0x45 && data[2] === 0x4c && data[3] === 0x46) {
+    if (data.length <= group.spillOver) bytes = data;
+    else {
+      spills += 1;
+      const spilled = group.spillDir + "/" + threadId + "-" + spills + ".elf";
+      fs.writeFileSync(spilled, data, { flag: "wx" });
+      return { hash, spilled };
+    }
+  } else if (keep.kind === "head") bytes = data.subarray(0, keep.limit);
+  if (!bytes) return { hash };
+  // moved to the main thread without a copy when the bytes own their memory (a large member's do)
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return { hash, bytes: own ? new Uint8Array(bytes.buffer) : new Uint8Array(bytes) };
 }
 parentPort.on("message", (batch) => {
-  const open = new Map();
   const transfer = [];
-  const results = batch.map((job) => {
+  const results = batch.map((group) => {
+    let fd;
     try {
-      let file = open.get(job.file);
-      if (!file) {
-        const fd = fs.openSync(job.file, "r");
-        file = { fd, size: fs.fstatSync(fd).size };
-        open.set(job.file, file);
-      }
-      const result = check(file.fd, file.size, job);
-      if (result.bytes) transfer.push(result.bytes.buffer);
-      return result;
+      fd = fs.openSync(group.file, "r");
+      const size = fs.fstatSync(fd).size;
+      return group.members.map((job) => {
+        try {
+          const result = check(fd, size, job, group);
+          if (result.bytes) transfer.push(result.bytes.buffer);
+          return result;
+        } catch (error) {
+          if (error instanceof Corrupt) return { corrupt: error.message };
+          throw error;
+        }
+      });
     } catch (error) {
-      return { error: String(error && error.message ? error.message : error), refused: error instanceof Corrupt };
+      return { error: String(error && error.message ? error.message : error) };
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
   });
-  for (const { fd } of open.values()) fs.closeSync(fd);
   parentPort.postMessage(results, transfer);
 });
 `;
 
-export class InflatePool {
-  private readonly pool: WorkerPool<Job, { hash: string; bytes?: Uint8Array }>;
+/** Members per group, and declared bytes per group, before a group is cut. */
+const GROUP_MEMBERS = 256;
+const GROUP_BYTES = 4 * 1024 * 1024;
 
-  constructor(threads = defaultThreads()) {
-    this.pool = new WorkerPool(threads, WORKER_SOURCE, "inflate", (answer) =>
-      answer.refused ? new MemberCorrupt(answer.error) : new Error(answer.error),
-    );
+export class InflatePool {
+  private readonly pool: WorkerPool<Group, MemberAnswer[]>;
+
+  /** `spillDir`: an empty folder of the caller's for large ELF members (see InflatedMember.spilled) */
+  constructor(
+    private readonly spillDir: string,
+    threads = defaultThreads(),
+  ) {
+    this.pool = new WorkerPool(threads, WORKER_SOURCE, "inflate", (answer) => new Error(answer.error));
   }
 
-  /** The member of `file` checked (MemberCorrupt says what is wrong), its RECORD hash and the bytes `keep` asks for. */
-  async check(file: string, entry: ZipEntry, keep: Keep): Promise<InflatedMember> {
-    const { name, localHeaderOffset, compressedSize, size, method, crc } = entry;
-    const job = { file, name, localHeaderOffset, compressedSize, size, method, crc, keep };
-    const r = await this.pool.run(job, size);
-    return r.bytes
-      ? { hash: r.hash, bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength) }
-      : { hash: r.hash };
+  /**
+   * The members of `file` checked, in groups on the workers: per member its RECORD hash and
+   * the bytes `keep` asks for, or a MemberCorrupt saying what is wrong with it.
+   */
+  checkAll(file: string, members: { entry: ZipEntry; keep: Keep }[]): Promise<InflatedMember | MemberCorrupt>[] {
+    const { spillDir } = this;
+    const answers: Promise<InflatedMember | MemberCorrupt>[] = [];
+    for (let start = 0; start < members.length; ) {
+      let end = start;
+      let bytes = 0;
+      while (end < members.length && end - start < GROUP_MEMBERS && (end === start || bytes < GROUP_BYTES)) {
+        bytes += members[end]!.entry.size;
+        end++;
+      }
+      const slice = members.slice(start, end).map(({ entry, keep }) => {
+        const { localHeaderOffset, compressedSize, size, method, crc } = entry;
+        return { localHeaderOffset, compressedSize, size, method, crc, keep };
+      });
+      const group = this.pool.run({ file, members: slice, spillDir, spillOver: SPILL_OVER }, bytes);
+      for (let i = 0; i < slice.length; i++) answers.push(group.then((results) => member(results[i])));
+      start = end;
+    }
+    return answers;
   }
 
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+function member(answer: MemberAnswer | undefined): InflatedMember | MemberCorrupt {
+  if (!answer) return new MemberCorrupt("was not checked");
+  if ("corrupt" in answer) return new MemberCorrupt(answer.corrupt);
+  const { hash, bytes, spilled } = answer;
+  if (spilled) return { hash, spilled };
+  return bytes ? { hash, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) } : { hash };
 }

@@ -252,6 +252,12 @@ export class EntryReader {
     return [this.buffer, 0];
   }
 
+  /** Drops the read window (the file stays open): a writer copying from many zips keeps few windows. */
+  release(): void {
+    this.buffer = undefined;
+    this.windowLength = 0;
+  }
+
   async close(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;

@@ -80,6 +80,8 @@ const DEFAULT_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 /** Below this many bytes to compress, starting workers costs more than it saves. */
 const INLINE_LIMIT = 1024 * 1024;
 const OUTPUT_BUFFER = 2 * 1024 * 1024;
+/** source zips whose read window (4 MB each) is kept while copying entries */
+const READ_WINDOWS = 4;
 
 const MODE_FILE = 0o100644;
 const MODE_EXECUTABLE = 0o100755;
@@ -348,9 +350,17 @@ export async function writeZip(members: ZipMember[], outPath: string, options: Z
     return { nameBytes, flags, mode, ...compressed, compressedSize: compressed.data.length };
   };
   const readers = new Map<ZipDirectory, EntryReader>();
+  // the readers whose window is held, most recent last: copying from 50 wheels must not hold 50 windows
+  const windows: EntryReader[] = [];
   const copiedBytes = (c: CopiedEntry): Promise<Buffer> => {
     const reader = readers.get(c.from) ?? new EntryReader(c.from);
     readers.set(c.from, reader);
+    if (windows.at(-1) !== reader) {
+      const at = windows.indexOf(reader);
+      if (at >= 0) windows.splice(at, 1);
+      windows.push(reader);
+      if (windows.length > READ_WINDOWS) windows.shift()?.release();
+    }
     return reader.read(c.entry);
   };
 

@@ -1,0 +1,128 @@
+/**
+ * Hostile and odd wheels, built byte by byte, through the whole action twice: unpacked by
+ * the action (the default with pip) and by pip itself (LPP_UNPACK=pip). Reading wheels
+ * ourselves must not let through anything pip refused for us: each case ends the same way
+ * both times (the same error, or a layer with the same entries: names, modes and bytes; the
+ * compressed bytes are the wheel's own), and what pip decides in its own way is handed back
+ * to pip, whose result or diagnosis the user gets.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
+import { readZip } from "../devtools/zipread.ts";
+import { UserError } from "../src/errors.ts";
+import { buildProject, writeProject } from "./support/project.ts";
+import { makeRawWheel, type RawWheelSpec } from "./support/rawzip.ts";
+
+let work: string;
+let index: LocalIndex;
+const wheels: Record<string, { filename: string; sha256: string }> = {};
+
+const init = (pkg: string) => ({ name: `${pkg}/__init__.py`, data: "V = 1\n" });
+const CASES: Record<string, RawWheelSpec> = {
+  dataescape: {
+    name: "dataescape",
+    version: "1.0",
+    entries: [init("dataescape"), { name: "dataescape-1.0.data/purelib/../../../evil.py", data: "x = 1\n" }],
+  },
+  foreigndata: {
+    name: "foreigndata",
+    version: "1.0",
+    entries: [init("foreigndata"), { name: "other-2.0.data/purelib/other.py", data: "x = 1\n" }],
+  },
+  twice: {
+    name: "twice",
+    version: "1.0",
+    entries: [init("twice"), { name: "twice/a.py", data: "A = 1\n" }, { name: "twice/a.py", data: "A = 2\n" }],
+  },
+  fifo: {
+    name: "fifo",
+    version: "1.0",
+    entries: [init("fifo"), { name: "fifo/pipe", data: "not a pipe\n", mode: 0o010644 }],
+  },
+  device: {
+    name: "device",
+    version: "1.0",
+    entries: [init("device"), { name: "device/disk", data: "not a disk\n", mode: 0o060755 }],
+  },
+  execlink: {
+    name: "execlink",
+    version: "1.0",
+    entries: [init("execlink"), { name: "execlink/tool", data: "/bin/sh", mode: 0o120777, deflate: true }],
+  },
+};
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), "lpp-hostile-wheels-"));
+  for (const [key, spec] of Object.entries(CASES)) wheels[key] = await makeRawWheel(path.join(work, "wheels"), spec);
+  index = await startIndex(path.join(work, "wheels"));
+});
+
+afterAll(async () => {
+  await index?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+type Outcome = { error: string } | { layer: string[]; log: string };
+
+async function outcome(key: string, how: "action" | "pip"): Promise<Outcome> {
+  const spec = CASES[key]!;
+  const dir = await writeProject(path.join(work, `${key}-${how}`), {
+    "app.py": "def handler(event, context):\n    return 1\n",
+    "requirements.txt": `${spec.name}==${spec.version} --hash=sha256:${wheels[key]!.sha256}\n`,
+  });
+  try {
+    const { result, log } = await buildProject(
+      dir,
+      { runtime: "python3.12", package: "split", cache: "false" },
+      {
+        home: path.join(work, `${key}-${how}-home`),
+        indexUrl: index.url,
+        extra: how === "pip" ? { LPP_UNPACK: "pip" } : {},
+      },
+    );
+    const layer = readZip(result.layerZip!.path).map(
+      (e) => `${e.name} ${e.mode.toString(8)} ${e.data().toString("hex")}`,
+    );
+    return { layer, log: log.lines.join("\n") };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    // pip's own lines in the message name the build's temporary folders
+    const text = `${error.message} @ ${JSON.stringify(error.where)} → ${error.hint}`;
+    return { error: text.replace(/\/tmp\/[^\s'"]+/g, "<tmp>") };
+  }
+}
+
+/** What the action leaves to pip: the log shows pip installing after the download. */
+const PIP_DECIDES = new Set(["dataescape", "foreigndata", "twice"]);
+
+describe("a hostile or odd wheel ends the same way whoever unpacks it", () => {
+  it.each(Object.keys(CASES))("%s", async (key) => {
+    const [ours, pips] = [await outcome(key, "action"), await outcome(key, "pip")];
+    if ("error" in pips) {
+      expect(ours).toEqual(pips);
+      return;
+    }
+    if ("error" in ours) throw new Error(`the action refused what pip installs: ${ours.error}`);
+    expect(ours.layer).toEqual(pips.layer);
+    expect(ours.log).toContain("pip download");
+    if (PIP_DECIDES.has(key)) expect(ours.log).toContain("pip install");
+    else expect(ours.log).not.toContain("pip install");
+  });
+
+  it("pip refuses a ../ escape through .data: so does the action, in pip's words", async () => {
+    const ours = await outcome("dataescape", "action");
+    expect(ours).toHaveProperty(
+      "error",
+      expect.stringMatching(/Unexpected file in <tmp> 'dataescape-1\.0\.data\/purelib\/\.\.\/\.\.\/\.\.\/evil\.py'/),
+    );
+  });
+
+  it("a link is unpacked as pip unpacks it: a plain 0644 file holding the link's text", async () => {
+    const ours = await outcome("execlink", "action");
+    if ("error" in ours) throw new Error(ours.error);
+    expect(ours.layer).toContain(`python/execlink/tool 100644 ${Buffer.from("/bin/sh").toString("hex")}`);
+  });
+});
