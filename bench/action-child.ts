@@ -23,7 +23,7 @@ export interface ActionRound {
   processMs: number;
   timings: Record<string, number>;
   cacheHit: boolean;
-  /** whether pip (or uv) ran: a warm build must install nothing */
+  /** whether pip (or uv) ran, to install or to download: a warm build must run neither */
   installerRan: boolean;
   /** peak resident set of this process, bytes */
   maxRss: number;
@@ -55,8 +55,8 @@ try {
     processMs: Math.round(performance.now()),
     timings: result.timings,
     cacheHit: result.cache.hit,
-    // the installers log their run as a group titled "pip install for …" / "uv pip install for …"
-    installerRan: log.lines.some((l) => /^▸ (uv )?pip install for /.test(l)),
+    // the installers log their run as a group titled "pip install for …" / "pip download for …" / "uv pip install for …"
+    installerRan: log.lines.some((l) => /^▸ (uv )?pip (install|download) for /.test(l)),
     maxRss: process.resourceUsage().maxRSS * 1024,
     functionZip: zip(result.functionZip),
     layerZip: zip(result.layerZip),
