@@ -54,9 +54,18 @@ const CASES: Record<string, RawWheelSpec> = {
   },
 };
 
+/** Its RECORD gives another sha256 for a member than the member has (pip installs it unchecked). */
+const LIAR: RawWheelSpec = {
+  name: "liar",
+  version: "1.0",
+  entries: [init("liar"), { name: "liar/data.txt", data: "the real content\n", deflate: true }],
+  extraRecord: [`liar/data.txt,sha256=${Buffer.alloc(32, 7).toString("base64url")},17`],
+};
+
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), "lpp-hostile-wheels-"));
-  for (const [key, spec] of Object.entries(CASES)) wheels[key] = await makeRawWheel(path.join(work, "wheels"), spec);
+  for (const [key, spec] of Object.entries({ ...CASES, liar: LIAR }))
+    wheels[key] = await makeRawWheel(path.join(work, "wheels"), spec);
   index = await startIndex(path.join(work, "wheels"));
 });
 
@@ -68,7 +77,7 @@ afterAll(async () => {
 type Outcome = { error: string } | { layer: string[]; log: string };
 
 async function outcome(key: string, how: "action" | "pip"): Promise<Outcome> {
-  const spec = CASES[key]!;
+  const spec = CASES[key] ?? LIAR;
   const dir = await writeProject(path.join(work, `${key}-${how}`), {
     "app.py": "def handler(event, context):\n    return 1\n",
     "requirements.txt": `${spec.name}==${spec.version} --hash=sha256:${wheels[key]!.sha256}\n`,
@@ -118,6 +127,17 @@ describe("a hostile or odd wheel ends the same way whoever unpacks it", () => {
       "error",
       expect.stringMatching(/Unexpected file in <tmp> 'dataescape-1\.0\.data\/purelib\/\.\.\/\.\.\/\.\.\/evil\.py'/),
     );
+  });
+
+  it("a wheel whose RECORD lies about a member is refused, naming the wheel, the member and the pin", async () => {
+    const ours = await outcome("liar", "action");
+    expect(ours).toEqual({
+      error:
+        'the wheel liar-1.0-py3-none-any.whl is not safe to install: liar/data.txt does not match the sha256 its RECORD gives @ {"file":"requirements.txt","line":1,"distribution":"liar"} → ' +
+        "the wheel's RECORD contradicts its own contents (damaged or forged, though pip would install it): check the index, and pin the lockfile's hashes for it",
+    });
+    // pip does not check a member against RECORD: its own unpacking ships the wheel
+    expect(await outcome("liar", "pip")).toHaveProperty("layer");
   });
 
   it("a link is unpacked as pip unpacks it: a plain 0644 file holding the link's text", async () => {

@@ -19,9 +19,9 @@ import { chooseInstaller, type Installer, type InstallerChoice } from "../instal
 import { describeIndexes, effectiveIndexes, readPipConfig } from "../install/indexes.ts";
 import { cleanTree, loadChosenWheels, readTree, writeChosenWheels } from "../install/tree.ts";
 import type { DependencyListing, DependencyTree, InstallRequest } from "../install/types.ts";
-import type { LockedSet } from "../lock/types.ts";
+import { type LockedSet, normalizeName } from "../lock/types.ts";
 import type { Log } from "../log.ts";
-import type { Target } from "../target.ts";
+import { parseWheelFilename, type Target } from "../target.ts";
 import { type DependencyZip, dependencyMembers } from "../zip/package.ts";
 import { readZipDirectory, type ZipDirectory } from "../zip/reader.ts";
 import { writeZip, type ZipMember } from "../zip/writer.ts";
@@ -205,7 +205,11 @@ async function fromDownloadedWheels(
   const started = performance.now();
   const downloaded = await installer.download({ ...request, directory: wheels });
   const downloadMs = Math.round(performance.now() - started);
-  const result = await transplantWheels(downloaded.wheels, unpackedFiles, scanner);
+  const result = await transplantWheels(downloaded.wheels, unpackedFiles, scanner, (wheelFile) => {
+    const name = normalizeName(parseWheelFilename(wheelFile)?.name ?? "");
+    const pin = request.lock.requirements.find((r) => normalizeName(r.name) === name);
+    return pin ? { file: pin.where.file, line: pin.where.line, distribution: name } : undefined;
+  });
   const unpackMs = Math.round(performance.now() - started) - downloadMs;
   if ("unusual" in result) {
     request.log.debug(`Unpacking the wheels here is not possible (${result.unusual}): pip installs them instead`);

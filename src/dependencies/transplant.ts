@@ -12,7 +12,7 @@
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { UserError } from "../errors.ts";
+import { UserError, type Where } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
 import { distributionFrom, parseRecord, recordHash } from "../install/tree.ts";
 import type { DependencyFile, DependencyListing, InstalledDistribution } from "../install/types.ts";
@@ -275,11 +275,11 @@ async function planAll(wheels: readonly string[]): Promise<{ wheel: string; dire
   return planned;
 }
 
-function refusal(wheel: string, error: WheelRefused): UserError {
+function refusal(wheel: string, error: WheelRefused, locate: (wheelFile: string) => Where | undefined): UserError {
   const label = path.basename(wheel);
   return new UserError(`the wheel ${label} is not safe to install: ${error.message}`, {
-    where: { file: label },
-    hint: "the index served a damaged or forged wheel: check the index and the lockfile's hashes for it",
+    where: locate(label) ?? { file: label },
+    hint: "the wheel's RECORD contradicts its own contents (damaged or forged, though pip would install it): check the index, and pin the lockfile's hashes for it",
   });
 }
 
@@ -292,6 +292,8 @@ export async function transplantWheels<S>(
   wheels: readonly string[],
   scratch: string,
   scanner: Scanner<S>,
+  /** where a wheel's distribution is pinned (lockfile, line), for a refusal */
+  locate: (wheelFile: string) => Where | undefined = () => undefined,
 ): Promise<TransplantResult<S>> {
   const spill = path.join(scratch, ".elf");
   await mkdir(spill, { recursive: true });
@@ -324,7 +326,7 @@ export async function transplantWheels<S>(
       const wheel = (error as { wheel?: string }).wheel ?? current;
       return { unusual: wheel ? `${path.basename(wheel)}: ${error.message}` : error.message };
     }
-    if (error instanceof WheelRefused) throw refusal(current, error);
+    if (error instanceof WheelRefused) throw refusal(current, error, locate);
     throw error;
   } finally {
     await pool.close();
