@@ -122,7 +122,15 @@ const child = await bundleActionChild(path.join(work, "action-child.mjs"));
 
 type ActionRun = Awaited<ReturnType<typeof actionRound>>;
 const recipe: RecipeRound[] = [];
-const KINDS = ["coldSplit", "coldFunction", "warmSplit", "warmFunction", "coldActions", "warmActions"] as const;
+const KINDS = [
+  "coldSplit",
+  "coldFunction",
+  "warmSplit",
+  "warmFunction",
+  "coldActions",
+  "warmActions",
+  "coldPipUnpack",
+] as const;
 /** *Actions: package: split with the Actions cache protocol (the local service), as on a runner */
 const action = Object.fromEntries(KINDS.map((k) => [k, [] as ActionRun[]])) as Record<
   (typeof KINDS)[number],
@@ -219,6 +227,15 @@ try {
         action.coldActions.push(coldA);
         action.warmActions.push(warmA);
         await cacheService.close();
+        // pip's own unpacking (uv's path, and the path with compile/slim), side by side
+        const coldP = await actionRound({
+          ...common,
+          cacheHome: path.join(round, "cache-pip-unpack"),
+          outputDir: path.join(round, "out-cold-pip-unpack"),
+          env: { LPP_UNPACK: "pip" },
+        });
+        say("cold, pip unpacks", coldP.buildMs);
+        action.coldPipUnpack.push(coldP);
         const tree = await cachedTree(cacheHome, path.join(round, "tree"));
         const step = await zipStepRound(tree, path.join(round, "zip-step"), infoZip);
         zipStep.push(step);
@@ -246,6 +263,7 @@ const scenarios = {
   warmSplit: times(action.warmSplit, (a) => a.buildMs)!,
   warmFunction: times(action.warmFunction, (a) => a.buildMs)!,
   coldActions: times(action.coldActions, (a) => a.buildMs)!,
+  coldPipUnpack: times(action.coldPipUnpack, (a) => a.buildMs)!,
   warmActions: times(action.warmActions, (a) => a.buildMs)!,
 };
 const stage = (list: ActionRun[], name: string) => times(list, (a) => a.timings[name]);
@@ -282,6 +300,7 @@ const ratios = {
   warmSplit: ratio(scenarios.warmSplit.median, recipeTotal.median),
   warmFunction: ratio(scenarios.warmFunction.median, recipeTotal.median),
   coldActions: ratio(scenarios.coldActions.median, recipeTotal.median),
+  coldPipUnpack: ratio(scenarios.coldPipUnpack.median, recipeTotal.median),
   warmActions: ratio(scenarios.warmActions.median, recipeTotal.median),
   zipThroughput: zipInfo ? ratio(zipInfo.median, zipOurs.median) : undefined,
   zipSize: infoZipSize ? ratio(oursSize, infoZipSize) : undefined,
@@ -323,6 +342,12 @@ const rows: string[][] = [
   ["action cold, package: function", range(scenarios.coldFunction), x(ratios.coldFunction), stageText("coldFunction")],
   ["action warm, package: split", range(scenarios.warmSplit), x(ratios.warmSplit), stageText("warmSplit")],
   ["action warm, package: function", range(scenarios.warmFunction), x(ratios.warmFunction), stageText("warmFunction")],
+  [
+    "cold, split, pip unpacks (LPP_UNPACK=pip)",
+    range(scenarios.coldPipUnpack),
+    x(ratios.coldPipUnpack),
+    stageText("coldPipUnpack"),
+  ],
   [
     "cold, split, Actions cache protocol",
     range(scenarios.coldActions),

@@ -71,8 +71,6 @@ export function pipEnv(home: string, indexUrl: string, pipCache: string): NodeJS
     PIP_DISABLE_PIP_VERSION_CHECK: "1",
     PIP_NO_INPUT: "1",
     PIP_ROOT_USER_ACTION: "ignore",
-    // the experimental cold path from the wheels' compressed members, measured side by side when set
-    ...(process.env.LPP_UNPACK ? { LPP_UNPACK: process.env.LPP_UNPACK } : {}),
   };
 }
 
@@ -139,6 +137,8 @@ export async function actionRound(options: {
   pipCache: string;
   /** the Actions cache service's variables (devtools/local-actions-cache): the build runs as on a runner */
   actionsCache?: Record<string, string>;
+  /** more of the step's environment (LPP_UNPACK=pip) */
+  env?: Record<string, string>;
 }): Promise<ActionRound & { childMs: number }> {
   await rm(options.outputDir, { recursive: true, force: true });
   const home = path.join(options.cacheHome, "home");
@@ -153,6 +153,7 @@ export async function actionRound(options: {
       XDG_CACHE_HOME: path.join(options.cacheHome, "xdg"),
       RUNNER_TEMP: path.join(options.cacheHome, "runner-temp"),
       ...(options.actionsCache ? { ...options.actionsCache, GITHUB_ACTIONS: "true" } : {}),
+      ...options.env,
     },
   };
   const ran = await run(process.execPath, [options.child, JSON.stringify(request)], { cwd: REPO });

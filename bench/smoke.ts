@@ -103,9 +103,15 @@ try {
       assert.ok(Number.isFinite(ms) && ms >= 0 && ms <= s.max, `${name} ${stage}: ${ms} ms is not within the build`);
     }
   }
-  for (const name of ["coldActions", "warmActions"]) {
+  for (const name of ["coldActions", "warmActions", "coldPipUnpack"]) {
     const s = sane(name, results.scenarios[name]);
     isRatioOf(`ratio ${name}`, results.ratios[name], s.median, recipe.median);
+  }
+  // the default cold path downloads and unpacks; LPP_UNPACK=pip installs, with no unpack stage of ours
+  for (const stage of ["download", "unpack"]) {
+    const ms = results.stages.coldSplit[stage];
+    assert.ok(Number.isFinite(ms) && ms > 0, `coldSplit ${stage}: ${ms} ms, the wheels were not unpacked here`);
+    assert.equal(results.stages.coldPipUnpack[stage], undefined, `coldPipUnpack has a ${stage} stage`);
   }
   // warm is judged at its slowest, through the Actions cache protocol included
   const warmWorst = Math.max(
