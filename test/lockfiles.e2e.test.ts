@@ -173,17 +173,16 @@ function shipped(zip: string): string[] {
 describe.each(FORMATS)("$format", ({ format, files }) => {
   it("ships exactly the target's runtime set: markers for arch and python, no Windows-only, no dev group", async () => {
     const dir = await writeProject(path.join(work, format), { ...files(), "app.py": "import corelib\n" });
-    const home = path.join(work, "home");
-    const x86 = await buildProject(
-      dir,
-      { runtime: "python3.11", package: "layer", cache: "false" },
-      { home, indexUrl: index.url },
-    );
+    // one folder cache for the formats: what is tested is the set each reader pins, and the
+    // key is that set, so a format that pins the same set as another ships the same installed
+    // tree (a hit) and one that pins another set misses, installs and ships that set
+    const home = path.join(work, "home-formats");
+    const x86 = await buildProject(dir, { runtime: "python3.11", package: "layer" }, { home, indexUrl: index.url });
     expect(x86.log.lines).toContain(`Lockfile: ${format}`);
     expect(shipped(x86.result.layerZip!.path)).toEqual(["backport", "corelib", "x86only"]);
     const arm = await buildProject(
       dir,
-      { runtime: "python3.13", architecture: "arm64", package: "layer", cache: "false" },
+      { runtime: "python3.13", architecture: "arm64", package: "layer" },
       { home, indexUrl: index.url },
     );
     expect(shipped(arm.result.layerZip!.path)).toEqual(["armonly", "corelib"]);
@@ -197,10 +196,11 @@ describe("lockfile detection and errors", () => {
       "requirements.txt": "corelib==1.0\n",
       "app.py": "",
     });
+    // the formats' folder cache: which lockfile was read is decided before any install
     const { log } = await buildProject(
       dir,
-      { runtime: "python3.12", package: "layer", cache: "false" },
-      { home: path.join(work, "home"), indexUrl: index.url },
+      { runtime: "python3.11", package: "layer" },
+      { home: path.join(work, "home-formats"), indexUrl: index.url },
     );
     expect(log.lines).toContain(
       "Lockfile: uv.lock (also present, not used: requirements.txt; set `lockfile` to choose)",

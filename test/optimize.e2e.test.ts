@@ -110,6 +110,22 @@ const build = (out: string, values: Record<string, string> = {}) =>
     { home, indexUrl: index.url, extra: { PYENV_ROOT: path.join(os.homedir(), ".pyenv") } },
   );
 
+/**
+ * One build per distinct set of inputs for the tests that only read its result: the first
+ * test's build is also the first of the two builds compared byte for byte, and the
+ * compile-off build is also the one whose cache key shows compile is in the key.
+ */
+const shared = new Map<string, ReturnType<typeof build>>();
+function sharedBuild(values: Record<string, string>): ReturnType<typeof build> {
+  const id = JSON.stringify(values);
+  let built = shared.get(id);
+  if (!built) {
+    built = build(`out-shared-${shared.size}`, values);
+    shared.set(id, built);
+  }
+  return built;
+}
+
 /** Lambda's layout: the function zip in /var/task, the layer in /opt; code before the layer's python/. */
 function unpack(zip: string, into: string): string {
   mkdirSync(into, { recursive: true });
@@ -153,7 +169,7 @@ function poisonSources(dir: string): number {
 
 describe("compile, slim and exclude-packages", () => {
   it("runs from compiled, slimmed zips with the runtime's Python, through the bytecode", async () => {
-    const { result, log } = await build("out-1", { cache: "false" });
+    const { result, log } = await sharedBuild({ cache: "false" });
     const layer = readZip(result.layerZip!.path).map((e) => e.name);
     const fn = readZip(result.functionZip!.path)
       .map((e) => e.name)
@@ -215,7 +231,7 @@ describe("compile, slim and exclude-packages", () => {
   });
 
   it("fails the import through the same check when built without bytecode", async () => {
-    const { result, log } = await build("out-nocompile", { cache: "false", compile: "false" });
+    const { result, log } = await sharedBuild({ cache: "false", compile: "false" });
     // the runtime's Python is here: one line (not an annotation) says what compile: auto would give
     const advice = log.lines.filter((l) => l.includes("compile: auto"));
     expect(advice).toHaveLength(1);
@@ -229,7 +245,7 @@ describe("compile, slim and exclude-packages", () => {
   });
 
   it("gives byte-identical zips on two builds, and a warm build restores the optimized tree", async () => {
-    const a = await build("out-a", { cache: "false" });
+    const a = await sharedBuild({ cache: "false" });
     const b = await build("out-b", { cache: "false" });
     expect(b.result.layerZip!.sha256).toBe(a.result.layerZip!.sha256);
     expect(b.result.functionZip!.sha256).toBe(a.result.functionZip!.sha256);
@@ -249,7 +265,7 @@ describe("compile, slim and exclude-packages", () => {
       { "exclude-packages": "" },
       { "slim-keep": "**/*.pyi" },
     ]) {
-      keys.add((await build(`out-key-${Object.keys(change)[0]}`, { cache: "false", ...change })).result.cache.key);
+      keys.add((await sharedBuild({ cache: "false", ...change })).result.cache.key);
     }
     expect(keys.size).toBe(5);
   });

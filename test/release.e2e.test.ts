@@ -61,7 +61,14 @@ beforeAll(async () => {
   });
 });
 
+// run() puts the credentials in process.env, which outlives this file (the worker runs the next one): put it back
+const savedEnv = { ...process.env };
+
 afterAll(async () => {
+  for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"]) {
+    if (savedEnv[name] === undefined) delete process.env[name];
+    else process.env[name] = savedEnv[name];
+  }
   await index?.close();
   await aws?.close();
   await rm(work, { recursive: true, force: true });

@@ -114,6 +114,13 @@ const release = (fn: string, password = INDEX_PASSWORD) => ({
   cache: "false",
 });
 
+/**
+ * The deploy failures happen after the install, which "success" runs in full (cache off, in
+ * process and bundled) with the same index URLs: they take the dependencies from one folder
+ * cache that the first of them fills, so what they add is the deploy's own failure text.
+ */
+const AFTER_INSTALL = { cache: "true" };
+
 const SCENARIOS: Scenario[] = [
   {
     id: "success",
@@ -143,7 +150,7 @@ const SCENARIOS: Scenario[] = [
     id: "deploy-failure-missing-function",
     description: "the function does not exist",
     requirements: () => `${pinned("tinylib", "1.0", wheels.tinylib!)}\n`,
-    inputs: (fn) => ({ ...release(fn), "function-name": `${fn}-missing` }),
+    inputs: (fn) => ({ ...release(fn), "function-name": `${fn}-missing`, ...AFTER_INSTALL }),
     succeeds: false,
     failure: /does not exist/,
   },
@@ -151,7 +158,7 @@ const SCENARIOS: Scenario[] = [
     id: "deploy-failure-signature",
     description: "the secret key is wrong: AWS refuses the signature",
     requirements: () => `${pinned("tinylib", "1.0", wheels.tinylib!)}\n`,
-    inputs: (fn) => release(fn),
+    inputs: (fn) => ({ ...release(fn), ...AFTER_INSTALL }),
     secretAccessKey: WRONG_SECRET,
     succeeds: false,
     failure: /InvalidSignatureException|signature/,
@@ -199,7 +206,8 @@ function jobEnv(home: string, secretAccessKey: string): NodeJS.ProcessEnv {
     PIP_CACHE_DIR: path.join(home, "pip-cache"),
     PIP_DISABLE_PIP_VERSION_CHECK: "1",
     RUNNER_TEMP: path.join(home, "runner-temp"),
-    XDG_CACHE_HOME: path.join(home, "cache"),
+    // one folder cache for the file (used by the scenarios with AFTER_INSTALL)
+    XDG_CACHE_HOME: path.join(work, "cache"),
     AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: secretAccessKey,
     AWS_SESSION_TOKEN: SESSION_TOKEN,

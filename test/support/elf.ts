@@ -37,11 +37,17 @@ function candidateDirs(): string[] {
   return dirs.filter((d) => existsSync(d));
 }
 
-let cache: Promise<RealElf[]> | undefined;
+/**
+ * The machine's files do not change during a run: one scan (~0.6 s of CPU) per worker
+ * process, kept on globalThis because a worker runs many test files and our modules are
+ * evaluated afresh for each (test/support/fresh-modules.ts). Callers only read the list.
+ */
+const CACHE = Symbol.for("lpp.test.realElfFiles");
+const holder = globalThis as { [CACHE]?: Promise<RealElf[]> };
 
 /** Every readable ELF shared object or executable in the candidate folders, smallest first. */
 export function realElfFiles(): Promise<RealElf[]> {
-  cache ??= (async () => {
+  holder[CACHE] ??= (async () => {
     const found: RealElf[] = [];
     const seen = new Set<string>();
     for (const dir of candidateDirs()) {
@@ -64,7 +70,7 @@ export function realElfFiles(): Promise<RealElf[]> {
     }
     return found.sort((a, b) => a.size - b.size || a.path.localeCompare(b.path));
   })();
-  return cache;
+  return holder[CACHE];
 }
 
 /** The smallest real ELF whose highest GLIBC requirement satisfies the predicate; throws when none does. */
