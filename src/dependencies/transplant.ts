@@ -49,6 +49,8 @@ export type TransplantResult<S> =
 
 /** dist-info texts read whole: RECORD of the largest real packages is a few MB */
 const METADATA_LIMIT = 64 * 1024 * 1024;
+/** wheels whose members are queued on the workers at once */
+const WHEELS_IN_FLIGHT = 4;
 /** stored members up to this size are held in memory until the zip is written */
 const STORED_IN_MEMORY = 256 * 1024;
 const MODE_FILE = 0o100644;
@@ -302,15 +304,21 @@ export async function transplantWheels<S>(
   let current = "";
   try {
     const planned = await planAll(wheels);
-    for (const { wheel, directory } of planned) {
-      current = wheel;
-      jobs.push(new WheelJob(wheel, directory, pool, scanner, scratch));
-    }
+    // a few wheels in flight keep both workers busy; all of them at once would hold every
+    // member's job, promise and answer in memory together
+    const start = (i: number) => {
+      const next = planned[i];
+      if (!next || jobs[i]) return;
+      current = next.wheel;
+      jobs[i] = new WheelJob(next.wheel, next.directory, pool, scanner, scratch);
+    };
+    for (let i = 0; i < WHEELS_IN_FLIGHT; i++) start(i);
     const into = { members: [] as ZipMember[], files: [] as DependencyFile[], scanned: [] as S[] };
     const distributions: InstalledDistribution[] = [];
-    for (const job of jobs) {
-      current = job.wheel;
-      distributions.push(await job.finish(into));
+    for (let i = 0; i < planned.length; i++) {
+      start(i + WHEELS_IN_FLIGHT);
+      current = planned[i]!.wheel;
+      distributions.push(await jobs[i]!.finish(into));
     }
     // pip lets the later wheel win and the collision check reports it: that path decides it as today
     const twice = duplicatePaths(into.files.map((f) => f.path));
