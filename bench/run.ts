@@ -32,6 +32,7 @@ import {
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const log = (line: string) => process.stdout.write(`${line}\n`);
+const mebibytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB (${megabytes(bytes)})`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -327,7 +328,8 @@ const targets = {
     met: ratios.zipSize !== undefined ? ratios.zipSize <= 1.01 : undefined,
   },
   peakRss: {
-    target: "≤ 300 MB",
+    // in MiB (1,048,576 bytes), as the limit was set; printed in both units
+    target: "≤ 300 MiB",
     value: Math.max(peakRss.cold, peakRss.warm),
     met: Math.max(peakRss.cold, peakRss.warm) <= 300 * 1024 * 1024,
   },
@@ -386,12 +388,12 @@ log("");
 log(table([`zip step alone, ${megabytes(treeBytes)} tree`, "time", "throughput", "size"], zipRows));
 log("");
 for (const [name, t] of Object.entries(targets)) {
-  const value = name === "peakRss" ? megabytes(Number(t.value)) : t.value === undefined ? "n/a" : `${t.value}`;
+  const value = name === "peakRss" ? mebibytes(Number(t.value)) : t.value === undefined ? "n/a" : `${t.value}`;
   log(
     `${t.met === undefined ? "n/a " : t.met ? "met " : "MISS"}  ${name.padEnd(14)} ${t.target.padEnd(18)} measured ${value}`,
   );
 }
-log(`peak RSS of the action: cold ${megabytes(peakRss.cold)}, warm ${megabytes(peakRss.warm)}`);
+log(`peak RSS of the action: cold ${mebibytes(peakRss.cold)}, warm ${mebibytes(peakRss.warm)}`);
 log(`benchmark took ${seconds(performance.now() - started)}; load average ${os.loadavg()[0]!.toFixed(2)} at the end`);
 for (const p of problems) log(`PROBLEM: ${p}`);
 
