@@ -80,6 +80,8 @@ const DEFAULT_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 /** Below this many bytes to compress, starting workers costs more than it saves. */
 const INLINE_LIMIT = 1024 * 1024;
 const OUTPUT_BUFFER = 2 * 1024 * 1024;
+/** entries prepared ahead of the writer at most: copied ones weigh nothing in the byte budget */
+const ENTRIES_AHEAD = 512;
 /** source zips whose read window (4 MB each) is kept while copying entries */
 const READ_WINDOWS = 4;
 
@@ -377,7 +379,7 @@ export async function writeZip(members: ZipMember[], outPath: string, options: Z
     let inFlight = 0;
     let written = 0;
     const fill = () => {
-      while (next < entries.length && (next === written || inFlight < budget)) {
+      while (next < entries.length && (next === written || (inFlight < budget && next - written < ENTRIES_AHEAD))) {
         const entry = entries[next]!;
         const m = entry.member;
         // a copied entry holds no memory until it is written; data in memory is there already
