@@ -8,7 +8,7 @@
  */
 
 import { defaultThreads, WorkerPool } from "./pool.ts";
-import type { ZipEntry } from "./reader.ts";
+import { inflateWithin, type ZipEntry } from "./reader.ts";
 
 /** Which bytes come back: none, the whole member when it starts with the ELF magic, or its first `limit` bytes. */
 export type Keep = { kind: "none" } | { kind: "elf" } | { kind: "head"; limit: number };
@@ -59,6 +59,7 @@ let spills = 0;
 const { crc32, inflateRawSync } = require("node:zlib");
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
+const inflateWithin = ${inflateWithin.toString()};
 class Corrupt extends Error {}
 // one read buffer for the compressed bytes, garbage once inflated; a larger member gets its own
 const reused = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
@@ -78,16 +79,8 @@ function check(fd, fileSize, job, group) {
   const start = job.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   if (start + job.compressedSize > fileSize) throw new Corrupt("runs past the end of the file");
   const stored = readExactly(fd, job.compressedSize, start);
-  let data;
-  if (job.method === 0) data = Buffer.from(stored);
-  else {
-    try {
-      data = inflateRawSync(stored, { maxOutputLength: Math.max(job.size, 1) });
-    } catch (error) {
-      throw new Corrupt("does not inflate to its size: " + error.message);
-    }
-  }
-  if (data.length !== job.size || (crc32(data) >>> 0) !== (job.crc >>> 0)) throw new Corrupt("does not match its size or CRC");
+  const data = inflateWithin(stored, job.method, job.size, job.crc, { inflateRawSync, crc32 });
+  if (typeof data === "string") throw new Corrupt(data);
   const hash = "sha256=" + createHash("sha256").update(data).digest("base64url");
   const keep = job.keep;
   let bytes;

@@ -187,16 +187,29 @@ export class ZipEntryCorrupt extends Error {
  * and the CRC-32.
  */
 export function inflateEntry(entry: ZipEntry, stored: Buffer): Buffer {
+  const data = inflateWithin(stored, entry.method, entry.size, entry.crc, { inflateRawSync, crc32 });
+  if (typeof data === "string") throw new ZipEntryCorrupt(entry, data);
+  return data;
+}
+
+/**
+ * inflateEntry's work: the bytes, or what is wrong with them (to follow the entry's name).
+ * Kept free of outside names: the inflate workers (inflate.ts) also run it as source text.
+ */
+export function inflateWithin(
+  stored: Buffer,
+  method: number,
+  size: number,
+  crc: number,
+  zlib: { inflateRawSync: typeof inflateRawSync; crc32: typeof crc32 },
+): Buffer | string {
   let data: Buffer;
   try {
-    data =
-      entry.method === 0 ? Buffer.from(stored) : inflateRawSync(stored, { maxOutputLength: Math.max(entry.size, 1) });
+    data = method === 0 ? Buffer.from(stored) : zlib.inflateRawSync(stored, { maxOutputLength: Math.max(size, 1) });
   } catch (error) {
-    throw new ZipEntryCorrupt(entry, `does not inflate to its size: ${(error as Error).message}`);
+    return `does not inflate to its size: ${(error as Error).message}`;
   }
-  if (data.length !== entry.size || crc32(data) >>> 0 !== entry.crc >>> 0) {
-    throw new ZipEntryCorrupt(entry, "does not match its size or CRC");
-  }
+  if (data.length !== size || zlib.crc32(data) >>> 0 !== crc >>> 0) return "does not match its size or CRC";
   return data;
 }
 
