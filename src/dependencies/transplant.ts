@@ -14,14 +14,14 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError, type Where } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import { distributionFrom, parseRecord, recordHash } from "../install/tree.ts";
+import { cleanedAway, distributionFrom, MAX_METADATA_BYTES, parseRecord, recordHash } from "../install/tree.ts";
 import type { DependencyFile, DependencyListing, InstalledDistribution } from "../install/types.ts";
 import { normalizeName } from "../lock/types.ts";
 import { parseWheelFilename } from "../target.ts";
 import { InflatePool, type Keep, MemberCorrupt } from "../zip/inflate.ts";
 import { LAYER_PREFIX } from "../zip/package.ts";
 import { readZipDirectory, type ZipDirectory, type ZipEntry } from "../zip/reader.ts";
-import type { ZipMember } from "../zip/writer.ts";
+import { MODE_EXECUTABLE, MODE_FILE, type ZipMember } from "../zip/writer.ts";
 import {
   distInfoOf,
   duplicatePaths,
@@ -47,25 +47,22 @@ export type TransplantResult<S> =
   | { members: ZipMember[]; listing: Omit<DependencyListing, "chosenWheels">; scanned: S[] }
   | { unusual: string };
 
-/** dist-info texts read whole: RECORD of the largest real packages is a few MB */
-const METADATA_LIMIT = 64 * 1024 * 1024;
 /** wheels whose members are queued on the workers at once */
 const WHEELS_IN_FLIGHT = 4;
 /** stored members up to this size are held in memory until the zip is written */
 const STORED_IN_MEMORY = 256 * 1024;
-const MODE_FILE = 0o100644;
-const MODE_EXECUTABLE = 0o100755;
-
-/** What cleanTree removes from pip's tree: bin/, __pycache__ folders, .pyc files. */
-function cleanedAway(installed: string): boolean {
-  const segments = installed.split("/");
-  return segments[0] === "bin" || segments.slice(0, -1).includes("__pycache__") || installed.endsWith(".pyc");
-}
 
 type Placed = { entry: ZipEntry; place: Placement };
 
-/** Every refusal or fallback that names and headers show, before a byte is inflated. */
-export function planWheel(directory: ZipDirectory): { distInfo: string; placed: Placed[] } {
+/**
+ * Every refusal or fallback that names and headers show, before a byte is inflated; the
+ * members that are unpacked, and where every member lands (RECORD's rows are mapped by it).
+ */
+export function planWheel(directory: ZipDirectory): {
+  distInfo: string;
+  placed: Placed[];
+  placement: Map<string, Placement>;
+} {
   const names = directory.entries.map((e) => e.name);
   const twice = duplicatePaths(names);
   if (twice.length > 0) throw new WheelUnusual(`member ${JSON.stringify(twice[0])} is in it twice`);
@@ -77,13 +74,15 @@ export function planWheel(directory: ZipDirectory): { distInfo: string; placed: 
     throw new WheelUnusual(`its ${distInfo} folder is not of the distribution its file name gives`);
   }
   const placed: Placed[] = [];
+  const placement = new Map<string, Placement>();
   for (const entry of directory.entries) {
     const problem = entryProblem(entry);
     if (problem) throw new WheelUnusual(problem);
     const place = placeMember(entry.name, distInfo);
+    placement.set(entry.name, place);
     if (place.kind !== "leave") placed.push({ entry, place });
   }
-  return { distInfo, placed };
+  return { distInfo, placed, placement };
 }
 
 interface Checked<S> {
@@ -101,6 +100,7 @@ interface Checked<S> {
 class WheelJob<S> {
   readonly distInfo: string;
   readonly placed: Placed[];
+  private readonly placement: Map<string, Placement>;
   readonly checked: Promise<Checked<S>>[];
 
   constructor(
@@ -110,7 +110,7 @@ class WheelJob<S> {
     private readonly scanner: Scanner<S>,
     scratch: string,
   ) {
-    ({ distInfo: this.distInfo, placed: this.placed } = planWheel(directory));
+    ({ distInfo: this.distInfo, placed: this.placed, placement: this.placement } = planWheel(directory));
     const own = new Set(["RECORD", "METADATA", "WHEEL"].map((n) => `${this.distInfo}/${n}`));
     const planned = this.placed.map(({ entry, place }) => {
       const mode = pipExecutable(entry.mode) ? MODE_EXECUTABLE : MODE_FILE;
@@ -121,7 +121,7 @@ class WheelJob<S> {
           : undefined;
       const wanted = file ? scanner.keeps(file.path) : ({ kind: "none" } as const);
       const keep: Keep = own.has(entry.name)
-        ? { kind: "head", limit: METADATA_LIMIT }
+        ? { kind: "head", limit: MAX_METADATA_BYTES }
         : file && entry.method === 0
           ? { kind: "head", limit: entry.size }
           : wanted;
@@ -167,8 +167,7 @@ class WheelJob<S> {
    * headers and pip's own files (written anew) left out.
    */
   private installedRows(wheelRecord: InstalledDistribution["record"]) {
-    const { distInfo } = this;
-    const placement = new Map(this.directory.entries.map((e) => [e.name, placeMember(e.name, distInfo)]));
+    const { distInfo, placement } = this;
     const rows: { path: string; hash: string; size: string }[] = [];
     for (const row of wheelRecord) {
       const place = placement.get(row.path);

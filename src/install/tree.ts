@@ -37,6 +37,12 @@ export async function cleanTree(root: string): Promise<string[]> {
   return removed;
 }
 
+/** Whether cleanTree removes a file at this tree path: under bin/ or a __pycache__ folder, or a .pyc. */
+export function cleanedAway(relative: string): boolean {
+  const segments = relative.split("/");
+  return segments[0] === "bin" || segments.slice(0, -1).includes("__pycache__") || relative.endsWith(".pyc");
+}
+
 async function exists(p: string): Promise<boolean> {
   try {
     await lstat(p);
@@ -125,7 +131,7 @@ export function parseRecord(text: string): InstalledDistribution["record"] {
 }
 
 /** RECORD of the largest real packages is a few MB; a metadata file past this is not read into memory. */
-const MAX_METADATA_BYTES = 64 * 1024 * 1024;
+export const MAX_METADATA_BYTES = 64 * 1024 * 1024;
 
 /** A dist-info file's text; "" when it is missing, not a regular file, or implausibly big. */
 async function readMetadataFile(file: string): Promise<string> {

@@ -85,8 +85,9 @@ const ENTRIES_AHEAD = 512;
 /** source zips whose read window (4 MB each) is kept while copying entries */
 const READ_WINDOWS = 4;
 
-const MODE_FILE = 0o100644;
-const MODE_EXECUTABLE = 0o100755;
+/** the only two file modes a zip of ours stores (a regular file, 0644 or 0755) */
+export const MODE_FILE = 0o100644;
+export const MODE_EXECUTABLE = 0o100755;
 const MODE_DIRECTORY = 0o040755;
 const MODE_TYPE = 0o170000;
 /** 1980-01-01 00:00:00, the earliest DOS time: the same for every entry on every build */
