@@ -5,11 +5,89 @@
  * stdout itself (docs/internals.md says why in full).
  */
 import { spawn } from "node:child_process";
+import { StringDecoder } from "node:string_decoder";
 import type { Log } from "../log.ts";
 
 export interface ProcessResult {
   code: number;
+  /** what the process wrote, at most OUTPUT_HEAD + OUTPUT_TAIL bytes: its start and its end, with a line where the middle was left out */
   output: string;
+}
+
+/**
+ * pip's output is kept for the diagnosis, which reads the first lines (what was collected)
+ * and the last ones (the error). A real install writes a few hundred kilobytes; an index
+ * or a build backend can make it write without end, so the middle is counted, not kept.
+ */
+export const OUTPUT_HEAD = 1024 * 1024;
+export const OUTPUT_TAIL = 1024 * 1024;
+/** A line longer than this goes to the log cut, with its length. */
+export const LOG_LINE_LIMIT = 64 * 1024;
+
+/** The first `head` bytes and the last `tail` bytes of a stream, whatever its length. */
+export class HeadTail {
+  private readonly start: Buffer[] = [];
+  private startSize = 0;
+  private end: Buffer[] = [];
+  private endSize = 0;
+  private total = 0;
+  constructor(
+    private readonly head: number,
+    private readonly tail: number,
+  ) {}
+
+  push(data: Buffer): void {
+    this.total += data.length;
+    let rest = data;
+    if (this.startSize < this.head) {
+      const take = rest.subarray(0, this.head - this.startSize);
+      this.start.push(take);
+      this.startSize += take.length;
+      rest = rest.subarray(take.length);
+    }
+    if (rest.length === 0) return;
+    this.end.push(rest);
+    this.endSize += rest.length;
+    while (this.end.length > 1 && this.endSize - (this.end[0]?.length ?? 0) >= this.tail) {
+      this.endSize -= this.end.shift()?.length ?? 0;
+    }
+  }
+
+  text(): string {
+    let end = Buffer.concat(this.end);
+    if (end.length > this.tail) end = end.subarray(end.length - this.tail);
+    const left = this.total - this.startSize - end.length;
+    const gap = left > 0 ? Buffer.from(`\n[${left} bytes of output left out]\n`) : Buffer.alloc(0);
+    return Buffer.concat([...this.start, gap, end]).toString("utf8");
+  }
+}
+
+/** Splits a stream into lines for the log; a line over LOG_LINE_LIMIT is logged cut, with its length. */
+class LineSplitter {
+  private partial = "";
+  private cut = 0;
+  constructor(private readonly emit: (line: string) => void) {}
+
+  push(text: string): void {
+    const lines = (this.partial + text).split(/\r?\n/);
+    this.partial = lines.pop() ?? "";
+    for (const line of lines) this.line(line);
+    if (this.partial.length > LOG_LINE_LIMIT) {
+      this.cut += this.partial.length - LOG_LINE_LIMIT;
+      this.partial = this.partial.slice(0, LOG_LINE_LIMIT);
+    }
+  }
+
+  flush(): void {
+    if (this.partial || this.cut) this.line(this.partial);
+    this.partial = "";
+  }
+
+  private line(line: string): void {
+    const over = this.cut + Math.max(0, line.length - LOG_LINE_LIMIT);
+    this.emit(over > 0 ? `${line.slice(0, LOG_LINE_LIMIT)} … [line cut: ${over} more characters]` : line);
+    this.cut = 0;
+  }
 }
 
 export function runProcess(
@@ -19,22 +97,20 @@ export function runProcess(
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
-    const chunks: Buffer[] = [];
-    let partial = "";
-    const onData = (data: Buffer) => {
-      chunks.push(data);
-      if (!options.log) return;
-      const text = partial + data.toString("utf8");
-      const lines = text.split(/\r?\n/);
-      partial = lines.pop() ?? "";
-      for (const line of lines) options.log.info(line);
+    const kept = new HeadTail(OUTPUT_HEAD, OUTPUT_TAIL);
+    const log = options.log;
+    const lines = log ? new LineSplitter((line) => log.info(line)) : undefined;
+    // one decoder per stream: a character split between two reads is not garbled
+    const reader = (decoder: StringDecoder) => (data: Buffer) => {
+      kept.push(data);
+      lines?.push(decoder.write(data));
     };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
+    child.stdout.on("data", reader(new StringDecoder("utf8")));
+    child.stderr.on("data", reader(new StringDecoder("utf8")));
     child.on("error", reject);
     child.on("close", (code) => {
-      if (partial && options.log) options.log.info(partial);
-      resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString("utf8") });
+      lines?.flush();
+      resolve({ code: code ?? 1, output: kept.text() });
     });
   });
 }
