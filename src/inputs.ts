@@ -267,21 +267,12 @@ function loadOptimizeInputs(get: GetInput, errors: UserError[]): OptimizeSetting
   };
 }
 
-function loadDeployInputs(
-  get: GetInput,
-  env: NodeJS.ProcessEnv,
-  packageMode: PackageMode | undefined,
+/** The names a deploy targets, each against its grammar, and what needs a function name. */
+function checkDeployNames(
+  names: { functionName?: string; layerName?: string; alias?: string; layerArns: string[] },
   errors: UserError[],
-  workingDirectory: string,
-): DeployInputs | undefined {
-  const functionName = get(Input.FunctionName).trim() || undefined;
-  const layerName = get(Input.LayerName).trim() || undefined;
-  const alias = get(Input.Alias).trim() || undefined;
-  const named = Boolean(functionName || layerName);
-  const deploy = bool(Input.Deploy, get(Input.Deploy).trim(), named, errors);
-  const attachLayer = bool(Input.AttachLayer, get(Input.AttachLayer).trim(), true, errors);
-  const publish = bool(Input.Publish, get(Input.Publish).trim(), false, errors) || alias !== undefined;
-  const s3Upload = oneOf(Input.S3Upload, get(Input.S3Upload).trim() || "auto", S3_UPLOADS, errors);
+): void {
+  const { functionName, layerName, alias, layerArns } = names;
   if (functionName && !FUNCTION_NAME.test(functionName)) {
     errors.push(
       new UserError(
@@ -306,7 +297,6 @@ function loadDeployInputs(
       ),
     );
   }
-  const layerArns = lines(get(Input.Layers));
   for (const arn of layerArns) {
     if (!LAYER_VERSION_ARN.test(arn))
       errors.push(
@@ -323,6 +313,43 @@ function loadDeployInputs(
         hint: "set `function-name`, or remove `alias`",
       }),
     );
+}
+
+/** A deploy needs a region, written as AWS writes it (a preview checks nothing only a deploy needs). */
+function checkRegion(region: string, errors: UserError[]): void {
+  if (!region) {
+    errors.push(
+      new UserError(
+        "no AWS region: set the region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it)",
+        { hint: "set `region` to the function's region, e.g. `region: eu-west-1`" },
+      ),
+    );
+  } else if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
+    errors.push(
+      new UserError(`region "${region}" is not an AWS region name such as eu-west-1`, {
+        hint: "use the region's code (eu-central-1, us-east-1, ...), not its display name",
+      }),
+    );
+  }
+}
+
+function loadDeployInputs(
+  get: GetInput,
+  env: NodeJS.ProcessEnv,
+  packageMode: PackageMode | undefined,
+  errors: UserError[],
+  workingDirectory: string,
+): DeployInputs | undefined {
+  const functionName = get(Input.FunctionName).trim() || undefined;
+  const layerName = get(Input.LayerName).trim() || undefined;
+  const alias = get(Input.Alias).trim() || undefined;
+  const named = Boolean(functionName || layerName);
+  const deploy = bool(Input.Deploy, get(Input.Deploy).trim(), named, errors);
+  const attachLayer = bool(Input.AttachLayer, get(Input.AttachLayer).trim(), true, errors);
+  const publish = bool(Input.Publish, get(Input.Publish).trim(), false, errors) || alias !== undefined;
+  const s3Upload = oneOf(Input.S3Upload, get(Input.S3Upload).trim() || "auto", S3_UPLOADS, errors);
+  const layerArns = lines(get(Input.Layers));
+  checkDeployNames({ functionName, layerName, alias, layerArns }, errors);
   const release = loadReleaseInputs(get, workingDirectory, Boolean(functionName), alias, errors);
   if (!named) return undefined;
   if (deploy && functionName && packageMode === "layer") {
@@ -340,22 +367,7 @@ function loadDeployInputs(
     );
   }
   const region = get(Input.Region).trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || "";
-  if (!deploy) {
-    // a preview names what it builds; nothing is checked that only a deploy needs
-  } else if (!region) {
-    errors.push(
-      new UserError(
-        "no AWS region: set the region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it)",
-        { hint: "set `region` to the function's region, e.g. `region: eu-west-1`" },
-      ),
-    );
-  } else if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
-    errors.push(
-      new UserError(`region "${region}" is not an AWS region name such as eu-west-1`, {
-        hint: "use the region's code (eu-central-1, us-east-1, ...), not its display name",
-      }),
-    );
-  }
+  if (deploy) checkRegion(region, errors);
   const s3Bucket = get(Input.S3Bucket).trim() || undefined;
   if (deploy && s3Upload === "always" && !s3Bucket) {
     errors.push(

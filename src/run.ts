@@ -164,57 +164,10 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
   // zips stay under temporary names until every check passed: a failed build leaves none behind
   let zips: WrittenPackages | undefined;
   try {
-    const store = inputs.cache ? chooseStore(env) : undefined;
-    // the compiler is part of the key: with and without bytecode are different trees
-    const compiler = await findCompiler(inputs.optimize, target, inputs.python, env, log);
-    const dependencies = await timed(timings, "install", () =>
-      restoreOrInstall({
-        installer: inputs.installer,
-        python: inputs.python,
-        indexUrl: inputs.indexUrl,
-        extraIndexUrls: inputs.extraIndexUrls,
-        target,
-        lock,
-        store,
-        scratch,
-        env,
-        log,
-        optimizeKey: optimizeKey(inputs.optimize, compiler),
-        scanner: { keeps: scanKeeps, scan: scanBytes },
-      }),
-    );
+    const stage: Stage = { inputs, ctx, target, lock, scratch, timings };
+    const { dependencies, compiler, store } = await dependenciesOf(stage);
     const { tree } = dependencies;
-    // the stage's part spent asking the cache: per-stage figures show where a build's time goes
-    if (dependencies.restoreMs !== undefined) timings.restore = dependencies.restoreMs;
-    if (dependencies.source.kind === "wheels") {
-      timings.download = dependencies.source.downloadMs;
-      timings.unpack = dependencies.source.unpackMs;
-    }
-    warnUnpinned(tree, lock, log);
-
-    const source =
-      inputs.packageMode === "layer" ? [] : await timed(timings, "source", () => functionCode(inputs, lock, log));
-    if (inputs.packageMode !== "layer" && source.length === 0) {
-      throw new UserError(`no function code found in ${inputs.workingDirectory}`, {
-        hint: "set `source` to the handler's files or folders, or use `package: layer` to build only the dependencies",
-      });
-    }
-    // before inspection, which judges what ships; a warm build restores the tree optimized
-    const optimized = optimizing(inputs.optimize)
-      ? await timed(timings, "optimize", () =>
-          optimize({
-            settings: inputs.optimize,
-            compiler,
-            tree: dependencies.source.kind === "installed" ? dependencies.source.tree : undefined,
-            entryDir: dependencies.entryDir,
-            code: source,
-            scratch,
-            env,
-            log,
-          }),
-        )
-      : undefined;
-    const code = optimized?.code ?? source;
+    const { code, optimized } = await codeOf(stage, dependencies, compiler);
 
     // the installed tree is read and checked now, wheels unpacked here were read as they were
     // verified; a hit has the checks' results of the tree its zip was made from
@@ -236,25 +189,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const { dependencyZip } = packaged;
     zips = packaged.zips;
     const findings = checkPackageSizes(zips, inputs, target, lock, inspection, log);
-    const { staged } = zips;
-    const handler = inputs.handler;
-    const verify = handler
-      ? await timed(timings, "verify", () =>
-          log.group(`Verify handler ${handler}`, () =>
-            verifyHandler({
-              handler,
-              target,
-              functionZip:
-                staged.functionZip && zips?.functionZip ? { ...zips.functionZip, path: staged.functionZip } : undefined,
-              layerZip: staged.layerZip && zips?.layerZip ? { ...zips.layerZip, path: staged.layerZip } : undefined,
-              python: inputs.python,
-              env,
-              scratch,
-              log,
-            }),
-          ),
-        )
-      : undefined;
+    const verify = await verifyStaged(stage, zips);
     // Only an inspected tree is kept for the next build.
     await timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));
     await zips.publish();
@@ -280,6 +215,105 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     await zips?.discard();
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** What every stage of one build reads: the inputs, the target, the lock, its scratch folder and its clock. */
+interface Stage {
+  inputs: Inputs;
+  ctx: RunContext;
+  target: Target;
+  lock: LockedSet;
+  scratch: string;
+  timings: Record<string, number>;
+}
+
+type Dependencies = Awaited<ReturnType<typeof restoreOrInstall>>;
+type Compiler = Awaited<ReturnType<typeof findCompiler>>;
+
+/** The dependencies restored from the cache or installed, with the compiler that is part of their key. */
+async function dependenciesOf({ inputs, ctx, target, lock, scratch, timings }: Stage) {
+  const { env, log } = ctx;
+  const store = inputs.cache ? chooseStore(env) : undefined;
+  // the compiler is part of the key: with and without bytecode are different trees
+  const compiler = await findCompiler(inputs.optimize, target, inputs.python, env, log);
+  const dependencies = await timed(timings, "install", () =>
+    restoreOrInstall({
+      installer: inputs.installer,
+      python: inputs.python,
+      indexUrl: inputs.indexUrl,
+      extraIndexUrls: inputs.extraIndexUrls,
+      target,
+      lock,
+      store,
+      scratch,
+      env,
+      log,
+      optimizeKey: optimizeKey(inputs.optimize, compiler),
+      scanner: { keeps: scanKeeps, scan: scanBytes },
+    }),
+  );
+  // the stage's part spent asking the cache: per-stage figures show where a build's time goes
+  if (dependencies.restoreMs !== undefined) timings.restore = dependencies.restoreMs;
+  if (dependencies.source.kind === "wheels") {
+    timings.download = dependencies.source.downloadMs;
+    timings.unpack = dependencies.source.unpackMs;
+  }
+  warnUnpinned(dependencies.tree, lock, log);
+  return { dependencies, compiler, store };
+}
+
+/** The function's own code, collected, then optimized with the dependencies when asked. */
+async function codeOf({ inputs, ctx, lock, scratch, timings }: Stage, dependencies: Dependencies, compiler: Compiler) {
+  const { env, log } = ctx;
+  const source =
+    inputs.packageMode === "layer" ? [] : await timed(timings, "source", () => functionCode(inputs, lock, log));
+  if (inputs.packageMode !== "layer" && source.length === 0) {
+    throw new UserError(`no function code found in ${inputs.workingDirectory}`, {
+      hint: "set `source` to the handler's files or folders, or use `package: layer` to build only the dependencies",
+    });
+  }
+  // before inspection, which judges what ships; a warm build restores the tree optimized
+  const optimized = optimizing(inputs.optimize)
+    ? await timed(timings, "optimize", () =>
+        optimize({
+          settings: inputs.optimize,
+          compiler,
+          tree: dependencies.source.kind === "installed" ? dependencies.source.tree : undefined,
+          entryDir: dependencies.entryDir,
+          code: source,
+          scratch,
+          env,
+          log,
+        }),
+      )
+    : undefined;
+  return { code: optimized?.code ?? source, optimized };
+}
+
+/** The handler imported from the zips while they still have their temporary names. */
+async function verifyStaged(
+  { inputs, ctx, target, scratch, timings }: Stage,
+  zips: WrittenPackages,
+): Promise<VerifyResult | undefined> {
+  const { env, log } = ctx;
+  const { staged } = zips;
+  const handler = inputs.handler;
+  if (!handler) return undefined;
+  return timed(timings, "verify", () =>
+    log.group(`Verify handler ${handler}`, () =>
+      verifyHandler({
+        handler,
+        target,
+        functionZip:
+          staged.functionZip && zips.functionZip ? { ...zips.functionZip, path: staged.functionZip } : undefined,
+        layerZip: staged.layerZip && zips.layerZip ? { ...zips.layerZip, path: staged.layerZip } : undefined,
+        python: inputs.python,
+        env,
+        scratch,
+        log,
+      }),
+    ),
+  );
 }
 
 function logTarget(target: Target, log: Log): void {

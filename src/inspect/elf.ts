@@ -165,32 +165,9 @@ export async function parseElf(read: ByteReader, size: number): Promise<ElfInfo 
   const h = new View(ident, little);
   info.header = { elfClass: is64 ? 64 : 32, littleEndian: little, machine: h.u16(18), type: h.u16(16) };
 
-  const fetch = async (offset: number, length: number, what: string): Promise<View> => {
-    if (!Number.isFinite(offset) || !Number.isFinite(length) || offset < 0 || length < 0 || offset + length > size) {
-      throw new Truncated(`${what} lies outside the file (offset ${offset}, ${length} bytes, file ${size} bytes)`);
-    }
-    const bytes = await read(offset, length);
-    if (bytes.length < length) throw new Truncated(`${what} is truncated`);
-    return new View(bytes, little);
-  };
-
+  const file = new ElfFile(read, size, is64, little, h);
   try {
-    const shoff = h.word(is64 ? 0x28 : 0x20, is64);
-    const shentsize = h.u16(is64 ? 0x3a : 0x2e);
-    let shnum = h.u16(is64 ? 0x3c : 0x30);
-    let tables: { verneed: View; count: number; strtab: StringTable } | undefined;
-    if (shoff !== 0) {
-      if (shentsize < (is64 ? 64 : 40)) throw new Truncated(`invalid section header size ${shentsize}`);
-      if (shnum === 0) {
-        // extended numbering: the real count is in section 0's sh_size
-        const first = await fetch(shoff, shentsize, "section header table");
-        shnum = first.word(is64 ? 32 : 20, is64);
-      }
-      if (shnum * shentsize > MAX_TABLE_BYTES) throw new Truncated(`implausible section count ${shnum}`);
-      tables = await fromSections(await fetch(shoff, shnum * shentsize, "section header table"), shnum, shentsize);
-    } else {
-      tables = await fromSegments();
-    }
+    const tables = await file.versionTables();
     if (tables) await resolveNames(walkVerneed(tables.verneed, tables.count), tables.strtab, info);
   } catch (error) {
     if (!(error instanceof Truncated || error instanceof RangeError)) throw error;
@@ -198,16 +175,60 @@ export async function parseElf(read: ByteReader, size: number): Promise<ElfInfo 
   }
   summarize(info);
   return info;
+}
 
-  /** The string table is only located here: its names are read one by one, where the entries point. */
-  function stringTable(offset: number, length: number, what: string): StringTable {
+/** One ELF file's tables, read where its headers point; whatever points outside the file is Truncated. */
+class ElfFile {
+  constructor(
+    private readonly read: ByteReader,
+    private readonly size: number,
+    private readonly is64: boolean,
+    private readonly little: boolean,
+    private readonly h: View,
+  ) {}
+
+  /** The version needs and their string table, from the section headers, else from the program headers. */
+  async versionTables(): Promise<VersionTables | undefined> {
+    const { is64, h } = this;
+    const shoff = h.word(is64 ? 0x28 : 0x20, is64);
+    const shentsize = h.u16(is64 ? 0x3a : 0x2e);
+    let shnum = h.u16(is64 ? 0x3c : 0x30);
+    if (shoff !== 0) {
+      if (shentsize < (is64 ? 64 : 40)) throw new Truncated(`invalid section header size ${shentsize}`);
+      if (shnum === 0) {
+        // extended numbering: the real count is in section 0's sh_size
+        const first = await this.fetch(shoff, shentsize, "section header table");
+        shnum = first.word(is64 ? 32 : 20, is64);
+      }
+      if (shnum * shentsize > MAX_TABLE_BYTES) throw new Truncated(`implausible section count ${shnum}`);
+      return this.fromSections(await this.fetch(shoff, shnum * shentsize, "section header table"), shnum, shentsize);
+    }
+    return this.fromSegments();
+  }
+
+  private async fetch(offset: number, length: number, what: string): Promise<View> {
+    this.within(offset, length, what);
+    const bytes = await this.read(offset, length);
+    if (bytes.length < length) throw new Truncated(`${what} is truncated`);
+    return new View(bytes, this.little);
+  }
+
+  /** Offsets and lengths come from the file: one that points outside it is refused before any read. */
+  private within(offset: number, length: number, what: string): void {
+    const { size } = this;
     if (!Number.isFinite(offset) || !Number.isFinite(length) || offset < 0 || length < 0 || offset + length > size) {
       throw new Truncated(`${what} lies outside the file (offset ${offset}, ${length} bytes, file ${size} bytes)`);
     }
-    return new StringTable(read, offset, length, what);
   }
 
-  async function fromSections(table: View, shnum: number, shentsize: number) {
+  /** The string table is only located here: its names are read one by one, where the entries point. */
+  private stringTable(offset: number, length: number, what: string): StringTable {
+    this.within(offset, length, what);
+    return new StringTable(this.read, offset, length, what);
+  }
+
+  private async fromSections(table: View, shnum: number, shentsize: number): Promise<VersionTables | undefined> {
+    const { is64 } = this;
     for (let i = 0; i < shnum; i++) {
       const at = i * shentsize;
       if (table.u32(at + 4) !== SHT_GNU_VERNEED) continue;
@@ -220,20 +241,21 @@ export async function parseElf(read: ByteReader, size: number): Promise<ElfInfo 
       const strAt = link * shentsize;
       const strOffset = table.word(strAt + (is64 ? 24 : 16), is64);
       const strLength = table.word(strAt + (is64 ? 32 : 20), is64);
-      const verneed = await fetch(offset, length, ".gnu.version_r");
-      const strtab = stringTable(strOffset, strLength, "string table of .gnu.version_r");
+      const verneed = await this.fetch(offset, length, ".gnu.version_r");
+      const strtab = this.stringTable(strOffset, strLength, "string table of .gnu.version_r");
       return { verneed, count, strtab };
     }
     return undefined;
   }
 
-  async function fromSegments() {
+  private async fromSegments(): Promise<VersionTables | undefined> {
+    const { is64, size, h } = this;
     const phoff = h.word(is64 ? 0x20 : 0x1c, is64);
     const phentsize = h.u16(is64 ? 0x36 : 0x2a);
     const phnum = h.u16(is64 ? 0x38 : 0x2c);
     if (phoff === 0 || phnum === 0) return undefined; // neither table: nothing dynamic to read
     if (phentsize < (is64 ? 56 : 32)) throw new Truncated(`invalid program header size ${phentsize}`);
-    const ph = await fetch(phoff, phnum * phentsize, "program header table");
+    const ph = await this.fetch(phoff, phnum * phentsize, "program header table");
     const loads: { vaddr: number; offset: number; filesz: number }[] = [];
     let dynamic: { offset: number; filesz: number } | undefined;
     for (let i = 0; i < phnum; i++) {
@@ -247,7 +269,7 @@ export async function parseElf(read: ByteReader, size: number): Promise<ElfInfo 
     }
     if (!dynamic) return undefined; // statically linked: no version requirements
     if (dynamic.filesz > MAX_TABLE_BYTES) throw new Truncated(`implausible dynamic segment size ${dynamic.filesz}`);
-    const dyn = await fetch(dynamic.offset, dynamic.filesz, "dynamic segment");
+    const dyn = await this.fetch(dynamic.offset, dynamic.filesz, "dynamic segment");
     const entry = is64 ? 16 : 8;
     const values = new Map<number, number>();
     for (let at = 0; at + entry <= dyn.bytes.length; at += entry) {
@@ -269,10 +291,16 @@ export async function parseElf(read: ByteReader, size: number): Promise<ElfInfo 
     const verneedOffset = toOffset(verneedAddr, "DT_VERNEED");
     const count = values.get(DT_VERNEEDNUM) ?? 0;
     // the entries are chained by relative offsets: read what the chain can reach, bounded by the file
-    const verneed = await fetch(verneedOffset, Math.min(MAX_TABLE_BYTES, size - verneedOffset), "version needs");
-    const strtab = stringTable(strOffset, strLength, "dynamic string table");
+    const verneed = await this.fetch(verneedOffset, Math.min(MAX_TABLE_BYTES, size - verneedOffset), "version needs");
+    const strtab = this.stringTable(strOffset, strLength, "dynamic string table");
     return { verneed, count, strtab };
   }
+}
+
+interface VersionTables {
+  verneed: View;
+  count: number;
+  strtab: StringTable;
 }
 
 interface NeedOffsets {
