@@ -1,7 +1,7 @@
 /**
- * The one esbuild configuration: the build (scripts/build.mjs), the tests that bundle the
- * action (test/secrets.e2e.test.ts, test/licenses.e2e.test.ts) and the benchmark's child all use
- * it, so what they run and check is what dist/ ships.
+ * The one esbuild configuration: the build (scripts/build.mjs), the tests that run the bundled
+ * action (test/support/bundle.ts) or read what it bundles (test/licenses.e2e.test.ts) and the
+ * benchmark's child all use it, so what they run and check is what dist/ ships.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -4,19 +4,17 @@
  * any error, on success and on every kind of failure. Run twice: in-process through
  * `runAction` (log, annotations, error, outputs, summary), and as GitHub runs it: the
  * action bundled as dist/index.js is (same entry, same esbuild options:
- * scripts/build-config.mjs, into a temporary file so the test sees the current sources) as a
+ * scripts/build-config.mjs, from the current sources: test/support/bundle.ts) as a
  * child process reading INPUT_* and writing $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY.
  */
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalAws, startLocalAws } from "../devtools/local-aws/index.ts";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
-import { ACTION_ENTRY, esbuildOptions } from "../scripts/build-config.mjs";
 import { makeClients } from "../src/deploy/aws.ts";
 import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
@@ -25,6 +23,7 @@ import { failureOutcome, report } from "../src/report/index.ts";
 import { toOutputs } from "../src/report/outputs.ts";
 import { type ActionResult, runAction } from "../src/run.ts";
 import { fastRetry } from "./support/action.ts";
+import { bundledAction } from "./support/bundle.ts";
 import { pinned, writeProject } from "./support/project.ts";
 import { hostPython } from "./support/python.ts";
 
@@ -64,8 +63,7 @@ beforeAll(async () => {
     updateDelayMs: 30,
     credentials: [{ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY }],
   });
-  bundle = path.join(work, "action", "index.js");
-  await build(esbuildOptions(ACTION_ENTRY, bundle));
+  bundle = await bundledAction();
   for (const name of ["secrets-inproc", "secrets-dist"]) {
     aws.createFunction({ name, region: REGION, runtime: "python3.12", environment: { DB_PASSWORD: "kept" } });
   }

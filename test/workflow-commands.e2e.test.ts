@@ -12,11 +12,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as core from "@actions/core";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Output } from "../src/constants.ts";
 import { runProcess } from "../src/install/process.ts";
 import { actionsLog, commandSafe } from "../src/log.ts";
+import { bundledAction } from "./support/bundle.ts";
 import { hostPython } from "./support/python.ts";
 import { type RunnerCommand, runnerCommands } from "./support/runner.ts";
 
@@ -144,25 +144,12 @@ it("pip's streamed output cannot issue commands, while the action's own still wo
 });
 
 describe("the bundled action, run as the runner runs it", () => {
-  const ROOT = path.resolve(import.meta.dirname, "..");
   let work: string;
   let bundle: string;
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), "lpp-commands-"));
-    bundle = path.join(work, "action", "index.js");
-    await build({
-      entryPoints: [path.join(ROOT, "src/index.ts")],
-      outfile: bundle,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      banner: {
-        js: "import { createRequire as __lppCreateRequire } from 'node:module'; const require = __lppCreateRequire(import.meta.url);",
-      },
-      logLevel: "warning",
-    });
+    bundle = await bundledAction();
   });
   afterAll(async () => {
     await rm(work, { recursive: true, force: true });
