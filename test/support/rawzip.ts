@@ -19,12 +19,15 @@ export interface RawEntry {
   crc?: number;
 }
 
+/** An entry's bytes: a Buffer as it is (entries of hundreds of megabytes are not copied), text as UTF-8. */
+const bytesOf = (data: string | Buffer): Buffer => (typeof data === "string" ? Buffer.from(data) : data);
+
 export function rawZip(entries: RawEntry[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
-    const data = Buffer.from(e.data);
+    const data = bytesOf(e.data);
     const name = Buffer.from(e.name, "utf8");
     const stored = e.deflate ? zlib.deflateRawSync(data, { level: 9 }) : data;
     const method = e.deflate ? 8 : 0;
@@ -101,7 +104,7 @@ export async function makeRawWheel(
   ];
   const all = [...spec.entries, ...meta];
   const record = [
-    ...all.map((e) => `${e.name},sha256=${b64(Buffer.from(e.data))},${Buffer.byteLength(e.data)}`),
+    ...all.map((e) => `${e.name},sha256=${b64(bytesOf(e.data))},${Buffer.byteLength(e.data)}`),
     ...(spec.extraRecord ?? []),
     `${info}/RECORD,,`,
   ];
