@@ -79,10 +79,14 @@ export function readLockText(
     if (!stat.isFile()) throw notRegular();
     if (stat.size > MAX_LOCKFILE_BYTES) throw tooLarge();
     // the size a stat reports can lie (files under /proc say 0): read until the end, at most one byte past the limit
+    // the first read is sized to what stat says (plus one byte, to see the end), the others 1 MiB:
+    // a 200-byte requirements.txt costs 201 bytes, not a zeroed megabyte
     const chunks: Buffer[] = [];
     let total = 0;
+    let want = stat.size > 0 ? stat.size + 1 : 64 * 1024;
     for (;;) {
-      const chunk = Buffer.alloc(Math.min(1024 * 1024, MAX_LOCKFILE_BYTES + 1 - total));
+      const chunk = Buffer.allocUnsafe(Math.min(want, 1024 * 1024, MAX_LOCKFILE_BYTES + 1 - total));
+      want = 1024 * 1024;
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
