@@ -15,8 +15,9 @@ import {
   projectPath,
   vcsError,
 } from "./common.ts";
-import { checkExtra, checkHash, checkIndexUrl, checkName, checkVersion, shown } from "./grammar.ts";
-import { targetEnvironment } from "./markers.ts";
+import { collectError, type EntryOrigin, entryOrigin } from "./entry.ts";
+import { checkExtra, checkHash, checkIndexUrl, checkVersion, type FieldOrigin, shown } from "./grammar.ts";
+import { type MarkerEnvironment, targetEnvironment } from "./markers.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 
 const SUPPORTED_SPEC = 6;
@@ -39,6 +40,20 @@ type Json = Record<string, unknown>;
 export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
   const doc = parseJson(text, ctx.file);
   const meta = asObject(doc._meta);
+  checkHeader(doc, meta, text, ctx);
+  const sources = (Array.isArray(meta?.sources) ? meta.sources : [])
+    .map(asObject)
+    .filter((s): s is Json => !!s && typeof s.url === "string");
+  const errors: UserError[] = [];
+  const sections = selectSections(doc, ctx, errors);
+  const entries = new PipfileEntries(ctx, targetEnvironment(ctx.target), sources, errors);
+  for (const section of sections) entries.readSection(text, section, doc[section]);
+  throwAll(errors);
+  return entries.lockedSet();
+}
+
+/** The document-level refusals, each thrown at once: pipfile-spec, and a `default` section to read. */
+function checkHeader(doc: Json, meta: Json | undefined, text: string, ctx: LockContext): void {
   const spec = meta?.["pipfile-spec"];
   if (spec !== SUPPORTED_SPEC) {
     throw new UserError(
@@ -49,10 +64,6 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
       },
     );
   }
-  const sources = (Array.isArray(meta?.sources) ? meta.sources : [])
-    .map(asObject)
-    .filter((s): s is Json => !!s && typeof s.url === "string");
-  const categories = Object.keys(doc).filter((k) => k !== "_meta");
   // pipenv always writes `default`, even empty: without it (or with a list) nothing would be installed, silently
   if (!asObject(doc.default)) {
     throw new UserError(
@@ -60,7 +71,11 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
       { where: { file: ctx.file, line: lineOfKey(text, "default") }, hint: RELOCK },
     );
   }
-  const errors: UserError[] = [];
+}
+
+/** `default` and the sections the `groups` input names, once each; a group the lock lacks is collected into `errors`. */
+function selectSections(doc: Json, ctx: LockContext, errors: UserError[]): string[] {
+  const categories = Object.keys(doc).filter((k) => k !== "_meta");
   const sections = ["default"];
   for (const g of ctx.groups) {
     const name = DEVELOP_ALIASES.has(g.toLowerCase())
@@ -78,116 +93,156 @@ export function readPipfileLock(text: string, ctx: LockContext): LockedSet {
         ),
       );
   }
+  return [...new Set(sections)];
+}
 
-  const env = targetEnvironment(ctx.target);
-  const byName = new Map<string, PinnedRequirement>();
-  const firstParty: LockedSet["firstParty"] = [];
-  const findLinks = new Set<string>();
-  const trustedHosts = new Set<string>();
-  for (const section of [...new Set(sections)]) {
-    const packages = asObject(doc[section]);
+/**
+ * The section entries that apply to the target, turned into pins (one per name, merged across
+ * sections), first-party paths, find-links directories and trusted hosts. An entry's error is
+ * collected into `errors` and the next entry read.
+ */
+class PipfileEntries {
+  private readonly byName = new Map<string, PinnedRequirement>();
+  private readonly firstParty: LockedSet["firstParty"] = [];
+  private readonly findLinks = new Set<string>();
+  private readonly trustedHosts = new Set<string>();
+
+  constructor(
+    private readonly ctx: LockContext,
+    private readonly env: MarkerEnvironment,
+    private readonly sources: Json[],
+    private readonly errors: UserError[],
+  ) {}
+
+  readSection(text: string, section: string, value: unknown): void {
+    const packages = asObject(value);
     if (!packages) {
-      errors.push(
+      this.errors.push(
         new UserError(`section "${shown(section)}" of Pipfile.lock is not an object of packages`, {
-          where: { file: ctx.file, line: lineOfKey(text, section) },
+          where: { file: this.ctx.file, line: lineOfKey(text, section) },
           hint: RELOCK,
         }),
       );
-      continue;
+      return;
     }
     const entryLines = new EntryLines(text, section);
-    for (const [rawName, raw] of Object.entries(packages)) {
-      const line = entryLines.next(rawName);
-      try {
-        checkName(rawName, { file: ctx.file, line, hint: RELOCK });
-      } catch (e) {
-        errors.push(e as UserError);
-        continue;
-      }
-      const name = normalizeName(rawName);
-      const table = `"${section}" → "${rawName}"`;
-      const where = { file: ctx.file, line, distribution: name };
-      const at = { ...where, hint: RELOCK };
-      try {
-        const entry = asObject(raw);
-        if (!entry) throw new UserError(`${table}: the entry is not an object`, { where, hint: RELOCK });
-        const marker = typeof entry.markers === "string" ? entry.markers : undefined;
-        if (marker && !markerTrue(marker, env, [], sectionGroups(section), where)) continue;
-        for (const vcs of ["git", "hg", "svn", "bzr"]) {
-          if (typeof entry[vcs] === "string")
-            throw vcsError(table, name, `${entry[vcs]}${entry.ref ? ` (${String(entry.ref)})` : ""}`, where);
-        }
-        if (typeof entry.file === "string") throw directUrlError(table, name, entry.file, where);
-        if (typeof entry.path === "string") {
-          const local = projectPath(ctx, entry.path);
-          if (local?.abs.endsWith(".whl")) findLinks.add(localWheelDir(ctx, entry.path, table, name, where));
-          else {
-            firstParty.push({ name, path: firstPartyPath(ctx, entry.path, table, name, where) });
-            continue;
-          }
-        }
-        const pinned = typeof entry.version === "string" ? /^===?\s*(\S+)$/.exec(entry.version.trim())?.[1] : undefined;
-        if (!pinned) {
-          throw new UserError(
-            `${table}: ${rawName} is not pinned to one version (${shown(JSON.stringify(entry.version ?? "no version"))})`,
-            { where, hint: RELOCK },
-          );
-        }
-        const version = checkVersion(pinned, at);
-        const req: PinnedRequirement = {
-          name,
-          version,
-          extras: (Array.isArray(entry.extras) ? entry.extras : []).map((e) => normalizeName(checkExtra(e, at))).sort(),
-          hashes: (Array.isArray(entry.hashes) ? entry.hashes : []).map((h) => checkHash(h, at)),
-          where: { file: ctx.file, line: where.line, table },
-        };
-        if (typeof entry.index === "string") {
-          const source = sources.find((s) => s.name === entry.index);
-          if (!source) {
-            throw new UserError(
-              `${table}: index "${shown(entry.index)}" is not one of _meta.sources (${shown(listOrNone(sources.map((s) => String(s.name))), 200)})`,
-              { where, hint: RELOCK },
-            );
-          }
-          req.index = checkIndexUrl(source.url, at);
-          if (source.verify_ssl === false) trustedHosts.add(hostOf(source.url as string));
-        }
-        const previous = byName.get(name);
-        if (previous && previous.version !== version) {
-          throw new UserError(
-            `${table}: ${rawName} ${version} differs from ${previous.version} in "${previous.where.table?.split('"')[1]}"`,
-            { where, hint: RELOCK },
-          );
-        }
-        const sameHashes = (a: string[], b: string[]) => a.length === b.length && a.every((h) => b.includes(h));
-        if (previous && (!sameHashes(previous.hashes, req.hashes) || previous.index !== req.index)) {
-          throw new UserError(
-            `${table}: ${rawName} ${version} is locked twice with different hashes or index (line ${previous.where.line ?? "?"} and line ${line ?? "?"})`,
-            { where, hint: RELOCK },
-          );
-        }
-        if (previous) previous.extras = [...new Set([...previous.extras, ...req.extras])].sort();
-        else byName.set(name, req);
-      } catch (e) {
-        if (e instanceof UserError) errors.push(e);
-        else throw e;
-      }
+    for (const [rawName, raw] of Object.entries(packages))
+      this.readEntry(section, rawName, raw, entryLines.next(rawName));
+  }
+
+  lockedSet(): LockedSet {
+    const requirements = [...this.byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const indexes = indexesFor(requirements);
+    // pipenv's first source is the index everything else comes from.
+    const first = this.sources[0];
+    const primary = first === undefined ? undefined : checkIndexUrl(first.url, { file: this.ctx.file, hint: RELOCK });
+    if (primary) {
+      indexes.indexUrl = primary;
+      indexes.extraIndexUrls = indexes.extraIndexUrls.filter((u) => u !== primary);
+      if (first?.verify_ssl === false) this.trustedHosts.add(hostOf(primary));
     }
+    indexes.findLinks.push(...this.findLinks);
+    indexes.trustedHosts.push(...this.trustedHosts);
+    return {
+      format: "pipfile",
+      lockfile: this.ctx.file,
+      requirements,
+      indexes,
+      complete: true,
+      firstParty: this.firstParty,
+    };
   }
-  throwAll(errors);
-  const requirements = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
-  const indexes = indexesFor(requirements);
-  // pipenv's first source is the index everything else comes from.
-  const primary =
-    sources[0] === undefined ? undefined : checkIndexUrl(sources[0].url, { file: ctx.file, hint: RELOCK });
-  if (primary) {
-    indexes.indexUrl = primary;
-    indexes.extraIndexUrls = indexes.extraIndexUrls.filter((u) => u !== primary);
-    if (sources[0]?.verify_ssl === false) trustedHosts.add(hostOf(primary));
+
+  private readEntry(section: string, rawName: string, raw: unknown, line: number | undefined): void {
+    const table = `"${section}" → "${rawName}"`;
+    const it = entryOrigin({ rawName, table, file: this.ctx.file, line, hint: RELOCK }, this.errors);
+    if (!it) return;
+    collectError(this.errors, () => {
+      const entry = asObject(raw);
+      if (!entry) throw new UserError(`${table}: the entry is not an object`, { where: it.where, hint: RELOCK });
+      const marker = typeof entry.markers === "string" ? entry.markers : undefined;
+      if (marker && !markerTrue(marker, this.env, [], sectionGroups(section), it.where)) return;
+      if (this.isFirstParty(entry, it)) return;
+      this.merge(this.requirement(entry, it), it);
+    });
   }
-  indexes.findLinks.push(...findLinks);
-  indexes.trustedHosts.push(...trustedHosts);
-  return { format: "pipfile", lockfile: ctx.file, requirements, indexes, complete: true, firstParty };
+
+  /** The source decision for what is not an index pin: vcs and URLs are refused, a local wheel's directory is a find-links. */
+  private isFirstParty(entry: Json, { name, table, where }: EntryOrigin): boolean {
+    for (const vcs of ["git", "hg", "svn", "bzr"]) {
+      if (typeof entry[vcs] === "string")
+        throw vcsError(table, name, `${entry[vcs]}${entry.ref ? ` (${String(entry.ref)})` : ""}`, where);
+    }
+    if (typeof entry.file === "string") throw directUrlError(table, name, entry.file, where);
+    if (typeof entry.path !== "string") return false;
+    const local = projectPath(this.ctx, entry.path);
+    if (local?.abs.endsWith(".whl")) {
+      this.findLinks.add(localWheelDir(this.ctx, entry.path, table, name, where));
+      return false;
+    }
+    this.firstParty.push({ name, path: firstPartyPath(this.ctx, entry.path, table, name, where) });
+    return true;
+  }
+
+  private requirement(entry: Json, { name, rawName, table, where, at }: EntryOrigin): PinnedRequirement {
+    const pinned = typeof entry.version === "string" ? /^===?\s*(\S+)$/.exec(entry.version.trim())?.[1] : undefined;
+    if (!pinned) {
+      throw new UserError(
+        `${table}: ${rawName} is not pinned to one version (${shown(JSON.stringify(entry.version ?? "no version"))})`,
+        { where, hint: RELOCK },
+      );
+    }
+    const version = checkVersion(pinned, at);
+    const req: PinnedRequirement = {
+      name,
+      version,
+      extras: (Array.isArray(entry.extras) ? entry.extras : []).map((e) => normalizeName(checkExtra(e, at))).sort(),
+      hashes: (Array.isArray(entry.hashes) ? entry.hashes : []).map((h) => checkHash(h, at)),
+      where: { file: this.ctx.file, line: where.line, table },
+    };
+    if (typeof entry.index === "string") req.index = this.indexUrl(entry.index, table, where, at);
+    return req;
+  }
+
+  /** `index` names one of `_meta.sources`; a source with `verify_ssl = false` makes its host trusted. */
+  private indexUrl(index: string, table: string, where: EntryOrigin["where"], at: FieldOrigin): string {
+    const source = this.sources.find((s) => s.name === index);
+    if (!source) {
+      throw new UserError(
+        `${table}: index "${shown(index)}" is not one of _meta.sources (${shown(listOrNone(this.sources.map((s) => String(s.name))), 200)})`,
+        { where, hint: RELOCK },
+      );
+    }
+    const url = checkIndexUrl(source.url, at);
+    if (source.verify_ssl === false) this.trustedHosts.add(hostOf(source.url as string));
+    return url;
+  }
+
+  /** A name locked in two sections must be the same pin there; its extras are the union. */
+  private merge(req: PinnedRequirement, { name, rawName, table, where }: EntryOrigin): void {
+    const previous = this.byName.get(name);
+    if (!previous) {
+      this.byName.set(name, req);
+      return;
+    }
+    if (previous.version !== req.version) {
+      throw new UserError(
+        `${table}: ${rawName} ${req.version} differs from ${previous.version} in "${previous.where.table?.split('"')[1]}"`,
+        { where, hint: RELOCK },
+      );
+    }
+    if (!sameHashes(previous.hashes, req.hashes) || previous.index !== req.index) {
+      throw new UserError(
+        `${table}: ${rawName} ${req.version} is locked twice with different hashes or index (line ${previous.where.line ?? "?"} and line ${where.line ?? "?"})`,
+        { where, hint: RELOCK },
+      );
+    }
+    previous.extras = [...new Set([...previous.extras, ...req.extras])].sort();
+  }
+}
+
+function sameHashes(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((h) => b.includes(h));
 }
 
 function asObject(v: unknown): Json | undefined {

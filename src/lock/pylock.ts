@@ -16,10 +16,12 @@ import {
   markerTrue,
   PackageLines,
   parseLockToml,
+  type TomlTable,
   vcsError,
 } from "./common.ts";
-import { checkHash, checkIndexUrl, checkName, checkVersion, type FieldOrigin } from "./grammar.ts";
-import { targetEnvironment } from "./markers.ts";
+import { collectError, type EntryOrigin, entryOrigin } from "./entry.ts";
+import { checkHash, checkIndexUrl, checkVersion, type FieldOrigin } from "./grammar.ts";
+import { type MarkerEnvironment, targetEnvironment } from "./markers.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 import { matchesSpecifier } from "./version.ts";
 
@@ -30,6 +32,19 @@ export function readPylock(text: string, ctx: LockContext): LockedSet {
   const doc = parseLockToml(text, ctx.file);
   const lines = new PackageLines(text, "[[packages]]");
   const env = targetEnvironment(ctx.target);
+  checkHeader(doc, text, ctx, env);
+  const errors: UserError[] = [];
+  const groups = selectGroups(doc, ctx, errors);
+  const entries = new PylockEntries(ctx, env, groups, errors);
+  const tables = asArray(doc.packages);
+  for (const [i, raw] of tables.entries())
+    entries.read(raw, (name, version) => lines.at(i, tables.length, name, version));
+  throwAll(errors);
+  return entries.lockedSet();
+}
+
+/** The document-level refusals, each thrown at once: lock-version, requires-python, environments. */
+function checkHeader(doc: TomlTable, text: string, ctx: LockContext, env: MarkerEnvironment): void {
   const lockVersion = asString(doc["lock-version"]);
   if (!lockVersion || !/^1(\.\d+)*$/.test(lockVersion)) {
     throw new UserError(
@@ -47,9 +62,7 @@ export function readPylock(text: string, ctx: LockContext): LockedSet {
     "pylock.toml",
   );
 
-  const environments = asArray(doc.environments)
-    .map(asString)
-    .filter((m): m is string => !!m);
+  const environments = strings(doc.environments);
   if (environments.length > 0) {
     const where = { file: ctx.file, line: lineOf(text, /^environments\s*=/m) };
     if (!environments.some((m) => markerTrue(m, env, [], [], where))) {
@@ -62,17 +75,16 @@ export function readPylock(text: string, ctx: LockContext): LockedSet {
       );
     }
   }
+}
 
-  const lockExtras = asArray(doc.extras)
-    .map(asString)
-    .filter((e): e is string => !!e);
-  const lockGroups = asArray(doc["dependency-groups"])
-    .map(asString)
-    .filter((g): g is string => !!g);
-  const defaultGroups = asArray(doc["default-groups"])
-    .map(asString)
-    .filter((g): g is string => !!g);
-  const errors: UserError[] = [];
+/**
+ * The groups that markers may name: the lock's default-groups plus the `groups` input. An extra or
+ * group the lock does not know is an error, collected into `errors`.
+ */
+function selectGroups(doc: TomlTable, ctx: LockContext, errors: UserError[]): string[] {
+  const lockExtras = strings(doc.extras);
+  const lockGroups = strings(doc["dependency-groups"]);
+  const defaultGroups = strings(doc["default-groups"]);
   for (const extra of ctx.extras) {
     if (!lockExtras.some((e) => normalizeName(e) === normalizeName(extra))) {
       errors.push(
@@ -93,122 +105,166 @@ export function readPylock(text: string, ctx: LockContext): LockedSet {
       );
     }
   }
-  const groups = [...defaultGroups, ...ctx.groups];
+  return [...defaultGroups, ...ctx.groups];
+}
 
-  const requirements: PinnedRequirement[] = [];
-  const firstParty: LockedSet["firstParty"] = [];
-  const findLinks: string[] = [];
-  const chosen = new Map<string, { version: string; line?: number }>();
-  const tables = asArray(doc.packages);
-  for (const [i, raw] of tables.entries()) {
+/** The non-empty strings of a TOML array (anything else is left out). */
+function strings(value: unknown): string[] {
+  return asArray(value)
+    .map(asString)
+    .filter((s): s is string => !!s);
+}
+
+/** One `[[packages]]` entry: where it is, and its checked version. */
+interface Entry extends EntryOrigin {
+  version: string | undefined;
+}
+
+/**
+ * The `[[packages]]` entries that apply to the target, turned into pins, first-party paths and
+ * find-links directories. An entry's error is collected into `errors` and the next entry read.
+ */
+class PylockEntries {
+  private readonly requirements: PinnedRequirement[] = [];
+  private readonly firstParty: LockedSet["firstParty"] = [];
+  private readonly findLinks: string[] = [];
+  private readonly chosen = new Map<string, { version: string; line?: number }>();
+
+  constructor(
+    private readonly ctx: LockContext,
+    private readonly env: MarkerEnvironment,
+    private readonly groups: string[],
+    private readonly errors: UserError[],
+  ) {}
+
+  read(raw: unknown, lineOfEntry: (name: string, version: string | undefined) => number | undefined): void {
     const pkg = asTable(raw);
     const rawName = asString(pkg?.name);
     if (!pkg || !rawName) {
-      errors.push(new UserError("a [[packages]] table has no name", { where: { file: ctx.file } }));
-      continue;
+      this.errors.push(new UserError("a [[packages]] table has no name", { where: { file: this.ctx.file } }));
+      return;
     }
-    const line = lines.at(i, tables.length, rawName, asString(pkg.version));
-    try {
-      checkName(rawName, { file: ctx.file, line, hint: RELOCK });
-    } catch (e) {
-      errors.push(e as UserError);
-      continue;
-    }
-    const name = normalizeName(rawName);
-    const table = `[[packages]] name = "${rawName}"`;
-    const where = { file: ctx.file, line, distribution: name };
-    const at = { ...where, hint: RELOCK };
-    try {
-      const version = pkg.version === undefined ? undefined : checkVersion(pkg.version, at);
-      const marker = asString(pkg.marker);
-      if (marker && !markerTrue(marker, env, ctx.extras, groups, where)) continue;
-      const previous = chosen.get(name);
-      if (previous !== undefined) {
-        throw new UserError(
-          `${table}: two entries of ${name} (${previous.version || "no version"} at line ${previous.line ?? "?"} and ${version ?? "no version"} at line ${line ?? "?"}) apply to ${describeTarget(ctx.target)}`,
-          {
-            where,
-            hint: "PEP 751 allows one entry per package and environment: regenerate the lock",
-          },
-        );
-      }
-      chosen.set(name, { version: version ?? "", line });
-      const pkgPython = asString(pkg["requires-python"]);
-      if (pkgPython && matchesSpecifier(`${ctx.target.pythonVersion}.0`, pkgPython) === false) {
-        throw new UserError(
-          `${table}: ${name} ${version ?? ""} requires Python ${pkgPython}, the runtime ${ctx.target.runtime} is Python ${ctx.target.pythonVersion}`,
-          {
-            where,
-            hint: "lock for the Lambda runtime's Python version",
-          },
-        );
-      }
-      const vcs = asTable(pkg.vcs);
-      if (vcs) {
-        throw vcsError(
-          table,
-          name,
-          `${asString(vcs.type) ?? "vcs"} ${asString(vcs.url) ?? asString(vcs.path) ?? ""}`.trim(),
+    const origin = entryOrigin(
+      {
+        rawName,
+        table: `[[packages]] name = "${rawName}"`,
+        file: this.ctx.file,
+        line: lineOfEntry(rawName, asString(pkg.version)),
+        hint: RELOCK,
+      },
+      this.errors,
+    );
+    if (!origin) return;
+    collectError(this.errors, () => {
+      const version = pkg.version === undefined ? undefined : checkVersion(pkg.version, origin.at);
+      const entry: Entry = { ...origin, version };
+      if (this.applies(pkg, entry)) this.place(pkg, entry);
+    });
+  }
+
+  lockedSet(): LockedSet {
+    const indexes = indexesFor(this.requirements);
+    indexes.findLinks.push(...new Set(this.findLinks));
+    return {
+      format: "pylock",
+      lockfile: this.ctx.file,
+      requirements: this.requirements.sort((a, b) => a.name.localeCompare(b.name)),
+      indexes,
+      complete: true,
+      firstParty: this.firstParty,
+    };
+  }
+
+  /** Whether the entry's marker holds for the target; a second applying entry or a Python the runtime lacks is an error. */
+  private applies(pkg: TomlTable, { name, version, table, where }: Entry): boolean {
+    const marker = asString(pkg.marker);
+    if (marker && !markerTrue(marker, this.env, this.ctx.extras, this.groups, where)) return false;
+    const previous = this.chosen.get(name);
+    if (previous !== undefined) {
+      throw new UserError(
+        `${table}: two entries of ${name} (${previous.version || "no version"} at line ${previous.line ?? "?"} and ${version ?? "no version"} at line ${where.line ?? "?"}) apply to ${describeTarget(this.ctx.target)}`,
+        {
           where,
-        );
-      }
-      const directory = asTable(pkg.directory);
-      if (directory) {
-        firstParty.push({ name, path: firstPartyPath(ctx, asString(directory.path) ?? ".", table, name, where) });
-        continue;
-      }
-      const archive = asTable(pkg.archive);
-      if (archive) {
-        const archiveUrl = asString(archive.url);
-        const archivePath = asString(archive.path);
-        if (archiveUrl || !archivePath) throw directUrlError(table, name, archiveUrl ?? "(no url)", where);
-        findLinks.push(localWheelDir(ctx, archivePath, table, name, where));
-        requirements.push(pin(name, version, hashesOf(archive.hashes, at), where, table, undefined));
-        continue;
-      }
-      const wheels = asArray(pkg.wheels)
-        .map(asTable)
-        .filter((w): w is Record<string, unknown> => !!w);
-      const sdist = asTable(pkg.sdist);
-      const filenames = wheels.map((w) => asString(w.name) ?? basename(asString(w.url) ?? asString(w.path) ?? ""));
-      const fit = checkWheels({
+          hint: "PEP 751 allows one entry per package and environment: regenerate the lock",
+        },
+      );
+    }
+    this.chosen.set(name, { version: version ?? "", line: where.line });
+    const pkgPython = asString(pkg["requires-python"]);
+    if (pkgPython && matchesSpecifier(`${this.ctx.target.pythonVersion}.0`, pkgPython) === false) {
+      throw new UserError(
+        `${table}: ${name} ${version ?? ""} requires Python ${pkgPython}, the runtime ${this.ctx.target.runtime} is Python ${this.ctx.target.pythonVersion}`,
+        {
+          where,
+          hint: "lock for the Lambda runtime's Python version",
+        },
+      );
+    }
+    return true;
+  }
+
+  /** The source decision: vcs is refused, a directory is first-party, a local archive or the wheels are pinned. */
+  private place(pkg: TomlTable, entry: Entry): void {
+    const { name, version, table, where, at } = entry;
+    const vcs = asTable(pkg.vcs);
+    if (vcs) {
+      throw vcsError(
+        table,
         name,
-        version: version ?? "",
-        filenames,
-        hasSdist: !!sdist,
-        target: ctx.target,
+        `${asString(vcs.type) ?? "vcs"} ${asString(vcs.url) ?? asString(vcs.path) ?? ""}`.trim(),
+        where,
+      );
+    }
+    const directory = asTable(pkg.directory);
+    if (directory) {
+      this.firstParty.push({
+        name,
+        path: firstPartyPath(this.ctx, asString(directory.path) ?? ".", table, name, where),
+      });
+      return;
+    }
+    const archive = asTable(pkg.archive);
+    if (archive) {
+      const archiveUrl = asString(archive.url);
+      const archivePath = asString(archive.path);
+      if (archiveUrl || !archivePath) throw directUrlError(table, name, archiveUrl ?? "(no url)", where);
+      this.findLinks.push(localWheelDir(this.ctx, archivePath, table, name, where));
+      this.requirements.push(pin(name, version, hashesOf(archive.hashes, at), where, table, undefined));
+      return;
+    }
+    this.placeWheels(pkg, entry);
+  }
+
+  /** Wheels (and an sdist) from an index or local paths: one must fit the target. */
+  private placeWheels(pkg: TomlTable, { name, version, table, where, at }: Entry): void {
+    const wheels = asArray(pkg.wheels)
+      .map(asTable)
+      .filter((w): w is Record<string, unknown> => !!w);
+    const sdist = asTable(pkg.sdist);
+    const filenames = wheels.map((w) => asString(w.name) ?? basename(asString(w.url) ?? asString(w.path) ?? ""));
+    const fit = checkWheels({
+      name,
+      version: version ?? "",
+      filenames,
+      hasSdist: !!sdist,
+      target: this.ctx.target,
+      where,
+      table,
+    });
+    if (fit) throw fit;
+    const wheelPaths = wheels.map((w) => asString(w.path)).filter((p): p is string => !!p);
+    for (const p of wheelPaths) this.findLinks.push(localWheelDir(this.ctx, p, table, name, where));
+    this.requirements.push(
+      pin(
+        name,
+        version,
+        wheels.flatMap((w) => hashesOf(w.hashes, at)),
         where,
         table,
-      });
-      if (fit) throw fit;
-      const wheelPaths = wheels.map((w) => asString(w.path)).filter((p): p is string => !!p);
-      for (const p of wheelPaths) findLinks.push(localWheelDir(ctx, p, table, name, where));
-      requirements.push(
-        pin(
-          name,
-          version,
-          wheels.flatMap((w) => hashesOf(w.hashes, at)),
-          where,
-          table,
-          pkg.index === undefined ? undefined : checkIndexUrl(pkg.index, at),
-        ),
-      );
-    } catch (e) {
-      if (e instanceof UserError) errors.push(e);
-      else throw e;
-    }
+        pkg.index === undefined ? undefined : checkIndexUrl(pkg.index, at),
+      ),
+    );
   }
-  throwAll(errors);
-  const indexes = indexesFor(requirements);
-  indexes.findLinks.push(...new Set(findLinks));
-  return {
-    format: "pylock",
-    lockfile: ctx.file,
-    requirements: requirements.sort((a, b) => a.name.localeCompare(b.name)),
-    indexes,
-    complete: true,
-    firstParty,
-  };
 }
 
 function pin(
