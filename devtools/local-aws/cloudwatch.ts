@@ -90,7 +90,7 @@ function getMetricData(body: Record<string, unknown>, region: string, lambda: La
   return {
     MetricDataResults: queries.map((query) => {
       const stat = query.MetricStat;
-      if (!stat || stat.Metric.Namespace !== "AWS/Lambda")
+      if (stat?.Metric.Namespace !== "AWS/Lambda")
         return { Id: query.Id, Label: query.Id, Timestamps: [], Values: [], StatusCode: "Complete" };
       const dims = new Map((stat.Metric.Dimensions ?? []).map((d) => [d.Name, d.Value]));
       const period = stat.Period * 1000;
