@@ -8,6 +8,9 @@
  * the target. Older locks record neither: the graph is walked from the dependencies
  * declared in the pyproject.toml beside the lock (`[project]` and `[tool.poetry]`),
  * following `[package.dependencies]` whose markers hold for the target.
+ *
+ * The selection is in poetry-select.ts; this file reads the lock and pyproject.toml and
+ * makes the selected packages pins.
  */
 import { throwAll, UserError } from "../errors.ts";
 import {
@@ -20,9 +23,7 @@ import {
   firstPartyPath,
   indexesFor,
   lineOf,
-  listOrNone,
   localWheelDir,
-  markerTrue,
   PackageLines,
   parseLockToml,
   readPyprojectBeside,
@@ -33,41 +34,35 @@ import {
 } from "./common.ts";
 import { checkExtra, checkHash, checkIndexUrl, checkName, checkVersion, type FieldOrigin } from "./grammar.ts";
 import { targetEnvironment } from "./markers.ts";
+import {
+  type PoetryEdge,
+  type PoetryPackage,
+  PoetrySelection,
+  RELOCK,
+  type Roots,
+  selectByGroups,
+  selectByWalk,
+} from "./poetry-select.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
-import { compareVersions, matchesSpecifier } from "./version.ts";
 
 const SUPPORTED_POETRY = ["1.1", "2.0", "2.1"];
-const RELOCK = "run `poetry lock` and commit the updated poetry.lock";
-
-interface PoetryEdge {
-  name: string;
-  constraint?: string;
-  marker?: string;
-  python?: string;
-  platform?: string;
-  optional: boolean;
-  extras: string[];
-}
-
-interface PoetryPackage {
-  id: number;
-  name: string;
-  version: string;
-  optional: boolean;
-  pythonVersions?: string;
-  groups?: string[];
-  markers?: string | TomlTable;
-  files: { file: string; hash: string }[];
-  dependencies: PoetryEdge[];
-  extras: Map<string, string[]>;
-  source?: TomlTable;
-  table: string;
-  line?: number;
-}
 
 export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
   const doc = parseLockToml(text, ctx.file);
   const metadata = asTable(doc.metadata) ?? {};
+  const lockVersion = checkHeader(text, metadata, ctx);
+  const packages = readPackages(text, doc, metadata, ctx);
+  const env = targetEnvironment(ctx.target);
+  const pyproject = readPyprojectBeside(ctx);
+  const roots = pyproject ? rootEdges(pyproject.doc, pyproject.file, ctx) : undefined;
+  const sel = new PoetrySelection(packages, env, ctx);
+  if (lockVersion === "2.1" && packages.some((p) => p.groups !== undefined)) selectByGroups(sel, roots);
+  else selectByWalk(sel, roots, lockVersion);
+  return pinSelected(sel);
+}
+
+/** The lock-version this reader knows, and the lock's Python range against the target's; returns the version. */
+function checkHeader(text: string, metadata: TomlTable, ctx: LockContext): string {
   const lockVersion = asString(metadata["lock-version"]);
   if (!lockVersion || !SUPPORTED_POETRY.includes(lockVersion)) {
     throw new UserError(
@@ -84,7 +79,10 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
     { file: ctx.file, line: lineOf(text, /^python-versions\s*=/m) },
     "poetry.lock",
   );
+  return lockVersion;
+}
 
+function readPackages(text: string, doc: TomlTable, metadata: TomlTable, ctx: LockContext): PoetryPackage[] {
   const lines = new PackageLines(text, "[[package]]");
   const legacyFiles = asTable(metadata.files) ?? {};
   const legacyByName = new Map(Object.entries(legacyFiles).map(([k, v]) => [normalizeName(k), v]));
@@ -96,238 +94,88 @@ export function readPoetryLock(text: string, ctx: LockContext): LockedSet {
     (p) => `${p.name} ${p.version}`,
     { file: ctx.file, lockName: "poetry.lock", hint: RELOCK },
   );
-  const byName = new Map<string, PoetryPackage[]>();
-  for (const p of packages) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  return packages;
+}
 
-  const env = targetEnvironment(ctx.target);
-  const pyproject = readPyprojectBeside(ctx);
-  const roots = pyproject ? rootEdges(pyproject.doc, pyproject.file, ctx) : undefined;
-  const errors: UserError[] = [];
-  const selected = new Map<number, Set<string>>();
-  const select = (p: PoetryPackage, extras: string[] = []) =>
-    selected.set(p.id, new Set([...(selected.get(p.id) ?? []), ...extras]));
+interface Pins {
+  requirements: PinnedRequirement[];
+  firstParty: LockedSet["firstParty"];
+  findLinks: Set<string>;
+  fromPypi: boolean;
+}
 
-  const edgeApplies = (
-    edge: PoetryEdge,
-    extras: readonly string[],
-    where: { file: string; line?: number; distribution?: string },
-  ) =>
-    (!edge.marker || markerTrue(edge.marker, env, extras, [], where)) &&
-    (!edge.python || matchesSpecifier(`${ctx.target.pythonVersion}.0`, edge.python) !== false) &&
-    (!edge.platform || edge.platform === "linux");
-
-  const pick = (edge: PoetryEdge): PoetryPackage | undefined => {
-    let candidates = byName.get(edge.name) ?? [];
-    if (candidates.length > 1 && edge.constraint) {
-      const fitting = candidates.filter((p) => matchesSpecifier(p.version, edge.constraint!) !== false);
-      if (fitting.length > 0) candidates = fitting;
-    }
-    if (candidates.length > 1) {
-      const fitting = candidates.filter(
-        (p) => !p.pythonVersions || matchesSpecifier(`${ctx.target.pythonVersion}.0`, p.pythonVersions) !== false,
-      );
-      if (fitting.length > 0) candidates = fitting;
-    }
-    // Poetry installs the newest locked version that fits the constraint and the target's Python
-    return candidates.reduce<PoetryPackage | undefined>(
-      (best, p) => (best === undefined || compareVersions(p.version, best.version) > 0 ? p : best),
-      undefined,
-    );
-  };
-
-  const groupsInLock = packages.some((p) => p.groups !== undefined);
-  if (lockVersion === "2.1" && groupsInLock) {
-    const known = new Set(packages.flatMap((p) => p.groups ?? []).map(normalizeName));
-    for (const g of ctx.groups) {
-      if (!known.has(normalizeName(g)) && !roots?.groupNames.has(normalizeName(g))) {
-        errors.push(
-          new UserError(`dependency group "${g}" is not in poetry.lock (groups: ${listOrNone([...known])})`, {
-            where: { file: ctx.file },
-            hint: "remove it from `groups`, or add the group to pyproject.toml and run `poetry lock`",
-          }),
-        );
-      }
-    }
-    const wanted = ["main", ...ctx.groups].map(normalizeName);
-    const optionalWanted = roots ? new Set(roots.extraPackages) : new Set<string>();
-    for (const p of packages) {
-      const where = { file: ctx.file, line: p.line, distribution: p.name };
-      try {
-        const applies = (p.groups ?? []).some((g) => {
-          if (!wanted.includes(normalizeName(g))) return false;
-          const marker = typeof p.markers === "string" ? p.markers : asString(asTable(p.markers)?.[g]);
-          return !marker || markerTrue(marker, env, ctx.extras, [], where);
-        });
-        if (!applies) continue;
-        // An optional package is there for an extra: its marker names the extra, or pyproject.toml does.
-        const markerText = typeof p.markers === "string" ? p.markers : JSON.stringify(p.markers ?? "");
-        if (p.optional && !/\bextra\b/.test(markerText) && !optionalWanted.has(p.name)) continue;
-        select(p);
-      } catch (e) {
-        if (e instanceof UserError) errors.push(e);
-        else throw e;
-      }
-    }
-    // pyproject.toml beside the lock: a runtime dependency missing from the lock means a stale lock.
-    if (roots && pyproject) {
-      for (const edge of roots.edges) {
-        if (!edgeApplies(edge, ctx.extras, { file: pyproject.file })) continue;
-        if (!byName.has(edge.name)) errors.push(staleLock(edge.name, pyproject.file, ctx));
-      }
-    }
-  } else {
-    if (!roots || !pyproject) {
-      throw new UserError(
-        `poetry.lock lock-version ${lockVersion} does not record which packages are runtime dependencies: the pyproject.toml beside it is needed, and there is none`,
-        {
-          where: { file: ctx.file },
-          hint: "keep poetry.lock next to its pyproject.toml, or relock with Poetry 2 (lock-version 2.1)",
-        },
-      );
-    }
-    for (const g of ctx.groups) {
-      if (!roots.groupNames.has(normalizeName(g))) {
-        errors.push(
-          new UserError(
-            `dependency group "${g}" is not in ${pyproject.file} (groups: ${listOrNone([...roots.groupNames])})`,
-            { where: { file: pyproject.file }, hint: "remove it from `groups`" },
-          ),
-        );
-      }
-    }
-    const queue: { pkg: PoetryPackage; extras: string[] }[] = [];
-    const seen = new Set<string>();
-    const visit = (
-      edge: PoetryEdge,
-      from: string,
-      fromExtras: readonly string[],
-      where: { file: string; line?: number; distribution?: string },
-      isRoot: boolean,
-    ) => {
-      if (!edgeApplies(edge, fromExtras, where)) return;
-      const pkg = pick(edge);
-      if (!pkg) {
-        throw isRoot
-          ? staleLock(edge.name, pyproject.file, ctx)
-          : new UserError(`${from}: depends on ${edge.name}, which poetry.lock does not contain`, {
-              where,
-              hint: `the lock is damaged or was edited by hand: ${RELOCK}`,
-            });
-      }
-      const key = `${pkg.id}[${[...edge.extras].sort().join(",")}]`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      select(pkg, edge.extras);
-      queue.push({ pkg, extras: edge.extras });
-    };
-    for (const edge of roots.edges) {
-      try {
-        visit(edge, pyproject.file, ctx.extras, { file: pyproject.file }, true);
-      } catch (e) {
-        if (e instanceof UserError) errors.push(e);
-        else throw e;
-      }
-    }
-    while (queue.length > 0) {
-      const { pkg, extras } = queue.shift()!;
-      const activated = new Set(extras.flatMap((e) => pkg.extras.get(normalizeName(e)) ?? []));
-      for (const edge of pkg.dependencies) {
-        if (edge.optional && !activated.has(edge.name)) continue;
-        try {
-          visit(edge, pkg.table, extras, { file: ctx.file, line: pkg.line, distribution: pkg.name }, false);
-        } catch (e) {
-          if (e instanceof UserError) errors.push(e);
-          else throw e;
-        }
-      }
-    }
-  }
-
-  const requirements: PinnedRequirement[] = [];
-  const firstParty: LockedSet["firstParty"] = [];
-  const findLinks = new Set<string>();
-  let fromPypi = false;
+/** The selected packages as pins; every error of the read so far is thrown here, together. */
+function pinSelected(sel: PoetrySelection): LockedSet {
+  const { ctx } = sel;
+  const pins: Pins = { requirements: [], firstParty: [], findLinks: new Set(), fromPypi: false };
   const chosen = new Map<string, PoetryPackage>();
-  for (const p of packages) {
-    const extras = selected.get(p.id);
+  for (const p of sel.packages) {
+    const extras = sel.extras.get(p.id);
     if (!extras) continue;
-    const where = { file: ctx.file, line: p.line, distribution: p.name };
-    try {
+    sel.collect(() => {
       const twin = chosen.get(p.name);
       if (twin) {
         throw new UserError(
           `${p.table}: poetry.lock selects two versions of ${p.name} (${twin.version} and ${p.version}) for this target`,
-          { where, hint: RELOCK },
+          { where: { file: ctx.file, line: p.line, distribution: p.name }, hint: RELOCK },
         );
       }
       chosen.set(p.name, p);
-      const type = asString(p.source?.type);
-      const url = asString(p.source?.url) ?? "";
-      if (type === "git")
-        throw vcsError(
-          p.table,
-          p.name,
-          `${url}${p.source?.reference ? ` (${String(p.source.reference)})` : ""}`,
-          where,
-        );
-      if (type === "url") throw directUrlError(p.table, p.name, url, where);
-      if (type === "directory") {
-        firstParty.push({ name: p.name, path: firstPartyPath(ctx, url, p.table, p.name, where) });
-        continue;
-      }
-      if (type === "file") findLinks.add(localWheelDir(ctx, url, p.table, p.name, where));
-      else if (type !== undefined && type !== "legacy") {
-        throw new UserError(`${p.table}: unknown [package.source] type "${type}"`, {
-          where,
-          hint: "supported: legacy (an index), file and directory inside the project",
-        });
-      }
-      const fit = checkWheels({
-        name: p.name,
-        version: p.version,
-        filenames: p.files.map((f) => f.file),
-        hasSdist: false,
-        target: ctx.target,
-        where,
-        table: p.table,
-      });
-      if (fit) throw fit;
-      const req: PinnedRequirement = {
-        name: p.name,
-        version: p.version,
-        extras: [...extras].sort(),
-        hashes: [...new Set(p.files.filter((f) => f.file.endsWith(".whl") || type === "file").map((f) => f.hash))],
-        where: { file: ctx.file, line: p.line, table: p.table },
-      };
-      if (type === "legacy") req.index = checkIndexUrl(url, { ...where, hint: RELOCK });
-      else if (type === undefined) fromPypi = true;
-      requirements.push(req);
-    } catch (e) {
-      if (e instanceof UserError) errors.push(e);
-      else throw e;
-    }
+      pinPackage(p, extras, ctx, pins);
+    });
   }
-  throwAll(errors);
-  const indexes = indexesFor(requirements, fromPypi);
-  indexes.findLinks.push(...findLinks);
+  throwAll(sel.errors);
+  const indexes = indexesFor(pins.requirements, pins.fromPypi);
+  indexes.findLinks.push(...pins.findLinks);
   return {
     format: "poetry",
     lockfile: ctx.file,
-    requirements: requirements.sort((a, b) => a.name.localeCompare(b.name)),
+    requirements: pins.requirements.sort((a, b) => a.name.localeCompare(b.name)),
     indexes,
     complete: true,
-    firstParty: firstParty.sort((a, b) => a.path.localeCompare(b.path)),
+    firstParty: pins.firstParty.sort((a, b) => a.path.localeCompare(b.path)),
   };
 }
 
-function staleLock(name: string, pyprojectFile: string, ctx: LockContext): UserError {
-  return new UserError(
-    `poetry.lock does not match pyproject.toml: ${pyprojectFile} requires ${name}, which poetry.lock does not contain`,
-    {
-      where: { file: ctx.file, distribution: name },
-      hint: RELOCK,
-    },
-  );
+/** The source decision (index, local wheel, project folder, refusal) and the wheel check for one package. */
+function pinPackage(p: PoetryPackage, extras: Set<string>, ctx: LockContext, pins: Pins): void {
+  const where = { file: ctx.file, line: p.line, distribution: p.name };
+  const type = asString(p.source?.type);
+  const url = asString(p.source?.url) ?? "";
+  if (type === "git")
+    throw vcsError(p.table, p.name, `${url}${p.source?.reference ? ` (${String(p.source.reference)})` : ""}`, where);
+  if (type === "url") throw directUrlError(p.table, p.name, url, where);
+  if (type === "directory") {
+    pins.firstParty.push({ name: p.name, path: firstPartyPath(ctx, url, p.table, p.name, where) });
+    return;
+  }
+  if (type === "file") pins.findLinks.add(localWheelDir(ctx, url, p.table, p.name, where));
+  else if (type !== undefined && type !== "legacy") {
+    throw new UserError(`${p.table}: unknown [package.source] type "${type}"`, {
+      where,
+      hint: "supported: legacy (an index), file and directory inside the project",
+    });
+  }
+  const fit = checkWheels({
+    name: p.name,
+    version: p.version,
+    filenames: p.files.map((f) => f.file),
+    hasSdist: false,
+    target: ctx.target,
+    where,
+    table: p.table,
+  });
+  if (fit) throw fit;
+  const req: PinnedRequirement = {
+    name: p.name,
+    version: p.version,
+    extras: [...extras].sort(),
+    hashes: [...new Set(p.files.filter((f) => f.file.endsWith(".whl") || type === "file").map((f) => f.hash))],
+    where: { file: ctx.file, line: p.line, table: p.table },
+  };
+  if (type === "legacy") req.index = checkIndexUrl(url, { ...where, hint: RELOCK });
+  else if (type === undefined) pins.fromPypi = true;
+  pins.requirements.push(req);
 }
 
 function readPackage(
@@ -395,13 +243,6 @@ function poetryEdges(dep: string, spec: unknown, at: FieldOrigin): PoetryEdge[] 
   ];
 }
 
-interface Roots {
-  edges: PoetryEdge[];
-  groupNames: Set<string>;
-  /** packages that requested extras of the project turn on */
-  extraPackages: string[];
-}
-
 /** The project's runtime dependencies (plus requested extras and groups) from pyproject.toml. */
 function rootEdges(doc: TomlTable, pyprojectFile: string, ctx: LockContext): Roots {
   const project = asTable(doc.project);
@@ -465,5 +306,5 @@ function rootEdges(doc: TomlTable, pyprojectFile: string, ctx: LockContext): Roo
   for (const g of ctx.groups.map(normalizeName)) {
     edges.push(...(groupTables.get(g) ?? []).flatMap(fromPoetryTable), ...pep735Edges(g));
   }
-  return { edges, groupNames, extraPackages };
+  return { file: pyprojectFile, edges, groupNames, extraPackages };
 }
