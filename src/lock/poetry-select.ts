@@ -4,8 +4,10 @@
  * walked from the dependencies declared in the pyproject.toml beside the lock, following
  * `[package.dependencies]` whose markers hold for the target.
  */
+
 import { UserError } from "../errors.ts";
 import { asString, asTable, listOrNone, markerTrue, type TomlTable } from "./common.ts";
+import { collectError } from "./entry.ts";
 import type { MarkerEnvironment } from "./markers.ts";
 import { type LockContext, normalizeName } from "./types.ts";
 import { compareVersions, matchesSpecifier } from "./version.ts";
@@ -76,12 +78,7 @@ export class PoetrySelection {
 
   /** Runs one step; its UserError joins the others, anything else is a bug and ends the read. */
   collect(step: () => void): void {
-    try {
-      step();
-    } catch (e) {
-      if (e instanceof UserError) this.errors.push(e);
-      else throw e;
-    }
+    collectError(this.errors, step);
   }
 
   edgeApplies(edge: PoetryEdge, extras: readonly string[], where: Where): boolean {

@@ -3,9 +3,11 @@
  * `pip freeze`): exact pins, `--hash` options, markers, `-r` includes and index options.
  * Markers are evaluated here, for the target; the installer gets only what applies.
  */
+
 import path from "node:path";
 import { throwAll, UserError, type UserError as UserErrorType } from "../errors.ts";
 import { parsePep508 } from "./common.ts";
+import { collectError } from "./entry.ts";
 import { readLockText } from "./files.ts";
 import {
   checkExtra,
@@ -95,7 +97,7 @@ export function readRequirements(text: string, ctx: LockContext): LockedSet {
     seenFiles.add(fileAbs);
     for (const l of logicalLines(fileText, fileRel)) {
       const where = { file: l.file, line: l.line };
-      try {
+      collectError(errors, () => {
         if (l.text.startsWith("-")) {
           handleOption(
             l,
@@ -116,14 +118,11 @@ export function readRequirements(text: string, ctx: LockContext): LockedSet {
             },
             ctx,
           );
-          continue;
+          return;
         }
         const req = parseRequirementLine(l, env);
         if (req) requirements.push(req);
-      } catch (e) {
-        if (e instanceof UserError) errors.push(e);
-        else throw e;
-      }
+      });
     }
   };
   visit(text, ctx.file, ctx.path);

@@ -10,6 +10,7 @@
  * The roots and the walk are in uv-select.ts; this file reads the lock and makes the
  * selected packages pins.
  */
+
 import { throwAll, UserError } from "../errors.ts";
 import {
   asArray,
@@ -33,6 +34,7 @@ import {
   type TomlTable,
   vcsError,
 } from "./common.ts";
+import { collectError } from "./entry.ts";
 import { checkExtra, checkHash, checkIndexUrl, checkName, checkVersion, type FieldOrigin, shown } from "./grammar.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 import {
@@ -108,7 +110,7 @@ function pinSelected(packages: UvPackage[], selected: Selected, ctx: LockContext
   for (const pkg of packages) {
     if (!selected.visited.has(`${pkg.id}`)) continue;
     const where = { file: ctx.file, line: pkg.line, distribution: pkg.name };
-    try {
+    collectError(errors, () => {
       const twin = chosenVersion.get(pkg.name);
       if (twin) {
         throw new UserError(
@@ -121,10 +123,7 @@ function pinSelected(packages: UvPackage[], selected: Selected, ctx: LockContext
       }
       chosenVersion.set(pkg.name, pkg);
       pinPackage(pkg, selected.activeExtras.get(pkg.id), ctx, pins);
-    } catch (e) {
-      if (e instanceof UserError) errors.push(e);
-      else throw e;
-    }
+    });
   }
   throwAll(errors);
   const indexes = indexesFor(pins.requirements);

@@ -317,9 +317,7 @@ function tooLarge(outPath: string): never {
   );
 }
 
-// Over 80 lines on purpose: the compressions in flight, the readers of copied entries and
-// the output stream share one byte budget and one cleanup (the finally), which split
-// functions would have to pass back and forth.
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: over 80 lines on purpose: the compressions in flight, the readers of copied entries and the output stream share one byte budget and one cleanup (the finally), which split functions would have to pass back and forth
 export async function writeZip(members: ZipMember[], outPath: string, options: ZipOptions = {}): Promise<ZipResult> {
   const level = options.level ?? ZIP_LEVEL;
   const budget = options.bytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT;
