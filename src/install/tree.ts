@@ -5,51 +5,42 @@
  */
 import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
-import { lstat, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { normalizeName } from "../lock/types.ts";
 import { parseWheelFilename } from "../target.ts";
 import type { DependencyTree, InstalledDistribution, TreeFile } from "./types.ts";
 
-/** Remove what the installer leaves that Lambda cannot use. Returns the removed relative paths. */
+/**
+ * Remove what the installer leaves that Lambda cannot use (cleanedAway's rule, applied to
+ * the folders and files on disk). Returns the removed relative paths, a folder's with its "/".
+ */
 export async function cleanTree(root: string): Promise<string[]> {
   const removed: string[] = [];
-  const bin = path.join(root, "bin");
-  if (await exists(bin)) {
-    await rm(bin, { recursive: true, force: true });
-    removed.push("bin/");
-  }
-  const walk = async (dir: string): Promise<void> => {
+  const walk = async (dir: string, prefix: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const abs = path.join(dir, entry.name);
-      if (entry.isDirectory() && entry.name === "__pycache__") {
+      const relative = `${prefix}${entry.name}`;
+      const folder = entry.isDirectory();
+      if (cleanedAway(folder ? `${relative}/` : relative)) {
         await rm(abs, { recursive: true, force: true });
-        removed.push(`${path.relative(root, abs)}/`);
-      } else if (entry.isDirectory()) {
-        await walk(abs);
-      } else if (entry.name.endsWith(".pyc")) {
-        await rm(abs, { force: true });
-        removed.push(path.relative(root, abs));
+        removed.push(folder ? `${relative}/` : relative);
+      } else if (folder) {
+        await walk(abs, `${relative}/`);
       }
     }
   };
-  await walk(root);
+  await walk(root, "");
   return removed;
 }
 
-/** Whether cleanTree removes a file at this tree path: under bin/ or a __pycache__ folder, or a .pyc. */
+/**
+ * Whether cleanTree removes this tree path (a folder's ends with "/"): bin/ at the root (console
+ * scripts with the host's interpreter in their shebang), a __pycache__ folder or a .pyc (host byte-code).
+ */
 export function cleanedAway(relative: string): boolean {
   const segments = relative.split("/");
   return segments[0] === "bin" || segments.slice(0, -1).includes("__pycache__") || relative.endsWith(".pyc");
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await lstat(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
