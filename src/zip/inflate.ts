@@ -8,7 +8,7 @@
  */
 
 import { defaultThreads, WorkerPool } from "./pool.ts";
-import { inflateWithin, type ZipEntry } from "./reader.ts";
+import { inflateWithin, storedDataStart, type ZipEntry } from "./reader.ts";
 
 /** Which bytes come back: none, the whole member when it starts with the ELF magic, or its first `limit` bytes. */
 export type Keep = { kind: "none" } | { kind: "elf" } | { kind: "head"; limit: number };
@@ -60,6 +60,7 @@ const { crc32, inflateRawSync } = require("node:zlib");
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const inflateWithin = ${inflateWithin.toString()};
+const storedDataStart = ${storedDataStart.toString()};
 class Corrupt extends Error {}
 // one read buffer for the compressed bytes, garbage once inflated; a larger member gets its own
 const reused = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
@@ -74,10 +75,8 @@ function readExactly(fd, length, position) {
   return buffer;
 }
 function check(fd, fileSize, job, group) {
-  const header = readExactly(fd, 30, job.localHeaderOffset);
-  if (header.readUInt32LE(0) !== 0x04034b50) throw new Corrupt("has no local header where its directory entry points");
-  const start = job.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  if (start + job.compressedSize > fileSize) throw new Corrupt("runs past the end of the file");
+  const start = storedDataStart(readExactly(fd, 30, job.localHeaderOffset), 0, job.localHeaderOffset, job.compressedSize, fileSize);
+  if (typeof start === "string") throw new Corrupt(start);
   const stored = readExactly(fd, job.compressedSize, start);
   const data = inflateWithin(stored, job.method, job.size, job.crc, { inflateRawSync, crc32 });
   if (typeof data === "string") throw new Corrupt(data);

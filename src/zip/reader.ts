@@ -37,7 +37,6 @@ export interface ZipDirectory {
 
 const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
 const EOCD_SIZE = 22;
 const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
 const ZIP64_LOCATOR_SIZE = 20;
@@ -213,6 +212,25 @@ export function inflateWithin(
   return data;
 }
 
+/**
+ * Where an entry's stored bytes start, from its local header (30 bytes at `at` in `header`),
+ * or what is wrong (to follow the entry's name): no header where the directory points, or
+ * data running past the end of the file. Kept free of outside names: the inflate workers
+ * (inflate.ts) also run it as source text.
+ */
+export function storedDataStart(
+  header: Buffer,
+  at: number,
+  localHeaderOffset: number,
+  compressedSize: number,
+  fileSize: number,
+): number | string {
+  if (header.readUInt32LE(at) !== 0x04034b50) return "has no local header where its directory entry points";
+  const start = localHeaderOffset + 30 + header.readUInt16LE(at + 26) + header.readUInt16LE(at + 28);
+  if (start + compressedSize > fileSize) return "runs past the end of the file";
+  return start;
+}
+
 export class EntryReader {
   private handle: Promise<FileHandle> | undefined;
   private buffer: Buffer | undefined;
@@ -231,13 +249,8 @@ export class EntryReader {
       throw new Error(`${this.directory.path}: ${entry.name} uses compression method ${entry.method}`);
     }
     const [header, at] = await this.locate(entry.localHeaderOffset, 30);
-    if (header.readUInt32LE(at) !== LOCAL_SIGNATURE) {
-      throw new Error(`${this.directory.path}: no local header for ${entry.name} at ${entry.localHeaderOffset}`);
-    }
-    const start = entry.localHeaderOffset + 30 + header.readUInt16LE(at + 26) + header.readUInt16LE(at + 28);
-    if (start + entry.compressedSize > this.directory.size) {
-      throw new Error(`${this.directory.path}: ${entry.name} runs past the end of the file`);
-    }
+    const start = storedDataStart(header, at, entry.localHeaderOffset, entry.compressedSize, this.directory.size);
+    if (typeof start === "string") throw new Error(`${this.directory.path}: ${entry.name} ${start}`);
     const [data, offset] = await this.locate(start, entry.compressedSize);
     return data.subarray(offset, offset + entry.compressedSize);
   }
