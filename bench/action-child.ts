@@ -4,9 +4,9 @@
  * bench/run.ts bundles it as the action is bundled, then runs: node action-child.mjs '<ActionRequest as JSON>'
  */
 import { readFileSync } from "node:fs";
+import { build } from "../src/build.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
-import { build } from "../src/run.ts";
 
 export interface ActionRequest {
   project: string;

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import * as core from "@actions/core";
+import { InspectionFailed } from "./build.ts";
 import { Input } from "./constants.ts";
 import { UserError, UserErrors } from "./errors.ts";
 import { type Inputs, loadInputs } from "./inputs.ts";
@@ -11,7 +12,7 @@ import { actionsLog, type Log } from "./log.ts";
 import { addSecret, INSTALLER_URL_VARIABLES, onSecret, redact, secretsInUrl } from "./redact.ts";
 import { failureOutcome, type Outcome, report } from "./report/index.ts";
 import { toOutputs } from "./report/outputs.ts";
-import { type ActionResult, InspectionFailed, runAction } from "./run.ts";
+import { type ActionResult, runAction } from "./run.ts";
 
 /** Files in messages are relative to the working directory; annotations want them relative to the workspace. */
 let workingDirectory = process.cwd();

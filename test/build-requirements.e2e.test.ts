@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeSdist, makeWheel } from "../devtools/pypi/wheel.ts";
 import { extractZip, readZip } from "../devtools/zipread.ts";
+import { build } from "../src/build.ts";
 import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
-import { build } from "../src/run.ts";
 import { cleanPipEnv, hostPython, pythonFor } from "./support/python.ts";
 
 let work: string;

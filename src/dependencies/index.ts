@@ -5,7 +5,7 @@
  * digest against its manifest before it is used, so a cache entry can never change what
  * is deployed; what a hit restores and how it is checked is decided in plan.ts.
  *
- * Three explicit steps, each called by run.ts: restoreOrInstall (the dependencies),
+ * Three explicit steps, each called by build.ts: restoreOrInstall (the dependencies),
  * compressDependencies (the dependency zip both packages copy from), saveDependencies
  * (the entry, once the packages passed inspection).
  */

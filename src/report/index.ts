@@ -4,11 +4,12 @@
  * comment. Every effect here is best effort: a failure is a warning, never a failed step.
  */
 import path from "node:path";
+import { buildProgress, InspectionFailed } from "../build.ts";
 import { UserError } from "../errors.ts";
 import type { Inputs } from "../inputs.ts";
 import type { Finding } from "../inspect/index.ts";
 import type { Log } from "../log.ts";
-import { type ActionResult, buildProgress, InspectionFailed } from "../run.ts";
+import type { ActionResult } from "../run.ts";
 import { defaultArtifactName, uploadZipsAsArtifact } from "./artifact.ts";
 import { commentMarker, pullRequestOf, upsertComment } from "./comment.ts";
 import { diffManifests, manifestOf, type SizeDiff } from "./history.ts";

@@ -9,13 +9,14 @@
  * a failed run never claims a check it did not get to.
  */
 
+import type { BuildProgress } from "../build.ts";
 import type { PackageMode } from "../constants.ts";
 import type { CacheStatus } from "../dependencies/index.ts";
 import type { DeployResult } from "../deploy/index.ts";
 import type { Inputs } from "../inputs.ts";
 import type { Finding } from "../inspect/index.ts";
 import { DIRECT_UPLOAD_LIMIT, UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import type { ActionResult, BuildProgress } from "../run.ts";
+import type { ActionResult } from "../run.ts";
 import { glibcString, makeTarget, type Target } from "../target.ts";
 import { formatBytes } from "../units.ts";
 import type { SizeDiff } from "./history.ts";

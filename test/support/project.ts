@@ -2,9 +2,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { BuiltWheel } from "../../devtools/pypi/wheel.ts";
+import { build } from "../../src/build.ts";
 import { inputsFrom } from "../../src/inputs.ts";
 import { MemoryLog } from "../../src/log.ts";
-import { build } from "../../src/run.ts";
 import { cleanPipEnv, hostPython } from "./python.ts";
 
 export async function writeProject(dir: string, files: Record<string, string>): Promise<string> {
