@@ -1,22 +1,22 @@
 /**
- * Every input, its default and its validation, in one place. Nothing else reads
- * inputs; the rest of the action gets a typed `Inputs`.
+ * Every input, its default and its validation, in one place (the deploy's and the
+ * release's in inputs-deploy.ts). Nothing else reads inputs; the rest of the action gets
+ * a typed `Inputs`.
  */
-import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { Input, PACKAGE_MODES, type PackageMode } from "./constants.ts";
 import type { S3Upload } from "./deploy/plan.ts";
-import { parseTrafficShift, type TrafficShift } from "./deploy/rollout.ts";
+import type { TrafficShift } from "./deploy/rollout.ts";
 import type { SmokeRequest } from "./deploy/smoke.ts";
 import { throwAll, UserError } from "./errors.ts";
+import { bool, type GetInput, lines, oneOf } from "./input-values.ts";
+import { loadDeployInputs } from "./inputs-deploy.ts";
 import { INSTALLER_CHOICES, type InstallerChoice } from "./install/index.ts";
 import { normalizeName } from "./lock/types.ts";
 import type { CompileMode, OptimizeSettings } from "./optimize/types.ts";
 import { addSecret, secretsInUrl } from "./redact.ts";
 import { ARCHITECTURES, type Architecture, isArchitecture, isRuntime, RUNTIMES, type Runtime } from "./target.ts";
 import { parseHandler } from "./verify/handler.ts";
-
-const S3_UPLOADS: readonly S3Upload[] = ["auto", "always", "never"];
 
 export interface Inputs {
   runtime: Runtime;
@@ -75,57 +75,7 @@ export interface DeployInputs {
   rollbackAlarms: string[];
 }
 
-const FUNCTION_NAME = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/;
-const LAYER_NAME = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:layer:)?[a-zA-Z0-9_-]{1,140}$/;
-const LAYER_VERSION_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[a-zA-Z0-9_-]{1,140}:\d+$/;
-const ALIAS_NAME = /^(?!\d+$)[a-zA-Z0-9_-]{1,128}$/;
-
-export type GetInput = (name: Input) => string;
-
-/** What other tools call the two architectures, and what to write instead. */
-const ARCHITECTURE_ALIASES: Record<string, string> = {
-  aarch64: "Lambda calls 64-bit ARM (Graviton) `arm64`: set `architecture: arm64`",
-  arm: "Lambda calls 64-bit ARM (Graviton) `arm64`: set `architecture: arm64`",
-  armv8: "Lambda calls 64-bit ARM (Graviton) `arm64`: set `architecture: arm64`",
-  amd64: "Lambda calls 64-bit Intel/AMD `x86_64`: set `architecture: x86_64`",
-  x64: "Lambda calls 64-bit Intel/AMD `x86_64`: set `architecture: x86_64`",
-  "x86-64": "Lambda calls 64-bit Intel/AMD `x86_64`: set `architecture: x86_64`",
-};
 const RUNTIME_HINT = "set `runtime` to the function's Lambda runtime, e.g. `runtime: python3.12`";
-
-function lines(value: string): string[] {
-  return value
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#"));
-}
-
-function bool(name: Input, value: string, fallback: boolean, errors: UserError[]): boolean {
-  if (value === "") return fallback;
-  if (/^(true|yes|on|1)$/i.test(value)) return true;
-  if (/^(false|no|off|0)$/i.test(value)) return false;
-  errors.push(
-    new UserError(`input ${name} must be true or false, got "${value}"`, { hint: `set \`${name}\` to true or false` }),
-  );
-  return fallback;
-}
-
-function oneOf<T extends string>(
-  name: Input,
-  value: string,
-  allowed: readonly T[],
-  errors: UserError[],
-): T | undefined {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  errors.push(
-    new UserError(`input ${name} is "${value}"; valid values: ${allowed.join(", ")}`, {
-      hint:
-        ARCHITECTURE_ALIASES[name === Input.Architecture ? value.toLowerCase() : ""] ??
-        `set \`${name}\` to one of: ${allowed.join(", ")}`,
-    }),
-  );
-  return undefined;
-}
 
 export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Inputs {
   const errors: UserError[] = [];
@@ -267,235 +217,6 @@ function loadOptimizeInputs(get: GetInput, errors: UserError[]): OptimizeSetting
   };
 }
 
-/** The names a deploy targets, each against its grammar, and what needs a function name. */
-function checkDeployNames(
-  names: { functionName?: string; layerName?: string; alias?: string; layerArns: string[] },
-  errors: UserError[],
-): void {
-  const { functionName, layerName, alias, layerArns } = names;
-  if (functionName && !FUNCTION_NAME.test(functionName)) {
-    errors.push(
-      new UserError(
-        `input function-name "${functionName}" is not a Lambda function name or ARN (letters, digits, - and _, at most 64)`,
-        { hint: "use the function's name as Lambda shows it (e.g. orders-api) or its full ARN" },
-      ),
-    );
-  }
-  if (layerName && !LAYER_NAME.test(layerName)) {
-    errors.push(
-      new UserError(
-        `input layer-name "${layerName}" is not a valid layer name (letters, digits, - and _, at most 140) or layer ARN`,
-        { hint: "use the layer's name (e.g. orders-deps) or its ARN without a version number" },
-      ),
-    );
-  }
-  if (alias && !ALIAS_NAME.test(alias)) {
-    errors.push(
-      new UserError(
-        `input alias "${alias}" is not a valid alias name (letters, digits, - and _, at most 128, not only digits)`,
-        { hint: "use a name such as live or prod: a number names a version, not an alias" },
-      ),
-    );
-  }
-  for (const arn of layerArns) {
-    if (!LAYER_VERSION_ARN.test(arn))
-      errors.push(
-        new UserError(
-          `input layers: "${arn}" is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION)`,
-        ),
-      );
-  }
-  if (layerArns.length > 0 && !functionName)
-    errors.push(new UserError("input layers needs function-name: layers are attached to a function"));
-  if (alias && !functionName)
-    errors.push(
-      new UserError("input alias needs function-name: an alias points at a version of a function", {
-        hint: "set `function-name`, or remove `alias`",
-      }),
-    );
-}
-
-/** A deploy needs a region, written as AWS writes it (a preview checks nothing only a deploy needs). */
-function checkRegion(region: string, errors: UserError[]): void {
-  if (!region) {
-    errors.push(
-      new UserError(
-        "no AWS region: set the region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it)",
-        { hint: "set `region` to the function's region, e.g. `region: eu-west-1`" },
-      ),
-    );
-  } else if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
-    errors.push(
-      new UserError(`region "${region}" is not an AWS region name such as eu-west-1`, {
-        hint: "use the region's code (eu-central-1, us-east-1, ...), not its display name",
-      }),
-    );
-  }
-}
-
-function loadDeployInputs(
-  get: GetInput,
-  env: NodeJS.ProcessEnv,
-  packageMode: PackageMode | undefined,
-  errors: UserError[],
-  workingDirectory: string,
-): DeployInputs | undefined {
-  const functionName = get(Input.FunctionName).trim() || undefined;
-  const layerName = get(Input.LayerName).trim() || undefined;
-  const alias = get(Input.Alias).trim() || undefined;
-  const named = Boolean(functionName || layerName);
-  const deploy = bool(Input.Deploy, get(Input.Deploy).trim(), named, errors);
-  const attachLayer = bool(Input.AttachLayer, get(Input.AttachLayer).trim(), true, errors);
-  const publish = bool(Input.Publish, get(Input.Publish).trim(), false, errors) || alias !== undefined;
-  const s3Upload = oneOf(Input.S3Upload, get(Input.S3Upload).trim() || "auto", S3_UPLOADS, errors);
-  const layerArns = lines(get(Input.Layers));
-  checkDeployNames({ functionName, layerName, alias, layerArns }, errors);
-  const release = loadReleaseInputs(get, workingDirectory, Boolean(functionName), alias, errors);
-  if (!named) return undefined;
-  if (deploy && functionName && packageMode === "layer") {
-    errors.push(
-      new UserError("function-name is set but package is layer: there is no function zip to deploy", {
-        hint: "use package: function or split",
-      }),
-    );
-  }
-  if (deploy && layerName && packageMode === "function") {
-    errors.push(
-      new UserError("layer-name is set but package is function: there is no layer zip to publish", {
-        hint: "use package: layer or split",
-      }),
-    );
-  }
-  const region = get(Input.Region).trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || "";
-  if (deploy) checkRegion(region, errors);
-  const s3Bucket = get(Input.S3Bucket).trim() || undefined;
-  if (deploy && s3Upload === "always" && !s3Bucket) {
-    errors.push(
-      new UserError('input s3-upload is "always" but no s3-bucket is set', {
-        hint: "set `s3-bucket` to a bucket in the function's region, or `s3-upload: auto`",
-      }),
-    );
-  }
-  return {
-    enabled: deploy,
-    functionName,
-    layerName,
-    attachLayer,
-    layerArns,
-    s3Bucket,
-    s3Prefix: get(Input.S3Prefix).trim(),
-    s3Upload: s3Upload ?? "auto",
-    region,
-    publish: publish || release.smoke !== undefined,
-    alias,
-    ...release,
-  };
-}
-
-/** Largest event Lambda takes in a synchronous invocation. */
-const MAX_EVENT_BYTES = 6 * 1024 * 1024;
-
-function loadReleaseInputs(
-  get: GetInput,
-  workingDirectory: string,
-  hasFunction: boolean,
-  alias: string | undefined,
-  errors: UserError[],
-): Pick<DeployInputs, "smoke" | "trafficShift" | "rollbackAlarms"> {
-  const shiftText = get(Input.TrafficShift).trim();
-  const parsed = parseTrafficShift(shiftText);
-  if (parsed instanceof UserError) errors.push(parsed);
-  const trafficShift: TrafficShift = parsed instanceof UserError ? { kind: "all-at-once" } : parsed;
-  const rollbackAlarms = lines(get(Input.RollbackAlarms));
-  for (const name of rollbackAlarms) {
-    if (name.length > 255 || /\p{Cc}/u.test(name))
-      errors.push(new UserError(`input rollback-alarms: "${name.slice(0, 80)}" is not a CloudWatch alarm name`));
-  }
-  if ((trafficShift.kind !== "all-at-once" || rollbackAlarms.length > 0) && !alias) {
-    errors.push(
-      new UserError(
-        "inputs traffic-shift and rollback-alarms need alias: traffic shifts between versions on an alias",
-        {
-          hint: "set `alias` (e.g. live), or remove them",
-        },
-      ),
-    );
-  }
-  const eventText = get(Input.SmokeEvent).trim();
-  const expect = get(Input.SmokeExpect).trim() || undefined;
-  if (expect && !eventText)
-    errors.push(new UserError("input smoke-expect needs smoke-event", { hint: "set `smoke-event`" }));
-  if (!eventText) return { trafficShift, rollbackAlarms };
-  if (!hasFunction) {
-    errors.push(new UserError("input smoke-event needs function-name: the smoke event invokes the function"));
-    return { trafficShift, rollbackAlarms };
-  }
-  const event = readSmokeEvent(eventText, workingDirectory, errors);
-  return { trafficShift, rollbackAlarms, smoke: event && { ...event, expect } };
-}
-
-/** The event as JSON text, from the input or from `@file` inside the working directory. */
-function readSmokeEvent(
-  value: string,
-  workingDirectory: string,
-  errors: UserError[],
-): { event: string; source: string } | undefined {
-  let text = value;
-  let source = "smoke-event";
-  if (value.startsWith("@")) {
-    const relative = value.slice(1).trim();
-    const file = path.resolve(workingDirectory, relative);
-    const inside = (p: string, root: string) => p === root || p.startsWith(`${root}${path.sep}`);
-    let real: string | undefined;
-    try {
-      real = realpathSync(file);
-    } catch {
-      errors.push(
-        new UserError(`input smoke-event: file ${relative} does not exist in ${workingDirectory}`, {
-          hint: "give the event file's path relative to `working-directory`, after @",
-        }),
-      );
-      return undefined;
-    }
-    if (path.isAbsolute(relative) || !inside(file, workingDirectory) || !inside(real, realpathSync(workingDirectory))) {
-      errors.push(
-        new UserError(`input smoke-event: ${relative} is outside the working directory`, {
-          hint: "keep the event file inside `working-directory`",
-        }),
-      );
-      return undefined;
-    }
-    if (!statSync(real).isFile() || statSync(real).size > MAX_EVENT_BYTES) {
-      errors.push(
-        new UserError(`input smoke-event: ${relative} is not a file of at most 6 MB (Lambda's limit for an event)`),
-      );
-      return undefined;
-    }
-    text = readFileSync(real, "utf8");
-    source = relative;
-  }
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    errors.push(
-      new UserError(
-        `input smoke-event: ${source === "smoke-event" ? "the value" : source} is not JSON: ${(error as Error).message}`,
-        {
-          where: source === "smoke-event" ? undefined : { file: source },
-          hint: 'write the event as JSON, e.g. {"path": "/health"}, or @events/smoke.json',
-        },
-      ),
-    );
-    return undefined;
-  }
-  if (Buffer.byteLength(text) > MAX_EVENT_BYTES) {
-    errors.push(new UserError("input smoke-event is over 6 MB, Lambda's limit for an event"));
-    return undefined;
-  }
-  return { event: text, source };
-}
-
-/** Inputs for tests and the demo: the same validation, from a plain object. */
 export function inputsFrom(
   values: Partial<Record<`${Input}`, string>>,
   env: NodeJS.ProcessEnv = {},
