@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { CACHE_FORMAT, type CacheKeyInput, cacheKey } from "../src/cache/key.ts";
 import { readRequirements } from "../src/lock/requirements.ts";
+import { optimizeKey } from "../src/optimize/index.ts";
 import { makeTarget } from "../src/target.ts";
+import { createInputs, type InputValues } from "./support/inputs.ts";
 
 // the key reads hashes as text: any 64 hex digits stand for a wheel
 const HASH = { alpha: "a".repeat(64), alpha11: "b".repeat(64), beta: "c".repeat(64), other: "1".repeat(64) };
@@ -69,6 +71,41 @@ describe("cache key", () => {
     expect(key(requirementsText, undefined, undefined, { options: index })).not.toBe(base);
     expect(key(requirementsText, undefined, undefined, { options: { ...index } })).toBe(
       key(requirementsText, undefined, undefined, { options: index }),
+    );
+  });
+});
+
+describe("cache key of an optimized build", () => {
+  // what findCompiler gives with compile on (the runtime's Python) and off (none)
+  const COMPILER = { command: "python3.12", version: "3.12.1", cacheTag: "cpython-312", magic: "cb0d0d0a" };
+  const OPTIMIZED = { compile: "true", slim: "true", "exclude-packages": "bigsdk", package: "split" } as const;
+  const optimizedKey = (values: InputValues) => {
+    const { optimize } = createInputs({ ...OPTIMIZED, ...values });
+    return key(requirementsText, undefined, undefined, {
+      optimize: optimizeKey(optimize, optimize.compile === "off" ? undefined : COMPILER),
+    });
+  };
+
+  it("holds every setting the inputs give: compile, slim, slim-keep and exclude-packages", () => {
+    const keys = [
+      {},
+      { slim: "false" },
+      { compile: "false" },
+      { "exclude-packages": "" },
+      { "slim-keep": "**/*.pyi" },
+    ].map((values: InputValues) => optimizedKey(values));
+    expect(new Set(keys).size).toBe(5);
+    // and none of them is the key of the build that optimizes nothing
+    expect(keys).not.toContain(key(requirementsText));
+    // the same settings written otherwise are the same entry
+    expect(optimizedKey({ "exclude-packages": "bigsdk\n" })).toBe(keys[0]);
+  });
+
+  it("holds the compiler's bytecode format: another Python's pycs are another entry", () => {
+    const { optimize } = createInputs(OPTIMIZED);
+    const other = { ...COMPILER, version: "3.13.0", cacheTag: "cpython-313", magic: "f30d0d0a" };
+    expect(key(requirementsText, undefined, undefined, { optimize: optimizeKey(optimize, other) })).not.toBe(
+      optimizedKey({}),
     );
   });
 });

@@ -113,7 +113,7 @@ const build = (out: string, values: Record<string, string> = {}) =>
 /**
  * One build per distinct set of inputs for the tests that only read its result: the first
  * test's build is also the first of the two builds compared byte for byte, and the
- * compile-off build is also the one whose cache key shows compile is in the key.
+ * compile-off build is also the one whose cache key shows the compiler is in the key.
  */
 const shared = new Map<string, ReturnType<typeof build>>();
 function sharedBuild(values: Record<string, string>): ReturnType<typeof build> {
@@ -257,17 +257,10 @@ describe("compile, slim and exclude-packages", () => {
     expect(warm.result.layerZip!.sha256).toBe(a.result.layerZip!.sha256);
     expect(warm.result.functionZip!.sha256).toBe(a.result.functionZip!.sha256);
     expect(warm.result.optimization).toMatchObject({ fromCache: true, excluded: [{ name: "bigsdk" }] });
-    // every setting is in the key
-    const keys = new Set([cold.result.cache.key]);
-    for (const change of <Record<string, string>[]>[
-      { slim: "false" },
-      { compile: "false" },
-      { "exclude-packages": "" },
-      { "slim-keep": "**/*.pyi" },
-    ]) {
-      keys.add((await sharedBuild({ cache: "false", ...change })).result.cache.key);
-    }
-    expect(keys.size).toBe(5);
+    // the compiler the build found is in the key: the compile-off build (shared with the test
+    // above) is another entry; that every setting is in it is cache-key.test.ts's unit test
+    const compileOff = await sharedBuild({ cache: "false", compile: "false" });
+    expect(compileOff.result.cache.key).not.toBe(cold.result.cache.key);
   });
 
   it("keeps what slim-keep names", async () => {
