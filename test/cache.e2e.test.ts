@@ -21,7 +21,6 @@ beforeAll(async () => {
     version: "1.0.0",
     files: { "alpha/__init__.py": "A = 1\n", "alpha/data.txt": "x".repeat(5000) },
   });
-  w.alpha11 = await makeWheel(wheelDir, { name: "alpha", version: "1.1.0", files: { "alpha/__init__.py": "A = 2\n" } });
   w.beta = await makeWheel(wheelDir, { name: "beta", version: "2.0", files: { "beta.py": "B = 1\n" } });
 });
 
@@ -80,23 +79,13 @@ describe("with the real @actions/cache client against a local cache service", ()
     expect(warm.result.functionZip!.sha256).toBe(cold.result.functionZip!.sha256);
   });
 
-  it("a different runtime, architecture or pin misses", async () => {
+  // the key changes with the runtime, the architecture and every pin (cache-key.test.ts); here
+  // a changed key misses in the real cache service, and the other target builds cold
+  it("a different architecture misses", async () => {
     const first = await run();
     const arm = await run({ architecture: "arm64" });
     expect(arm.result.cache.hit).toBe(false);
     expect(arm.result.cache.key).not.toBe(first.result.cache.key);
-    const py313 = await run({ runtime: "python3.13" });
-    expect(py313.result.cache.hit).toBe(false);
-    await writeFile(
-      path.join(project, "requirements.txt"),
-      `${pinned("alpha", "1.1.0", w.alpha11!)}\n${pinned("beta", "2.0", w.beta!)}\n`,
-    );
-    try {
-      const repinned = await run();
-      expect(repinned.result.cache.hit).toBe(false);
-    } finally {
-      await writeFile(path.join(project, "requirements.txt"), requirementsText());
-    }
   });
 
   it("a corrupted entry is detected and rebuilt, and a refused save only warns", async () => {
