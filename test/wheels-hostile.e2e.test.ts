@@ -76,7 +76,19 @@ afterAll(async () => {
 
 type Outcome = { error: string } | { layer: string[]; log: string };
 
-async function outcome(key: string, how: "action" | "pip"): Promise<Outcome> {
+/** Each case is built once each way; the tests that look at one more detail of a case reuse its build. */
+const outcomes = new Map<string, Promise<Outcome>>();
+function outcome(key: string, how: "action" | "pip"): Promise<Outcome> {
+  const id = `${key}-${how}`;
+  let built = outcomes.get(id);
+  if (!built) {
+    built = buildOutcome(key, how);
+    outcomes.set(id, built);
+  }
+  return built;
+}
+
+async function buildOutcome(key: string, how: "action" | "pip"): Promise<Outcome> {
   const spec = CASES[key] ?? LIAR;
   const dir = await writeProject(path.join(work, `${key}-${how}`), {
     "app.py": "def handler(event, context):\n    return 1\n",
