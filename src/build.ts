@@ -6,7 +6,13 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { chooseStore } from "./cache/store.ts";
-import { type CacheStatus, compressDependencies, restoreOrInstall, saveDependencies } from "./dependencies/index.ts";
+import {
+  type CacheStatus,
+  compressDependencies,
+  type Dependencies,
+  restoreOrInstall,
+  saveDependencies,
+} from "./dependencies/index.ts";
 import { UserError } from "./errors.ts";
 import type { Inputs } from "./inputs.ts";
 import {
@@ -26,6 +32,7 @@ import { emptyIndexOptions, type LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
 import { findCompiler, type OptimizeReport, optimize, optimizeKey, optimizing } from "./optimize/index.ts";
 import type { RunContext } from "./run.ts";
+import type { RuntimePython } from "./runtime-python.ts";
 import { collectSource } from "./source/collect.ts";
 import { collectFirstParty } from "./source/firstparty.ts";
 import { glibcString, makeTarget, type Target } from "./target.ts";
@@ -158,9 +165,6 @@ interface Stage {
   timings: Record<string, number>;
 }
 
-type Dependencies = Awaited<ReturnType<typeof restoreOrInstall>>;
-type Compiler = Awaited<ReturnType<typeof findCompiler>>;
-
 /** The dependencies restored from the cache or installed, with the compiler that is part of their key. */
 async function dependenciesOf({ inputs, ctx, target, lock, scratch, timings }: Stage) {
   const { env, log } = ctx;
@@ -194,7 +198,11 @@ async function dependenciesOf({ inputs, ctx, target, lock, scratch, timings }: S
 }
 
 /** The function's own code, collected, then optimized with the dependencies when asked. */
-async function codeOf({ inputs, ctx, lock, scratch, timings }: Stage, dependencies: Dependencies, compiler: Compiler) {
+async function codeOf(
+  { inputs, ctx, lock, scratch, timings }: Stage,
+  dependencies: Dependencies,
+  compiler: RuntimePython | undefined,
+) {
   const { env, log } = ctx;
   const source =
     inputs.packageMode === "layer" ? [] : await timed(timings, "source", () => functionCode(inputs, lock, log));

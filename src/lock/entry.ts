@@ -25,12 +25,9 @@ export function entryOrigin(
   errors: UserError[],
 ): EntryOrigin | undefined {
   const { rawName, table, file, line, hint } = raw;
-  try {
-    checkName(rawName, { file, line, hint });
-  } catch (e) {
-    errors.push(e as UserError);
-    return undefined;
-  }
+  const before = errors.length;
+  collectError(errors, () => checkName(rawName, { file, line, hint }));
+  if (errors.length > before) return undefined;
   const name = normalizeName(rawName);
   const where = { file, line, distribution: name };
   return { name, rawName, table, where, at: { ...where, hint } };
