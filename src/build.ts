@@ -30,12 +30,20 @@ import type { DependencyListing, TreeFile } from "./install/types.ts";
 import { chooseLockfile, DETECTED_LOCKFILES, readLockfile } from "./lock/index.ts";
 import { emptyIndexOptions, type LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
-import { findCompiler, type OptimizeReport, optimize, optimizeKey, optimizing } from "./optimize/index.ts";
+import {
+  findCompiler,
+  type OptimizeReport,
+  optimize,
+  optimizeKey,
+  optimizing,
+  suggestCompile,
+} from "./optimize/index.ts";
 import type { RunContext } from "./run.ts";
 import type { RuntimePython } from "./runtime-python.ts";
 import { collectSource } from "./source/collect.ts";
 import { collectFirstParty } from "./source/firstparty.ts";
 import { glibcString, makeTarget, type Target } from "./target.ts";
+import { ownersOf } from "./verify/coldstart.ts";
 import { type VerifyResult, verifyHandler } from "./verify/index.ts";
 import { planPackages, prepareOutputDir, type WrittenPackages, writePackages } from "./zip/package.ts";
 import type { ZipResult } from "./zip/writer.ts";
@@ -127,7 +135,8 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const { dependencyZip } = packaged;
     zips = packaged.zips;
     const findings = checkPackageSizes(zips, inputs, target, lock, inspection, log);
-    const verify = await verifyStaged(stage, zips);
+    const verify = await verifyStaged(stage, zips, tree);
+    if (inputs.optimize.compile === "off") suggestCompile(target, ctx.env, ctx.log, measuredBothWays(verify));
     // Only an inspected tree is kept for the next build.
     await timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));
     await zips.publish();
@@ -233,6 +242,7 @@ async function codeOf(
 async function verifyStaged(
   { inputs, ctx, target, scratch, timings }: Stage,
   zips: WrittenPackages,
+  tree: DependencyListing,
 ): Promise<VerifyResult | undefined> {
   const { env, log } = ctx;
   const { staged } = zips;
@@ -250,9 +260,17 @@ async function verifyStaged(
         env,
         scratch,
         log,
+        measure: { withBytecode: inputs.optimize.compile === "off", owners: ownersOf(tree.files, tree.distributions) },
       }),
     ),
   );
+}
+
+/** The import's median without bytecode (as built, compile off) and with it, when both were measured. */
+function measuredBothWays(verify: VerifyResult | undefined) {
+  const c = verify?.coldStart;
+  if (!c || !("measured" in c) || !c.measured.withBytecode) return undefined;
+  return { without: c.measured.import, with: c.measured.withBytecode };
 }
 
 function logTarget(target: Target, log: Log): void {

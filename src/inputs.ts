@@ -10,6 +10,7 @@ import type { TrafficShift } from "./deploy/rollout.ts";
 import type { SmokeRequest } from "./deploy/smoke.ts";
 import { throwAll, UserError } from "./errors.ts";
 import { bool, type GetInput, lines, oneOf } from "./input-values.ts";
+import { type Budgets, loadBudgets } from "./inputs-budgets.ts";
 import { loadDeployInputs } from "./inputs-deploy.ts";
 import { INSTALLER_CHOICES, type InstallerChoice } from "./install/index.ts";
 import { normalizeName } from "./lock/types.ts";
@@ -46,6 +47,8 @@ export interface Inputs {
   report: ReportInputs;
   /** bytecode, slimming, left-out distributions */
   optimize: OptimizeSettings;
+  /** limits that fail the step once the zips and the summary are written */
+  budgets: Budgets;
 }
 
 export interface ReportInputs {
@@ -143,6 +146,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     githubToken,
   };
   const optimize = loadOptimizeInputs(get, errors);
+  const budgets = loadBudgets(get, errors);
   throwAll(errors);
   return {
     runtime: runtime as Runtime,
@@ -165,6 +169,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     deploy,
     report,
     optimize,
+    budgets,
   };
 }
 

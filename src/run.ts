@@ -2,6 +2,7 @@
  * The action: build, then ship what the inputs ask for. Plain logic over a Log and an
  * environment; main.ts is the only place that knows it runs in Actions.
  */
+import { BudgetsExceeded, checkBudgets } from "./budgets.ts";
 import { type BuildResult, build, timed } from "./build.ts";
 import { type AwsClients, defaultRetryPolicy, makeClients, type RetryPolicy } from "./deploy/aws.ts";
 import { type DeployResult, deploy, type ReleaseFailed } from "./deploy/index.ts";
@@ -27,9 +28,32 @@ export interface ActionResult {
   deploy: DeployResult;
 }
 
+/**
+ * Over a budget, the step fails before any deploy, with the build's result riding along:
+ * the zips are written, and the outputs and the summary still show everything.
+ */
+function enforceBudgets(inputs: Inputs, built: BuildResult, log: Log): void {
+  const { inspection } = built;
+  const verdict = checkBudgets(inputs.budgets, {
+    unzippedSize: built.unzippedSize,
+    sizes: [
+      ...inspection.distributions.map((d) => ({ name: `${d.name} ${d.version}`, bytes: d.unzippedSize })),
+      ...(inspection.codeSize > 0 ? [{ name: "the function code", bytes: inspection.codeSize }] : []),
+    ],
+    coldStart: built.verify?.coldStart,
+  });
+  for (const line of verdict.unchecked) log.annotate("warning", line);
+  if (verdict.exceeded.length === 0) return;
+  const result: ActionResult = { build: built, deploy: { deployed: "skipped", changes: [] } };
+  throw Object.assign(new BudgetsExceeded(verdict.exceeded), { result });
+}
+
 /** Build, then ship what the inputs ask for. Nothing is deployed when the build has an error. */
 export async function runAction(inputs: Inputs, ctx: RunContext): Promise<ActionResult> {
   const built = await build(inputs, ctx);
+  const { budgets } = inputs;
+  if (budgets.maxUnzippedSize !== undefined || budgets.maxImportMs !== undefined)
+    await timed(built.timings, "budgets", async () => enforceBudgets(inputs, built, ctx.log));
   const d = inputs.deploy;
   if (!d?.enabled) {
     ctx.log.info("Deploy: skipped (no function-name or layer-name, or deploy: false)");

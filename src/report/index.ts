@@ -4,6 +4,7 @@
  * comment. Every effect here is best effort: a failure is a warning, never a failed step.
  */
 import path from "node:path";
+import { BudgetsExceeded } from "../budgets.ts";
 import { buildProgress, InspectionFailed } from "../build.ts";
 import { UserError } from "../errors.ts";
 import type { Inputs } from "../inputs.ts";
@@ -34,6 +35,11 @@ export interface Outcome {
  * (after inspection) its findings; anything else is ours, to be reported.
  */
 export function failureOutcome(error: unknown): Outcome {
+  // a build over a budget is complete: the summary shows all of it, with the budget as the failure
+  const built = (error as { result?: ActionResult }).result;
+  if (error instanceof BudgetsExceeded && built) {
+    return { result: built, failure: { message: error.message, findings: built.build.findings } };
+  }
   if (error instanceof UserError) {
     const findings = error instanceof InspectionFailed ? error.findings : [];
     return { failure: { message: error.message, hint: error.hint, findings } };

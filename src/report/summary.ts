@@ -9,7 +9,7 @@
  * a failed run never claims a check it did not get to.
  */
 
-import type { BuildProgress } from "../build.ts";
+import type { BuildProgress, BuildResult } from "../build.ts";
 import type { PackageMode } from "../constants.ts";
 import type { CacheStatus } from "../dependencies/index.ts";
 import type { DeployResult } from "../deploy/index.ts";
@@ -19,12 +19,14 @@ import { DIRECT_UPLOAD_LIMIT, UNZIPPED_LIMIT } from "../inspect/sizes.ts";
 import type { ActionResult } from "../run.ts";
 import { glibcString, makeTarget, type Target } from "../target.ts";
 import { formatBytes } from "../units.ts";
+import type { ColdStartOutcome } from "../verify/coldstart.ts";
+import { renderColdStart } from "./coldstart.ts";
 import type { SizeDiff } from "./history.ts";
 import { bar, code, esc, keyValues, seconds, signed, table } from "./markdown.ts";
 import { renderOptimization } from "./optimization.ts";
 
 /** The pipeline's stages, in the order they run (the keys of BuildResult.timings). */
-export const STAGES = ["lock", "install", "source", "inspect", "zip", "deploy"] as const;
+export const STAGES = ["lock", "install", "source", "inspect", "zip", "budgets", "deploy"] as const;
 export type StageName = (typeof STAGES)[number];
 
 export type LockfileFacts =
@@ -56,6 +58,10 @@ export interface SummaryOutcome {
   diff?: SizeDiff;
   artifact?: { name: string; size: number };
   optimization?: import("../optimize/index.ts").OptimizeReport;
+  /** the handler's import measured, or why not; absent when the run never got to it */
+  coldStart?: ColdStartOutcome;
+  /** a budget (max-unzipped-size, max-import-ms) was set: its check is a stage */
+  budgets?: boolean;
 }
 
 export interface SummaryFacts {
@@ -106,7 +112,16 @@ export function summaryOf(f: SummaryFacts): SummaryOutcome {
     diff: f.diff,
     artifact: f.artifact,
     optimization: build?.optimization,
+    coldStart: build && coldStartOf(inputs, build),
+    budgets: Object.values(inputs.budgets).some((b) => b !== undefined),
   };
+}
+
+/** A build without `handler` has no import to measure: one line says so, except for a layer alone. */
+function coldStartOf(inputs: Inputs, build: BuildResult): ColdStartOutcome | undefined {
+  if (build.verify) return build.verify.coldStart;
+  if (inputs.packageMode === "layer") return undefined;
+  return { skipped: "no `handler` input (set it, e.g. `handler: app.handler`, to check and time the import)" };
 }
 
 type StageResult = "done" | "failed" | "not reached" | "not needed" | "not asked for";
@@ -116,7 +131,9 @@ export function stageResults(s: SummaryOutcome): { name: StageName; result: Stag
   const reached = new Map(s.stages.map((st) => [st.name, st.ms]));
   const last = s.stages.at(-1)?.name;
   const lastIndex = last ? STAGES.indexOf(last) : -1;
-  return STAGES.map((name, i) => {
+  const shown = STAGES.filter((name) => name !== "budgets" || s.budgets || reached.has(name));
+  return shown.map((name) => {
+    const i = STAGES.indexOf(name);
     const ms = reached.get(name);
     if (ms !== undefined) return { name, result: s.failure && name === last ? "failed" : "done", ms };
     if (s.failure && i > lastIndex) return { name, result: "not reached" };
@@ -136,6 +153,8 @@ function stageLabel(name: StageName, s: SummaryOutcome): string {
       return "Inspect (wheel tags, shared objects, collisions, layout)";
     case "zip":
       return "Write the zips, check their sizes";
+    case "budgets":
+      return "Check the budgets (max-unzipped-size, max-import-ms)";
     case "deploy":
       return "Deploy";
   }
@@ -350,6 +369,7 @@ export function renderSummary(s: SummaryOutcome): string {
     ...packages(s),
   ];
   if (s.diff) parts.push(renderDiff(s.diff));
+  parts.push(...renderColdStart(s.coldStart, s.diff));
   parts.push(...renderOptimization(s.optimization));
   parts.push(...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
   return `${parts.join("\n\n")}\n`;
