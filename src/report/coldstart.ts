@@ -92,7 +92,7 @@ function caveat(c: ColdStart): string {
 /** The section, or nothing when the run never got to the handler's import. */
 export function renderColdStart(c: ColdStartOutcome | undefined, diff: SizeDiff | undefined): string[] {
   if (!c) return [];
-  if ("skipped" in c) return ["### Cold start", `Not measured: ${esc(c.skipped)}.`];
+  if ("skipped" in c) return ["### Cold start", `Not measured: ${esc(c.skipped.replace(/\.$/, ""))}.`];
   const m = c.measured;
   const parts = [
     "### Cold start",

@@ -121,7 +121,7 @@ export function summaryOf(f: SummaryFacts): SummaryOutcome {
 function coldStartOf(inputs: Inputs, build: BuildResult): ColdStartOutcome | undefined {
   if (build.verify) return build.verify.coldStart;
   if (inputs.packageMode === "layer") return undefined;
-  return { skipped: "no `handler` input (set it, e.g. `handler: app.handler`, to check and time the import)" };
+  return { skipped: "no handler input (set it, e.g. handler: app.handler, to check and time the import)" };
 }
 
 type StageResult = "done" | "failed" | "not reached" | "not needed" | "not asked for";
