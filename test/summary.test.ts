@@ -447,7 +447,7 @@ describe("the Cold start section", () => {
       renderSummary(
         outcome({
           coldStart: { measured },
-          budgets: true,
+          asked: { budgets: true },
           stages: [
             { name: "lock", ms: 10 },
             { name: "zip", ms: 30 },

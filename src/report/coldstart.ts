@@ -102,8 +102,12 @@ export function renderColdStart(c: ColdStartOutcome | undefined, diff: SizeDiff 
   const heaviest = m.packages.slice(0, HEAVIEST_SHOWN);
   if (heaviest.length > 0) {
     const rows = heaviest.map((p) => [esc(p.name), origin(p), ms(p.cumulativeMs), ms(p.selfMs), String(p.modules)]);
+    const which =
+      m.packages.length > HEAVIEST_SHOWN
+        ? `the ${HEAVIEST_SHOWN} heaviest top-level packages`
+        : "every top-level package it loaded besides the handler's own";
     parts.push(
-      `The ${heaviest.length} heaviest top-level packages by cumulative import time:\n\n${table(["Package", "From", "Cumulative", "Own modules", "Modules"], rows)}`,
+      `Where the time goes, ${which}, by cumulative import time:\n\n${table(["Package", "From", "Cumulative", "Own modules", "Modules"], rows)}`,
     );
   }
   parts.push(caveat(m));

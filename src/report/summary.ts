@@ -26,7 +26,7 @@ import { bar, code, esc, keyValues, seconds, signed, table } from "./markdown.ts
 import { renderOptimization } from "./optimization.ts";
 
 /** The pipeline's stages, in the order they run (the keys of BuildResult.timings). */
-export const STAGES = ["lock", "install", "source", "inspect", "zip", "budgets", "deploy"] as const;
+export const STAGES = ["lock", "install", "source", "inspect", "zip", "verify", "budgets", "deploy"] as const;
 export type StageName = (typeof STAGES)[number];
 
 export type LockfileFacts =
@@ -60,8 +60,8 @@ export interface SummaryOutcome {
   optimization?: import("../optimize/index.ts").OptimizeReport;
   /** the handler's import measured, or why not; absent when the run never got to it */
   coldStart?: ColdStartOutcome;
-  /** a budget (max-unzipped-size, max-import-ms) was set: its check is a stage */
-  budgets?: boolean;
+  /** the stages shown only when asked for: the handler's check (`handler`), the budgets */
+  asked?: { verify?: boolean; budgets?: boolean };
 }
 
 export interface SummaryFacts {
@@ -113,7 +113,10 @@ export function summaryOf(f: SummaryFacts): SummaryOutcome {
     artifact: f.artifact,
     optimization: build?.optimization,
     coldStart: build && coldStartOf(inputs, build),
-    budgets: Object.values(inputs.budgets).some((b) => b !== undefined),
+    asked: {
+      verify: Boolean(inputs.handler),
+      budgets: Object.values(inputs.budgets).some((b) => b !== undefined),
+    },
   };
 }
 
@@ -131,7 +134,8 @@ export function stageResults(s: SummaryOutcome): { name: StageName; result: Stag
   const reached = new Map(s.stages.map((st) => [st.name, st.ms]));
   const last = s.stages.at(-1)?.name;
   const lastIndex = last ? STAGES.indexOf(last) : -1;
-  const shown = STAGES.filter((name) => name !== "budgets" || s.budgets || reached.has(name));
+  const optional = (name: StageName): name is "verify" | "budgets" => name === "verify" || name === "budgets";
+  const shown = STAGES.filter((name) => !optional(name) || s.asked?.[name] || reached.has(name));
   return shown.map((name) => {
     const i = STAGES.indexOf(name);
     const ms = reached.get(name);
@@ -153,6 +157,8 @@ function stageLabel(name: StageName, s: SummaryOutcome): string {
       return "Inspect (wheel tags, shared objects, collisions, layout)";
     case "zip":
       return "Write the zips, check their sizes";
+    case "verify":
+      return "Check the handler (defined, imports, cold start)";
     case "budgets":
       return "Check the budgets (max-unzipped-size, max-import-ms)";
     case "deploy":
