@@ -72,6 +72,8 @@ function changeText(change: ImportChange, diff: SizeDiff): string[] {
   const lines = [
     `Change against ${against}: **${signedMs(change.deltaMs)}, ${signedPercent(change.percent)}** (${withSpread(change.base)} → ${withSpread(change.head)}), ${verdict}.${python}`,
   ];
+  if (change.packages.length > 0)
+    lines.push("Packages that moved more than that (one <code>-X importtime</code> run on each side):");
   for (const p of change.packages) {
     const d = p.distribution;
     const versions =
