@@ -48,13 +48,14 @@ function origin(p: PackageImport): string {
 
 function bytecodeText(c: ColdStart): string {
   const { fromZips, withBytecode } = c.bytecode;
-  if (fromZips > 0 && withBytecode === fromZips) return `shipped for all ${fromZips} modules imported from the zips`;
-  const none =
+  if (fromZips === 0) return "no Python module imported from the zips";
+  if (withBytecode === fromZips) return `shipped for all ${fromZips} modules imported from the zips`;
+  const shipped =
     withBytecode === 0
-      ? "not shipped"
-      : `shipped for ${withBytecode} of the ${fromZips} modules imported from the zips`;
-  const measured = c.withBytecode ? `; with it the import measured ${withSpread(c.withBytecode)}` : "";
-  return `${none}: each cold start compiles the rest (\`compile: auto\` ships it)${measured}`;
+      ? `not shipped: each cold start compiles the ${fromZips} modules it imports from the zips`
+      : `shipped for ${withBytecode} of the ${fromZips} modules imported from the zips; each cold start compiles the others`;
+  const measured = c.withBytecode ? `; with bytecode the import measured ${withSpread(c.withBytecode)}` : "";
+  return `${shipped} (\`compile: auto\` ships it)${measured}`;
 }
 
 function changeText(change: ImportChange, diff: SizeDiff): string[] {
