@@ -6,8 +6,8 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { Input, type PackageMode } from "./constants.ts";
-import type { S3Upload } from "./deploy/plan.ts";
 import { parseTrafficShift, type TrafficShift } from "./deploy/rollout.ts";
+import type { S3Upload } from "./deploy/types.ts";
 import { UserError } from "./errors.ts";
 import { bool, type GetInput, lines, oneOf } from "./input-values.ts";
 import type { DeployInputs } from "./inputs.ts";

@@ -5,9 +5,9 @@
  */
 import path from "node:path";
 import { Input, PACKAGE_MODES, type PackageMode } from "./constants.ts";
-import type { S3Upload } from "./deploy/plan.ts";
 import type { TrafficShift } from "./deploy/rollout.ts";
 import type { SmokeRequest } from "./deploy/smoke.ts";
+import type { S3Upload } from "./deploy/types.ts";
 import { throwAll, UserError } from "./errors.ts";
 import { bool, type GetInput, lines, oneOf } from "./input-values.ts";
 import { loadDeployInputs } from "./inputs-deploy.ts";
