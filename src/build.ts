@@ -38,7 +38,7 @@ import {
   optimizing,
   suggestCompile,
 } from "./optimize/index.ts";
-import type { RunContext } from "./run.ts";
+import type { RunContext } from "./run-context.ts";
 import type { RuntimePython } from "./runtime-python.ts";
 import { collectSource } from "./source/collect.ts";
 import { collectFirstParty } from "./source/firstparty.ts";
