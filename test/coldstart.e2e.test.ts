@@ -138,7 +138,7 @@ describe("as the runner runs it: main, then a pull request", () => {
       compile: "auto",
       cache: "false",
     };
-    const mainDir = await project("on-main", 100);
+    const mainDir = await project("on-main", 50);
     const onMain = await runAsRunner(
       bundle,
       mainDir,
@@ -148,10 +148,11 @@ describe("as the runner runs it: main, then a pull request", () => {
     expect(onMain.code, onMain.stdout).toBe(0);
     expect(onMain.summary).toContain("### Cold start");
     expect(onMain.summary).toContain("Bytecode: shipped for all 2 modules imported from the zips");
-    expect(Number(onMain.output("import-ms"))).toBeGreaterThanOrEqual(100);
+    expect(Number(onMain.output("import-ms"))).toBeGreaterThanOrEqual(50);
     expect(onMain.output("import-modules")).toBe("2");
 
-    const prDir = await project("pull-request", 300);
+    // 350 ms more: a change far beyond the spread of a loaded machine
+    const prDir = await project("pull-request", 400);
     const out = path.join(work, "out-pr");
     const pr = await runAsRunner(
       bundle,
@@ -170,7 +171,7 @@ describe("as the runner runs it: main, then a pull request", () => {
     );
     // the zips are written and the outputs set, then the step fails
     expect(existsSync(path.join(out, "function.zip"))).toBe(true);
-    expect(Number(pr.output("import-ms"))).toBeGreaterThanOrEqual(300);
+    expect(Number(pr.output("import-ms"))).toBeGreaterThanOrEqual(400);
     const summary = pr.summary.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
     expect(summary).toContain("❌ Failed at “Check the budgets (max-unzipped-size, max-import-ms)”:");
     expect(summary).toContain("### Cold start");
@@ -178,8 +179,8 @@ describe("as the runner runs it: main, then a pull request", () => {
       /Change against <code>main<\/code> <sub>aaaaaaa<\/sub>: \*\*\+\d+ ms, \+\d+ %\*\* \(.*\), beyond the run-to-run spread of [\d.]+ ms\./,
     );
     const delta = Number(/Change against .*?\*\*\+(\d+) ms/.exec(summary)![1]);
-    expect(delta).toBeGreaterThan(150);
-    expect(delta).toBeLessThan(300);
+    expect(delta).toBeGreaterThan(250);
+    expect(delta).toBeLessThan(600);
     expect(summary).toMatch(/^- slowlib: \+\d+ ms$/m);
   }, 180_000);
 });
