@@ -162,6 +162,20 @@ describe("the import against the base branch's", () => {
     });
   });
 
+  it("reads the base's packages as outside data: a malformed one is dropped or loses its distribution", () => {
+    const base = {
+      ...coldStart(300, 290, 310),
+      packages: [
+        { name: 7, cumulativeMs: 100 },
+        { name: "pandas", cumulativeMs: 700, origin: { kind: "distribution", name: { evil: 1 }, version: 2 } },
+      ],
+    };
+    const change = importChange(base, coldStart(300, 290, 310, [pandas("2.3.3", 900)]));
+    expect(change).toMatchObject({
+      packages: [{ name: "pandas", deltaMs: 200, distribution: { name: "pandas", from: undefined, to: "2.3.3" } }],
+    });
+  });
+
   it("names the Python when base and head were measured by different ones", () => {
     const base = { ...coldStart(300, 290, 310), python: "3.12.1" };
     const head = { ...coldStart(300, 290, 310), python: "3.12.8" };

@@ -42,9 +42,16 @@ export function coldStartOf(value: unknown): ColdStart | undefined {
   const c = value as ColdStart | undefined;
   if (!c || typeof c !== "object" || !isStats(c.import) || typeof c.python !== "string") return undefined;
   const packages = Array.isArray(c.packages)
-    ? c.packages.filter((p) => p && typeof p.name === "string" && finite(p.cumulativeMs))
+    ? c.packages
+        .filter((p) => p && typeof p.name === "string" && finite(p.cumulativeMs))
+        .map((p) => ({ ...p, origin: originOf(p.origin) }))
     : [];
   return { ...c, packages };
+}
+
+function originOf(o: PackageImport["origin"] | undefined): PackageImport["origin"] {
+  if (o?.kind === "distribution" && typeof o.name === "string" && typeof o.version === "string") return o;
+  return o?.kind === "code" ? { kind: "code" } : { kind: "python" };
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
