@@ -13,7 +13,7 @@ import { type ColdStartOutcome, spreadOf } from "./coldstart.ts";
 import { findModule, type HandlerRef, parseHandler, staticVerdict } from "./handler.ts";
 import { type ImportOutcome, importHandler } from "./imports.ts";
 import { withLambdaLayout } from "./layout.ts";
-import { measureImport } from "./measure.ts";
+import { type MeasureOptions, measureImport, writeBytecode } from "./measure.ts";
 import { importFailure } from "./missing.ts";
 
 export interface VerifyResult {
@@ -89,24 +89,31 @@ export async function verifyHandler(options: {
   return withLambdaLayout(
     { functionZip: functionZip?.path, layerZip: layerZip?.path, scratch: options.scratch },
     async (layout) => {
-      const outcome = await importHandler(layout, {
-        ...run,
-        pythonVersion: target.pythonVersion,
-        module: ref.module,
-        name: ref.function,
-      });
-      const result = reportImport(ref, module, outcome, command, log);
-      if (result.imported !== "imported") return { ...result, coldStart: { skipped: result.imported.skipped } };
-      const coldStart = await measureImport(layout, {
+      const measuring: MeasureOptions = {
         ...run,
         pythonVersion: version,
         pythonMinor: target.pythonVersion,
         module: ref.module,
         withBytecode: options.measure.withBytecode,
         owners: options.measure.owners,
-      });
-      logColdStart(coldStart, log);
-      return { ...result, coldStart };
+      };
+      const bytecodeWritten = measuring.withBytecode ? writeBytecode(layout, measuring) : undefined;
+      try {
+        const outcome = await importHandler(layout, {
+          ...run,
+          pythonVersion: target.pythonVersion,
+          module: ref.module,
+          name: ref.function,
+        });
+        const result = reportImport(ref, module, outcome, command, log);
+        if (result.imported !== "imported") return { ...result, coldStart: { skipped: result.imported.skipped } };
+        const coldStart = await measureImport(layout, measuring, bytecodeWritten);
+        logColdStart(coldStart, log);
+        return { ...result, coldStart };
+      } finally {
+        // the layout is removed next: the run beside the check has ended first
+        await bytecodeWritten?.catch(() => undefined);
+      }
     },
   );
 }
