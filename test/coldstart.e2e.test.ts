@@ -148,6 +148,10 @@ describe("as the runner runs it: main, then a pull request", () => {
     expect(onMain.code, onMain.stdout).toBe(0);
     expect(onMain.summary).toContain("### Cold start");
     expect(onMain.summary).toContain("Bytecode: shipped for all 2 modules imported from the zips");
+    // within both budgets: each beside its figure
+    expect(onMain.summary).toMatch(
+      /\| Budgets \| max-unzipped-size 1\.0 MB: [\d.]+ B, 0 % · max-import-ms 5000 ms: \d+ ms, \d+ % \|/,
+    );
     expect(Number(onMain.output("import-ms"))).toBeGreaterThanOrEqual(50);
     expect(onMain.output("import-modules")).toBe("2");
 
@@ -211,5 +215,6 @@ describe("a target this runner cannot run", () => {
       expect.stringMatching(/^max-import-ms not checked: the import was not measured \(the target is/),
     ]);
     expect(toOutputs(result)["import-ms"]).toBe("");
+    expect(written.summary).toContain("| Budgets | max-import-ms 100 ms: not checked: the import was not measured |");
   }, 60_000);
 });

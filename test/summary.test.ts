@@ -448,7 +448,7 @@ describe("the Cold start section", () => {
       renderSummary(
         outcome({
           coldStart: { measured },
-          asked: { budgets: true },
+          budgets: { maxImportMs: 800, maxUnzippedSize: 100_000 },
           stages: [
             { name: "lock", ms: 10 },
             { name: "zip", ms: 30 },
@@ -462,6 +462,10 @@ describe("the Cold start section", () => {
       "❌ Failed at “Check the budgets (max-unzipped-size, max-import-ms)”: budget max-import-ms exceeded",
     );
     expect(stageResults(html)["Check the budgets (max-unzipped-size, max-import-ms)"]).toBe("❌ failed");
+    // each budget beside its figure: the headroom, or how far over
+    expect(valuesOf(tableWithHead(html, ITEM_VALUE)).get("Budgets")).toBe(
+      "max-unzipped-size 97.7 KB: 80.1 KB, 82 % · max-import-ms 800 ms: 1466 ms, 183 %",
+    );
     expect(section(html)).toContain("1466 ms");
   });
 

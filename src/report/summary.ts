@@ -14,12 +14,14 @@ import type { PackageMode } from "../constants.ts";
 import type { CacheStatus } from "../dependencies/index.ts";
 import type { DeployResult } from "../deploy/index.ts";
 import type { Inputs } from "../inputs.ts";
+import type { Budgets } from "../inputs-budgets.ts";
 import type { Finding } from "../inspect/index.ts";
 import { DIRECT_UPLOAD_LIMIT, UNZIPPED_LIMIT } from "../inspect/sizes.ts";
 import type { ActionResult } from "../run.ts";
 import { glibcString, makeTarget, type Target } from "../target.ts";
 import { formatBytes } from "../units.ts";
 import type { ColdStartOutcome } from "../verify/coldstart.ts";
+import { budgetsRow } from "./budgets.ts";
 import { renderColdStart } from "./coldstart.ts";
 import type { SizeDiff } from "./history.ts";
 import { bar, code, esc, keyValues, seconds, signed, table } from "./markdown.ts";
@@ -60,8 +62,10 @@ export interface SummaryOutcome {
   optimization?: import("../optimize/index.ts").OptimizeReport;
   /** the handler's import measured, or why not; absent when the run never got to it */
   coldStart?: ColdStartOutcome;
-  /** the stages shown only when asked for: the handler's check (`handler`), the budgets */
-  asked?: { verify?: boolean; budgets?: boolean };
+  /** the handler's check is a stage only when a `handler` was given */
+  handlerAsked?: boolean;
+  /** the budgets set; their check is a stage only when one is */
+  budgets?: Budgets;
 }
 
 export interface SummaryFacts {
@@ -113,10 +117,8 @@ export function summaryOf(f: SummaryFacts): SummaryOutcome {
     artifact: f.artifact,
     optimization: build?.optimization,
     coldStart: build && coldStartOf(inputs, build),
-    asked: {
-      verify: Boolean(inputs.handler),
-      budgets: Object.values(inputs.budgets).some((b) => b !== undefined),
-    },
+    handlerAsked: Boolean(inputs.handler),
+    budgets: inputs.budgets,
   };
 }
 
@@ -134,8 +136,11 @@ export function stageResults(s: SummaryOutcome): { name: StageName; result: Stag
   const reached = new Map(s.stages.map((st) => [st.name, st.ms]));
   const last = s.stages.at(-1)?.name;
   const lastIndex = last ? STAGES.indexOf(last) : -1;
-  const optional = (name: StageName): name is "verify" | "budgets" => name === "verify" || name === "budgets";
-  const shown = STAGES.filter((name) => !optional(name) || s.asked?.[name] || reached.has(name));
+  const asked: Partial<Record<StageName, boolean>> = {
+    verify: s.handlerAsked,
+    budgets: Object.values(s.budgets ?? {}).some((b) => b !== undefined),
+  };
+  const shown = STAGES.filter((name) => !(name in asked) || asked[name] || reached.has(name));
   return shown.map((name) => {
     const i = STAGES.indexOf(name);
     const ms = reached.get(name);
@@ -214,6 +219,12 @@ function overview(s: SummaryOutcome): string {
     ["Lockfile", lockfileText(s)],
   ];
   if (s.cache) rows.push(["Cache", cacheText(s.cache, Boolean(s.failure))]);
+  const budgets = budgetsRow(s.budgets, {
+    unzippedSize: s.unzippedSize,
+    built: s.zips.length > 0,
+    coldStart: s.coldStart,
+  });
+  if (budgets) rows.push(budgets);
   return keyValues(rows);
 }
 
