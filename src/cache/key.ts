@@ -23,7 +23,14 @@ export interface CacheKeyInput {
 
 export function treeFingerprint(input: CacheKeyInput): string {
   const requirements = [...input.lock.requirements]
-    .map((r) => ({ name: r.name, version: r.version, extras: [...r.extras].sort(), hashes: [...r.hashes].sort() }))
+    .map((r) => ({
+      name: r.name,
+      version: r.version,
+      extras: [...r.extras].sort(),
+      hashes: [...r.hashes].sort(),
+      // a git commit or an archive's URL is what a built wheel is made of
+      ...(r.build ? { build: r.build } : {}),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const normalized = {
     format: CACHE_FORMAT,

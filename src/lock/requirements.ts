@@ -132,7 +132,8 @@ export function readRequirements(text: string, ctx: LockContext): LockedSet {
   const hashed = requirements.filter((r) => r.hashes.length > 0);
   if (hashed.length > 0) {
     for (const r of requirements) {
-      if (r.hashes.length === 0) {
+      // a git source has no file to hash (pip refuses one in hash-checking mode): its commit pins it
+      if (r.hashes.length === 0 && r.build?.kind !== "git") {
         errors.push(
           new UserError(`${r.name}==${r.version} has no --hash while other requirements do`, {
             where: { ...r.where, distribution: r.name },

@@ -56,6 +56,8 @@ export interface SummaryOutcome {
   diff?: SizeDiff;
   artifact?: { name: string; size: number };
   optimization?: import("../optimize/index.ts").OptimizeReport;
+  /** the wheels this run built from source (build-from-source), with each build's time */
+  builtFromSource?: import("../build-source/index.ts").BuiltFromSource[];
 }
 
 export interface SummaryFacts {
@@ -106,6 +108,7 @@ export function summaryOf(f: SummaryFacts): SummaryOutcome {
     diff: f.diff,
     artifact: f.artifact,
     optimization: build?.optimization,
+    builtFromSource: build?.builtFromSource,
   };
 }
 
@@ -222,6 +225,13 @@ function packages(s: SummaryOutcome): string[] {
     "sha256",
   ];
   return ["### Packages", table(head, rows)];
+}
+
+function builtFromSource(s: SummaryOutcome): string[] {
+  const built = s.builtFromSource ?? [];
+  if (built.length === 0) return [];
+  const rows = built.map((b) => [esc(b.name), esc(b.version), esc(b.source), code(b.wheel), seconds(b.ms)]);
+  return ["### Built from source", table(["Distribution", "Version", "From", "Wheel", "Build time"], rows)];
 }
 
 function distributions(s: SummaryOutcome): string[] {
@@ -351,6 +361,6 @@ export function renderSummary(s: SummaryOutcome): string {
   ];
   if (s.diff) parts.push(renderDiff(s.diff));
   parts.push(...renderOptimization(s.optimization));
-  parts.push(...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
+  parts.push(...builtFromSource(s), ...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
   return `${parts.join("\n\n")}\n`;
 }
