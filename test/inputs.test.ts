@@ -24,6 +24,7 @@ describe("defaults: only runtime given", () => {
       allowCollisions: false,
       cache: true,
       installer: "auto",
+      buildFromSource: "pure",
       groups: [],
       extras: [],
       deploy: undefined,
