@@ -269,7 +269,9 @@ function parseRequirementLine(
   body = body.trim();
   const line = shown(body, 200);
   const parsed = parsePep508(body);
-  if (parsed?.url !== undefined && buildsFromSource(ctx) && /^[A-Za-z0-9]/.test(body)) {
+  // a wheel by URL is no source to build: refused below as a direct reference
+  const wheelUrl = /\.whl$/i.test(parsed?.url?.split("#")[0] ?? "");
+  if (parsed?.url !== undefined && !wheelUrl && buildsFromSource(ctx) && /^[A-Za-z0-9]/.test(body)) {
     return directReference(l, body, parsed, checkedHashes, env, ctx);
   }
   if (/^(git|hg|svn|bzr)\+/.test(body) || /\s@\s*(git|hg|svn|bzr)\+/.test(body)) {
