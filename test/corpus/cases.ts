@@ -793,7 +793,8 @@ export const CASES: CorpusCase[] = [
     inputs: () => ({ "build-from-source": "never" }),
     expect: {
       stage: "install",
-      message: /sdistonly==0\.5 has only a source distribution \(sdistonly-0\.5\.tar\.gz\), and build-from-source is never/,
+      message:
+        /sdistonly==0\.5 has only a source distribution \(sdistonly-0\.5\.tar\.gz\), and build-from-source is never/,
       file: "requirements.txt",
       line: 2,
       distribution: "sdistonly",
