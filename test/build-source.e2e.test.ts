@@ -54,6 +54,14 @@ beforeAll(async () => {
     files: pure("broken"),
     fail: ["error: cannot build broken", "index was {index}", "::set-output name=leak::yes"],
   });
+  // its build requirement has only an sdist on the index: build requirements come as wheels only
+  await makeSourceDist(dir, { name: "helper", version: "1.0", files: pure("helper") });
+  sdists.needshelper = await makeSourceDist(dir, {
+    name: "needshelper",
+    version: "1.0",
+    files: pure("needshelper"),
+    requires: ["helper==1.0"],
+  });
   git = await makeGitSource(path.join(work, "gitlib"), { name: "gitlib", version: "2.0", files: pure("gitlib") });
   index = await startIndex(dir, { auth: { user: "ci", password: PASSWORD } });
   indexUrl = index.url.replace("http://", `http://ci:${PASSWORD}@`);
@@ -68,10 +76,15 @@ const buildLog = () => path.join(work, "backend-runs.log");
 const runs = async () => (await readFile(buildLog(), "utf8").catch(() => "")).trim().split("\n").filter(Boolean);
 
 let count = 0;
-async function buildProject(requirements: string, values: Record<string, string> = {}, handler = "") {
+async function buildProject(
+  requirements: string,
+  values: Record<string, string> = {},
+  handler = "",
+  lockfile = "requirements.txt",
+) {
   const dir = path.join(work, `project-${count++}`);
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, "requirements.txt"), requirements);
+  await writeFile(path.join(dir, lockfile), requirements);
   await writeFile(path.join(dir, "app.py"), handler || "def handler(event, context):\n    return 1\n");
   const log = new MemoryLog();
   const env = cleanPipEnv(path.join(work, "home"), {
@@ -155,6 +168,44 @@ describe("pure (the default): an sdist-only pin and a git source are built and s
   });
 });
 
+describe("uv.lock: an sdist without wheels and a git source, the whole closure pinned", () => {
+  const uvLock = (commit: string) => `version = 1
+requires-python = ">=3.12"
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { virtual = "." }
+dependencies = [{ name = "docopt-lite" }, { name = "gitlib" }]
+
+[[package]]
+name = "docopt-lite"
+version = "0.6.2"
+source = { registry = "${index.url}" }
+sdist = { url = "${index.url.replace("/simple", "/files")}/docopt_lite-0.6.2.tar.gz", hash = "sha256:${sdists.docopt!.sha256}" }
+
+[[package]]
+name = "gitlib"
+version = "2.0"
+source = { git = "${git.url}?rev=main#${commit}" }
+`;
+
+  it("builds both and ships them", async () => {
+    const { result } = await buildProject(uvLock(git.first), { cache: "false" }, "", "uv.lock");
+    const r = built(result);
+    expect(r.lock.format).toBe("uv");
+    expect(r.builtFromSource.map((b) => b.name).sort()).toEqual(["docopt-lite", "gitlib"]);
+    const names = readZip(r.functionZip!.path).map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(["docopt_lite/__init__.py", "gitlib/__init__.py"]));
+  });
+
+  it("a commit the repository does not hold is refused, naming the distribution", async () => {
+    const e = await refused(buildProject(uvLock("0".repeat(40)), { cache: "false" }, "", "uv.lock"));
+    expect(e.where.distribution).toBe("gitlib");
+    expect(e.message).toMatch(/^cannot check out gitlib 2\.0 from git file:\/\/\S+ at 0{40}/);
+  });
+});
+
 describe("what is checked before and after a build", () => {
   it("the sdist's hash is checked before the build: a mismatch stops it and the backend never runs", async () => {
     const before = await runs();
@@ -163,6 +214,15 @@ describe("what is checked before and after a build", () => {
     expect(e.message).toMatch(/building docopt-lite 0\.6\.2 from its source distribution on the index failed/);
     expect(e.message).toMatch(/DO NOT MATCH THE HASHES/);
     expect(await runs()).toEqual(before);
+  });
+
+  it("build requirements come as wheels only: one with only an sdist fails the build, named", async () => {
+    const e = await refused(
+      buildProject(`needshelper==1.0 --hash=sha256:${sdists.needshelper!.sha256}\n`, { cache: "false" }),
+    );
+    expect(e.where.distribution).toBe("needshelper");
+    expect(e.message).toMatch(/^building needshelper 1\.0 from its source distribution on the index failed/);
+    expect(e.message).toMatch(/No matching distribution found for helper==1\.0/);
   });
 
   it("a failed build names the distribution and shows the backend's output, bounded and redacted", async () => {

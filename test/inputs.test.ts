@@ -133,6 +133,11 @@ describe("refusals: what is wrong and what to write instead", () => {
     ["an unknown package mode", { package: "both" }, /input package is "both"; valid values: function, layer, split/],
     ["an unknown installer", { installer: "poetry" }, /input installer is "poetry"; valid values: auto, pip, uv/],
     [
+      "an unknown build-from-source",
+      { "build-from-source": "always" },
+      /input build-from-source is "always"; valid values: pure, never, any/,
+    ],
+    [
       "an unknown s3-upload",
       { "s3-upload": "sometimes" },
       /input s3-upload is "sometimes"; valid values: auto, always, never/,

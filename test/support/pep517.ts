@@ -75,6 +75,8 @@ export interface SourceSpec {
   ext?: { source: string; module: string };
   /** lines the backend prints before it fails */
   fail?: string[];
+  /** build requirements besides the backend */
+  requires?: string[];
 }
 
 async function writeSource(dir: string, spec: SourceSpec): Promise<void> {
@@ -88,7 +90,7 @@ async function writeSource(dir: string, spec: SourceSpec): Promise<void> {
   const all = {
     ...spec.files,
     "lppbuild.json": JSON.stringify(config),
-    "pyproject.toml": '[build-system]\nrequires = ["lpp-backend"]\nbuild-backend = "lpp_backend"\n',
+    "pyproject.toml": `[build-system]\nrequires = ${JSON.stringify(["lpp-backend", ...(spec.requires ?? [])])}\nbuild-backend = "lpp_backend"\n`,
   };
   for (const [name, content] of Object.entries(all)) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
