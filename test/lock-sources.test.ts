@@ -361,3 +361,88 @@ version = "1.0"
 archive = { url = "https://files.example/tool-1.0.tar.gz"${hashes ? `, ${hashes}` : ""} }
 `;
 }
+
+describe("archives on the runner are read only inside the project", () => {
+  const HEX = "a".repeat(64);
+  it.each([
+    ["uv path", readUvLock, "uv.lock", uvPath("dist/tool-1.0.tar.gz")],
+    ["poetry file", readPoetryLock, "poetry.lock", poetryFile("dist/tool-1.0.tar.gz")],
+    [
+      "pipfile path",
+      readPipfileLock,
+      "Pipfile.lock",
+      pipfile({ tool: { path: "dist/tool-1.0.tar.gz", hashes: [SHA] } }),
+    ],
+    [
+      "pylock sdist path",
+      readPylock,
+      "pylock.toml",
+      `lock-version = "1.0"\n[[packages]]\nname = "tool"\nversion = "1.0"\nsdist = { path = "dist/tool-1.0.tar.gz", hashes = { sha256 = "${HEX}" } }\n`,
+    ],
+  ] as const)("%s: a local archive inside the project is built from its file", (_f, reader, file, text) => {
+    const set = fromText(reader, file, text);
+    const p = pin(set, "tool");
+    expect(p.build).toEqual({
+      kind: "archive",
+      url: `file://${path.join(FIXTURES, "inline", "dist", "tool-1.0.tar.gz")}`,
+    });
+    expect(p.hashes).toEqual([SHA]);
+  });
+
+  it.each([
+    ["a path outside", "../../../../etc/tool-1.0.tar.gz", /comes from the archive .*, outside the project/],
+    ["a file:// URL outside", "file:///etc/tool-1.0.tar.gz", /comes from the archive .*, outside the project/],
+    ["a file:// URL of another host", "file://host/tool-1.0.tar.gz", /is no file on this runner/],
+  ])("%s is refused", (_name, where, message) => {
+    const text = where.startsWith("file:")
+      ? `tool @ ${where} --hash=${SHA}\n`
+      : `lock-version = "1.0"\n[[packages]]\nname = "tool"\nversion = "1.0"\narchive = { path = "${where}", hashes = { sha256 = "${HEX}" } }\n`;
+    const e = failure(() =>
+      where.startsWith("file:")
+        ? fromText(readRequirements, "requirements.txt", text)
+        : fromText(readPylock, "pylock.toml", text),
+    );
+    expect(e.message).toMatch(message);
+    expect(e.where.distribution).toBe("tool");
+  });
+
+  it("requirements: `name @ git+ssh://git@host/org/repo.git@<commit>` keeps the user in the URL and takes the commit", () => {
+    const text = `lib @ git+ssh://git@github.com/org/lib.git@${COMMIT} ; python_version >= "3.9"\n`;
+    const p = pin(fromText(readRequirements, "requirements.txt", text), "lib");
+    expect(p.build).toEqual({ kind: "git", url: "ssh://git@github.com/org/lib.git", commit: COMMIT });
+  });
+});
+
+function uvPath(file: string): string {
+  return `version = 1
+requires-python = ">=3.12"
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { virtual = "." }
+dependencies = [{ name = "tool" }]
+
+[[package]]
+name = "tool"
+version = "1.0"
+source = { path = "${file}" }
+sdist = { hash = "${SHA}" }
+`;
+}
+
+function poetryFile(file: string): string {
+  return `[[package]]
+name = "tool"
+version = "1.0"
+description = ""
+optional = false
+python-versions = "*"
+groups = ["main"]
+files = [{file = "tool-1.0.tar.gz", hash = "${SHA}"}]
+
+[package.source]
+type = "file"
+url = "${file}"
+${POETRY_META}`;
+}

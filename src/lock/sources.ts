@@ -4,7 +4,7 @@
  * Every reader makes them here, so each field is checked once, where it enters; with
  * `never` each is refused as before, naming the way out.
  */
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { UserError } from "../errors.ts";
 import { projectPath } from "./common.ts";
 import {
@@ -131,9 +131,12 @@ export function archivePin(
   }
   const at = origin(entry);
   let url: string;
-  if (source.url !== undefined) url = checkArchiveUrl(source.url, at);
+  const fileUrl = source.url !== undefined && /^file:/i.test(source.url);
+  if (source.url !== undefined && !fileUrl) url = checkArchiveUrl(source.url, at);
   else {
-    const inside = projectPath(ctx, checkPath(source.path, at));
+    // a file on the runner is read only inside the project, however the lock names it
+    const local = fileUrl ? localFile(checkArchiveUrl(source.url, at), entry) : checkPath(source.path, at);
+    const inside = projectPath(ctx, local);
     if (!inside) {
       throw new UserError(`${entry.table}: ${entry.name} comes from the archive ${shownSource}, outside the project`, {
         where: { ...entry.where, distribution: entry.name },
@@ -144,6 +147,18 @@ export function archivePin(
   }
   const subdirectory = source.subdirectory === undefined ? undefined : checkSubdirectory(source.subdirectory, at);
   return pinOf(entry, hashes, { kind: "archive", url, ...(subdirectory ? { subdirectory } : {}) });
+}
+
+/** The path of a `file://` URL; one naming another host, or no absolute path, is refused. */
+function localFile(url: string, entry: SourceEntry): string {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    throw new UserError(`${entry.table}: the archive ${shown(url, 200)} of ${entry.name} is no file on this runner`, {
+      where: { ...entry.where, distribution: entry.name },
+      hint: "write it as file:///absolute/path inside the project, or as a path relative to the lockfile",
+    });
+  }
 }
 
 /** `URL?subdirectory=…&rev=…#<commit>` as uv writes a git source. */

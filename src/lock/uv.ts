@@ -162,6 +162,10 @@ function pinPackage(pkg: UvPackage, extras: Set<string> | undefined, ctx: LockCo
     pins.requirements.push(gitPin(entry, ctx, { ...git, requested: git.rev }));
     return;
   }
+  if (pkg.sourceKind === "path" && !/\.whl$/i.test(pkg.sourceValue) && buildsFromSource(ctx)) {
+    pins.requirements.push(archivePin(entry, ctx, { path: pkg.sourceValue }, sdistHashes));
+    return;
+  }
   if (pkg.sourceKind === "url") {
     const subdirectory = pkg.source.subdirectory;
     pins.requirements.push(archivePin(entry, ctx, { url: pkg.sourceValue, subdirectory }, sdistHashes));
