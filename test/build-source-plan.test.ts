@@ -12,6 +12,7 @@ import {
 } from "../src/build-source/plan.ts";
 import { dependencyKey } from "../src/dependencies/plan.ts";
 import { effectiveIndexes } from "../src/install/indexes.ts";
+import { renderRequirements } from "../src/install/pip.ts";
 import { readRequirements } from "../src/lock/requirements.ts";
 import { emptyIndexOptions, type PinnedRequirement } from "../src/lock/types.ts";
 import { addSecret } from "../src/redact.ts";
@@ -139,6 +140,22 @@ describe("what pip reads", () => {
     expect(pinLine(pin)).toBe(`cext==1.0 --hash=sha256:${"a".repeat(64)}`);
     expect(pinLine({ ...pin, build: { kind: "git", url: "u", commit: "c" } }, "/scratch/checkout")).toBe(
       "/scratch/checkout",
+    );
+  });
+});
+
+describe("the installer's requirements file", () => {
+  it("names a built wheel by its file, never by version from an index, with spaces in the path escaped", () => {
+    const lock = {
+      format: "requirements" as const,
+      lockfile: "r.txt",
+      requirements: [{ ...pin, build: undefined, wheel: "/runner temp/built/cext-1.0-py3-none-any.whl" }],
+      indexes: emptyIndexOptions(),
+      complete: false,
+      firstParty: [],
+    };
+    expect(renderRequirements(lock, emptyIndexOptions())).toBe(
+      `cext @ file:///runner%20temp/built/cext-1.0-py3-none-any.whl --hash=sha256:${"a".repeat(64)}\n`,
     );
   });
 });

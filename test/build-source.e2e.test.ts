@@ -168,6 +168,13 @@ describe("pure (the default): an sdist-only pin and a git source are built and s
   });
 });
 
+it("a requirements file without hashes: the built wheel is installed from its file, no hash asked of the rest", async () => {
+  const { result } = await buildProject(`gitlib @ git+${git.url}@${git.first}\n`, { cache: "false" });
+  const r = built(result);
+  expect(r.builtFromSource.map((b) => b.wheel)).toEqual(["gitlib-2.0-py3-none-any.whl"]);
+  expect(readZip(r.functionZip!.path).map((e) => e.name)).toContain("gitlib/__init__.py");
+});
+
 describe("uv.lock: an sdist without wheels and a git source, the whole closure pinned", () => {
   const uvLock = (commit: string) => `version = 1
 requires-python = ">=3.12"

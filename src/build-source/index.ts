@@ -4,8 +4,8 @@
  * requirements from the same indexes (and credentials) as the install. An sdist or archive is
  * checked against the lock's hash by pip before anything of it runs; a git source is checked
  * out at its full commit and HEAD compared with it. The wheels are written again with fixed
- * times into a folder the installer reads as find-links, and the pins now name them by hash:
- * from there on they install as any locked wheel, and the inspection judges them the same way.
+ * times, and the pins now name their files (by hash too, when the lock has hashes): from there
+ * on they install as any locked wheel, and the inspection judges them the same way.
  * The decisions are in plan.ts.
  */
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
@@ -52,7 +52,7 @@ export interface SourceBuildRequest {
 export interface SourceBuilds {
   /** the lock with each built pin naming its wheel (version, hash), the others as they were */
   lock: LockedSet;
-  /** the indexes with the built wheels' folder as find-links */
+  /** the indexes, as they were (a built pin names its wheel file) */
   indexes: IndexPlan;
   built: BuiltFromSource[];
 }
@@ -66,6 +66,7 @@ export async function buildSources(request: SourceBuildRequest): Promise<SourceB
   const wheelDir = path.join(request.scratch, "built-wheels");
   await mkdir(wheelDir, { recursive: true });
   const built: BuiltFromSource[] = [];
+  const hashing = lock.requirements.some((r) => r.hashes.length > 0);
   const replaced = new Map<PinnedRequirement, PinnedRequirement>();
   for (const pin of pins) {
     const started = performance.now();
@@ -77,15 +78,11 @@ export async function buildSources(request: SourceBuildRequest): Promise<SourceB
     log.info(`Built ${wheel.name} ${wheel.version} from ${sourceLabel(pin)} in ${(ms / 1000).toFixed(1)} s: ${name}`);
     built.push({ name: wheel.name, version: wheel.version, source: sourceLabel(pin), wheel: name, ms });
     const { build: _build, index: _index, ...rest } = pin;
-    replaced.set(pin, { ...rest, version: wheel.version, hashes: [`sha256:${wheel.sha256}`] });
+    // by hash only where the lock checks hashes: one hash would put pip in hash-checking mode for every pin
+    const hashes = hashing ? [`sha256:${wheel.sha256}`] : [];
+    replaced.set(pin, { ...rest, version: wheel.version, hashes, wheel: wheel.file });
   }
-  const requirements = lock.requirements.map((r) => replaced.get(r) ?? r);
-  const withLinks = (o: IndexPlan["written"]) => ({ ...o, findLinks: [...o.findLinks, wheelDir] });
-  return {
-    lock: { ...lock, requirements },
-    indexes: { ...indexes, written: withLinks(indexes.written), asked: withLinks(indexes.asked) },
-    built,
-  };
+  return { lock: { ...lock, requirements: lock.requirements.map((r) => replaced.get(r) ?? r) }, indexes, built };
 }
 
 interface Builder {

@@ -229,7 +229,9 @@ function sdistOnlyRetry(error: unknown, lock: LockedSet, mode: BuildFromSource):
   const errors = error instanceof UserErrors ? error.errors : [error];
   const names = new Set(errors.filter((e) => e instanceof SdistOnly).map((e) => e.where.distribution));
   const marked = lock.requirements.map((r) =>
-    names.has(r.name) && r.build === undefined ? { ...r, build: { kind: "sdist" as const } } : r,
+    names.has(r.name) && r.build === undefined && r.wheel === undefined
+      ? { ...r, build: { kind: "sdist" as const } }
+      : r,
   );
   return marked.some((r, i) => r !== lock.requirements[i]) ? { ...lock, requirements: marked } : undefined;
 }

@@ -147,7 +147,8 @@ const DIAGNOSIS_DEADLINE_MS = 60_000;
  */
 async function explainEveryPin(name: string, version: string | undefined, ctx: DiagnoseContext): Promise<UserError> {
   const deadline = AbortSignal.timeout(DIAGNOSIS_DEADLINE_MS);
-  const pins = ctx.lock.requirements;
+  // a wheel built on the runner comes from its file: the index has nothing to say about it
+  const pins = ctx.lock.requirements.filter((r) => r.wheel === undefined);
   const explained: (UserError | undefined)[] = new Array(pins.length);
   let next = 0;
   const worker = async () => {

@@ -19,6 +19,8 @@ export interface PinnedRequirement {
    * `version` is "" for a git source whose lock records none (the built wheel says it)
    */
   build?: SourceBuild;
+  /** once built (build-from-source): the wheel file on the runner it is installed from, not an index */
+  wheel?: string;
 }
 
 /** What a pin is built from when the lock has no wheel for it. */
