@@ -90,6 +90,7 @@ async function buildProject(
   const env = cleanPipEnv(path.join(work, "home"), {
     PYENV_ROOT: path.join(os.homedir(), ".pyenv"),
     LPP_BUILD_LOG: buildLog(),
+    PIP_INDEX_URL: indexUrl,
     XDG_CACHE_HOME: path.join(work, "cache"),
     AWS_SECRET_ACCESS_KEY: "aws-secret-never-seen",
     GITHUB_TOKEN: "ghs_token_never_seen",
@@ -237,6 +238,8 @@ describe("what is checked before and after a build", () => {
     expect(e.where.distribution).toBe("broken");
     expect(e.message).toMatch(/^building broken 1\.0 from its source distribution on the index failed \(exit 1\)/);
     expect(e.message).toContain("error: cannot build broken");
+    // the backend printed the index URL it was given, credentials and all
+    expect(e.message).toMatch(/index was http:\/\/ci:\*\*\*@127\.0\.0\.1/);
     expect(e.message).not.toContain(PASSWORD);
     expect(e.message.split("\n").length).toBeLessThanOrEqual(42);
   });
