@@ -147,10 +147,10 @@ export function judgeBuiltWheel(
     .slice(0, 5)
     .map((f) => shown(f, 120))
     .join(", ")}${compiled.length > 5 ? ` and ${compiled.length - 5} more` : ""}`;
-  const built_ = `${pinLabel(pin)} was built from ${sourceLabel(pin)} into ${shown(wheel.filename, 200)}`;
+  const made = `${pinLabel(pin)} was built from ${sourceLabel(pin)} into ${shown(wheel.filename, 200)}`;
   if (isPure && compiled.length === 0) return { ship: true };
   if (isPure) {
-    return refuse(`${built_}, tagged pure Python yet holding compiled files (${files}): a broken build`, where);
+    return refuse(`${made}, tagged pure Python yet holding compiled files (${files}): a broken build`, where);
   }
   const wayOut = `publish a manylinux wheel of ${pin.name} for ${target.runtime} ${target.architecture} to your index`;
   if (mode !== "any") {
@@ -159,7 +159,7 @@ export function judgeBuiltWheel(
         ? `compiled files (${files})`
         : `the platform tag ${wheel.abiTags[0]}-${wheel.platformTags[0]}`;
     return refuse(
-      `${built_}, which is not pure Python: it has ${what}; build-from-source: pure ships pure-Python builds only`,
+      `${made}, which is not pure Python: it has ${what}; build-from-source: pure ships pure-Python builds only`,
       where,
       `${wayOut}, or set \`build-from-source: any\` to ship what the runner builds for the target (same architecture, Python ${target.pythonVersion}; the inspection then checks its binaries)`,
     );
@@ -173,7 +173,7 @@ export function judgeBuiltWheel(
     cannot.push(`its platform ${platforms.join(".")} is not Linux on ${target.machine}`);
   if (cannot.length > 0) {
     return refuse(
-      `${built_}, a platform wheel this runner cannot build for the target: ${cannot.join("; ")}`,
+      `${made}, a platform wheel this runner cannot build for the target: ${cannot.join("; ")}`,
       where,
       `build on a ${target.machine} runner with Python ${target.pythonVersion} (actions/setup-python), or ${wayOut}`,
     );
