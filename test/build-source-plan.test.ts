@@ -185,6 +185,12 @@ describe("the cache key", () => {
     expect(key(at(COMMIT))).not.toBe(key(at("0".repeat(40))));
   });
 
+  it("holds a source's URL without its credentials: a rotated token keeps the key", () => {
+    const at = (user: string) => `lib @ git+https://${user}@git.example/lib.git@${COMMIT}\n`;
+    expect(key(at("ci:token-1"))).toBe(key(at("ci:token-2")));
+    expect(key(at("ci:token-1"))).not.toBe(key(`lib @ git+https://other.example/lib.git@${COMMIT}\n`));
+  });
+
   it("holds build-from-source when it is not the default, and leaves other keys as they were", () => {
     const text = `six==1.17.0 --hash=sha256:${"b".repeat(64)}\n`;
     expect(key(text, "any")).not.toBe(key(text, "pure"));
