@@ -9,7 +9,7 @@ import { firstPartyPath, indexesFor, listOrNone, localWheelDir, markerTrue, proj
 import { collectError, type EntryOrigin, entryOrigin } from "./entry.ts";
 import { checkExtra, checkHash, checkIndexUrl, checkVersion, type FieldOrigin, shown } from "./grammar.ts";
 import { type MarkerEnvironment, targetEnvironment } from "./markers.ts";
-import { archivePin, buildsFromSource, gitPin, type SourceEntry } from "./sources.ts";
+import { archivePin, gitPin, type SourceEntry } from "./sources.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 
 const SUPPORTED_SPEC = 6;
@@ -191,7 +191,8 @@ class PipfileEntries {
       this.findLinks.add(localWheelDir(this.ctx, entry.path, table, name, where));
       return undefined;
     }
-    if (/\.(tar\.gz|tgz|zip|tar\.bz2|tar\.xz)$/i.test(entry.path) && buildsFromSource(this.ctx))
+    // a source archive, never a folder of first-party code (archivePin refuses it under `never`)
+    if (/\.(tar\.gz|tgz|zip|tar\.bz2|tar\.xz)$/i.test(entry.path))
       return archivePin(source, this.ctx, { path: entry.path }, hashes());
     this.firstParty.push({ name, path: firstPartyPath(this.ctx, entry.path, table, name, where) });
     return "first-party";
