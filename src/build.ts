@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { BuiltFromSource } from "./build-source/index.ts";
 import { chooseStore } from "./cache/store.ts";
 import {
   type CacheStatus,
@@ -62,6 +63,8 @@ export interface BuildResult {
   layerZip?: ZipResult;
   /** the handler check, when the `handler` input is set */
   verify?: VerifyResult;
+  /** the wheels built from source in this build (none on a cache hit) */
+  builtFromSource: BuiltFromSource[];
   /** what compile, slim and exclude-packages did; absent when none was asked for */
   optimization?: OptimizeReport;
   /** function and layer together, uncompressed */
@@ -154,6 +157,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
       functionZip,
       layerZip,
       verify,
+      builtFromSource: dependencies.builtFromSource ?? [],
       optimization: optimized?.report,
       unzippedSize: (functionZip?.unzippedSize ?? 0) + (layerZip?.unzippedSize ?? 0),
       timings,
@@ -183,6 +187,7 @@ async function dependenciesOf({ inputs, ctx, target, lock, scratch, timings }: S
   const dependencies = await timed(timings, "install", () =>
     restoreOrInstall({
       installer: inputs.installer,
+      buildFromSource: inputs.buildFromSource,
       python: inputs.python,
       indexUrl: inputs.indexUrl,
       extraIndexUrls: inputs.extraIndexUrls,
@@ -299,6 +304,7 @@ async function lockedSet(inputs: Inputs, target: Target, log: Log): Promise<Lock
       target,
       groups: inputs.groups,
       extras: inputs.extras,
+      buildFromSource: inputs.buildFromSource,
     });
   }
   log.info(`${lock.requirements.length} pinned distributions for ${target.runtime}/${target.architecture}`);

@@ -14,6 +14,7 @@ export enum Input {
   AllowCollisions = "allow-collisions",
   Cache = "cache",
   Installer = "installer",
+  BuildFromSource = "build-from-source",
   Groups = "groups",
   Extras = "extras",
   Compile = "compile",

@@ -10,7 +10,7 @@ import { bool, type GetInput, lines, oneOf } from "./input-values.ts";
 import { type Budgets, loadBudgets } from "./inputs-budgets.ts";
 import { type DeployInputs, loadDeployInputs } from "./inputs-deploy.ts";
 import { INSTALLER_CHOICES, type InstallerChoice } from "./install/index.ts";
-import { normalizeName } from "./lock/types.ts";
+import { BUILD_FROM_SOURCE, type BuildFromSource, normalizeName } from "./lock/types.ts";
 import type { CompileMode, OptimizeSettings } from "./optimize/types.ts";
 import { addSecret, secretsInUrl } from "./redact.ts";
 import { ARCHITECTURES, type Architecture, isArchitecture, isRuntime, RUNTIMES, type Runtime } from "./target.ts";
@@ -34,6 +34,8 @@ export interface Inputs {
   allowCollisions: boolean;
   cache: boolean;
   installer: InstallerChoice;
+  /** which builds on the runner may ship: pure-Python only (default), none, or any the runner can make for the target */
+  buildFromSource: BuildFromSource;
   /** optional dependency groups to ship besides the runtime ones */
   groups: string[];
   /** extras of the project to ship */
@@ -114,6 +116,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
   }
   const deploy = loadDeployInputs(get, env, packageMode, errors, workingDirectory);
   const installer = oneOf(Input.Installer, get(Input.Installer).trim() || "auto", INSTALLER_CHOICES, errors);
+  const buildFromSource = buildFromSourceInput(get, errors);
   const names = (value: string) => value.split(/[\s,]+/).filter(Boolean);
   const githubToken = get(Input.GithubToken).trim() || env.GITHUB_TOKEN || undefined;
   addSecret(githubToken);
@@ -141,6 +144,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     allowCollisions,
     cache,
     installer: installer ?? "auto",
+    buildFromSource: buildFromSource ?? "pure",
     groups: names(get(Input.Groups)),
     extras: names(get(Input.Extras)),
     handler,
@@ -149,6 +153,15 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     optimize,
     budgets,
   };
+}
+
+function buildFromSourceInput(get: GetInput, errors: UserError[]): BuildFromSource | undefined {
+  return oneOf(
+    Input.BuildFromSource,
+    get(Input.BuildFromSource).trim().toLowerCase() || "pure",
+    BUILD_FROM_SOURCE,
+    errors,
+  );
 }
 
 const COMPILE_VALUES: Record<string, CompileMode> = {

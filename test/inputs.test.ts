@@ -24,6 +24,7 @@ describe("defaults: only runtime given", () => {
       allowCollisions: false,
       cache: true,
       installer: "auto",
+      buildFromSource: "pure",
       groups: [],
       extras: [],
       deploy: undefined,
@@ -133,6 +134,11 @@ describe("refusals: what is wrong and what to write instead", () => {
     ["an unknown architecture", { architecture: "sparc" }, /set `architecture` to one of: x86_64, arm64/],
     ["an unknown package mode", { package: "both" }, /input package is "both"; valid values: function, layer, split/],
     ["an unknown installer", { installer: "poetry" }, /input installer is "poetry"; valid values: auto, pip, uv/],
+    [
+      "an unknown build-from-source",
+      { "build-from-source": "always" },
+      /input build-from-source is "always"; valid values: pure, never, any/,
+    ],
     [
       "an unknown s3-upload",
       { "s3-upload": "sometimes" },

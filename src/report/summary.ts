@@ -26,6 +26,7 @@ import { renderColdStart } from "./coldstart.ts";
 import type { SizeDiff } from "./history.ts";
 import { bar, code, esc, keyValues, seconds, signed, table } from "./markdown.ts";
 import { renderOptimization } from "./optimization.ts";
+import { renderDiff } from "./size-diff.ts";
 
 /** The pipeline's stages, in the order they run (the keys of BuildResult.timings). */
 export const STAGES = ["lock", "install", "source", "inspect", "zip", "verify", "budgets", "deploy"] as const;
@@ -66,6 +67,8 @@ export interface SummaryOutcome {
   handlerAsked?: boolean;
   /** the budgets set; their check is a stage only when one is */
   budgets?: Budgets;
+  /** the wheels this run built from source (build-from-source), with each build's time */
+  builtFromSource?: import("../build-source/index.ts").BuiltFromSource[];
 }
 
 export interface SummaryFacts {
@@ -119,6 +122,7 @@ export function summaryOf(f: SummaryFacts): SummaryOutcome {
     coldStart: build && coldStartOf(inputs, build),
     handlerAsked: Boolean(inputs.handler),
     budgets: inputs.budgets,
+    builtFromSource: build?.builtFromSource,
   };
 }
 
@@ -260,6 +264,13 @@ function packages(s: SummaryOutcome): string[] {
   return ["### Packages", table(head, rows)];
 }
 
+function builtFromSource(s: SummaryOutcome): string[] {
+  const built = s.builtFromSource ?? [];
+  if (built.length === 0) return [];
+  const rows = built.map((b) => [esc(b.name), esc(b.version), esc(b.source), code(b.wheel), seconds(b.ms)]);
+  return ["### Built from source", table(["Distribution", "Version", "From", "Wheel", "Build time"], rows)];
+}
+
 function distributions(s: SummaryOutcome): string[] {
   if (s.distributions.length === 0) return [];
   const total = s.dependencySize || 1;
@@ -310,37 +321,6 @@ function stages(s: SummaryOutcome): string[] {
   return ["### Stages", table(["Stage", "Result", "Time"], rows)];
 }
 
-function renderDiff(d: SizeDiff): string {
-  const sha = d.baseSha ? ` <sub>${esc(d.baseSha.slice(0, 7))}</sub>` : "";
-  const percent = d.baseTotal
-    ? ` (${d.totalDelta >= 0 ? "+" : ""}${((d.totalDelta / d.baseTotal) * 100).toFixed(1)}%)`
-    : "";
-  const lines = [
-    `### Size change against ${code(d.baseRef)}${sha}`,
-    `Unzipped total **${signed(d.totalDelta)}**${percent}.`,
-  ];
-  const list = (label: string, items: string[]) =>
-    items.length > 0 && lines.push(`- **${label}:** ${items.join(", ")}`);
-  list(
-    "added",
-    d.added.map((a) => `${esc(a.name)} ${esc(a.version)} (${formatBytes(a.size)})`),
-  );
-  list(
-    "removed",
-    d.removed.map((r) => `${esc(r.name)} ${esc(r.version)} (${formatBytes(r.size)})`),
-  );
-  list(
-    "upgraded",
-    d.upgraded.map((u) => `${esc(u.name)} ${esc(u.from)} → ${esc(u.to)} (${signed(u.delta)})`),
-  );
-  list(
-    "grew most",
-    d.grew.filter((g) => g.delta > 0).map((g) => `${esc(g.name)} ${signed(g.delta)}`),
-  );
-  if (d.added.length + d.removed.length + d.upgraded.length === 0) lines.push("- same distributions and versions");
-  return lines.join("\n");
-}
-
 function renderDeploy(s: SummaryOutcome): string {
   const d = s.deploy;
   const lines: string[] = [];
@@ -388,6 +368,6 @@ export function renderSummary(s: SummaryOutcome): string {
   if (s.diff) parts.push(renderDiff(s.diff));
   parts.push(...renderColdStart(s.coldStart, s.diff));
   parts.push(...renderOptimization(s.optimization));
-  parts.push(...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
+  parts.push(...builtFromSource(s), ...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
   return `${parts.join("\n\n")}\n`;
 }
