@@ -16,6 +16,7 @@ import type { DeployResult } from "../deploy/index.ts";
 import type { Inputs } from "../inputs.ts";
 import type { Finding } from "../inspect/index.ts";
 import { DIRECT_UPLOAD_LIMIT, UNZIPPED_LIMIT } from "../inspect/sizes.ts";
+import { cutText } from "../redact.ts";
 import type { ActionResult } from "../run.ts";
 import { glibcString, makeTarget, type Target } from "../target.ts";
 import { formatBytes } from "../units.ts";
@@ -326,7 +327,7 @@ function renderDeploy(s: SummaryOutcome): string {
     if (d.smoke)
       rows.push([
         "Smoke",
-        `${d.smoke.passed ? "passed" : "failed"}, status ${d.smoke.status ?? "none"}: ${code(d.smoke.response.slice(0, 200))}`,
+        `${d.smoke.passed ? "passed" : "failed"}, status ${d.smoke.status ?? "none"}: ${code(cutText(d.smoke.response, 200))}`,
       ]);
     if (d.previousVersion) rows.push(["Previous version", esc(d.previousVersion)]);
     if (d.rollout) rows.push(["Rollout", code(d.rollout)]);
