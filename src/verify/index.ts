@@ -44,8 +44,11 @@ async function readEntry(directory: ZipDirectory, name: string): Promise<string 
 export async function verifyHandler(options: {
   handler: string;
   target: Target;
+  /** the zips, by the paths messages name them by */
   functionZip?: ZipResult;
   layerZip?: ZipResult;
+  /** where the zips are read from while they wait under temporary names (writePackages) */
+  staged?: { functionZip?: string; layerZip?: string };
   python?: string;
   env: NodeJS.ProcessEnv;
   scratch: string;
@@ -54,9 +57,11 @@ export async function verifyHandler(options: {
   const { target, functionZip, layerZip, log } = options;
   const ref = parseHandler(options.handler);
   if (ref instanceof UserError) throw ref;
+  const functionFile = functionZip && (options.staged?.functionZip ?? functionZip.path);
+  const layerFile = layerZip && (options.staged?.layerZip ?? layerZip.path);
   // each central directory read once: for the names, then for the module's text
-  const functionDirectory = functionZip ? await readZipDirectory(functionZip.path) : undefined;
-  const layerDirectory = layerZip ? await readZipDirectory(layerZip.path) : undefined;
+  const functionDirectory = functionFile ? await readZipDirectory(functionFile) : undefined;
+  const layerDirectory = layerFile ? await readZipDirectory(layerFile) : undefined;
   const names = (d: ZipDirectory | undefined) => new Set(d?.entries.map((e) => e.name));
   const home = findModule(ref, names(functionDirectory), names(layerDirectory));
   const directoryOf = home?.zip === "function" ? functionDirectory : layerDirectory;
@@ -76,8 +81,8 @@ export async function verifyHandler(options: {
   const outcome = await importHandler({
     python: skip.command,
     pythonVersion: target.pythonVersion,
-    functionZip: functionZip?.path,
-    layerZip: layerZip?.path,
+    functionZip: functionFile,
+    layerZip: layerFile,
     module: ref.module,
     name: ref.function,
     scratch: options.scratch,
