@@ -150,7 +150,7 @@ function canonical(text: string): { bytes: Buffer; spans: Uint32Array } {
   for (let i = 0; i < text.length; ) {
     const c = text[i]!;
     const special = "\r\n<%&\\".includes(c);
-    const rest = special ? text.slice(i, i + 12) : "";
+    const rest = special ? text.slice(i, i + 24) : "";
     const decoded = special ? decodeAt(rest) : undefined;
     if (decoded) {
       if (decoded.value !== "") emit(decoded.value, i, i + decoded.length);
@@ -172,6 +172,12 @@ function decodeAt(rest: string): { value: string | number; length: number } | un
   const percent = PERCENT.exec(rest);
   if (percent) return { value: Number.parseInt(percent[1]!, 16), length: percent[0].length };
   const entity = ENTITY.exec(rest);
+  if (entity?.[0] === "&#38;" || entity?.[0] === "&amp;") {
+    // an escaped reference (`&#38;#115;`, Markdown-escaping text that held `&#115;`) decodes twice to what it names
+    const inner = decodeAt(`&${rest.slice(entity[0].length)}`);
+    if (inner && inner.length > 1 && typeof inner.value === "string")
+      return { value: inner.value, length: entity[0].length + inner.length - 1 };
+  }
   if (entity) {
     const [, decimal, hex, name] = entity;
     const point = name === undefined ? Number.parseInt(decimal ?? hex!, decimal ? 10 : 16) : -1;
