@@ -331,25 +331,29 @@ export async function readPipConfig(
     }
   };
   const envFile = env.PIP_CONFIG_FILE ? await read(env.PIP_CONFIG_FILE) : undefined;
-  const merged: PipConfig = {};
-  const origin: NonNullable<PipConfig["origin"]> = {};
-  const layers: { section: string; config: PipConfig; file: string }[] = [];
+  // per section, a later file beats an earlier one key by key, an empty value too (configuration.py);
+  // then the sections in pip's order, empty values skipped (parser.py)
+  const bySection = new Map<string, Map<PipKey, { value: string; file: string }>>();
   for (const file of pipConfigFiles(env, prefix, envFile !== undefined)) {
     const text = file === env.PIP_CONFIG_FILE ? envFile : await read(file);
     if (text === undefined) continue;
     const sections = parsePipConfig(text);
-    for (const section of ["global", command])
-      if (sections[section]) layers.push({ section, config: sections[section], file });
+    for (const section of ["global", command]) {
+      const keys = bySection.get(section) ?? new Map();
+      bySection.set(section, keys);
+      for (const [key, value] of Object.entries(sections[section] ?? {}) as [PipKey, string][])
+        keys.set(key, { value, file });
+    }
   }
-  for (const section of ["global", command]) {
-    for (const layer of layers.filter((l) => l.section === section)) {
-      for (const [key, value] of Object.entries(layer.config) as [PipKey, string][]) {
-        if (!value.trim()) continue;
-        for (const url of key === "no-index" ? [] : words(value))
-          for (const secret of secretsInUrl(url)) addSecret(secret);
-        merged[key] = value;
-        origin[key] = `${layer.file} ([${section}] ${key})`;
-      }
+  const merged: PipConfig = {};
+  const origin: NonNullable<PipConfig["origin"]> = {};
+  for (const [section, keys] of bySection) {
+    for (const [key, { value, file }] of keys) {
+      if (!value) continue;
+      for (const url of key === "no-index" ? [] : words(value))
+        for (const secret of secretsInUrl(url)) addSecret(secret);
+      merged[key] = value;
+      origin[key] = `${file} ([${section}] ${key})`;
     }
   }
   return Object.keys(merged).length > 0 ? { ...merged, origin } : merged;
