@@ -35,7 +35,13 @@ function registerSecrets(env: NodeJS.ProcessEnv): void {
   };
   onSecret(tell);
   // the access key id too, as aws-actions/configure-aws-credentials masks it
-  const jobSecrets = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GITHUB_TOKEN"];
+  const jobSecrets = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "ACTIONS_RUNTIME_TOKEN",
+    "GITHUB_TOKEN",
+  ];
   for (const name of jobSecrets) {
     const value = env[name];
     // the runner masks any length; our own redaction skips very short values
