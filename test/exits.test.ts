@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { artifactName, commentBody, escapeControls, logText, summaryText } from "../src/egress.ts";
+import { HeadTail } from "../src/install/process.ts";
 import { MemoryLog } from "../src/log.ts";
 import { addSecret } from "../src/redact.ts";
 import { code, esc } from "../src/report/markdown.ts";
@@ -73,5 +74,18 @@ describe("every exit escapes control characters and masks last", () => {
   it("an artifact name: the credential becomes a word GitHub accepts in a name", () => {
     addSecret("art1fact-Secret");
     expect(artifactName("lambda-art1fact-Secret-python3.12")).toBe("lambda-redacted-python3.12");
+  });
+});
+
+describe("output kept for the diagnosis, cut in the middle", () => {
+  it("a secret the gap cuts in two is masked on both sides of it", () => {
+    const secret = "headTail-S3cret-Value-77";
+    addSecret(secret);
+    const kept = new HeadTail(40, 40);
+    const text = `${"a".repeat(30)}${secret}${"b".repeat(100)}${secret}${"c".repeat(20)}`;
+    kept.push(Buffer.from(text));
+    const out = kept.text();
+    expect(out).toMatch(/bytes of output left out/);
+    for (let i = 0; i + 6 <= secret.length; i++) expect(out).not.toContain(secret.slice(i, i + 6));
   });
 });

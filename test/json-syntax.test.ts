@@ -72,7 +72,7 @@ describe("findJsonError agrees with JSON.parse", () => {
     expect(describeJsonError(findJsonError('{\n  "k": sk_live_51abc\n}')!)).toBe(
       "at line 2, column 8: expected a value (object, array, string, number, true, false or null)",
     );
-    expect(findJsonError(`${"[".repeat(200_000)}${"]".repeat(200_000)}`)).toBeUndefined();
-    expect(findJsonError("[".repeat(200_000))?.expected).toMatch(/a value/);
+    expect(findJsonError(`${"[".repeat(50_000)}${"]".repeat(50_000)}`)).toBeUndefined();
+    expect(findJsonError("[".repeat(50_000))?.expected).toMatch(/a value/);
   });
 });
