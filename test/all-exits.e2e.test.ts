@@ -55,7 +55,6 @@ let index: LocalIndex;
 let aws: LocalAws;
 let artifacts: LocalArtifactService;
 let github: LocalGitHub;
-let run: { code: number | null; stdout: string; stderr: string; summary: string; outputs: string };
 
 /** Every encoding a secret may leave in: what a reader could decode it from. */
 function encodings(secret: string): string[] {
@@ -112,6 +111,33 @@ function runBundle(
   });
 }
 
+interface Scenario {
+  name: string;
+  /** the function the run deploys (one per scenario: an unchanged version would skip the smoke invocation) */
+  functionName: string;
+  smokeExpect: string;
+  succeeds: boolean;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: "the smoke invocation passes", functionName: "orders", smokeExpect: '{"lib": 1}', succeeds: true },
+  {
+    name: "the smoke invocation fails: its response and log tail in the error, the summary and the comment",
+    functionName: "orders-failing",
+    smokeExpect: '{"lib": 2}',
+    succeeds: false,
+  },
+];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  summary: string;
+  outputs: string;
+}
+const runs = new Map<Scenario, Run>();
+
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), "lpp-all-exits-"));
   const wheels = path.join(work, "wheels");
@@ -121,11 +147,14 @@ beforeAll(async () => {
     updateDelayMs: 20,
     credentials: [{ accessKeyId: S.accessKeyId, secretAccessKey: S.secretAccessKey }],
   });
-  aws.createFunction({ name: "orders", region: REGION, runtime: "python3.12", handler: "app.handler" });
+  for (const s of SCENARIOS)
+    aws.createFunction({ name: s.functionName, region: REGION, runtime: "python3.12", handler: "app.handler" });
   artifacts = await startLocalArtifactService();
   github = await startLocalGitHub({ token: S.githubToken, repository: "acme/orders" });
+  // the function prints the event (its log tail) and echoes it (its response)
   const project = await writeProject(path.join(work, "project"), {
-    "app.py": "import tinylib\n\ndef handler(event, context):\n    return {'echo': event, 'lib': tinylib.V}\n",
+    "app.py":
+      "import json, tinylib\n\ndef handler(event, context):\n    print(json.dumps(event))\n    return {'echo': event, 'lib': tinylib.V}\n",
     "requirements.txt": `${pinned("tinylib", "1.0", lib)}\n`,
   });
   const local = (userinfo: string) => index.url.replace("http://", `http://${userinfo}@`);
@@ -136,60 +165,63 @@ beforeAll(async () => {
   const eventPath = path.join(work, "event.json");
   await writeFile(eventPath, JSON.stringify({ pull_request: { number: 7 } }));
   const runtimeToken = artifacts.env().ACTIONS_RUNTIME_TOKEN!;
-  const inputs: Record<string, string> = {
-    "working-directory": project,
-    python: python312 ?? "",
-    runtime: "python3.12",
-    "function-name": "orders",
-    alias: "live",
-    "index-url": local(`${S.indexToken}:`),
-    "extra-index-url": local(`mirror:${encodeURIComponent(S.extraPassword)}`),
-    "smoke-event": smokeEvent(runtimeToken),
-    "smoke-expect": '{"lib": 1}',
-    "upload-artifact": "true",
-    "artifact-name": `lambda-orders-${S.pipConfToken}`,
-    comment: "true",
-    "github-token": S.githubToken,
-    cache: "false",
-  };
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    PIP_CONFIG_FILE: pipConf,
-    PIP_CACHE_DIR: path.join(home, "pip-cache"),
-    PIP_DISABLE_PIP_VERSION_CHECK: "1",
-    PIP_INDEX_URL: local(`ci:${encodeURIComponent(S.pipIndexPassword)}`),
-    PIP_EXTRA_INDEX_URL: local(S.tokenAlone),
-    UV_INDEX: `internal=https://uv:${S.uvIndexPassword}@pkgs.example.com/simple`,
-    UV_DEFAULT_INDEX: `https://${S.uvDefaultToken}:@pkgs.example.com/simple`,
-    RUNNER_TEMP: path.join(home, "runner-temp"),
-    AWS_ACCESS_KEY_ID: S.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: S.secretAccessKey,
-    AWS_SESSION_TOKEN: S.sessionToken,
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL: aws.endpoint,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, "no-credentials"),
-    AWS_CONFIG_FILE: path.join(home, "no-config"),
-    ...artifacts.env(),
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: "acme/orders",
-    GITHUB_EVENT_NAME: "pull_request",
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_JOB: "exits",
-    GITHUB_OUTPUT: path.join(home, "github-output"),
-    GITHUB_STEP_SUMMARY: path.join(home, "step-summary.md"),
-    GITHUB_WORKSPACE: project,
-    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
-  };
-  await writeFile(env.GITHUB_OUTPUT!, "");
-  await writeFile(env.GITHUB_STEP_SUMMARY!, "");
-  const child = await runBundle(await bundledAction(), env, project);
-  run = {
-    ...child,
-    summary: await readFile(env.GITHUB_STEP_SUMMARY!, "utf8"),
-    outputs: await readFile(env.GITHUB_OUTPUT!, "utf8"),
-  };
+  const bundle = await bundledAction();
+  for (const s of SCENARIOS) {
+    const inputs: Record<string, string> = {
+      "working-directory": project,
+      python: python312 ?? "",
+      runtime: "python3.12",
+      "function-name": s.functionName,
+      alias: "live",
+      "index-url": local(`${S.indexToken}:`),
+      "extra-index-url": local(`mirror:${encodeURIComponent(S.extraPassword)}`),
+      "smoke-event": smokeEvent(runtimeToken),
+      "smoke-expect": s.smokeExpect,
+      "upload-artifact": "true",
+      "artifact-name": `lambda-${s.functionName}-${S.pipConfToken}`,
+      comment: "true",
+      "github-token": S.githubToken,
+      cache: "false",
+    };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: home,
+      PIP_CONFIG_FILE: pipConf,
+      PIP_CACHE_DIR: path.join(home, "pip-cache"),
+      PIP_DISABLE_PIP_VERSION_CHECK: "1",
+      PIP_INDEX_URL: local(`ci:${encodeURIComponent(S.pipIndexPassword)}`),
+      PIP_EXTRA_INDEX_URL: local(S.tokenAlone),
+      UV_INDEX: `internal=https://uv:${S.uvIndexPassword}@pkgs.example.com/simple`,
+      UV_DEFAULT_INDEX: `https://${S.uvDefaultToken}:@pkgs.example.com/simple`,
+      RUNNER_TEMP: path.join(home, "runner-temp"),
+      AWS_ACCESS_KEY_ID: S.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S.secretAccessKey,
+      AWS_SESSION_TOKEN: S.sessionToken,
+      AWS_REGION: REGION,
+      AWS_ENDPOINT_URL: aws.endpoint,
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_SHARED_CREDENTIALS_FILE: path.join(home, "no-credentials"),
+      AWS_CONFIG_FILE: path.join(home, "no-config"),
+      ...artifacts.env(),
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: "acme/orders",
+      GITHUB_EVENT_NAME: "pull_request",
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_JOB: "exits",
+      GITHUB_OUTPUT: path.join(home, `github-output-${s.functionName}`),
+      GITHUB_STEP_SUMMARY: path.join(home, `step-summary-${s.functionName}.md`),
+      GITHUB_WORKSPACE: project,
+      ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
+    };
+    await writeFile(env.GITHUB_OUTPUT!, "");
+    await writeFile(env.GITHUB_STEP_SUMMARY!, "");
+    const child = await runBundle(bundle, env, project);
+    runs.set(s, {
+      ...child,
+      summary: await readFile(env.GITHUB_STEP_SUMMARY!, "utf8"),
+      outputs: await readFile(env.GITHUB_OUTPUT!, "utf8"),
+    });
+  }
 }, 240_000);
 
 afterAll(async () => {
@@ -203,49 +235,56 @@ afterAll(async () => {
 const ADD_MASK = "::add-mask::";
 
 it.skipIf(!python312)(
-  "the run got through every exit: deployed, smoke passed, summary, comment, outputs, artifact",
+  "the runs got through every exit: deployed, smoke checked, summary, comments, outputs, artifacts",
   () => {
-    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.outputs).toMatch(/deployed<<[\s\S]*updated/);
-    expect(run.summary).toContain("Smoke");
-    expect(github.comments).toHaveLength(1);
+    const [passes, fails] = SCENARIOS.map((s) => runs.get(s)!);
+    expect(passes!.code, `${passes!.stdout}\n${passes!.stderr}`).toBe(0);
+    expect(passes!.outputs).toMatch(/deployed<<[\s\S]*updated/);
+    expect(passes!.summary).toContain("Smoke");
+    expect(fails!.code, `${fails!.stdout}\n${fails!.stderr}`).toBe(1);
+    expect(fails!.stdout).toMatch(/::error ::smoke invocation of version 1 failed[^\n]*%0A[^\n]*log tail:%0A/);
+    expect(fails!.summary).toMatch(/Failed at “Deploy”/);
+    expect(github.comments).toHaveLength(2);
+    // a failed build uploads no artifact; the passing run's name had the pip.conf token
     expect(artifacts.artifacts().map((a) => a.name)).toEqual(["lambda-orders-redacted"]);
   },
 );
 
-it.skipIf(!python312)("no exit holds any 6-character piece of any secret, in any encoding", () => {
-  const secrets = [...Object.values(S), artifacts.env().ACTIONS_RUNTIME_TOKEN!];
-  const exits: Record<string, string> = {
-    stdout: run.stdout
-      .split("\n")
-      .filter((line) => !line.startsWith(ADD_MASK))
-      .join("\n"),
-    stderr: run.stderr,
-    $GITHUB_STEP_SUMMARY: run.summary,
-    $GITHUB_OUTPUT: run.outputs,
-    "PR comment (request bodies)": github.requests.map((r) => r.body).join("\n"),
-    "PR comment (stored)": github.comments.map((c) => c.body).join("\n"),
-    "artifact names": artifacts
-      .artifacts()
-      .map((a) => a.name)
-      .join("\n"),
-  };
-  const found: string[] = [];
-  for (const secret of secrets)
-    for (const form of new Set(encodings(secret)))
-      for (let at = 0; at + 6 <= form.length; at++) {
-        const piece = form.slice(at, at + 6);
-        for (const [exit, text] of Object.entries(exits)) {
-          const where = text.indexOf(piece);
-          if (where >= 0)
-            found.push(`${exit}: ${JSON.stringify(piece)} in …${text.slice(Math.max(0, where - 40), where + 40)}…`);
+for (const s of SCENARIOS)
+  it.skipIf(!python312)(`${s.name}: no exit holds any 6-character piece of any secret, in any encoding`, () => {
+    const run = runs.get(s)!;
+    const secrets = [...Object.values(S), artifacts.env().ACTIONS_RUNTIME_TOKEN!];
+    const exits: Record<string, string> = {
+      stdout: run.stdout
+        .split("\n")
+        .filter((line) => !line.startsWith(ADD_MASK))
+        .join("\n"),
+      stderr: run.stderr,
+      $GITHUB_STEP_SUMMARY: run.summary,
+      $GITHUB_OUTPUT: run.outputs,
+      "PR comments (request bodies)": github.requests.map((r) => r.body).join("\n"),
+      "PR comments (stored)": github.comments.map((c) => c.body).join("\n"),
+      "artifact names": artifacts
+        .artifacts()
+        .map((a) => a.name)
+        .join("\n"),
+    };
+    const found: string[] = [];
+    for (const secret of secrets)
+      for (const form of new Set(encodings(secret)))
+        for (let at = 0; at + 6 <= form.length; at++) {
+          const piece = form.slice(at, at + 6);
+          for (const [exit, text] of Object.entries(exits)) {
+            const where = text.indexOf(piece);
+            if (where >= 0)
+              found.push(`${exit}: ${JSON.stringify(piece)} in …${text.slice(Math.max(0, where - 40), where + 40)}…`);
+          }
         }
-      }
-  expect(found).toEqual([]);
-});
+    expect(found).toEqual([]);
+  });
 
 it.skipIf(!python312)("each credential is registered with the runner before the first line that could show it", () => {
-  const lines = run.stdout.split("\n");
+  const lines = runs.get(SCENARIOS[0]!)!.stdout.split("\n");
   const masked = (value: string) => lines.indexOf(`${ADD_MASK}${value}`);
   const firstIndexLine = lines.findIndex((line) => line.startsWith("Indexes:"));
   expect(firstIndexLine).toBeGreaterThan(0);
