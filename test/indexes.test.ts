@@ -220,6 +220,11 @@ describe("configuration read as the tools read it", () => {
     expect(() => effectiveIndexes(sources({ env }))).toThrow(message);
   });
 
+  it("uv's named index may be a local folder (UV_INDEX=name=./wheels)", () => {
+    const plan = effectiveIndexes(sources({ env: { UV_INDEX: "local=./wheels" }, installer: "uv" }));
+    expect(plan.asked.extraIndexUrls).toEqual(["./wheels"]);
+  });
+
   it("a pip.conf index URL without a scheme is refused naming the file and section", () => {
     const pipConfig = {
       "index-url": "alice:pw@host/simple",

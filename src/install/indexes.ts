@@ -124,7 +124,9 @@ function pipLayer(env: NodeJS.ProcessEnv, config: PipConfig): Layer {
 function uvLayer(env: NodeJS.ProcessEnv): Layer {
   const named = UV_INDEX_VARIABLES.filter((v) => v !== "UV_FIND_LINKS" && env[v]?.trim());
   const indexVariable = env.UV_DEFAULT_INDEX?.trim() ? "UV_DEFAULT_INDEX" : "UV_INDEX_URL";
-  const uvIndex = words(env.UV_INDEX).map((entry) => entry.replace(/^[A-Za-z0-9_.-]+=(?=[a-z][a-z0-9+.-]*:)/i, ""));
+  const uvIndex = words(env.UV_INDEX).map((entry) =>
+    entry.replace(/^[A-Za-z0-9_.-]+=(?=[a-z][a-z0-9+.-]*:|\.{0,2}\/)/i, ""),
+  );
   return {
     source: named.join(", ") || "uv",
     indexUrl: env[indexVariable]?.trim() || undefined,
