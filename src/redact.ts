@@ -124,8 +124,8 @@ export function redactEdges(piece: string, cut: { start?: boolean; end?: boolean
 
 const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 const JSON_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", t: "\t" };
-/** a line break as it is written raw, in HTML, in a URL or a workflow command, or in a JSON string */
-const WRAP = /^(?:\r\n|\r|\n|<br\s*\/?>|%0[ADad]|%250[ADad]|\\[rn])/;
+/** a line break as it is written raw, in HTML, in a URL or a workflow command, or in a JSON string, and the indentation after it */
+const WRAP = /^(?:\r\n|\r|\n|<br\s*\/?>|%0[ADad]|%250[ADad]|\\[rn])[ \t]*/;
 const ENTITY = /^&(?:#(\d{1,7})|#[xX]([0-9A-Fa-f]{1,6})|([a-z]{2,4}));/;
 /** `%40`, and `%2540`: a workflow command escapes the `%` of an escape once more */
 const PERCENT = /^%(?:25)?([0-9A-Fa-f]{2})/;

@@ -80,6 +80,7 @@ const ENCODINGS: [string, (s: string) => string][] = [
   ],
   ["split at a line wrap", (s) => `${s.slice(0, 5)}\n${s.slice(5)}`],
   ["split at a wrap in HTML", (s) => `${s.slice(0, 7)}<br>${s.slice(7)}`],
+  ["split at a wrap that indents the next line", (s) => `${s.slice(0, 8)}\n    ${s.slice(8)}`],
   ["split at an escaped wrap in a workflow command", (s) => `${s.slice(0, 6)}%0A${s.slice(6)}`],
   ["split at a JSON \\n", (s) => `${s.slice(0, 4)}\\n${s.slice(4)}`],
   [
