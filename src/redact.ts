@@ -33,7 +33,7 @@ export function addSecret(value: string | undefined): void {
   // Very short values would redact ordinary words; the runner masks those itself.
   if (!value || value.length < 4 || secrets.has(value)) return;
   secrets.add(value);
-  const bytes = canonical(value).bytes;
+  const bytes = Buffer.from(canonical(value).bytes);
   if (bytes.length >= 4 && !secretBytes.some((b) => b.equals(bytes))) secretBytes.push(bytes);
   for (const listener of listeners) listener(value);
 }
@@ -139,22 +139,37 @@ const JSON_UNICODE = /^\\u([0-9A-Fa-f]{4})/;
  * form, and any mix of forms, at once; linear in the text.
  */
 function canonical(text: string): { bytes: Buffer; spans: Uint32Array } {
-  const bytes: number[] = [];
-  const spans: number[] = [];
+  // a UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair 4 for 2 units); escapes shrink
+  const bytes = Buffer.allocUnsafe(text.length * 3);
+  const spans = new Uint32Array(text.length * 6);
+  let n = 0;
   const emit = (value: string | number, start: number, end: number) => {
-    for (const b of typeof value === "number" ? [value] : Buffer.from(value, "utf8")) {
-      bytes.push(b);
-      spans.push(start, end);
+    if (typeof value === "number") {
+      bytes[n] = value;
+      spans[2 * n] = start;
+      spans[2 * n++ + 1] = end;
+      return;
+    }
+    for (const b of Buffer.from(value, "utf8")) {
+      bytes[n] = b;
+      spans[2 * n] = start;
+      spans[2 * n++ + 1] = end;
     }
   };
   for (let i = 0; i < text.length; ) {
-    const c = text[i]!;
-    const special = "\r\n<%&\\".includes(c);
-    const rest = special ? text.slice(i, i + 24) : "";
-    const decoded = special ? decodeAt(rest) : undefined;
-    if (decoded) {
-      if (decoded.value !== "") emit(decoded.value, i, i + decoded.length);
-      i += decoded.length;
+    const code = text.charCodeAt(i);
+    // \n \r % & < \\ may start an escape or a line break
+    if (code === 10 || code === 13 || code === 37 || code === 38 || code === 60 || code === 92) {
+      const decoded = decodeAt(text.slice(i, i + 24));
+      if (decoded) {
+        if (decoded.value !== "") emit(decoded.value, i, i + decoded.length);
+        i += decoded.length;
+        continue;
+      }
+    }
+    if (code < 0x80) {
+      emit(code, i, i + 1);
+      i++;
       continue;
     }
     const point = text.codePointAt(i)!;
@@ -162,7 +177,7 @@ function canonical(text: string): { bytes: Buffer; spans: Uint32Array } {
     emit(String.fromCodePoint(point), i, i + width);
     i += width;
   }
-  return { bytes: Buffer.from(bytes), spans: Uint32Array.from(spans) };
+  return { bytes: bytes.subarray(0, n), spans: spans.subarray(0, 2 * n) };
 }
 
 /** The escape or line break `rest` starts with: what it stands for ("" for a break) and its length. */
