@@ -5,6 +5,10 @@
 const secrets = new Set<string>();
 /** Each registered secret decoded (see `canonical`): what every text is searched for. */
 const secretBytes: Buffer[] = [];
+/** The same, as text: searched for directly in a text with nothing to decode */
+const secretTexts: string[] = [];
+/** a character that may start an escape or a line break (see `canonical`) */
+const ESCAPE_OR_BREAK = /[\r\n%&<\\]/;
 const listeners: ((secret: string) => void)[] = [];
 
 /** The installers' variables that carry index or find-links URLs (and so, maybe, credentials). */
@@ -34,7 +38,10 @@ export function addSecret(value: string | undefined): void {
   if (!value || value.length < 4 || secrets.has(value)) return;
   secrets.add(value);
   const bytes = Buffer.from(canonical(value).bytes);
-  if (bytes.length >= 4 && !secretBytes.some((b) => b.equals(bytes))) secretBytes.push(bytes);
+  if (bytes.length >= 4 && !secretBytes.some((b) => b.equals(bytes))) {
+    secretBytes.push(bytes);
+    secretTexts.push(bytes.toString("utf8"));
+  }
   for (const listener of listeners) listener(value);
 }
 
@@ -69,11 +76,17 @@ export function redact(text: string, mask = "***"): string {
   // word by word (a URL holds no whitespace): linear in the text, whatever it holds
   const out = text.replace(/\S+/g, (word) => maskWord(word, mask));
   if (secretBytes.length === 0) return out;
-  const { bytes, spans } = canonical(out);
   const hits: [number, number][] = [];
-  for (const secret of secretBytes) {
-    for (let at = bytes.indexOf(secret); at >= 0; at = bytes.indexOf(secret, at + 1))
-      hits.push([spans[2 * at]!, spans[2 * (at + secret.length - 1) + 1]!]);
+  if (!ESCAPE_OR_BREAK.test(out)) {
+    // nothing to decode: the text is its own canonical form, searched as it is
+    for (const secret of secretTexts)
+      for (let at = out.indexOf(secret); at >= 0; at = out.indexOf(secret, at + 1)) hits.push([at, at + secret.length]);
+  } else {
+    const { bytes, spans } = canonical(out);
+    for (const secret of secretBytes) {
+      for (let at = bytes.indexOf(secret); at >= 0; at = bytes.indexOf(secret, at + 1))
+        hits.push([spans[2 * at]!, spans[2 * (at + secret.length - 1) + 1]!]);
+    }
   }
   if (hits.length === 0) return out;
   hits.sort((a, b) => a[0] - b[0]);
