@@ -40,6 +40,7 @@ function registerSecrets(env: NodeJS.ProcessEnv): void {
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
     "ACTIONS_RUNTIME_TOKEN",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
     "GITHUB_TOKEN",
   ];
   for (const name of jobSecrets) {
