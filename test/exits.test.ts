@@ -7,10 +7,12 @@
 import { describe, expect, it } from "vitest";
 import { artifactName, commentBody, escapeControls, logText, summaryText } from "../src/egress.ts";
 import { HeadTail } from "../src/install/process.ts";
+import { readPipfileLock } from "../src/lock/pipfile.ts";
 import { MemoryLog } from "../src/log.ts";
 import { addSecret } from "../src/redact.ts";
 import { code, esc } from "../src/report/markdown.ts";
-import { refusal } from "./support/inputs.ts";
+import { refusal, WORKSPACE } from "./support/inputs.ts";
+import { failure, lockContext } from "./support/lockfiles.ts";
 
 const FUNCTION = { "function-name": "orders", alias: "live" };
 
@@ -87,5 +89,15 @@ describe("output kept for the diagnosis, cut in the middle", () => {
     const out = kept.text();
     expect(out).toMatch(/bytes of output left out/);
     for (let i = 0; i + 6 <= secret.length; i++) expect(out).not.toContain(secret.slice(i, i + 6));
+  });
+});
+
+describe("a lockfile that is not JSON is named by position, not quoted", () => {
+  it("Pipfile.lock: line and column, no piece of the credential next to the error", () => {
+    const text = '{\n  "_meta": {"sources": [{"url": "https://ci:lockT0ken-Secret@pkgs.example/simple" x]}}\n}\n';
+    const ctx = lockContext(WORKSPACE, "Pipfile.lock");
+    const e = failure(() => readPipfileLock(text, ctx));
+    expect(e.describe()).toMatch(/^Pipfile\.lock:2: malformed JSON at line 2, column 83: expected "," or "}"/);
+    expect(e.describe()).not.toMatch(/lockT0|Secret|pkgs/);
   });
 });
