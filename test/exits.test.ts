@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { artifactName, commentBody, escapeControls, logText, summaryText } from "../src/egress.ts";
 import { HeadTail } from "../src/install/process.ts";
+import { shown } from "../src/lock/grammar.ts";
 import { readPipfileLock } from "../src/lock/pipfile.ts";
 import { MemoryLog } from "../src/log.ts";
 import { addSecret } from "../src/redact.ts";
@@ -99,5 +100,14 @@ describe("a lockfile that is not JSON is named by position, not quoted", () => {
     const e = failure(() => readPipfileLock(text, ctx));
     expect(e.describe()).toMatch(/^Pipfile\.lock:2: malformed JSON at line 2, column 83: expected "," or "}"/);
     expect(e.describe()).not.toMatch(/lockT0|Secret|pkgs/);
+  });
+});
+
+describe("a lockfile value shown cut", () => {
+  it("a registered secret the 80-character cut splits is masked, not shown in part", () => {
+    const secret = "lockCut-T0ken-Value-31";
+    addSecret(secret);
+    const out = shown(`${"x".repeat(70)}${secret}`);
+    expect(out).toBe(`${"x".repeat(70)}***…`);
   });
 });
