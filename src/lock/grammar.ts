@@ -5,7 +5,7 @@
  * requirements file (a newline, `--find-links …`, `${SECRET}`) gets past the reader.
  */
 import { UserError, type Where } from "../errors.ts";
-import { redact } from "../redact.ts";
+import { redact, redactEdges } from "../redact.ts";
 
 /** Where a field comes from, for the message, and what to do about it. */
 export interface FieldOrigin extends Where {
@@ -56,7 +56,8 @@ export function shown(value: string, max = 80): string {
 }
 
 function escapeShown(value: string, max: number, quotes: boolean): string {
-  const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+  const long = value.length > max;
+  const cut = long ? value.slice(0, max) : value;
   let escaped = "";
   for (const c of cut) {
     const code = c.charCodeAt(0);
@@ -64,7 +65,8 @@ function escapeShown(value: string, max: number, quotes: boolean): string {
     const quote = quotes && c === '"' ? '\\"' : undefined;
     escaped += quote ?? named ?? (isLineBreakOrControl(code) ? `\\u${code.toString(16).padStart(4, "0")}` : c);
   }
-  return redact(escaped);
+  // a secret the cut splits is masked from its first character, not shown in part
+  return long ? `${redactEdges(escaped, { end: true })}…` : redact(escaped);
 }
 
 /**
