@@ -127,7 +127,7 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const { dependencyZip } = packaged;
     zips = packaged.zips;
     const findings = checkPackageSizes(zips, inputs, target, lock, inspection, log);
-    const verify = await verifyStaged(stage, zips);
+    const verify = await verifyStaged(stage, zips, optimized?.report.removed);
     // Only an inspected tree is kept for the next build.
     await timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));
     await zips.publish();
@@ -233,6 +233,7 @@ async function codeOf(
 async function verifyStaged(
   { inputs, ctx, target, scratch, timings }: Stage,
   zips: WrittenPackages,
+  slimRemoved: readonly string[] | undefined,
 ): Promise<VerifyResult | undefined> {
   const { env, log } = ctx;
   const { staged } = zips;
@@ -250,6 +251,7 @@ async function verifyStaged(
         env,
         scratch,
         log,
+        slimRemoved,
       }),
     ),
   );

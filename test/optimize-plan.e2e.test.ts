@@ -127,7 +127,7 @@ describe("the runtime's Python", () => {
 });
 
 describe("the summary's optimize section", () => {
-  it("lists what slim removed per distribution with bytes, and warns about left-out distributions", async () => {
+  it("lists what slim removed per distribution, stripping apart, each figure the sum of what it names", async () => {
     const { renderOptimization } = await import("../src/report/optimization.ts");
     const text = renderOptimization({
       settings: settings({ excludePackages: ["boto3"] }),
@@ -135,13 +135,33 @@ describe("the summary's optimize section", () => {
       excluded: [{ name: "boto3", version: "1.35.0", bytes: 2_000_000 }],
       notInstalled: [],
       slimmed: [
-        { distribution: "numpy", files: 300, bytes: 30_000_000, kinds: { tests: 29_000_000, "debug info": 1_000_000 } },
+        {
+          distribution: "numpy",
+          files: 300,
+          bytes: 30_000_000,
+          kinds: { tests: 29_000_000, "type stubs": 1_000_000 },
+          stripped: { files: 4, bytes: 1_000_000 },
+        },
       ],
       stripped: { files: 4, bytes: 1_000_000 },
+      removed: [],
+      keptBack: [
+        {
+          path: "numpy/_core/tests/_natype.py",
+          by: "numpy/testing/_private/utils.py",
+          line: 12,
+          name: "numpy._core.tests._natype",
+          how: "imports",
+        },
+      ],
       fromCache: false,
     }).join("\n\n");
     expect(text).toMatch(/120 dependency and 2 code files compiled by Python 3\.12\.1/);
     expect(text).toMatch(/\[!WARNING\][\s\S]*boto3 1\.35\.0[\s\S]*runtime's own versions/);
-    expect(text).toMatch(/\| numpy \| 300 \| 28\.6 MB \| tests 27\.7 MB, debug info 976\.6 KB/);
+    expect(text).toMatch(
+      /Slim: 300 files removed \(28\.6 MB\); 4 shared objects stripped of debug information \(976\.6 KB saved\); 29\.6 MB saved in all/,
+    );
+    expect(text).toMatch(/\| numpy \| 300 \| 28\.6 MB \| tests 27\.7 MB, type stubs 976\.6 KB \| 4 \(976\.6 KB\) \|/);
+    expect(text).toMatch(/Kept back: 1 file\(s\)[\s\S]*&#95;natype\.py.*utils\.py:12<\/code> imports/);
   });
 });

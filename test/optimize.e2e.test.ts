@@ -17,6 +17,7 @@ import { readZip } from "../devtools/zipread.ts";
 import { UserError } from "../src/errors.ts";
 import { buildProject, pinned, writeProject } from "./support/project.ts";
 import { pythonFor } from "./support/python.ts";
+import { unpackWithPython } from "./support/unpack.ts";
 
 const PY312 = pythonFor(12)!;
 let work: string;
@@ -127,18 +128,7 @@ function sharedBuild(values: Record<string, string>): ReturnType<typeof build> {
 }
 
 /** Lambda's layout: the function zip in /var/task, the layer in /opt; code before the layer's python/. */
-function unpack(zip: string, into: string): string {
-  mkdirSync(into, { recursive: true });
-  execFileSync(PY312, [
-    "-I",
-    "-S",
-    "-c",
-    "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
-    zip,
-    into,
-  ]);
-  return into;
-}
+const unpack = (zip: string, into: string) => unpackWithPython(PY312, zip, into);
 
 function invoke(task: string, opt: string): { stdout: string; stderr: string } {
   const script =

@@ -18,8 +18,9 @@ import { findRuntimePython, runtimePythonCandidates, setupPythonHint } from "../
 import type { Target } from "../target.ts";
 import { removeFiles, rewriteRecords, stripSharedObjects } from "./apply.ts";
 import { type CompileJob, compileSources } from "./compile.ts";
-import { planCode, planDependencies, pycPath } from "./plan.ts";
-import type { DistributionSlim, OptimizeReport, OptimizeSettings, RuntimePython } from "./types.ts";
+import { type KeptBack, keptByImports } from "./keep.ts";
+import { planCode, planDependencies, pycPath, slimFigures } from "./plan.ts";
+import type { OptimizeReport, OptimizeSettings, RuntimePython } from "./types.ts";
 
 export type { OptimizeReport, OptimizeSettings } from "./types.ts";
 
@@ -113,12 +114,7 @@ export async function optimize(input: OptimizeInput): Promise<{ code: TreeFile[]
   for (const name of report.notInstalled) {
     log.annotate("warning", `exclude-packages names ${name}, which is not among the installed distributions`);
   }
-  const slimBytes = report.slimmed.reduce((n, s) => n + s.bytes, 0);
-  if (settings.slim) {
-    log.info(
-      `Slim: ${report.slimmed.reduce((n, s) => n + s.files, 0)} files removed (${slimBytes} bytes), ${report.stripped.files} shared objects stripped (${report.stripped.bytes} bytes)${fromCache ? ", in the cached tree" : ""}`,
-    );
-  }
+  if (settings.slim) logSlim(report, log);
   if (report.compile.done && report.compile.failed.length > 0) {
     log.annotate(
       "warning",
@@ -126,6 +122,28 @@ export async function optimize(input: OptimizeInput): Promise<{ code: TreeFile[]
     );
   }
   return { code, report };
+}
+
+const KEPT_BACK_LOGGED = 20;
+
+/** Each figure the sum of what it names: files removed, shared objects stripped, both together. */
+function logSlim(report: OptimizeReport, log: Log): void {
+  const files = report.slimmed.reduce((n, s) => n + s.files, 0);
+  const bytes = report.slimmed.reduce((n, s) => n + s.bytes, 0);
+  const { stripped } = report;
+  log.info(
+    `Slim: ${files} files removed (${bytes} bytes), ${stripped.files} shared objects stripped (${stripped.bytes} bytes saved); ${bytes + stripped.bytes} bytes saved in all${report.fromCache ? ", in the cached tree" : ""}`,
+  );
+  const kept = report.keptBack ?? [];
+  if (kept.length === 0) return;
+  const lines = kept
+    .slice(0, KEPT_BACK_LOGGED)
+    .map((k) => `  ${k.path}: ${k.by}${k.line ? `:${k.line}` : ""} ${k.how} ${JSON.stringify(k.name)}`);
+  const more =
+    kept.length > KEPT_BACK_LOGGED ? `\n  and ${kept.length - KEPT_BACK_LOGGED} more (listed in the job summary)` : "";
+  log.info(
+    `Slim kept back ${kept.length} file(s) its patterns match, because shipped code imports or reads them:\n${lines.join("\n")}${more}`,
+  );
 }
 
 function emptyReport(settings: OptimizeSettings, compiler: RuntimePython | undefined, reason: string): OptimizeReport {
@@ -138,6 +156,8 @@ function emptyReport(settings: OptimizeSettings, compiler: RuntimePython | undef
     notInstalled: [],
     slimmed: [],
     stripped: { files: 0, bytes: 0 },
+    removed: [],
+    keptBack: [],
     fromCache: false,
   };
 }
@@ -154,7 +174,8 @@ async function readReport(file: string): Promise<OptimizeReport | undefined> {
 
 async function optimizeDependencies(input: OptimizeInput, tree: DependencyTree): Promise<OptimizeReport> {
   const { settings, compiler } = input;
-  const plan = planDependencies(tree, settings, compiler !== undefined);
+  const keptBack = settings.slim ? await slimKeptBack(tree, settings, input.code) : [];
+  const plan = planDependencies(tree, settings, compiler !== undefined, new Set(keptBack.map((k) => k.path)));
   const report = emptyReport(
     settings,
     compiler,
@@ -162,31 +183,16 @@ async function optimizeDependencies(input: OptimizeInput, tree: DependencyTree):
   );
   report.notInstalled = plan.notInstalled;
   report.excluded = plan.excluded.map(({ name, version, bytes }) => ({ name, version, bytes }));
+  report.keptBack = keptBack;
   const removed = [...plan.excluded.flatMap((e) => e.files), ...[...plan.removed.values()].flat().map((f) => f.path)];
   await removeFiles(tree, removed);
-  report.slimmed = [...plan.removed.entries()]
-    .map(([distribution, files]): DistributionSlim => {
-      const kinds: DistributionSlim["kinds"] = {};
-      for (const f of files) kinds[f.kind] = (kinds[f.kind] ?? 0) + f.bytes;
-      return { distribution, files: files.length, bytes: files.reduce((n, f) => n + f.bytes, 0), kinds };
-    })
-    .sort((a, b) => b.bytes - a.bytes || a.distribution.localeCompare(b.distribution));
-
   const sizes = new Map(tree.files.map((f) => [f.path, f]));
   const stripped = await stripSharedObjects(tree, plan.strip);
-  for (const [file, size] of stripped) {
-    const f = sizes.get(file)!;
-    report.stripped.files++;
-    report.stripped.bytes += f.size - size;
-    const slim = report.slimmed.find((s) => s.distribution === f.distribution);
-    const saved = f.size - size;
-    if (f.distribution && slim) {
-      slim.bytes += saved;
-      slim.kinds["debug info"] = (slim.kinds["debug info"] ?? 0) + saved;
-    } else if (f.distribution) {
-      report.slimmed.push({ distribution: f.distribution, files: 0, bytes: saved, kinds: { "debug info": saved } });
-    }
-  }
+  const savings = [...stripped].map(([path, size]) => {
+    const f = sizes.get(path)!;
+    return { path, distribution: f.distribution, saved: f.size - size };
+  });
+  Object.assign(report, slimFigures(plan.removed, savings));
 
   const added = new Map<string, string[]>();
   if (compiler) {
@@ -217,8 +223,23 @@ async function optimizeDependencies(input: OptimizeInput, tree: DependencyTree):
   const reread = await readTree(tree.root);
   tree.files = reread.files;
   tree.distributions = reread.distributions;
-  report.slimmed.sort((a, b) => b.bytes - a.bytes || a.distribution.localeCompare(b.distribution));
   return report;
+}
+
+/** What slim's patterns match that the shipped dependencies and the function code import or read. */
+async function slimKeptBack(tree: DependencyTree, settings: OptimizeSettings, code: TreeFile[]): Promise<KeptBack[]> {
+  const matched = planDependencies(tree, settings, false);
+  const candidates = new Set([...matched.removed.values()].flat().map((f) => f.path));
+  if (candidates.size === 0) return [];
+  const excluded = new Set(matched.excluded.flatMap((e) => e.files));
+  const where = new Map<string, string>();
+  for (const f of tree.files) if (f.symlink === undefined && !excluded.has(f.path)) where.set(f.path, f.absolutePath);
+  for (const f of code) if (f.symlink === undefined) where.set(f.path, f.absolutePath);
+  return keptByImports({
+    files: [...where.keys()],
+    candidates,
+    read: (file) => readFile(where.get(file)!, "utf8").catch(() => undefined),
+  });
 }
 
 /** The function code's bytecode, written to scratch (never into the user's folder), as extra code files. */

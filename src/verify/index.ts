@@ -50,6 +50,8 @@ export async function verifyHandler(options: {
   env: NodeJS.ProcessEnv;
   scratch: string;
   log: Log;
+  /** the files slim removed (tree paths): a failure on one of them names slim and slim-keep */
+  slimRemoved?: readonly string[];
 }): Promise<VerifyResult> {
   const { target, functionZip, layerZip, log } = options;
   const ref = parseHandler(options.handler);
@@ -84,7 +86,7 @@ export async function verifyHandler(options: {
     timeoutMs: IMPORT_TIMEOUT_MS,
     path: options.env.PATH ?? "",
   });
-  return reportImport(ref, module, outcome, skip.command, log);
+  return reportImport(ref, module, outcome, skip.command, log, options.slimRemoved ?? []);
 }
 
 async function whyNotRunnable(
@@ -100,12 +102,19 @@ async function whyNotRunnable(
   return `no Python ${target.pythonVersion} found (looked for the python input, python${target.pythonVersion} on PATH, $RUNNER_TOOL_CACHE/Python, pyenv${tried.length ? `; tried ${tried.join("; ")}` : ""})`;
 }
 
-function reportImport(ref: HandlerRef, module: string, outcome: ImportOutcome, python: string, log: Log): VerifyResult {
+function reportImport(
+  ref: HandlerRef,
+  module: string,
+  outcome: ImportOutcome,
+  python: string,
+  log: Log,
+  slimRemoved: readonly string[],
+): VerifyResult {
   if (outcome.ok) {
     log.info(`Handler ${ref.handler}: imported from the zips in Lambda's layout with ${python}`);
     return { handler: ref.handler, module, imported: "imported" };
   }
-  const failure = importFailure(ref, outcome);
+  const failure = importFailure(ref, outcome, slimRemoved);
   if (failure.runtimeProvided) {
     log.annotate("notice", failure.error.message);
     return { handler: ref.handler, module, imported: { skipped: failure.error.message } };
