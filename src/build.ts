@@ -30,7 +30,14 @@ import type { DependencyListing, TreeFile } from "./install/types.ts";
 import { chooseLockfile, DETECTED_LOCKFILES, readLockfile } from "./lock/index.ts";
 import { emptyIndexOptions, type LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
-import { findCompiler, type OptimizeReport, optimize, optimizeKey, optimizing } from "./optimize/index.ts";
+import {
+  adviseCompile,
+  findCompiler,
+  type OptimizeReport,
+  optimize,
+  optimizeKey,
+  optimizing,
+} from "./optimize/index.ts";
 import type { RunContext } from "./run.ts";
 import type { RuntimePython } from "./runtime-python.ts";
 import { collectSource } from "./source/collect.ts";
@@ -127,6 +134,8 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const { dependencyZip } = packaged;
     zips = packaged.zips;
     const findings = checkPackageSizes(zips, inputs, target, lock, inspection, log);
+    const unzipped = (zips.functionZip?.unzippedSize ?? 0) + (zips.layerZip?.unzippedSize ?? 0);
+    adviseCompile(inputs.optimize, target, { unzipped, files: [...tree.files, ...code] }, ctx.env, log);
     const verify = await verifyStaged(stage, zips, optimized?.report.removed);
     // Only an inspected tree is kept for the next build.
     await timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));

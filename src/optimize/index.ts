@@ -17,10 +17,11 @@ import type { Log } from "../log.ts";
 import { findRuntimePython, runtimePythonCandidates, setupPythonHint } from "../runtime-python.ts";
 import type { Target } from "../target.ts";
 import { removeFiles, rewriteRecords, stripSharedObjects } from "./apply.ts";
+import { type Bytecode, bytecodeWouldFit, fitBytecode, overLimitMessage } from "./budget.ts";
 import { type CompileJob, compileSources } from "./compile.ts";
 import { type KeptBack, keptByImports } from "./keep.ts";
-import { planCode, planDependencies, pycPath, slimFigures } from "./plan.ts";
-import type { OptimizeReport, OptimizeSettings, RuntimePython } from "./types.ts";
+import { importable, planCode, planDependencies, pycPath, slimFigures } from "./plan.ts";
+import type { DependencyPlan, OptimizeReport, OptimizeSettings, RuntimePython } from "./types.ts";
 
 export type { OptimizeReport, OptimizeSettings } from "./types.ts";
 
@@ -37,10 +38,7 @@ export async function findCompiler(
   env: NodeJS.ProcessEnv,
   log: Log,
 ): Promise<RuntimePython | undefined> {
-  if (settings.compile === "off") {
-    suggestCompile(target, env, log);
-    return undefined;
-  }
+  if (settings.compile === "off") return undefined;
   const { python, tried } = await findRuntimePython(target.pythonMinor, requested, env);
   if (python) {
     log.info(`Bytecode: compiled by Python ${python.version} (${python.command}) for ${target.runtime}`);
@@ -55,13 +53,24 @@ export async function findCompiler(
 
 /**
  * compile is off by default so an upgrade never changes a package's bytes; when the
- * runtime's Python is on the runner anyway, one log line says what turning it on gives.
- * A log line, not an annotation: it is advice, and it would repeat on every build. The
- * interpreter is looked for on disk only, never started: a warm build runs no Python.
+ * runtime's Python is on the runner anyway, and the package with bytecode would still fit
+ * Lambda's unzipped limit, one log line says what turning it on gives. Said once the
+ * packages are built, when their size is known. A log line, not an annotation: it is
+ * advice, and it would repeat on every build. The interpreter is looked for on disk only,
+ * never started: a warm build runs no Python.
  */
-function suggestCompile(target: Target, env: NodeJS.ProcessEnv, log: Log): void {
+export function adviseCompile(
+  settings: OptimizeSettings,
+  target: Target,
+  built: { unzipped: number; files: readonly { path: string; size: number }[] },
+  env: NodeJS.ProcessEnv,
+  log: Log,
+): void {
+  if (settings.compile !== "off") return;
   const found = runtimePythonCandidates(target.pythonMinor, undefined, env)[0];
   if (!found) return;
+  const sources = built.files.filter((f) => importable(f.path)).reduce((n, f) => n + f.size, 0);
+  if (!bytecodeWouldFit(built.unzipped, sources)) return;
   log.info(
     `Bytecode: off (compile: false). A Python ${target.pythonVersion} is on this runner (${found}): \`compile: auto\` would ship bytecode for ${target.runtime}, so cold starts skip compiling every imported module (in bench/optimize.ts the cold import took 0.17–0.26× as long; see the README's "Smaller and faster to start")`,
   );
@@ -115,6 +124,7 @@ export async function optimize(input: OptimizeInput): Promise<{ code: TreeFile[]
     log.annotate("warning", `exclude-packages names ${name}, which is not among the installed distributions`);
   }
   if (settings.slim) logSlim(report, log);
+  if (report.compile.done && report.compile.overLimit) log.annotate("warning", report.compile.overLimit);
   if (report.compile.done && report.compile.failed.length > 0) {
     log.annotate(
       "warning",
@@ -194,36 +204,77 @@ async function optimizeDependencies(input: OptimizeInput, tree: DependencyTree):
   });
   Object.assign(report, slimFigures(plan.removed, savings));
 
-  const added = new Map<string, string[]>();
+  let added = new Map<string, string[]>();
   if (compiler) {
-    const jobs: CompileJob[] = plan.compile.map((source) => ({
-      source: path.join(tree.root, ...source.split("/")),
-      pyc: path.join(tree.root, ...pycPath(source, compiler.cacheTag).split("/")),
-      displayName: source,
-    }));
-    const failed = await compileSources(compiler, jobs, input.scratch, input.env);
-    const failedPaths = new Set(failed.map((f) => f.path));
-    for (const source of plan.compile) {
-      const owner = sizes.get(source)?.distribution;
-      if (!owner || failedPaths.has(source)) continue;
-      const list = added.get(owner) ?? [];
-      list.push(pycPath(source, compiler.cacheTag));
-      added.set(owner, list);
-    }
-    report.compile = {
-      done: true,
-      python: compiler.version,
-      cacheTag: compiler.cacheTag,
-      dependencies: plan.compile.length - failed.length,
-      code: 0,
-      failed: failed.map((f) => f.path),
-    };
+    const shipped =
+      tree.files.reduce((n, f) => n + f.size, 0) -
+      removed.reduce((n, f) => n + (sizes.get(f)?.size ?? 0), 0) -
+      savings.reduce((n, s) => n + s.saved, 0);
+    added = await compileDependencies(input, compiler, tree, plan, shipped, report);
   }
   await rewriteRecords(tree, { removed: new Set(removed), rewritten: new Set(stripped.keys()), added });
   const reread = await readTree(tree.root);
   tree.files = reread.files;
   tree.distributions = reread.distributions;
   return report;
+}
+
+/**
+ * The dependencies' bytecode, as much of it as fits under Lambda's unzipped limit with
+ * everything else that ships (`shipped`: the tree's files after slim; the function code,
+ * and its bytecode taken at 1.5 times its sources). Returns the pycs kept, by distribution.
+ */
+async function compileDependencies(
+  input: OptimizeInput,
+  compiler: RuntimePython,
+  tree: DependencyTree,
+  plan: DependencyPlan,
+  shipped: number,
+  report: OptimizeReport,
+): Promise<Map<string, string[]>> {
+  const owners = new Map(tree.files.map((f) => [f.path, f.distribution]));
+  const jobs: CompileJob[] = plan.compile.map((source) => ({
+    source: path.join(tree.root, ...source.split("/")),
+    pyc: path.join(tree.root, ...pycPath(source, compiler.cacheTag).split("/")),
+    displayName: source,
+  }));
+  const failed = await compileSources(compiler, jobs, input.scratch, input.env);
+  const failedPaths = new Set(failed.map((f) => f.path));
+  const written: Bytecode[] = [];
+  for (const source of plan.compile) {
+    if (failedPaths.has(source)) continue;
+    const pyc = pycPath(source, compiler.cacheTag);
+    written.push({ pyc, source, bytes: (await stat(path.join(tree.root, ...pyc.split("/")))).size });
+  }
+  const code = input.code.filter((f) => importable(f.path)).reduce((n, f) => n + f.size, 0);
+  const fit = fitBytecode(written, shipped + input.code.reduce((n, f) => n + f.size, 0) + Math.ceil(code * 1.5));
+  await removeFiles(
+    tree,
+    fit.dropped.map((b) => b.pyc),
+  );
+  const added = new Map<string, string[]>();
+  for (const b of fit.kept) {
+    const owner = owners.get(b.source);
+    if (!owner) continue;
+    const list = added.get(owner) ?? [];
+    list.push(b.pyc);
+    added.set(owner, list);
+  }
+  const slimmable = input.settings.slim
+    ? 0
+    : [...planDependencies(tree, { ...input.settings, slim: true }, false).removed.values()]
+        .flat()
+        .reduce((n, f) => n + f.bytes, 0);
+  report.compile = {
+    done: true,
+    python: compiler.version,
+    cacheTag: compiler.cacheTag,
+    dependencies: fit.kept.length,
+    code: 0,
+    failed: failed.map((f) => f.path),
+    ...(fit.dropped.length > 0 ? { overLimit: overLimitMessage(fit, slimmable) } : {}),
+  };
+  return added;
 }
 
 /** What slim's patterns match that the shipped dependencies and the function code import or read. */

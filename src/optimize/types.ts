@@ -51,7 +51,16 @@ export interface DistributionSlim {
 export interface OptimizeReport {
   settings: OptimizeSettings;
   compile:
-    | { done: true; python: string; cacheTag: string; dependencies: number; code: number; failed: string[] }
+    | {
+        done: true;
+        python: string;
+        cacheTag: string;
+        dependencies: number;
+        code: number;
+        failed: string[];
+        /** all of the bytecode would have crossed Lambda's unzipped limit: what shipped instead, and what to do */
+        overLimit?: string;
+      }
     | { done: false; reason: string };
   excluded: { name: string; version: string; bytes: number }[];
   notInstalled: string[];
