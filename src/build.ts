@@ -33,6 +33,7 @@ import type { Log } from "./log.ts";
 import {
   adviseCompile,
   findCompiler,
+  type OptimizeDependencies,
   type OptimizeReport,
   optimize,
   optimizeKey,
@@ -226,7 +227,7 @@ async function codeOf(
         optimize({
           settings: inputs.optimize,
           compiler,
-          tree: dependencies.source.kind === "installed" ? dependencies.source.tree : undefined,
+          ...optimizedDependencies(dependencies),
           entryDir: dependencies.entryDir,
           code: source,
           scratch,
@@ -236,6 +237,14 @@ async function codeOf(
       )
     : undefined;
   return { code: optimized?.code ?? source, optimized };
+}
+
+/** What the optimize stage works on: the installed tree, the wheels' members, or nothing on a cache hit. */
+function optimizedDependencies(dependencies: Dependencies): OptimizeDependencies {
+  const { source } = dependencies;
+  if (source.kind === "installed") return { tree: source.tree };
+  if (source.kind === "cached") return {};
+  return { wheels: { listing: dependencies.tree, members: source.members, scanned: source.scanned, scan: scanBytes } };
 }
 
 /** The handler imported from the zips while they still have their temporary names. */

@@ -104,11 +104,11 @@ afterAll(async () => {
 });
 
 const OPTIMIZED = { compile: "true", slim: "true", "exclude-packages": "bigsdk", package: "split" };
-const build = (out: string, values: Record<string, string> = {}) =>
+const build = (out: string, values: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}) =>
   buildProject(
     project,
     { runtime: "python3.12", "output-dir": path.join(work, out), ...OPTIMIZED, ...values },
-    { home, indexUrl: index.url, extra: { PYENV_ROOT: path.join(os.homedir(), ".pyenv") } },
+    { home, indexUrl: index.url, extra: { PYENV_ROOT: path.join(os.homedir(), ".pyenv"), ...env } },
   );
 
 /**
@@ -251,6 +251,21 @@ describe("compile, slim and exclude-packages", () => {
     // above) is another entry; that every setting is in it is cache-key.test.ts's unit test
     const compileOff = await sharedBuild({ cache: "false", compile: "false" });
     expect(compileOff.result.cache.key).not.toBe(cold.result.cache.key);
+  });
+
+  it("optimizes the wheels' members as they are unpacked, to the same files as pip's tree gives", async () => {
+    const fast = await sharedBuild({ cache: "false" });
+    const installed = await build("out-pip", { cache: "false" }, { LPP_UNPACK: "pip" });
+    // the fast path was taken with every setting on, and pip's install path by the way out
+    expect(fast.result.timings.unpack).toBeTypeOf("number");
+    expect(installed.result.timings.unpack).toBeUndefined();
+    // the same entries with the same bytes and modes; the zips differ only in compressed bytes
+    // (members copied from the wheels as they were deflated, as on the plain fast path)
+    const entries = (zip: string) =>
+      readZip(zip).map((e) => ({ name: e.name, size: e.size, crc: e.crc, mode: e.mode }));
+    expect(entries(fast.result.layerZip!.path)).toEqual(entries(installed.result.layerZip!.path));
+    expect(entries(fast.result.functionZip!.path)).toEqual(entries(installed.result.functionZip!.path));
+    expect(fast.result.optimization).toEqual({ ...installed.result.optimization, fromCache: false });
   });
 
   it("keeps what slim-keep names", async () => {

@@ -33,6 +33,7 @@ import {
   listingFromZip,
   manifestProblems,
   ownersOf,
+  unpackedHere,
   zipDigestProblems,
 } from "./plan.ts";
 import { type Scanner, transplantWheels } from "./transplant.ts";
@@ -106,7 +107,7 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
     recorded: lock.indexes,
     installer: installer?.name ?? "pip",
   });
-  const fromWheels = installer?.download !== undefined && transplanting(env, options.optimizeKey);
+  const fromWheels = installer?.download !== undefined && unpackedHere(env);
   const key = dependencyKey({ target, lock, installer, indexes, optimize: options.optimizeKey, fromWheels });
   const installerLabel = installer?.label ?? "none (no dependencies)";
 
@@ -174,16 +175,6 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   await writeChosenWheels(entryDir, chosenWheels);
   const installMs = Math.round(performance.now() - started);
   return missed(tree, { kind: "installed", tree, compressTo, installMs });
-}
-
-/**
- * Whether the dependencies are unpacked from downloaded wheels (transplant.ts) rather than
- * installed: with pip (uv has no download-only mode), when no optimize setting rewrites an
- * unpacked tree, and unless LPP_UNPACK=pip asks for pip's own unpacking (a way out, should a
- * wheel ever unpack differently here).
- */
-function transplanting(env: NodeJS.ProcessEnv, optimizeKey: Record<string, unknown> | undefined): boolean {
-  return env.LPP_UNPACK !== "pip" && optimizeKey === undefined;
 }
 
 /** Undefined when a wheel needs the install path (said in the debug log). */

@@ -11,18 +11,20 @@
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.ts";
-import { readTree } from "../install/tree.ts";
 import type { DependencyTree, TreeFile } from "../install/types.ts";
 import type { Log } from "../log.ts";
 import { findRuntimePython, runtimePythonCandidates, setupPythonHint } from "../runtime-python.ts";
 import type { Target } from "../target.ts";
-import { removeFiles, rewriteRecords, stripSharedObjects } from "./apply.ts";
-import { type Bytecode, bytecodeWouldFit, fitBytecode, overLimitMessage } from "./budget.ts";
-import { type CompileJob, compileSources } from "./compile.ts";
-import { type KeptBack, keptByImports } from "./keep.ts";
-import { importable, planCode, planDependencies, pycPath, slimFigures } from "./plan.ts";
-import type { DependencyPlan, OptimizeReport, OptimizeSettings, RuntimePython } from "./types.ts";
+import { bytecodeWouldFit } from "./budget.ts";
+import { compileSources } from "./compile.ts";
+import { optimizeMembers, type UnpackedWheels } from "./members.ts";
+import { importable, planCode, pycPath } from "./plan.ts";
+import { emptyReport, type OptimizeInput } from "./steps.ts";
+import { optimizeTree } from "./tree.ts";
+import type { OptimizeReport, OptimizeSettings, RuntimePython } from "./types.ts";
 
+export type { UnpackedWheels } from "./members.ts";
+export type { OptimizeInput } from "./steps.ts";
 export type { OptimizeReport, OptimizeSettings } from "./types.ts";
 
 const REPORT_FILE = "optimize.json";
@@ -90,29 +92,27 @@ export function optimizeKey(
   };
 }
 
-export interface OptimizeInput {
-  settings: OptimizeSettings;
-  compiler?: RuntimePython;
+export interface OptimizeDependencies {
   /**
-   * the tree as installed, updated in place (the dependency zip is made from it later); absent
-   * on a cache hit, whose zip was made from the tree optimized when the entry was made
+   * the tree as installed, updated in place (the dependency zip is made from it later), or the
+   * wheels' members as the fast path unpacked them, updated in place; neither on a cache hit,
+   * whose zip was made from what was optimized when the entry was made
    */
-  tree: DependencyTree | undefined;
-  /** the cache entry's folder: the first run's report is kept there for later ones */
-  entryDir: string;
-  code: TreeFile[];
-  scratch: string;
-  env: NodeJS.ProcessEnv;
-  log: Log;
+  tree?: DependencyTree;
+  wheels?: UnpackedWheels;
 }
 
-export async function optimize(input: OptimizeInput): Promise<{ code: TreeFile[]; report: OptimizeReport }> {
-  const { settings, compiler, tree, log } = input;
-  const fromCache = tree === undefined;
+export async function optimize(
+  input: OptimizeInput & OptimizeDependencies,
+): Promise<{ code: TreeFile[]; report: OptimizeReport }> {
+  const { settings, compiler, tree, wheels, log } = input;
+  const fromCache = tree === undefined && wheels === undefined;
   const entryReport = path.join(input.entryDir, REPORT_FILE);
   const report = tree
-    ? await optimizeDependencies(input, tree)
-    : ((await readReport(entryReport)) ?? emptyReport(settings, compiler, "the cache entry has no record of it"));
+    ? await optimizeTree(input, tree)
+    : wheels
+      ? await optimizeMembers(input, wheels)
+      : ((await readReport(entryReport)) ?? emptyReport(settings, compiler, "the cache entry has no record of it"));
   report.fromCache = fromCache;
   if (!fromCache) await writeFile(entryReport, JSON.stringify(report));
   const code = await compileCode(input);
@@ -156,22 +156,6 @@ function logSlim(report: OptimizeReport, log: Log): void {
   );
 }
 
-function emptyReport(settings: OptimizeSettings, compiler: RuntimePython | undefined, reason: string): OptimizeReport {
-  return {
-    settings,
-    compile: compiler
-      ? { done: true, python: compiler.version, cacheTag: compiler.cacheTag, dependencies: 0, code: 0, failed: [] }
-      : { done: false, reason },
-    excluded: [],
-    notInstalled: [],
-    slimmed: [],
-    stripped: { files: 0, bytes: 0 },
-    removed: [],
-    keptBack: [],
-    fromCache: false,
-  };
-}
-
 async function readReport(file: string): Promise<OptimizeReport | undefined> {
   try {
     if ((await stat(file)).size > MAX_REPORT_BYTES) return undefined;
@@ -180,117 +164,6 @@ async function readReport(file: string): Promise<OptimizeReport | undefined> {
   } catch {
     return undefined;
   }
-}
-
-async function optimizeDependencies(input: OptimizeInput, tree: DependencyTree): Promise<OptimizeReport> {
-  const { settings, compiler } = input;
-  const keptBack = settings.slim ? await slimKeptBack(tree, settings, input.code) : [];
-  const plan = planDependencies(tree, settings, compiler !== undefined, new Set(keptBack.map((k) => k.path)));
-  const report = emptyReport(
-    settings,
-    compiler,
-    settings.compile === "off" ? "compile: false" : "no Python of the runtime's version on this runner",
-  );
-  report.notInstalled = plan.notInstalled;
-  report.excluded = plan.excluded.map(({ name, version, bytes }) => ({ name, version, bytes }));
-  report.keptBack = keptBack;
-  const removed = [...plan.excluded.flatMap((e) => e.files), ...[...plan.removed.values()].flat().map((f) => f.path)];
-  await removeFiles(tree, removed);
-  const sizes = new Map(tree.files.map((f) => [f.path, f]));
-  const stripped = await stripSharedObjects(tree, plan.strip);
-  const savings = [...stripped].map(([path, size]) => {
-    const f = sizes.get(path)!;
-    return { path, distribution: f.distribution, saved: f.size - size };
-  });
-  Object.assign(report, slimFigures(plan.removed, savings));
-
-  let added = new Map<string, string[]>();
-  if (compiler) {
-    const shipped =
-      tree.files.reduce((n, f) => n + f.size, 0) -
-      removed.reduce((n, f) => n + (sizes.get(f)?.size ?? 0), 0) -
-      savings.reduce((n, s) => n + s.saved, 0);
-    added = await compileDependencies(input, compiler, tree, plan, shipped, report);
-  }
-  await rewriteRecords(tree, { removed: new Set(removed), rewritten: new Set(stripped.keys()), added });
-  const reread = await readTree(tree.root);
-  tree.files = reread.files;
-  tree.distributions = reread.distributions;
-  return report;
-}
-
-/**
- * The dependencies' bytecode, as much of it as fits under Lambda's unzipped limit with
- * everything else that ships (`shipped`: the tree's files after slim; the function code,
- * and its bytecode taken at 1.5 times its sources). Returns the pycs kept, by distribution.
- */
-async function compileDependencies(
-  input: OptimizeInput,
-  compiler: RuntimePython,
-  tree: DependencyTree,
-  plan: DependencyPlan,
-  shipped: number,
-  report: OptimizeReport,
-): Promise<Map<string, string[]>> {
-  const owners = new Map(tree.files.map((f) => [f.path, f.distribution]));
-  const jobs: CompileJob[] = plan.compile.map((source) => ({
-    source: path.join(tree.root, ...source.split("/")),
-    pyc: path.join(tree.root, ...pycPath(source, compiler.cacheTag).split("/")),
-    displayName: source,
-  }));
-  const failed = await compileSources(compiler, jobs, input.scratch, input.env);
-  const failedPaths = new Set(failed.map((f) => f.path));
-  const written: Bytecode[] = [];
-  for (const source of plan.compile) {
-    if (failedPaths.has(source)) continue;
-    const pyc = pycPath(source, compiler.cacheTag);
-    written.push({ pyc, source, bytes: (await stat(path.join(tree.root, ...pyc.split("/")))).size });
-  }
-  const code = input.code.filter((f) => importable(f.path)).reduce((n, f) => n + f.size, 0);
-  const fit = fitBytecode(written, shipped + input.code.reduce((n, f) => n + f.size, 0) + Math.ceil(code * 1.5));
-  await removeFiles(
-    tree,
-    fit.dropped.map((b) => b.pyc),
-  );
-  const added = new Map<string, string[]>();
-  for (const b of fit.kept) {
-    const owner = owners.get(b.source);
-    if (!owner) continue;
-    const list = added.get(owner) ?? [];
-    list.push(b.pyc);
-    added.set(owner, list);
-  }
-  const slimmable = input.settings.slim
-    ? 0
-    : [...planDependencies(tree, { ...input.settings, slim: true }, false).removed.values()]
-        .flat()
-        .reduce((n, f) => n + f.bytes, 0);
-  report.compile = {
-    done: true,
-    python: compiler.version,
-    cacheTag: compiler.cacheTag,
-    dependencies: fit.kept.length,
-    code: 0,
-    failed: failed.map((f) => f.path),
-    ...(fit.dropped.length > 0 ? { overLimit: overLimitMessage(fit, slimmable) } : {}),
-  };
-  return added;
-}
-
-/** What slim's patterns match that the shipped dependencies and the function code import or read. */
-async function slimKeptBack(tree: DependencyTree, settings: OptimizeSettings, code: TreeFile[]): Promise<KeptBack[]> {
-  const matched = planDependencies(tree, settings, false);
-  const candidates = new Set([...matched.removed.values()].flat().map((f) => f.path));
-  if (candidates.size === 0) return [];
-  const excluded = new Set(matched.excluded.flatMap((e) => e.files));
-  const where = new Map<string, string>();
-  for (const f of tree.files) if (f.symlink === undefined && !excluded.has(f.path)) where.set(f.path, f.absolutePath);
-  for (const f of code) if (f.symlink === undefined) where.set(f.path, f.absolutePath);
-  return keptByImports({
-    files: [...where.keys()],
-    candidates,
-    read: (file) => readFile(where.get(file)!, "utf8").catch(() => undefined),
-  });
 }
 
 /** The function code's bytecode, written to scratch (never into the user's folder), as extra code files. */

@@ -9,7 +9,7 @@
  * it) or a `.data` folder. Of what they match, keep.ts keeps back what shipped code imports.
  */
 import picomatch from "picomatch";
-import type { DependencyTree, TreeFile } from "../install/types.ts";
+import type { DependencyListing, TreeFile } from "../install/types.ts";
 import { isSharedObjectName } from "./elf-strip.ts";
 import type {
   DependencyPlan,
@@ -67,14 +67,14 @@ export function keepMatcher(globs: string[]): (file: string) => boolean {
  * ship, and are compiled like any other module.
  */
 export function planDependencies(
-  tree: DependencyTree,
+  tree: Pick<DependencyListing, "files" | "distributions">,
   settings: OptimizeSettings,
   compile: boolean,
   keptBack: ReadonlySet<string> = new Set(),
 ): DependencyPlan {
   const exclude = new Set(settings.excludePackages);
   const byName = new Map(tree.distributions.map((d) => [d.name, d]));
-  const excludedFiles = new Map<string, TreeFile[]>();
+  const excludedFiles = new Map<string, DependencyListing["files"]>();
   for (const f of tree.files) {
     if (f.distribution && exclude.has(f.distribution)) {
       const list = excludedFiles.get(f.distribution) ?? [];
