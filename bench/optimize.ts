@@ -200,6 +200,10 @@ function report(
       rows,
     ),
   );
+  for (const [s, result] of built) {
+    const stages = Object.entries(result.timings).map(([stage, t]) => `${stage} ${t} ms`);
+    console.log(`${s}: ${stages.join(", ")}`);
+  }
   const slimmed = built.get("slim + compile")!.optimization!;
   const traits = {
     testsShare: ratio(
@@ -218,6 +222,7 @@ function report(
       s,
       {
         ...m,
+        stages: built.get(s)!.timings,
         ratios: {
           buildMs: ratio(m.buildMs, plain.buildMs),
           unzipped: ratio(m.unzipped, plain.unzipped),

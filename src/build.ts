@@ -194,6 +194,7 @@ async function dependenciesOf({ inputs, ctx, target, lock, scratch, timings }: S
       env,
       log,
       optimizeKey: optimizeKey(inputs.optimize, compiler),
+      excludePackages: inputs.optimize.excludePackages,
       scanner: { keeps: scanKeeps, scan: scanBytes },
     }),
   );
@@ -244,7 +245,8 @@ function optimizedDependencies(dependencies: Dependencies): OptimizeDependencies
   const { source } = dependencies;
   if (source.kind === "installed") return { tree: source.tree };
   if (source.kind === "cached") return {};
-  return { wheels: { listing: dependencies.tree, members: source.members, scanned: source.scanned, scan: scanBytes } };
+  const { members, scanned, notDownloaded } = source;
+  return { wheels: { listing: dependencies.tree, members, scanned, notDownloaded, scan: scanBytes } };
 }
 
 /** The handler imported from the zips while they still have their temporary names. */

@@ -165,3 +165,26 @@ describe("the summary's optimize section", () => {
     expect(text).toMatch(/Kept back: 1 file\(s\)[\s\S]*&#95;natype\.py.*utils\.py:12<\/code> imports/);
   });
 });
+
+describe("compiling in several interpreters", () => {
+  it("gives the same bytecode and the same failures, in the jobs' order, as one interpreter", async () => {
+    const { compileSources } = await import("../src/optimize/compile.ts");
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    const py = pythonFor(12)!;
+    const { python } = await findRuntimePython(12, py, { PATH: process.env.PATH });
+    const dir = await tempDir("compile-share-");
+    dirs.push(dir);
+    const names = Array.from({ length: 9 }, (_, i) => `m${i}.py`);
+    for (const [i, n] of names.entries())
+      writeFileSync(path.join(dir, n), i % 4 === 1 ? "print 'python 2'\n" : `X = ${i}\n`.repeat(i * 50 + 1));
+    const jobs = (out: string) =>
+      names.map((n) => ({ source: path.join(dir, n), pyc: path.join(dir, out, `${n}c`), displayName: n }));
+    const one = await compileSources(python!, jobs("one"), dir, { PATH: process.env.PATH }, 1);
+    const three = await compileSources(python!, jobs("three"), dir, { PATH: process.env.PATH }, 3);
+    expect(one.map((f) => f.path)).toEqual(["m1.py", "m5.py"]);
+    expect(three).toEqual(one);
+    for (const n of names.filter((_, i) => i % 4 !== 1)) {
+      expect(readFileSync(path.join(dir, "three", `${n}c`))).toEqual(readFileSync(path.join(dir, "one", `${n}c`)));
+    }
+  });
+});

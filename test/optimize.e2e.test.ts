@@ -176,7 +176,9 @@ describe("compile, slim and exclude-packages", () => {
     // tests, stubs and C sources gone; the legacy file ships without bytecode; bigsdk left out
     expect(layer.filter((n) => /\/tests?\/|\.pyi$|\.c$|bigsdk/.test(n))).toEqual([]);
     expect(layer).not.toContain("python/purepkg/__pycache__/legacy.cpython-312.pyc");
-    expect(log.lines.join("\n")).toMatch(/Left out bigsdk 9\.9 \(exclude-packages\): \d+ bytes/);
+    // left out before the download: pip never fetched it
+    expect(log.lines.join("\n")).toMatch(/Left out bigsdk 9\.9 \(exclude-packages\): not downloaded/);
+    expect(log.lines.filter((l) => /bigsdk/.test(l) && !l.startsWith("Left out"))).toEqual([]);
     const report = result.optimization!;
     expect(report.excluded.map((e) => e.name)).toEqual(["bigsdk"]);
     expect(report.slimmed.map((s) => s.distribution).sort()).toEqual(["fastext", "purepkg"]);
@@ -265,7 +267,12 @@ describe("compile, slim and exclude-packages", () => {
       readZip(zip).map((e) => ({ name: e.name, size: e.size, crc: e.crc, mode: e.mode }));
     expect(entries(fast.result.layerZip!.path)).toEqual(entries(installed.result.layerZip!.path));
     expect(entries(fast.result.functionZip!.path)).toEqual(entries(installed.result.functionZip!.path));
-    expect(fast.result.optimization).toEqual({ ...installed.result.optimization, fromCache: false });
+    // the same report, but for what exclude-packages saved: pip installed bigsdk, the fast path never downloaded it
+    const bigsdk = { name: "bigsdk", version: "9.9", bytes: 0, notDownloaded: true };
+    expect(installed.result.optimization!.excluded).toEqual([
+      { ...bigsdk, bytes: expect.any(Number), notDownloaded: undefined },
+    ]);
+    expect(fast.result.optimization).toEqual({ ...installed.result.optimization, excluded: [bigsdk] });
   });
 
   it("keeps what slim-keep names", async () => {

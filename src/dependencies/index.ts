@@ -75,6 +75,8 @@ export interface Dependencies {
         /** of installMs: pip download, then the wheels checked and unpacked here */
         downloadMs: number;
         unpackMs: number;
+        /** pinned distributions exclude-packages leaves out: never downloaded */
+        notDownloaded: { name: string; version: string }[];
       };
 }
 
@@ -92,6 +94,8 @@ export interface RestoreOrInstallOptions {
   log: Log;
   /** what the optimize stage will do to the tree (optimizeKey): part of the key */
   optimizeKey?: Record<string, unknown>;
+  /** normalized names exclude-packages leaves out: the fast path does not download them */
+  excludePackages?: readonly string[];
   /** what the inspection reads of each file, when the dependencies come from the wheels unpacked here */
   scanner: Scanner<ScannedFile>;
 }
@@ -162,7 +166,9 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   }
   const request = { lock, target, directory, scratch, env, indexes, log };
   const unpacked =
-    installer && fromWheels ? await fromDownloadedWheels(installer, request, options.scanner) : undefined;
+    installer && fromWheels
+      ? await fromDownloadedWheels(installer, request, options.scanner, new Set(options.excludePackages))
+      : undefined;
   if (unpacked) {
     const { listing, ...rest } = unpacked;
     await writeChosenWheels(entryDir, listing.chosenWheels ?? {});
@@ -182,8 +188,16 @@ async function fromDownloadedWheels(
   installer: Installer,
   request: Omit<InstallRequest, "python">,
   scanner: Scanner<ScannedFile>,
+  exclude: ReadonlySet<string>,
 ): Promise<
-  | { listing: DependencyListing; members: ZipMember[]; scanned: ScannedFile[]; downloadMs: number; unpackMs: number }
+  | {
+      listing: DependencyListing;
+      members: ZipMember[];
+      scanned: ScannedFile[];
+      downloadMs: number;
+      unpackMs: number;
+      notDownloaded: { name: string; version: string }[];
+    }
   | undefined
 > {
   if (!installer.download) return undefined;
@@ -194,7 +208,15 @@ async function fromDownloadedWheels(
     await mkdir(dir, { recursive: true });
   }
   const started = performance.now();
-  const downloaded = await installer.download({ ...request, directory: wheels });
+  const left = (r: { name: string }) => exclude.has(normalizeName(r.name));
+  const notDownloaded = request.lock.requirements
+    .filter(left)
+    .map((r) => ({ name: normalizeName(r.name), version: r.version }));
+  const lock = { ...request.lock, requirements: request.lock.requirements.filter((r) => !left(r)) };
+  const downloaded =
+    lock.requirements.length > 0
+      ? await installer.download({ ...request, lock, directory: wheels })
+      : { wheels: [], chosenWheels: {} };
   const downloadMs = Math.round(performance.now() - started);
   const result = await transplantWheels(downloaded.wheels, unpackedFiles, scanner, (wheelFile) => {
     const name = normalizeName(parseWheelFilename(wheelFile)?.name ?? "");
@@ -207,7 +229,7 @@ async function fromDownloadedWheels(
     return undefined;
   }
   const listing = { ...result.listing, chosenWheels: downloaded.chosenWheels };
-  return { listing, members: result.members, scanned: result.scanned, downloadMs, unpackMs };
+  return { listing, members: result.members, scanned: result.scanned, downloadMs, unpackMs, notDownloaded };
 }
 
 /** The tree compressed once under python/: the verified one from the cache entry, or made now. */

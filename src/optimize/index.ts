@@ -118,7 +118,8 @@ export async function optimize(
   const code = await compileCode(input);
   if (report.compile.done) report.compile.code = code.length - input.code.length;
   for (const e of report.excluded) {
-    log.info(`Left out ${e.name} ${e.version} (exclude-packages): ${e.bytes} bytes; the runtime's own version is used`);
+    const saved = e.notDownloaded ? "not downloaded" : `${e.bytes} bytes`;
+    log.info(`Left out ${e.name} ${e.version} (exclude-packages): ${saved}; the runtime's own version is used`);
   }
   for (const name of report.notInstalled) {
     log.annotate("warning", `exclude-packages names ${name}, which is not among the installed distributions`);

@@ -31,6 +31,8 @@ export interface UnpackedWheels {
   members: ZipMember[];
   /** in the listing's order */
   scanned: ScannedFile[];
+  /** pinned distributions exclude-packages left out before the download */
+  notDownloaded: { name: string; version: string }[];
   /** what the checks read of a file the stage adds (bytecode) or rewrites (a stripped object) */
   scan(file: DependencyFile, mode: number, bytes: Buffer | undefined): Promise<ScannedFile>;
 }
@@ -72,8 +74,12 @@ export async function optimizeMembers(input: OptimizeInput, wheels: UnpackedWhee
       : [];
     const plan = planDependencies(listing, settings, compiler !== undefined, new Set(keptBack.map((k) => k.path)));
     const report = emptyReport(settings, compiler, reasonWithoutCompiler(settings));
-    report.notInstalled = plan.notInstalled;
-    report.excluded = plan.excluded.map(({ name, version, bytes }) => ({ name, version, bytes }));
+    const notDownloaded = new Set(wheels.notDownloaded.map((d) => d.name));
+    report.notInstalled = plan.notInstalled.filter((name) => !notDownloaded.has(name));
+    report.excluded = [
+      ...plan.excluded.map(({ name, version, bytes }) => ({ name, version, bytes })),
+      ...wheels.notDownloaded.map(({ name, version }) => ({ name, version, bytes: 0, notDownloaded: true as const })),
+    ].sort((a, b) => a.name.localeCompare(b.name));
     report.keptBack = keptBack;
     const removed = new Set([
       ...plan.excluded.flatMap((e) => e.files),

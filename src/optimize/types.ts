@@ -62,7 +62,8 @@ export interface OptimizeReport {
         overLimit?: string;
       }
     | { done: false; reason: string };
-  excluded: { name: string; version: string; bytes: number }[];
+  /** `bytes` unpacked; 0 and `notDownloaded` when the fast path never downloaded it */
+  excluded: { name: string; version: string; bytes: number; notDownloaded?: true }[];
   notInstalled: string[];
   slimmed: DistributionSlim[];
   /** the sum of the distributions' `stripped` */

@@ -17,7 +17,7 @@ export function renderOptimization(r: OptimizeReport | undefined): string[] {
   if (c.done && c.overLimit) parts.push(`> [!WARNING]\n> ${esc(c.overLimit)}`);
   if (r.excluded.length > 0) {
     parts.push(
-      `> [!WARNING]\n> Left out (exclude-packages): ${r.excluded.map((e) => `${esc(e.name)} ${esc(e.version)} (${formatBytes(e.bytes)})`).join(", ")}. The Lambda runtime's own versions of these are used instead, whatever versions the lockfile pins.`,
+      `> [!WARNING]\n> Left out (exclude-packages): ${r.excluded.map((e) => `${esc(e.name)} ${esc(e.version)} (${e.notDownloaded ? "not downloaded" : formatBytes(e.bytes)})`).join(", ")}. The Lambda runtime's own versions of these are used instead, whatever versions the lockfile pins.`,
     );
   }
   if (r.notInstalled.length > 0)
