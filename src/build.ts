@@ -38,6 +38,7 @@ import {
   optimize,
   optimizeKey,
   optimizing,
+  slimMayRemove,
 } from "./optimize/index.ts";
 import type { RunContext } from "./run.ts";
 import type { RuntimePython } from "./runtime-python.ts";
@@ -195,6 +196,7 @@ async function dependenciesOf({ inputs, ctx, target, lock, scratch, timings }: S
       log,
       optimizeKey: optimizeKey(inputs.optimize, compiler),
       excludePackages: inputs.optimize.excludePackages,
+      mayLeaveOut: slimMayRemove(inputs.optimize),
       scanner: { keeps: scanKeeps, scan: scanBytes },
     }),
   );
@@ -245,8 +247,9 @@ function optimizedDependencies(dependencies: Dependencies): OptimizeDependencies
   const { source } = dependencies;
   if (source.kind === "installed") return { tree: source.tree };
   if (source.kind === "cached") return {};
-  const { members, scanned, notDownloaded } = source;
-  return { wheels: { listing: dependencies.tree, members, scanned, notDownloaded, scan: scanBytes } };
+  const { members, scanned, notDownloaded, unchecked } = source;
+  const listing = dependencies.tree;
+  return { wheels: { listing, members, scanned, notDownloaded, unchecked, keeps: scanKeeps, scan: scanBytes } };
 }
 
 /** The handler imported from the zips while they still have their temporary names. */

@@ -77,6 +77,8 @@ export interface Dependencies {
         unpackMs: number;
         /** pinned distributions exclude-packages leaves out: never downloaded */
         notDownloaded: { name: string; version: string }[];
+        /** files `mayLeaveOut` named, copied unread: the optimize stage checks those it keeps */
+        unchecked: string[];
       };
 }
 
@@ -96,6 +98,8 @@ export interface RestoreOrInstallOptions {
   optimizeKey?: Record<string, unknown>;
   /** normalized names exclude-packages leaves out: the fast path does not download them */
   excludePackages?: readonly string[];
+  /** files the optimize stage may leave out (slim): the fast path does not read them */
+  mayLeaveOut?: (path: string) => boolean;
   /** what the inspection reads of each file, when the dependencies come from the wheels unpacked here */
   scanner: Scanner<ScannedFile>;
 }
@@ -167,7 +171,10 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   const request = { lock, target, directory, scratch, env, indexes, log };
   const unpacked =
     installer && fromWheels
-      ? await fromDownloadedWheels(installer, request, options.scanner, new Set(options.excludePackages))
+      ? await fromDownloadedWheels(installer, request, options.scanner, {
+          exclude: new Set(options.excludePackages),
+          mayLeaveOut: options.mayLeaveOut,
+        })
       : undefined;
   if (unpacked) {
     const { listing, ...rest } = unpacked;
@@ -188,7 +195,7 @@ async function fromDownloadedWheels(
   installer: Installer,
   request: Omit<InstallRequest, "python">,
   scanner: Scanner<ScannedFile>,
-  exclude: ReadonlySet<string>,
+  optimize: { exclude: ReadonlySet<string>; mayLeaveOut?: (path: string) => boolean },
 ): Promise<
   | {
       listing: DependencyListing;
@@ -197,6 +204,7 @@ async function fromDownloadedWheels(
       downloadMs: number;
       unpackMs: number;
       notDownloaded: { name: string; version: string }[];
+      unchecked: string[];
     }
   | undefined
 > {
@@ -208,7 +216,7 @@ async function fromDownloadedWheels(
     await mkdir(dir, { recursive: true });
   }
   const started = performance.now();
-  const left = (r: { name: string }) => exclude.has(normalizeName(r.name));
+  const left = (r: { name: string }) => optimize.exclude.has(normalizeName(r.name));
   const notDownloaded = request.lock.requirements
     .filter(left)
     .map((r) => ({ name: normalizeName(r.name), version: r.version }));
@@ -218,18 +226,25 @@ async function fromDownloadedWheels(
       ? await installer.download({ ...request, lock, directory: wheels })
       : { wheels: [], chosenWheels: {} };
   const downloadMs = Math.round(performance.now() - started);
-  const result = await transplantWheels(downloaded.wheels, unpackedFiles, scanner, (wheelFile) => {
-    const name = normalizeName(parseWheelFilename(wheelFile)?.name ?? "");
-    const pin = request.lock.requirements.find((r) => normalizeName(r.name) === name);
-    return pin ? { file: pin.where.file, line: pin.where.line, distribution: name } : undefined;
-  });
+  const result = await transplantWheels(
+    downloaded.wheels,
+    unpackedFiles,
+    scanner,
+    (wheelFile) => {
+      const name = normalizeName(parseWheelFilename(wheelFile)?.name ?? "");
+      const pin = request.lock.requirements.find((r) => normalizeName(r.name) === name);
+      return pin ? { file: pin.where.file, line: pin.where.line, distribution: name } : undefined;
+    },
+    { mayLeaveOut: optimize.mayLeaveOut },
+  );
   const unpackMs = Math.round(performance.now() - started) - downloadMs;
   if ("unusual" in result) {
     request.log.debug(`Unpacking the wheels here is not possible (${result.unusual}): pip installs them instead`);
     return undefined;
   }
   const listing = { ...result.listing, chosenWheels: downloaded.chosenWheels };
-  return { listing, members: result.members, scanned: result.scanned, downloadMs, unpackMs, notDownloaded };
+  const { members, scanned, unchecked } = result;
+  return { listing, members, scanned, downloadMs, unpackMs, notDownloaded, unchecked };
 }
 
 /** The tree compressed once under python/: the verified one from the cache entry, or made now. */

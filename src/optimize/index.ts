@@ -24,6 +24,7 @@ import { optimizeTree } from "./tree.ts";
 import type { OptimizeReport, OptimizeSettings, RuntimePython } from "./types.ts";
 
 export type { UnpackedWheels } from "./members.ts";
+export { slimMayRemove } from "./plan.ts";
 export type { OptimizeInput } from "./steps.ts";
 export type { OptimizeReport, OptimizeSettings } from "./types.ts";
 

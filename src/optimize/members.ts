@@ -11,12 +11,13 @@
  */
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { UserError } from "../errors.ts";
 import type { ScannedFile } from "../inspect/scan.ts";
 import { parseRecord, recordHash } from "../install/tree.ts";
 import type { DependencyFile, DependencyListing } from "../install/types.ts";
 import { LAYER_PREFIX } from "../zip/package.ts";
 import { EntryReader, inflateEntry, type ZipDirectory } from "../zip/reader.ts";
-import { MODE_FILE, type ZipMember } from "../zip/writer.ts";
+import { MODE_EXECUTABLE, MODE_FILE, type ZipMember } from "../zip/writer.ts";
 import { type RecordChanges, recordTouched, rewriteRecordText } from "./apply.ts";
 import type { Bytecode } from "./budget.ts";
 import { compileSources } from "./compile.ts";
@@ -31,6 +32,10 @@ export interface UnpackedWheels {
   members: ZipMember[];
   /** in the listing's order */
   scanned: ScannedFile[];
+  /** files copied unread (slim's patterns matched them): each one kept is checked here */
+  unchecked: readonly string[];
+  /** what the checks read of a file (inspect's scanKeeps) */
+  keeps(path: string): { kind: "none" } | { kind: "elf" } | { kind: "head"; limit: number };
   /** pinned distributions exclude-packages left out before the download */
   notDownloaded: { name: string; version: string }[];
   /** what the checks read of a file the stage adds (bytecode) or rewrites (a stripped object) */
@@ -85,6 +90,7 @@ export async function optimizeMembers(input: OptimizeInput, wheels: UnpackedWhee
       ...plan.excluded.flatMap((e) => e.files),
       ...[...plan.removed.values()].flat().map((f) => f.path),
     ]);
+    await checkKept(wheels, bytes, removed);
     const rewritten = new Map<string, { hash: string; size: number }>();
     const scratch = path.join(input.scratch, "optimized");
     const savings = await stripMembers(wheels, bytes, plan.strip, scratch, rewritten);
@@ -109,6 +115,42 @@ export async function optimizeMembers(input: OptimizeInput, wheels: UnpackedWhee
     return report;
   } finally {
     await bytes.close();
+  }
+}
+
+/**
+ * The files copied unread that ship after all (kept back, or slim-keep's): each held to its
+ * CRC (as it inflates) and its RECORD row, as transplant.ts holds every other member, and
+ * scanned for the checks; a stored one is compressed here, as transplant.ts does.
+ */
+async function checkKept(wheels: UnpackedWheels, bytes: MemberBytes, removed: ReadonlySet<string>): Promise<void> {
+  const kept = wheels.unchecked.filter((f) => !removed.has(f));
+  if (kept.length === 0) return;
+  const index = new Map(wheels.listing.files.map((f, i) => [f.path, i]));
+  const rows = new Map(wheels.listing.distributions.flatMap((d) => d.record.map((r) => [r.path, r] as const)));
+  const members = new Map(wheels.members.map((m, i) => [m.name, i]));
+  for (const file of kept) {
+    const data = await bytes.read(file);
+    const row = rows.get(file);
+    if (!data || !row?.hash || row.hash !== recordHash(data) || (row.size !== undefined && row.size !== data.length)) {
+      throw new UserError(`the wheel member ${file} does not match the sha256 and size its RECORD gives`, {
+        hint: "the wheel's RECORD contradicts its own contents (damaged or forged): check the index, and pin the lockfile's hashes for it",
+      });
+    }
+    const i = index.get(file)!;
+    const listed = wheels.listing.files[i]!;
+    const mode = listed.executable ? MODE_EXECUTABLE : MODE_FILE;
+    const want = wheels.keeps(file);
+    wheels.scanned[i] = await wheels.scan(
+      listed,
+      mode,
+      want.kind === "none" ? undefined : want.kind === "head" ? data.subarray(0, want.limit) : data,
+    );
+    const at = members.get(`${LAYER_PREFIX}${file}`)!;
+    const member = wheels.members[at]!;
+    if ("entry" in member && member.entry.method === 0) {
+      wheels.members[at] = { name: member.name, data, executable: listed.executable };
+    }
   }
 }
 

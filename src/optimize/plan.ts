@@ -49,6 +49,16 @@ const untouchable = (file: string) => {
   return top.endsWith(".dist-info") || top.endsWith(".data");
 };
 
+/**
+ * What slim may leave out, before anything is read: a file its patterns match and slim-keep
+ * does not (keep.ts may keep it back still). Undefined with slim off.
+ */
+export function slimMayRemove(settings: OptimizeSettings): ((file: string) => boolean) | undefined {
+  if (!settings.slim) return undefined;
+  const keep = keepMatcher(settings.slimKeep);
+  return (file) => !untouchable(file) && slimKind(file) !== undefined && !keep(file);
+}
+
 /** A source file an import statement can reach: every folder and the stem are identifiers. */
 export function importable(file: string): boolean {
   if (!file.endsWith(".py")) return false;
