@@ -140,3 +140,41 @@ describe("slim's figures", () => {
     for (const s of figures.slimmed) expect(Object.values(s.kinds).reduce((n, b) => n + (b ?? 0), 0)).toBe(s.bytes);
   });
 });
+
+describe("an import check that fails on what slim removed", () => {
+  it("names slim, the file and the slim-keep line, for a missing module and for a missing data file", async () => {
+    const { importFailure } = await import("../src/verify/missing.ts");
+    const { parseHandler } = await import("../src/verify/handler.ts");
+    const ref = parseHandler("app.handler");
+    if (ref instanceof Error) throw ref;
+    const removed = ["numpy/_core/tests/__init__.py", "numpy/_core/tests/data/umath.csv", "numpy/x.pyi"];
+    const module = importFailure(
+      ref,
+      {
+        ok: false,
+        errorType: "ModuleNotFoundError",
+        missing: "numpy._core.tests",
+        file: "python/numpy/testing/_private/utils.py",
+        line: 12,
+      },
+      removed,
+    ).error;
+    expect(module.message).toBe(
+      "handler app.handler cannot import in Lambda: slim removed numpy/_core/tests/__init__.py, needed by python/numpy/testing/_private/utils.py:12 (no module named numpy._core.tests)",
+    );
+    expect(module.hint).toMatch(/^keep it with the line `numpy\/_core\/tests\/\*\*` in `slim-keep`/);
+    const data = importFailure(
+      ref,
+      {
+        ok: false,
+        errorType: "FileNotFoundError",
+        message: "[Errno 2] No such file or directory: '/tmp/x/opt/python/numpy/_core/tests/data/umath.csv'",
+      },
+      removed,
+    ).error;
+    expect(data.message).toMatch(/slim removed numpy\/_core\/tests\/data\/umath\.csv \(FileNotFoundError/);
+    // what slim did not remove keeps the message it had: the distribution to add
+    const other = importFailure(ref, { ok: false, errorType: "ModuleNotFoundError", missing: "yaml" }, removed).error;
+    expect(other.hint).toMatch(/PyYAML/);
+  });
+});
