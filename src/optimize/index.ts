@@ -79,6 +79,8 @@ export function adviseCompile(
   );
 }
 
+const OPTIMIZE_RULES = 2;
+
 /** What the cache key needs to know: a different setting or compiler gives a different tree. */
 export function optimizeKey(
   settings: OptimizeSettings,
@@ -86,6 +88,9 @@ export function optimizeKey(
 ): Record<string, unknown> | undefined {
   if (!optimizing(settings)) return undefined;
   return {
+    // what slim and compile make of the same tree: 2 keeps back what shipped code imports and
+    // keeps bytecode under the limit; an entry made by the earlier rules is never restored
+    rules: OPTIMIZE_RULES,
     bytecode: compiler ? { magic: compiler.magic, cacheTag: compiler.cacheTag, mode: "unchecked-hash" } : "none",
     slim: settings.slim,
     slimKeep: settings.slimKeep,

@@ -61,7 +61,14 @@ class MemberBytes {
       reader = new EntryReader(m.from);
       this.readers.set(m.from, reader);
     }
-    return inflateEntry(m.entry, await reader.read(m.entry));
+    try {
+      return inflateEntry(m.entry, await reader.read(m.entry));
+    } catch (error) {
+      // a member read for the first time here (transplant.ts left it unread): damaged, as pip would find it
+      throw new UserError(`the wheel member ${file} is damaged: ${(error as Error).message}`, {
+        hint: "the wheel on the index is damaged: check the index, and pin the lockfile's hashes for it",
+      });
+    }
   }
 
   async close(): Promise<void> {
