@@ -183,6 +183,20 @@ describe("compile, slim and exclude-packages", () => {
     expect(report.excluded.map((e) => e.name)).toEqual(["bigsdk"]);
     expect(report.slimmed.map((s) => s.distribution).sort()).toEqual(["fastext", "purepkg"]);
     expect(report.stripped.files).toBe(2);
+    // each figure the sum of what it names: the files removed, stripping's savings apart
+    const removedBytes = [
+      "def add(a: int, b: int) -> int: ...\n",
+      EXTENSION,
+      "",
+      "def test_add():\n    assert True\n",
+      "assert False\n",
+    ].reduce((n, text) => n + Buffer.byteLength(text), 0);
+    expect(report.removed).toHaveLength(5);
+    expect(report.slimmed.reduce((n, s) => n + s.bytes, 0)).toBe(removedBytes);
+    expect(report.stripped.bytes).toBeGreaterThan(0);
+    expect(log.lines.join("\n")).toContain(
+      `Slim: 5 files removed (${removedBytes} bytes), 2 shared objects stripped (${report.stripped.bytes} bytes saved); ${removedBytes + report.stripped.bytes} bytes saved in all`,
+    );
     expect(report.compile).toMatchObject({
       done: true,
       cacheTag: "cpython-312",
