@@ -51,7 +51,18 @@ class MemberBytes {
     for (const m of members) if (m.name.startsWith(LAYER_PREFIX)) this.byPath.set(m.name.slice(LAYER_PREFIX.length), m);
   }
 
+  /** sources, read once for slim's scan and again for compile: kept until the stage ends */
+  private readonly sources = new Map<string, Buffer>();
+
   async read(file: string): Promise<Buffer | undefined> {
+    const known = this.sources.get(file);
+    if (known) return known;
+    const data = await this.inflate(file);
+    if (data && file.endsWith(".py")) this.sources.set(file, data);
+    return data;
+  }
+
+  private async inflate(file: string): Promise<Buffer | undefined> {
     const m = this.byPath.get(file);
     if (!m) return undefined;
     if ("data" in m) return m.data;
