@@ -45,12 +45,17 @@ const BUILDS = Number(flags.builds ?? 3);
 const PY = pythonFor(12);
 if (!PY) throw new Error("needs Python 3.12");
 
-const SETTINGS: { name: string; values: Record<string, string> }[] = [
+const SETTINGS: { name: string; values: Record<string, string>; env?: NodeJS.ProcessEnv }[] = [
   { name: "plain", values: {} },
   { name: "slim", values: { slim: "true" } },
   { name: "compile", values: { compile: "true" } },
   { name: "slim + compile", values: { slim: "true", compile: "true" } },
+  // how these settings were built before: pip's installed tree, rewritten
+  { name: "slim + compile, pip's tree", values: { slim: "true", compile: "true" }, env: { LPP_UNPACK: "pip" } },
 ];
+
+/** Each entry's name, size, CRC and mode: the files a zip holds, whatever compressed them. */
+const files = (zip: string) => JSON.stringify(readZip(zip).map((e) => [e.name, e.size, e.crc, e.mode]));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -140,7 +145,7 @@ async function scenario(name: string, work: string, dists: Dist[]) {
           ...s.values,
         });
         const started = performance.now();
-        const result = await build(inputs, { log: new MemoryLog(), env });
+        const result = await build(inputs, { log: new MemoryLog(), env: { ...env, ...s.env } });
         times.get(s.name)!.push(performance.now() - started);
         if (result.verify?.imported !== "imported") throw new Error(`${name}/${s.name}: the handler did not import`);
         built.set(s.name, result);
@@ -204,6 +209,12 @@ function report(
     const stages = Object.entries(result.timings).map(([stage, t]) => `${stage} ${t} ms`);
     console.log(`${s}: ${stages.join(", ")}`);
   }
+  const fast = built.get("slim + compile")!.functionZip!;
+  const before = built.get("slim + compile, pip's tree")!.functionZip!;
+  const sameFiles = files(fast.path) === files(before.path);
+  console.log(
+    `slim + compile on the wheels' members against pip's tree: ${sameFiles ? "the same files (names, sizes, CRCs, modes)" : "DIFFERENT FILES"}; zip sha256 ${fast.sha256 === before.sha256 ? "the same" : "differs (members copied from the wheels as they were deflated, as on the plain fast path)"}`,
+  );
   const slimmed = built.get("slim + compile")!.optimization!;
   const traits = {
     testsShare: ratio(
@@ -231,7 +242,7 @@ function report(
       },
     ]),
   );
-  return { name, contents: contents(dists), traits, recipe: recipeMeasured, settings };
+  return { name, contents: contents(dists), traits, sameFilesAsPipTree: sameFiles, recipe: recipeMeasured, settings };
 }
 
 const work = await mkdtemp(path.join(os.tmpdir(), "lpp-bench-optimize-"));

@@ -75,7 +75,7 @@ export function adviseCompile(
   const sources = built.files.filter((f) => importable(f.path)).reduce((n, f) => n + f.size, 0);
   if (!bytecodeWouldFit(built.unzipped, sources)) return;
   log.info(
-    `Bytecode: off (compile: false). A Python ${target.pythonVersion} is on this runner (${found}): \`compile: auto\` would ship bytecode for ${target.runtime}, so cold starts skip compiling every imported module (in bench/optimize.ts the cold import took 0.13–0.17× as long as without bytecode; see the README's "Smaller and faster to start")`,
+    `Bytecode: off (compile: false). A Python ${target.pythonVersion} is on this runner (${found}): \`compile: auto\` would ship bytecode for ${target.runtime}, so cold starts skip compiling every imported module (in bench/optimize.ts the cold import took 0.12–0.14× as long as without bytecode; see the README's "Smaller and faster to start")`,
   );
 }
 
