@@ -1,17 +1,17 @@
 /**
- * npm run bench:optimize [-- --modules N] [--runs N] [--out FILE]
+ * npm run bench:optimize [-- --modules N] [--runs N] [--builds N] [--out FILE]
  *
- * The recipe (pip install --target, zip -r) against the action with `slim: true` and
- * `compile: true`, on two synthetic sets made here without the network: a
- * data-science-shaped one (large packages with test suites, stubs, C sources and a
- * gcc-built shared object with debug information) and a web-shaped one (pure packages).
- * Measures unzipped size, zipped size and the handler's cold import time: median of
- * several fresh `python3.12 -S` processes, PYTHONDONTWRITEBYTECODE=1, each zip unpacked
- * by Python's zipfile as Lambda would give it (files dated at extraction, so timestamp
- * pycs the recipe ships are checked against new dates). Prints a table and writes it,
- * with the machine and what each set contains, to bench/results/optimize.json.
+ * compile and slim on two synthetic sets made here without the network (optimize-sets.ts):
+ * a data-science one that behaves like numpy + scipy + pandas where those settings act,
+ * and a web one of pure packages. Side by side in one run, for each setting (plain, slim,
+ * compile, slim + compile) and for AWS's recipe (pip install --target, zip -r): a cold
+ * build's time (median of --builds, the settings interleaved, each with the import check
+ * of a handler that imports every package, so every import is proven intact), the unzipped
+ * and zipped size, and the handler's cold import (median of --runs fresh `python3.12 -S`
+ * processes, PYTHONDONTWRITEBYTECODE=1, each zip unpacked by zipfile as Lambda gives it).
+ * Ratios are against the plain cold build. Writes bench/results/optimize.json.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -19,125 +19,95 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startIndex } from "../devtools/pypi/index-server.ts";
-import { makeWheel, type WheelFile } from "../devtools/pypi/wheel.ts";
-import { build } from "../src/build.ts";
+import { makeWheel } from "../devtools/pypi/wheel.ts";
+import { readZip } from "../devtools/zipread.ts";
+import { type BuildResult, build } from "../src/build.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import { MemoryLog } from "../src/log.ts";
 import { pythonFor } from "../test/support/python.ts";
+import { unpackWithPython } from "../test/support/unpack.ts";
+import { contents, type Dist, dataScienceSet, sharedObject, webSet } from "./optimize-sets.ts";
 import { describeMachine, ratio, table } from "./report.ts";
 import { run } from "./scenarios.ts";
 
 const { values: flags } = parseArgs({
-  options: { modules: { type: "string" }, runs: { type: "string" }, out: { type: "string" } },
+  options: {
+    modules: { type: "string" },
+    runs: { type: "string" },
+    builds: { type: "string" },
+    out: { type: "string" },
+  },
 });
 const OUT = flags.out ?? fileURLToPath(new URL("results/optimize.json", import.meta.url));
 const MODULES = Number(flags.modules ?? 60);
 const RUNS = Number(flags.runs ?? 5);
+const BUILDS = Number(flags.builds ?? 3);
 const PY = pythonFor(12);
 if (!PY) throw new Error("needs Python 3.12");
 
-function module(pkg: string, i: number): string {
-  const lines = [`"""${pkg} module ${i}."""`, "import math", ""];
-  for (let k = 0; k < 25; k++) {
-    lines.push(
-      `class Thing${k}:`,
-      `    scale = ${k + i}`,
-      "    def __init__(self, values):",
-      "        self.values = [v * self.scale for v in values if v is not None]",
-      "    def total(self):",
-      "        return sum(math.sqrt(abs(v)) for v in self.values)",
-      `def helper_${k}(x, *, y=${k}):`,
-      "    return {'x': x, 'y': y, 'z': [x + n for n in range(y)]}",
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
+const SETTINGS: { name: string; values: Record<string, string>; env?: NodeJS.ProcessEnv }[] = [
+  { name: "plain", values: {} },
+  { name: "slim", values: { slim: "true" } },
+  { name: "compile", values: { compile: "true" } },
+  { name: "slim + compile", values: { slim: "true", compile: "true" } },
+  // how these settings were built before: pip's installed tree, rewritten
+  { name: "slim + compile, pip's tree", values: { slim: "true", compile: "true" }, env: { LPP_UNPACK: "pip" } },
+];
 
-function packageFiles(pkg: string, modules: number, dataScience: boolean, so?: Buffer): Record<string, WheelFile> {
-  const files: Record<string, WheelFile> = {};
-  files[`${pkg}/__init__.py`] = `${Array.from({ length: modules }, (_, i) => `from ${pkg} import m${i}`).join("\n")}\n`;
-  for (let i = 0; i < modules; i++) files[`${pkg}/m${i}.py`] = module(pkg, i);
-  if (dataScience) {
-    for (let i = 0; i < modules; i++) files[`${pkg}/tests/test_m${i}.py`] = module(`${pkg}_tests`, i).repeat(2);
-    for (let i = 0; i < modules / 2; i++) files[`${pkg}/m${i}.pyi`] = "def helper_0(x: int) -> dict: ...\n".repeat(40);
-    files[`${pkg}/src/core.c`] = "int core(void) { return 0; }\n".repeat(2000);
-    if (so) files[`${pkg}/_core.so`] = so;
-  }
-  return files;
-}
+/** Each entry's name, size, CRC and mode: the files a zip holds, whatever compressed them. */
+const files = (zip: string) => JSON.stringify(readZip(zip).map((e) => [e.name, e.size, e.crc, e.mode]));
 
-function sharedObject(work: string): Buffer {
-  const c = path.join(work, "big.c");
-  const body = Array.from(
-    { length: 400 },
-    (_, i) => `double f${i}(double x) { double s = 0; for (int k = 0; k < ${i + 3}; k++) s += x * k; return s; }`,
-  );
-  writeFileSync(c, `${body.join("\n")}\n`);
-  const out = path.join(work, "big.so");
-  execFileSync("gcc", ["-g3", "-O1", "-shared", "-fPIC", "-o", out, c]);
-  return readFileSync(out);
-}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const unpack = (zip: string, into: string) =>
-  execFileSync(PY!, [
-    "-I",
-    "-S",
-    "-c",
-    "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
-    zip,
-    into,
-  ]);
-
-function coldImport(paths: string[], modules: string[]): number {
-  const script = `import sys, time; sys.path[:0] = ${JSON.stringify(paths)}; t = time.perf_counter(); ${modules.map((m) => `import ${m}`).join("; ")}; print(time.perf_counter() - t)`;
+function coldImport(paths: string[]): number {
+  const script = `import sys, time; sys.path[:0] = ${JSON.stringify(paths)}; t = time.perf_counter(); import app; app.handler({}, None); print(time.perf_counter() - t)`;
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const r = spawnSync(PY!, ["-S", "-c", script], { encoding: "utf8", env: { PYTHONDONTWRITEBYTECODE: "1" } });
     if (r.status !== 0) throw new Error(r.stderr);
     times.push(Number(r.stdout.trim()) * 1000);
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  return median(times);
 }
 
-const unzipped = (zip: string) =>
-  Number(
-    execFileSync(
-      PY!,
-      [
-        "-I",
-        "-S",
-        "-c",
-        "import sys, zipfile; print(sum(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()))",
-        zip,
-      ],
-      { encoding: "utf8" },
-    ),
-  );
-
-type Dist = { name: string; files: Record<string, WheelFile> };
-
-function kindOf(name: string): string {
-  if (/\/tests\//.test(name)) return "tests";
-  if (name.endsWith(".pyi")) return "stubs";
-  if (name.endsWith(".c")) return "C sources";
-  if (name.endsWith(".so")) return "shared objects (gcc -g3)";
-  return "modules";
+interface Measured {
+  buildMs: number;
+  unzipped: number;
+  zipped: number;
+  importMs: number;
 }
 
-/** What a synthetic set holds, by the kind of file slim and compile act on. */
-function contents(dists: Dist[]) {
-  const kinds: Record<string, { files: number; bytes: number }> = {};
-  for (const d of dists) {
-    for (const [name, file] of Object.entries(d.files)) {
-      const kind = kindOf(name);
-      const size = Buffer.byteLength(typeof file === "string" || Buffer.isBuffer(file) ? file : file.data);
-      kinds[kind] ??= { files: 0, bytes: 0 };
-      const k = kinds[kind];
-      k.files++;
-      k.bytes += size;
-    }
+/** Bytes of .py and .pyc in a zip: what the bytecode costs against its sources. */
+function bytecodeShare(zip: string): { sources: number; bytecode: number } {
+  let sources = 0;
+  let bytecode = 0;
+  for (const e of readZip(zip)) {
+    if (e.name.endsWith(".py")) sources += e.size;
+    else if (e.name.endsWith(".pyc")) bytecode += e.size;
   }
-  return { distributions: dists.map((d) => d.name), kinds };
+  return { sources, bytecode };
+}
+
+/** The recipe: pip install --target (pip byte-compiles with the Python that runs it), zip -r. */
+async function recipe(work: string, project: string, env: NodeJS.ProcessEnv): Promise<Measured> {
+  const target = path.join(work, "recipe");
+  const started = performance.now();
+  await run(
+    PY!,
+    [
+      ...["-m", "pip", "install", "-q", "--target", target, "--platform", "manylinux2014_x86_64"],
+      ...["--only-binary=:all:", "--python-version", "3.12", "--implementation", "cp"],
+      ...["-r", path.join(project, "requirements.txt")],
+    ],
+    { env },
+  );
+  writeFileSync(path.join(target, "app.py"), readFileSync(path.join(project, "app.py")));
+  const zip = path.join(work, "recipe.zip");
+  await run("zip", ["-r", "-q", zip, "."], { cwd: target });
+  const buildMs = performance.now() - started;
+  const dir = unpackWithPython(PY!, zip, path.join(work, "recipe-run"));
+  const unzipped = readZip(zip).reduce((n, e) => n + e.size, 0);
+  return { buildMs, unzipped, zipped: readFileSync(zip).length, importMs: coldImport([dir]) };
 }
 
 async function scenario(name: string, work: string, dists: Dist[]) {
@@ -159,106 +129,135 @@ async function scenario(name: string, work: string, dists: Dist[]) {
       PIP_CONFIG_FILE: os.devNull,
       PYENV_ROOT: path.join(os.homedir(), ".pyenv"),
     };
-    // the recipe: pip install --target (pip byte-compiles with the Python that runs it), zip -r
-    const target = path.join(work, name, "recipe");
-    await run(
-      PY!,
-      [
-        "-m",
-        "pip",
-        "install",
-        "-q",
-        "--target",
-        target,
-        "--platform",
-        "manylinux2014_x86_64",
-        "--only-binary=:all:",
-        "--python-version",
-        "3.12",
-        "--implementation",
-        "cp",
-        "-r",
-        path.join(project, "requirements.txt"),
-      ],
-      { env },
-    );
-    writeFileSync(path.join(target, "app.py"), readFileSync(path.join(project, "app.py")));
-    const recipeZip = path.join(work, name, "recipe.zip");
-    execFileSync("zip", ["-r", "-q", recipeZip, "."], { cwd: target });
-    const recipeDir = path.join(work, name, "recipe-run");
-    unpack(recipeZip, recipeDir);
-    const inputs = inputsFrom({
-      "working-directory": project,
-      runtime: "python3.12",
-      python: PY!,
-      slim: "true",
-      compile: "true",
-      cache: "false",
-      "output-dir": path.join(work, name, "out"),
-    });
-    const built = await build(inputs, { log: new MemoryLog(), env });
-    const actionZip = built.functionZip!.path;
-    const actionDir = path.join(work, name, "action-run");
-    unpack(actionZip, actionDir);
-    const mods = ["app"];
-    const r = {
-      size: unzipped(recipeZip),
-      zipped: readFileSync(recipeZip).length,
-      importMs: coldImport([recipeDir], mods),
-    };
-    const a = { size: unzipped(actionZip), zipped: built.functionZip!.size, importMs: coldImport([actionDir], mods) };
-    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-    const ms = (n: number) => `${n.toFixed(0)} ms`;
-    console.log(`\n${name}`);
-    console.log(
-      table(
-        ["", "recipe", "action (compile + slim)", "action / recipe"],
-        [
-          ["unzipped", mb(r.size), mb(a.size), `${ratio(a.size, r.size)}×`],
-          ["zipped", mb(r.zipped), mb(a.zipped), `${ratio(a.zipped, r.zipped)}×`],
-          [`cold import (median of ${RUNS})`, ms(r.importMs), ms(a.importMs), `${ratio(a.importMs, r.importMs)}×`],
-        ],
-      ),
-    );
-    return {
-      name,
-      contents: contents(dists),
-      recipe: r,
-      action: a,
-      ratios: {
-        size: ratio(a.size, r.size),
-        zipped: ratio(a.zipped, r.zipped),
-        importMs: ratio(a.importMs, r.importMs),
-      },
-    };
+    const recipeMeasured = await recipe(path.join(work, name), project, env);
+    // interleaved, so a warming machine or pip's own cache favours no setting
+    const times = new Map<string, number[]>(SETTINGS.map((s) => [s.name, []]));
+    const built = new Map<string, BuildResult>();
+    for (let round = 0; round < BUILDS; round++) {
+      for (const s of SETTINGS) {
+        const inputs = inputsFrom({
+          "working-directory": project,
+          runtime: "python3.12",
+          python: PY!,
+          handler: "app.handler",
+          cache: "false",
+          "output-dir": path.join(work, name, `out-${s.name.replace(/\W+/g, "-")}-${round}`),
+          ...s.values,
+        });
+        const started = performance.now();
+        const result = await build(inputs, { log: new MemoryLog(), env: { ...env, ...s.env } });
+        times.get(s.name)!.push(performance.now() - started);
+        if (result.verify?.imported !== "imported") throw new Error(`${name}/${s.name}: the handler did not import`);
+        built.set(s.name, result);
+      }
+    }
+    const measured = new Map<string, Measured>();
+    for (const s of SETTINGS) {
+      const result = built.get(s.name)!;
+      const zip = result.functionZip!;
+      const dir = unpackWithPython(PY!, zip.path, path.join(work, name, `run-${s.name.replace(/\W+/g, "-")}`));
+      measured.set(s.name, {
+        buildMs: median(times.get(s.name)!),
+        unzipped: zip.unzippedSize,
+        zipped: zip.size,
+        importMs: coldImport([dir]),
+      });
+    }
+    return report(name, dists, recipeMeasured, measured, built);
   } finally {
     await index.close();
   }
 }
 
+function report(
+  name: string,
+  dists: Dist[],
+  recipeMeasured: Measured,
+  measured: Map<string, Measured>,
+  built: Map<string, BuildResult>,
+) {
+  const plain = measured.get("plain")!;
+  const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const rows = [...measured.entries(), ["recipe (pip --target, zip -r)", recipeMeasured] as const].map(([s, m]) => [
+    s,
+    `${(m.buildMs / 1000).toFixed(2)} s`,
+    `${ratio(m.buildMs, plain.buildMs)}×`,
+    mb(m.unzipped),
+    `${ratio(m.unzipped, plain.unzipped)}×`,
+    mb(m.zipped),
+    ms(m.importMs),
+    `${ratio(m.importMs, plain.importMs)}×`,
+  ]);
+  console.log(`\n${name}`);
+  console.log(
+    table(
+      [
+        "cold build",
+        `time (median of ${BUILDS})`,
+        "×plain",
+        "unzipped",
+        "×plain",
+        "zipped",
+        `cold import (median of ${RUNS})`,
+        "×plain",
+      ],
+      rows,
+    ),
+  );
+  for (const [s, result] of built) {
+    const stages = Object.entries(result.timings).map(([stage, t]) => `${stage} ${t} ms`);
+    console.log(`${s}: ${stages.join(", ")}`);
+  }
+  const fast = built.get("slim + compile")!.functionZip!;
+  const before = built.get("slim + compile, pip's tree")!.functionZip!;
+  const sameFiles = files(fast.path) === files(before.path);
+  console.log(
+    `slim + compile on the wheels' members against pip's tree: ${sameFiles ? "the same files (names, sizes, CRCs, modes)" : "DIFFERENT FILES"}; zip sha256 ${fast.sha256 === before.sha256 ? "the same" : "differs (members copied from the wheels as they were deflated, as on the plain fast path)"}`,
+  );
+  const slimmed = built.get("slim + compile")!.optimization!;
+  const traits = {
+    testsShare: ratio(
+      slimmed.slimmed.reduce((n, s) => n + (s.kinds.tests ?? 0), 0),
+      plain.unzipped,
+    ),
+    keptBack: slimmed.keptBack.map((k) => `${k.path} (${k.by} ${k.how} ${k.name})`),
+    strippedBytes: slimmed.stripped.bytes,
+    bytecode: bytecodeShare(built.get("compile")!.functionZip!.path),
+  };
+  console.log(
+    `traits: tests ${traits.testsShare}× of the plain package; ${traits.keptBack.length} test files kept back because other packages import them; stripping saved ${traits.strippedBytes} bytes (no debug information to remove); bytecode ${ratio(traits.bytecode.bytecode, traits.bytecode.sources)}× its sources`,
+  );
+  const settings = Object.fromEntries(
+    [...measured].map(([s, m]) => [
+      s,
+      {
+        ...m,
+        stages: built.get(s)!.timings,
+        ratios: {
+          buildMs: ratio(m.buildMs, plain.buildMs),
+          unzipped: ratio(m.unzipped, plain.unzipped),
+          importMs: ratio(m.importMs, plain.importMs),
+        },
+      },
+    ]),
+  );
+  return { name, contents: contents(dists), traits, sameFilesAsPipTree: sameFiles, recipe: recipeMeasured, settings };
+}
+
 const work = await mkdtemp(path.join(os.tmpdir(), "lpp-bench-optimize-"));
 const machine = describeMachine(PY, work);
 try {
-  const so = sharedObject(work);
-  const dataScience = await scenario(
-    "data-science",
-    work,
-    ["dsnum", "dssci", "dspandas", "dsboto"].map((n) => ({ name: n, files: packageFiles(n, MODULES, true, so) })),
-  );
-  const web = await scenario(
-    "web",
-    work,
-    ["webreq", "webpyd", "webpure1", "webpure2", "webpure3"].map((n) => ({
-      name: n,
-      files: packageFiles(n, Math.ceil(MODULES / 3), false),
-    })),
-  );
+  const so = sharedObject(work, 1500);
+  const dataScience = await scenario("data-science", work, dataScienceSet(MODULES, so));
+  const web = await scenario("web", work, webSet(Math.ceil(MODULES / 3)));
   const results = {
-    format: 1,
+    format: 2,
     date: new Date().toISOString(),
     synthetic: "generated here without the network (no PyPI): same-shaped packages, not numpy/pandas/requests",
     modulesPerPackage: MODULES,
     runs: RUNS,
+    builds: BUILDS,
     machine: { ...machine, loadAverageAtEnd: Number(os.loadavg()[0]!.toFixed(2)) },
     sets: [dataScience, web],
   };

@@ -32,12 +32,14 @@ import { chooseLockfile, DETECTED_LOCKFILES, readLockfile } from "./lock/index.t
 import { emptyIndexOptions, type LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
 import {
+  adviseCompile,
   findCompiler,
+  type OptimizeDependencies,
   type OptimizeReport,
   optimize,
   optimizeKey,
   optimizing,
-  suggestCompile,
+  slimMayRemove,
 } from "./optimize/index.ts";
 import type { RunContext } from "./run-context.ts";
 import type { RuntimePython } from "./runtime-python.ts";
@@ -138,8 +140,10 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const { dependencyZip } = packaged;
     zips = packaged.zips;
     const findings = checkPackageSizes(zips, inputs, target, lock, inspection, log);
-    const verify = await verifyStaged(stage, zips, tree);
-    if (inputs.optimize.compile === "off") suggestCompile(target, ctx.env, ctx.log, measuredBothWays(verify));
+    const verify = await verifyStaged(stage, zips, tree, optimized?.report.removed);
+    const unzipped = (zips.functionZip?.unzippedSize ?? 0) + (zips.layerZip?.unzippedSize ?? 0);
+    const built = { unzipped, files: [...tree.files, ...code] };
+    adviseCompile(inputs.optimize, target, built, ctx.env, log, measuredBothWays(verify));
     // Only an inspected tree is kept for the next build.
     await timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));
     await zips.publish();
@@ -198,6 +202,8 @@ async function dependenciesOf({ inputs, ctx, target, lock, scratch, timings }: S
       env,
       log,
       optimizeKey: optimizeKey(inputs.optimize, compiler),
+      excludePackages: inputs.optimize.excludePackages,
+      mayLeaveOut: slimMayRemove(inputs.optimize),
       scanner: { keeps: scanKeeps, scan: scanBytes },
     }),
   );
@@ -231,7 +237,7 @@ async function codeOf(
         optimize({
           settings: inputs.optimize,
           compiler,
-          tree: dependencies.source.kind === "installed" ? dependencies.source.tree : undefined,
+          ...optimizedDependencies(dependencies),
           entryDir: dependencies.entryDir,
           code: source,
           scratch,
@@ -243,11 +249,22 @@ async function codeOf(
   return { code: optimized?.code ?? source, optimized };
 }
 
+/** What the optimize stage works on: the installed tree, the wheels' members, or nothing on a cache hit. */
+function optimizedDependencies(dependencies: Dependencies): OptimizeDependencies {
+  const { source } = dependencies;
+  if (source.kind === "installed") return { tree: source.tree };
+  if (source.kind === "cached") return {};
+  const { members, scanned, notDownloaded, unchecked } = source;
+  const listing = dependencies.tree;
+  return { wheels: { listing, members, scanned, notDownloaded, unchecked, keeps: scanKeeps, scan: scanBytes } };
+}
+
 /** The handler imported from the zips while they still have their temporary names. */
 async function verifyStaged(
   { inputs, ctx, target, scratch, timings }: Stage,
   zips: WrittenPackages,
   tree: DependencyListing,
+  slimRemoved: readonly string[] | undefined,
 ): Promise<VerifyResult | undefined> {
   const { env, log } = ctx;
   const { staged } = zips;
@@ -267,6 +284,7 @@ async function verifyStaged(
         scratch,
         log,
         measure: { withBytecode: inputs.optimize.compile === "off", owners: ownersOf(tree.files, tree.distributions) },
+        slimRemoved,
       }),
     ),
   );

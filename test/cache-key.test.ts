@@ -101,6 +101,12 @@ describe("cache key of an optimized build", () => {
     expect(optimizedKey({ "exclude-packages": "bigsdk\n" })).toBe(keys[0]);
   });
 
+  it("is another entry than one made before slim kept back what shipped code imports", () => {
+    const { optimize } = createInputs(OPTIMIZED);
+    const { rules: _rules, ...earlier } = optimizeKey(optimize, COMPILER)!;
+    expect(key(requirementsText, undefined, undefined, { optimize: earlier })).not.toBe(optimizedKey({}));
+  });
+
   it("holds the compiler's bytecode format: another Python's pycs are another entry", () => {
     const { optimize } = createInputs(OPTIMIZED);
     const other = { ...COMPILER, version: "3.13.0", cacheTag: "cpython-313", magic: "f30d0d0a" };

@@ -127,7 +127,7 @@ describe("the runtime's Python", () => {
 });
 
 describe("the summary's optimize section", () => {
-  it("lists what slim removed per distribution with bytes, and warns about left-out distributions", async () => {
+  it("lists what slim removed per distribution, stripping apart, each figure the sum of what it names", async () => {
     const { renderOptimization } = await import("../src/report/optimization.ts");
     const text = renderOptimization({
       settings: settings({ excludePackages: ["boto3"] }),
@@ -135,13 +135,56 @@ describe("the summary's optimize section", () => {
       excluded: [{ name: "boto3", version: "1.35.0", bytes: 2_000_000 }],
       notInstalled: [],
       slimmed: [
-        { distribution: "numpy", files: 300, bytes: 30_000_000, kinds: { tests: 29_000_000, "debug info": 1_000_000 } },
+        {
+          distribution: "numpy",
+          files: 300,
+          bytes: 30_000_000,
+          kinds: { tests: 29_000_000, "type stubs": 1_000_000 },
+          stripped: { files: 4, bytes: 1_000_000 },
+        },
       ],
       stripped: { files: 4, bytes: 1_000_000 },
+      removed: [],
+      keptBack: [
+        {
+          path: "numpy/_core/tests/_natype.py",
+          by: "numpy/testing/_private/utils.py",
+          line: 12,
+          name: "numpy._core.tests._natype",
+          how: "imports",
+        },
+      ],
       fromCache: false,
     }).join("\n\n");
     expect(text).toMatch(/120 dependency and 2 code files compiled by Python 3\.12\.1/);
     expect(text).toMatch(/\[!WARNING\][\s\S]*boto3 1\.35\.0[\s\S]*runtime's own versions/);
-    expect(text).toMatch(/\| numpy \| 300 \| 28\.6 MB \| tests 27\.7 MB, debug info 976\.6 KB/);
+    expect(text).toMatch(
+      /Slim: 300 files removed \(28\.6 MB\); 4 shared objects stripped of debug information \(976\.6 KB saved\); 29\.6 MB saved in all/,
+    );
+    expect(text).toMatch(/\| numpy \| 300 \| 28\.6 MB \| tests 27\.7 MB, type stubs 976\.6 KB \| 4 \(976\.6 KB\) \|/);
+    expect(text).toMatch(/Kept back: 1 file\(s\)[\s\S]*&#95;natype\.py.*utils\.py:12<\/code> imports/);
+  });
+});
+
+describe("compiling in several interpreters", () => {
+  it("gives the same bytecode and the same failures, in the jobs' order, as one interpreter", async () => {
+    const { compileSources } = await import("../src/optimize/compile.ts");
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    const py = pythonFor(12)!;
+    const { python } = await findRuntimePython(12, py, { PATH: process.env.PATH });
+    const dir = await tempDir("compile-share-");
+    dirs.push(dir);
+    const names = Array.from({ length: 9 }, (_, i) => `m${i}.py`);
+    for (const [i, n] of names.entries())
+      writeFileSync(path.join(dir, n), i % 4 === 1 ? "print 'python 2'\n" : `X = ${i}\n`.repeat(i * 50 + 1));
+    const jobs = (out: string) =>
+      names.map((n) => ({ source: path.join(dir, n), pyc: path.join(dir, out, `${n}c`), displayName: n }));
+    const one = await compileSources(python!, jobs("one"), dir, { PATH: process.env.PATH }, 1);
+    const three = await compileSources(python!, jobs("three"), dir, { PATH: process.env.PATH }, 3);
+    expect(one.map((f) => f.path)).toEqual(["m1.py", "m5.py"]);
+    expect(three).toEqual(one);
+    for (const n of names.filter((_, i) => i % 4 !== 1)) {
+      expect(readFileSync(path.join(dir, "three", `${n}c`))).toEqual(readFileSync(path.join(dir, "one", `${n}c`)));
+    }
   });
 });

@@ -18,6 +18,7 @@ import { readZip } from "../devtools/zipread.ts";
 import { withMachine } from "./support/elf.ts";
 import { buildProject, pinned, writeProject } from "./support/project.ts";
 import { pythonFor } from "./support/python.ts";
+import { unpackWithPython } from "./support/unpack.ts";
 
 const MINORS = [9, 10, 11, 12, 13, 14].filter((m) => pythonFor(m) !== undefined);
 const EM_AARCH64 = 183;
@@ -126,18 +127,7 @@ const build = (project: string, out: string, values: Record<string, string>) =>
     { home, indexUrl: index.url, extra: { PYENV_ROOT: path.join(os.homedir(), ".pyenv") } },
   );
 
-function unpack(py: string, zip: string, into: string): string {
-  mkdirSync(into, { recursive: true });
-  execFileSync(py, [
-    "-I",
-    "-S",
-    "-c",
-    "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
-    zip,
-    into,
-  ]);
-  return into;
-}
+const unpack = unpackWithPython;
 
 /** Every .py source replaced by one that raises: an import still works only through the shipped bytecode. */
 function poisonSources(dir: string): number {

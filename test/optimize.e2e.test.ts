@@ -17,6 +17,7 @@ import { readZip } from "../devtools/zipread.ts";
 import { UserError } from "../src/errors.ts";
 import { buildProject, pinned, writeProject } from "./support/project.ts";
 import { pythonFor } from "./support/python.ts";
+import { unpackWithPython } from "./support/unpack.ts";
 
 const PY312 = pythonFor(12)!;
 let work: string;
@@ -103,11 +104,11 @@ afterAll(async () => {
 });
 
 const OPTIMIZED = { compile: "true", slim: "true", "exclude-packages": "bigsdk", package: "split" };
-const build = (out: string, values: Record<string, string> = {}) =>
+const build = (out: string, values: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}) =>
   buildProject(
     project,
     { runtime: "python3.12", "output-dir": path.join(work, out), ...OPTIMIZED, ...values },
-    { home, indexUrl: index.url, extra: { PYENV_ROOT: path.join(os.homedir(), ".pyenv") } },
+    { home, indexUrl: index.url, extra: { PYENV_ROOT: path.join(os.homedir(), ".pyenv"), ...env } },
   );
 
 /**
@@ -127,18 +128,7 @@ function sharedBuild(values: Record<string, string>): ReturnType<typeof build> {
 }
 
 /** Lambda's layout: the function zip in /var/task, the layer in /opt; code before the layer's python/. */
-function unpack(zip: string, into: string): string {
-  mkdirSync(into, { recursive: true });
-  execFileSync(PY312, [
-    "-I",
-    "-S",
-    "-c",
-    "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
-    zip,
-    into,
-  ]);
-  return into;
-}
+const unpack = (zip: string, into: string) => unpackWithPython(PY312, zip, into);
 
 function invoke(task: string, opt: string): { stdout: string; stderr: string } {
   const script =
@@ -186,11 +176,27 @@ describe("compile, slim and exclude-packages", () => {
     // tests, stubs and C sources gone; the legacy file ships without bytecode; bigsdk left out
     expect(layer.filter((n) => /\/tests?\/|\.pyi$|\.c$|bigsdk/.test(n))).toEqual([]);
     expect(layer).not.toContain("python/purepkg/__pycache__/legacy.cpython-312.pyc");
-    expect(log.lines.join("\n")).toMatch(/Left out bigsdk 9\.9 \(exclude-packages\): \d+ bytes/);
+    // left out before the download: pip never fetched it
+    expect(log.lines.join("\n")).toMatch(/Left out bigsdk 9\.9 \(exclude-packages\): not downloaded/);
+    expect(log.lines.filter((l) => /bigsdk/.test(l) && !l.startsWith("Left out"))).toEqual([]);
     const report = result.optimization!;
     expect(report.excluded.map((e) => e.name)).toEqual(["bigsdk"]);
     expect(report.slimmed.map((s) => s.distribution).sort()).toEqual(["fastext", "purepkg"]);
     expect(report.stripped.files).toBe(2);
+    // each figure the sum of what it names: the files removed, stripping's savings apart
+    const removedBytes = [
+      "def add(a: int, b: int) -> int: ...\n",
+      EXTENSION,
+      "",
+      "def test_add():\n    assert True\n",
+      "assert False\n",
+    ].reduce((n, text) => n + Buffer.byteLength(text), 0);
+    expect(report.removed).toHaveLength(5);
+    expect(report.slimmed.reduce((n, s) => n + s.bytes, 0)).toBe(removedBytes);
+    expect(report.stripped.bytes).toBeGreaterThan(0);
+    expect(log.lines.join("\n")).toContain(
+      `Slim: 5 files removed (${removedBytes} bytes), 2 shared objects stripped (${report.stripped.bytes} bytes saved); ${removedBytes + report.stripped.bytes} bytes saved in all`,
+    );
     expect(report.compile).toMatchObject({
       done: true,
       cacheTag: "cpython-312",
@@ -261,6 +267,26 @@ describe("compile, slim and exclude-packages", () => {
     // above) is another entry; that every setting is in it is cache-key.test.ts's unit test
     const compileOff = await sharedBuild({ cache: "false", compile: "false" });
     expect(compileOff.result.cache.key).not.toBe(cold.result.cache.key);
+  });
+
+  it("optimizes the wheels' members as they are unpacked, to the same files as pip's tree gives", async () => {
+    const fast = await sharedBuild({ cache: "false" });
+    const installed = await build("out-pip", { cache: "false" }, { LPP_UNPACK: "pip" });
+    // the fast path was taken with every setting on, and pip's install path by the way out
+    expect(fast.result.timings.unpack).toBeTypeOf("number");
+    expect(installed.result.timings.unpack).toBeUndefined();
+    // the same entries with the same bytes and modes; the zips differ only in compressed bytes
+    // (members copied from the wheels as they were deflated, as on the plain fast path)
+    const entries = (zip: string) =>
+      readZip(zip).map((e) => ({ name: e.name, size: e.size, crc: e.crc, mode: e.mode }));
+    expect(entries(fast.result.layerZip!.path)).toEqual(entries(installed.result.layerZip!.path));
+    expect(entries(fast.result.functionZip!.path)).toEqual(entries(installed.result.functionZip!.path));
+    // the same report, but for what exclude-packages saved: pip installed bigsdk, the fast path never downloaded it
+    const bigsdk = { name: "bigsdk", version: "9.9", bytes: 0, notDownloaded: true };
+    expect(installed.result.optimization!.excluded).toEqual([
+      { ...bigsdk, bytes: expect.any(Number), notDownloaded: undefined },
+    ]);
+    expect(fast.result.optimization).toEqual({ ...installed.result.optimization, excluded: [bigsdk] });
   });
 
   it("keeps what slim-keep names", async () => {

@@ -11,18 +11,12 @@
  */
 import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import {
-  type BuiltFromSource,
-  buildSources,
-  type SourceBuildRequest,
-  type SourceBuilds,
-} from "../build-source/index.ts";
+import type { BuiltFromSource, SourceBuilds } from "../build-source/index.ts";
+import { installBuilt } from "../build-source/retry.ts";
 import { type CacheManifest, DEPENDENCY_ZIP_FILE, readManifest, sha256File, writeManifest } from "../cache/manifest.ts";
 import type { CacheStore } from "../cache/store.ts";
-import { UserError, UserErrors } from "../errors.ts";
 import type { ScannedFile } from "../inspect/scan.ts";
 import type { TreeChecks } from "../inspect/types.ts";
-import { SdistOnly } from "../install/diagnose.ts";
 import { chooseInstaller, type Installer, type InstallerChoice } from "../install/index.ts";
 import { describeIndexes, effectiveIndexes, readPipConfig } from "../install/indexes.ts";
 import { cleanTree, loadChosenWheels, readTree, writeChosenWheels } from "../install/tree.ts";
@@ -41,6 +35,7 @@ import {
   listingFromZip,
   manifestProblems,
   ownersOf,
+  unpackedHere,
   zipDigestProblems,
 } from "./plan.ts";
 import { type Scanner, transplantWheels } from "./transplant.ts";
@@ -84,6 +79,10 @@ export interface Dependencies {
         /** of installMs: pip download, then the wheels checked and unpacked here */
         downloadMs: number;
         unpackMs: number;
+        /** pinned distributions exclude-packages leaves out: never downloaded */
+        notDownloaded: { name: string; version: string }[];
+        /** files `mayLeaveOut` named, copied unread: the optimize stage checks those it keeps */
+        unchecked: string[];
       };
 }
 
@@ -103,15 +102,19 @@ export interface RestoreOrInstallOptions {
   log: Log;
   /** what the optimize stage will do to the tree (optimizeKey): part of the key */
   optimizeKey?: Record<string, unknown>;
+  /** normalized names exclude-packages leaves out: the fast path does not download them */
+  excludePackages?: readonly string[];
+  /** files the optimize stage may leave out (slim): the fast path does not read them */
+  mayLeaveOut?: (path: string) => boolean;
   /** what the inspection reads of each file, when the dependencies come from the wheels unpacked here */
   scanner: Scanner<ScannedFile>;
 }
 
 export async function restoreOrInstall(options: RestoreOrInstallOptions): Promise<Dependencies> {
-  const { target, lock, store, scratch, env, log } = options;
+  const { target, lock, store, scratch, env, log, optimizeKey: optimize, buildFromSource } = options;
   const installer =
     lock.requirements.length > 0 ? await chooseInstaller(options.installer, options.python, env) : undefined;
-  const fromWheels = installer?.download !== undefined && transplanting(env, options.optimizeKey);
+  const fromWheels = installer?.download !== undefined && unpackedHere(env);
   const indexes = effectiveIndexes({
     inputs: { indexUrl: options.indexUrl, extraIndexUrls: options.extraIndexUrls },
     env,
@@ -120,15 +123,7 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
     recorded: lock.indexes,
     installer: installer?.name ?? "pip",
   });
-  const key = dependencyKey({
-    target,
-    lock,
-    installer,
-    indexes,
-    optimize: options.optimizeKey,
-    fromWheels,
-    buildFromSource: options.buildFromSource,
-  });
+  const key = dependencyKey({ target, lock, installer, indexes, optimize, fromWheels, buildFromSource });
   const installerLabel = installer?.label ?? "none (no dependencies)";
 
   let restoreMs: number | undefined;
@@ -180,11 +175,16 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
     log.info(`Installer: ${installerLabel}`);
     log.info(describeIndexes(indexes));
   }
-  const sourceRequest = { mode: options.buildFromSource, target, scratch, env, log, python: options.python };
+  const sourceRequest = { mode: buildFromSource, target, scratch, env, log, python: options.python };
   const install = async (sources: SourceBuilds): Promise<Dependencies> => {
     const request = { lock: sources.lock, target, directory, scratch, env, indexes: sources.indexes, log };
     const unpacked =
-      installer && fromWheels ? await fromDownloadedWheels(installer, request, options.scanner) : undefined;
+      installer && fromWheels
+        ? await fromDownloadedWheels(installer, request, options.scanner, {
+            exclude: new Set(options.excludePackages),
+            mayLeaveOut: options.mayLeaveOut,
+          })
+        : undefined;
     if (unpacked) {
       const { listing, ...rest } = unpacked;
       await writeChosenWheels(entryDir, listing.chosenWheels ?? {});
@@ -201,59 +201,22 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   return installBuilt(install, { ...sourceRequest, lock, indexes }, directory);
 }
 
-/**
- * The pins with a source built, then the install. A requirements file or Pipfile.lock does not
- * say which pins the index has only an sdist of: the installer's failure does, and those are
- * built and the install run once more.
- */
-async function installBuilt(
-  install: (sources: SourceBuilds) => Promise<Dependencies>,
-  request: SourceBuildRequest,
-  directory: string,
-): Promise<Dependencies> {
-  const sources = await buildSources(request);
-  try {
-    return await install(sources);
-  } catch (error) {
-    const retry = sdistOnlyRetry(error, sources.lock, request.mode);
-    if (!retry) throw error;
-    await rm(directory, { recursive: true, force: true });
-    await mkdir(directory, { recursive: true });
-    const more = await buildSources({ ...request, lock: retry, indexes: sources.indexes });
-    return install({ ...more, built: [...sources.built, ...more.built] });
-  }
-}
-
-/** The lock with the pins the diagnosis found to have only an sdist on the index marked to build; undefined when none. */
-function sdistOnlyRetry(error: unknown, lock: LockedSet, mode: BuildFromSource): LockedSet | undefined {
-  if (mode === "never" || !(error instanceof UserError)) return undefined;
-  const errors = error instanceof UserErrors ? error.errors : [error];
-  const names = new Set(errors.filter((e) => e instanceof SdistOnly).map((e) => e.where.distribution));
-  const marked = lock.requirements.map((r) =>
-    names.has(r.name) && r.build === undefined && r.wheel === undefined
-      ? { ...r, build: { kind: "sdist" as const } }
-      : r,
-  );
-  return marked.some((r, i) => r !== lock.requirements[i]) ? { ...lock, requirements: marked } : undefined;
-}
-
-/**
- * Whether the dependencies are unpacked from downloaded wheels (transplant.ts) rather than
- * installed: with pip (uv has no download-only mode), when no optimize setting rewrites an
- * unpacked tree, and unless LPP_UNPACK=pip asks for pip's own unpacking (a way out, should a
- * wheel ever unpack differently here).
- */
-function transplanting(env: NodeJS.ProcessEnv, optimizeKey: Record<string, unknown> | undefined): boolean {
-  return env.LPP_UNPACK !== "pip" && optimizeKey === undefined;
-}
-
 /** Undefined when a wheel needs the install path (said in the debug log). */
 async function fromDownloadedWheels(
   installer: Installer,
   request: Omit<InstallRequest, "python">,
   scanner: Scanner<ScannedFile>,
+  optimize: { exclude: ReadonlySet<string>; mayLeaveOut?: (path: string) => boolean },
 ): Promise<
-  | { listing: DependencyListing; members: ZipMember[]; scanned: ScannedFile[]; downloadMs: number; unpackMs: number }
+  | {
+      listing: DependencyListing;
+      members: ZipMember[];
+      scanned: ScannedFile[];
+      downloadMs: number;
+      unpackMs: number;
+      notDownloaded: { name: string; version: string }[];
+      unchecked: string[];
+    }
   | undefined
 > {
   if (!installer.download) return undefined;
@@ -264,20 +227,35 @@ async function fromDownloadedWheels(
     await mkdir(dir, { recursive: true });
   }
   const started = performance.now();
-  const downloaded = await installer.download({ ...request, directory: wheels });
+  const left = (r: { name: string }) => optimize.exclude.has(normalizeName(r.name));
+  const notDownloaded = request.lock.requirements
+    .filter(left)
+    .map((r) => ({ name: normalizeName(r.name), version: r.version }));
+  const lock = { ...request.lock, requirements: request.lock.requirements.filter((r) => !left(r)) };
+  const downloaded =
+    lock.requirements.length > 0
+      ? await installer.download({ ...request, lock, directory: wheels })
+      : { wheels: [], chosenWheels: {} };
   const downloadMs = Math.round(performance.now() - started);
-  const result = await transplantWheels(downloaded.wheels, unpackedFiles, scanner, (wheelFile) => {
-    const name = normalizeName(parseWheelFilename(wheelFile)?.name ?? "");
-    const pin = request.lock.requirements.find((r) => normalizeName(r.name) === name);
-    return pin ? { file: pin.where.file, line: pin.where.line, distribution: name } : undefined;
-  });
+  const result = await transplantWheels(
+    downloaded.wheels,
+    unpackedFiles,
+    scanner,
+    (wheelFile) => {
+      const name = normalizeName(parseWheelFilename(wheelFile)?.name ?? "");
+      const pin = request.lock.requirements.find((r) => normalizeName(r.name) === name);
+      return pin ? { file: pin.where.file, line: pin.where.line, distribution: name } : undefined;
+    },
+    { mayLeaveOut: optimize.mayLeaveOut },
+  );
   const unpackMs = Math.round(performance.now() - started) - downloadMs;
   if ("unusual" in result) {
     request.log.debug(`Unpacking the wheels here is not possible (${result.unusual}): pip installs them instead`);
     return undefined;
   }
   const listing = { ...result.listing, chosenWheels: downloaded.chosenWheels };
-  return { listing, members: result.members, scanned: result.scanned, downloadMs, unpackMs };
+  const { members, scanned, unchecked } = result;
+  return { listing, members, scanned, downloadMs, unpackMs, notDownloaded, unchecked };
 }
 
 /** The tree compressed once under python/: the verified one from the cache entry, or made now. */

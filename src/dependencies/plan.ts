@@ -21,6 +21,17 @@ import { ZIP_LEVEL, type ZipResult } from "../zip/writer.ts";
 
 export type DependencyZipRecord = CacheManifest["dependencyZip"];
 
+/**
+ * Whether the dependencies are unpacked from downloaded wheels (transplant.ts) rather than
+ * installed: with pip (uv has no download-only mode; the caller asks the installer), unless
+ * LPP_UNPACK=pip asks for pip's own unpacking (a way out, should a wheel ever unpack
+ * differently here). compile, slim and exclude-packages take this path too: they act on the
+ * wheels' members as they were unpacked (optimize/members.ts), the same files as pip's tree gives.
+ */
+export function unpackedHere(env: NodeJS.ProcessEnv): boolean {
+  return env.LPP_UNPACK !== "pip";
+}
+
 /** What compresses the dependency zip in this build. */
 export interface Compressor {
   zlib: string;

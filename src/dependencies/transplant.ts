@@ -44,8 +44,23 @@ export interface Scanner<S> {
 }
 
 export type TransplantResult<S> =
-  | { members: ZipMember[]; listing: Omit<DependencyListing, "chosenWheels">; scanned: S[] }
+  | {
+      members: ZipMember[];
+      listing: Omit<DependencyListing, "chosenWheels">;
+      scanned: S[];
+      /** the shipped files `mayLeaveOut` named: copied unread, their bytes and RECORD rows unchecked */
+      unchecked: string[];
+    }
   | { unusual: string };
+
+/**
+ * The caller's say in what is read (optimize/members.ts): a member it may leave out of the
+ * zip (slim's patterns) is not inflated here; it is listed and copied as any other, and the
+ * caller checks each one it keeps (its CRC and RECORD row) or leaves it out.
+ */
+export interface TransplantHooks {
+  mayLeaveOut?: (path: string) => boolean;
+}
 
 /** wheels whose members are queued on the workers at once */
 const WHEELS_IN_FLIGHT = 4;
@@ -87,6 +102,8 @@ export function planWheel(directory: ZipDirectory): {
 
 interface Checked<S> {
   hash: string;
+  /** not read: `mayLeaveOut` named it */
+  unchecked?: boolean;
   /** the text of a dist-info file this code reads (RECORD, METADATA, WHEEL) */
   text?: string;
   /** the scan of a shipped file */
@@ -109,6 +126,7 @@ class WheelJob<S> {
     pool: InflatePool,
     private readonly scanner: Scanner<S>,
     scratch: string,
+    hooks: TransplantHooks,
   ) {
     ({ distInfo: this.distInfo, placed: this.placed, placement: this.placement } = planWheel(directory));
     const own = new Set(["RECORD", "METADATA", "WHEEL"].map((n) => `${this.distInfo}/${n}`));
@@ -127,9 +145,21 @@ class WheelJob<S> {
           : wanted;
       return { entry, mode, file, wanted, keep };
     });
-    const answers = pool.checkAll(wheel, planned);
-    this.checked = answers.map((answer, i) =>
-      answer.then(async (checked): Promise<Checked<S>> => {
+    const unread = planned.map(
+      (p) => p.file !== undefined && !own.has(p.entry.name) && hooks.mayLeaveOut?.(p.file.path) === true,
+    );
+    const read = pool.checkAll(
+      wheel,
+      planned.filter((_, i) => !unread[i]),
+    );
+    let next = 0;
+    this.checked = planned.map((p, i) => {
+      if (unread[i]) {
+        const file = p.file!;
+        return scanner.scan(file, p.mode, undefined).then((scanned) => ({ hash: "", unchecked: true, scanned, file }));
+      }
+      const answer = read[next++]!;
+      return answer.then(async (checked): Promise<Checked<S>> => {
         const { entry, mode, file, wanted } = planned[i]!;
         // damaged (a bad CRC, cut short): pip refuses it in its own words, which the diagnosis knows
         if (checked instanceof MemberCorrupt)
@@ -155,8 +185,8 @@ class WheelJob<S> {
         await mkdir(path.dirname(absolutePath), { recursive: true });
         await writeFile(absolutePath, data);
         return { hash, text, scanned, file, stored: { absolutePath } };
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -188,7 +218,7 @@ class WheelJob<S> {
    * Waits for its members, holds each to the wheel's RECORD, and gives the shipped files, the
    * zip members and the distribution (with RECORD as pip rewrites it, written to scratch).
    */
-  async finish(into: { members: ZipMember[]; files: DependencyFile[]; scanned: S[] }) {
+  async finish(into: { members: ZipMember[]; files: DependencyFile[]; scanned: S[]; unchecked: string[] }) {
     const { distInfo } = this;
     const checked = await Promise.all(this.checked);
     const texts = new Map<string, string>();
@@ -212,9 +242,10 @@ class WheelJob<S> {
       const c = checked[i]!;
       // PEP 427's signatures of RECORD are the only members it does not list
       const signature = entry.name === `${distInfo}/RECORD.jws` || entry.name === `${distInfo}/RECORD.p7s`;
-      const mismatch = signature
-        ? undefined
-        : recordMismatch(entry.name, record.get(entry.name), { hash: c.hash, size: entry.size });
+      const mismatch =
+        signature || c.unchecked
+          ? undefined
+          : recordMismatch(entry.name, record.get(entry.name), { hash: c.hash, size: entry.size });
       if (mismatch && "refuse" in mismatch) throw new WheelRefused(mismatch.refuse);
       if (mismatch) throw new WheelUnusual(mismatch.unusual);
       if (!c.file || c.scanned === undefined) return;
@@ -223,6 +254,7 @@ class WheelJob<S> {
       if (recordPathOf(place.path, distInfo, entry.name) === place.path) owned.push(c.file);
       into.files.push(c.file);
       into.scanned.push(c.scanned);
+      if (c.unchecked) into.unchecked.push(c.file.path);
       const name = `${LAYER_PREFIX}${place.path}`;
       const { executable } = c.file;
       if (!c.stored) into.members.push({ name, from: this.directory, entry, executable });
@@ -295,6 +327,7 @@ export async function transplantWheels<S>(
   scanner: Scanner<S>,
   /** where a wheel's distribution is pinned (lockfile, line), for a refusal */
   locate: (wheelFile: string) => Where | undefined = () => undefined,
+  hooks: TransplantHooks = {},
 ): Promise<TransplantResult<S>> {
   const spill = path.join(scratch, ".elf");
   await mkdir(spill, { recursive: true });
@@ -309,10 +342,15 @@ export async function transplantWheels<S>(
       const next = planned[i];
       if (!next || jobs[i]) return;
       current = next.wheel;
-      jobs[i] = new WheelJob(next.wheel, next.directory, pool, scanner, scratch);
+      jobs[i] = new WheelJob(next.wheel, next.directory, pool, scanner, scratch, hooks);
     };
     for (let i = 0; i < WHEELS_IN_FLIGHT; i++) start(i);
-    const into = { members: [] as ZipMember[], files: [] as DependencyFile[], scanned: [] as S[] };
+    const into = {
+      members: [] as ZipMember[],
+      files: [] as DependencyFile[],
+      scanned: [] as S[],
+      unchecked: [] as string[],
+    };
     const distributions: InstalledDistribution[] = [];
     for (let i = 0; i < planned.length; i++) {
       start(i + WHEELS_IN_FLIGHT);
@@ -327,7 +365,12 @@ export async function transplantWheels<S>(
     into.files.sort(byPath);
     const scannedInOrder = into.files.map((f) => into.scanned[order.get(f)!]!);
     distributions.sort((a, b) => a.distInfo.localeCompare(b.distInfo));
-    return { members: into.members, listing: { distributions, files: into.files }, scanned: scannedInOrder };
+    return {
+      members: into.members,
+      listing: { distributions, files: into.files },
+      scanned: scannedInOrder,
+      unchecked: into.unchecked,
+    };
   } catch (error) {
     if (error instanceof WheelUnusual) {
       const wheel = (error as { wheel?: string }).wheel ?? current;

@@ -11,17 +11,22 @@
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.ts";
-import { readTree } from "../install/tree.ts";
 import type { DependencyTree, TreeFile } from "../install/types.ts";
 import type { Log } from "../log.ts";
 import { findRuntimePython, runtimePythonCandidates, setupPythonHint } from "../runtime-python.ts";
 import type { Target } from "../target.ts";
 import type { RunStats } from "../verify/coldstart.ts";
-import { removeFiles, rewriteRecords, stripSharedObjects } from "./apply.ts";
-import { type CompileJob, compileSources } from "./compile.ts";
-import { planCode, planDependencies, pycPath } from "./plan.ts";
-import type { DistributionSlim, OptimizeReport, OptimizeSettings, RuntimePython } from "./types.ts";
+import { bytecodeWouldFit } from "./budget.ts";
+import { compileSources } from "./compile.ts";
+import { optimizeMembers, type UnpackedWheels } from "./members.ts";
+import { importable, planCode, pycPath } from "./plan.ts";
+import { emptyReport, type OptimizeInput } from "./steps.ts";
+import { optimizeTree } from "./tree.ts";
+import type { OptimizeReport, OptimizeSettings, RuntimePython } from "./types.ts";
 
+export type { UnpackedWheels } from "./members.ts";
+export { slimMayRemove } from "./plan.ts";
+export type { OptimizeInput } from "./steps.ts";
 export type { OptimizeReport, OptimizeSettings } from "./types.ts";
 
 const REPORT_FILE = "optimize.json";
@@ -37,7 +42,6 @@ export async function findCompiler(
   env: NodeJS.ProcessEnv,
   log: Log,
 ): Promise<RuntimePython | undefined> {
-  // compile off: build.ts suggests it once the handler's import is measured
   if (settings.compile === "off") return undefined;
   const { python, tried } = await findRuntimePython(target.pythonMinor, requested, env);
   if (python) {
@@ -53,18 +57,26 @@ export async function findCompiler(
 
 /**
  * compile is off by default so an upgrade never changes a package's bytes; when the
- * runtime's Python is on the runner anyway, one log line says what turning it on gives:
- * the handler's import measured here with and without bytecode when the import check
- * could run, else the project's own benchmark. A log line, not an annotation: it is
- * advice, and it would repeat on every build. Without a measurement the interpreter is
- * looked for on disk only, never started: a warm build runs no Python.
+ * runtime's Python is on the runner anyway, and the package with bytecode would still fit
+ * Lambda's unzipped limit, one log line says what turning it on gives. Said once the
+ * packages are built, when their size is known. A log line, not an annotation: it is
+ * advice, and it would repeat on every build. The interpreter is looked for on disk only,
+ * never started: a warm build runs no Python. When the import check measured the handler's import
+ * with and without bytecode, the line quotes both figures instead of the benchmark's.
  */
-export function suggestCompile(
+export function adviseCompile(
+  settings: OptimizeSettings,
   target: Target,
+  built: { unzipped: number; files: readonly { path: string; size: number }[] },
   env: NodeJS.ProcessEnv,
   log: Log,
   measured?: { without: RunStats; with: RunStats },
 ): void {
+  if (settings.compile !== "off") return;
+  const found = runtimePythonCandidates(target.pythonMinor, undefined, env)[0];
+  if (!found) return;
+  const sources = built.files.filter((f) => importable(f.path)).reduce((n, f) => n + f.size, 0);
+  if (!bytecodeWouldFit(built.unzipped, sources)) return;
   const advice = `\`compile: auto\` would ship bytecode for ${target.runtime}, so cold starts skip compiling every imported module`;
   if (measured) {
     const figure = (s: RunStats) => `${s.medianMs} ms (${s.minMs}–${s.maxMs} ms over ${s.runs} runs)`;
@@ -73,12 +85,12 @@ export function suggestCompile(
     );
     return;
   }
-  const found = runtimePythonCandidates(target.pythonMinor, undefined, env)[0];
-  if (!found) return;
   log.info(
-    `Bytecode: off (compile: false). A Python ${target.pythonVersion} is on this runner (${found}): ${advice} (in bench/optimize.ts the cold import took 0.17–0.26× as long; see the README's "Smaller and faster to start")`,
+    `Bytecode: off (compile: false). A Python ${target.pythonVersion} is on this runner (${found}): ${advice} (in bench/optimize.ts the cold import took 0.12–0.14× as long as without bytecode; see the README's "Smaller and faster to start")`,
   );
 }
+
+const OPTIMIZE_RULES = 2;
 
 /** What the cache key needs to know: a different setting or compiler gives a different tree. */
 export function optimizeKey(
@@ -87,6 +99,9 @@ export function optimizeKey(
 ): Record<string, unknown> | undefined {
   if (!optimizing(settings)) return undefined;
   return {
+    // what slim and compile make of the same tree: 2 keeps back what shipped code imports and
+    // keeps bytecode under the limit; an entry made by the earlier rules is never restored
+    rules: OPTIMIZE_RULES,
     bytecode: compiler ? { magic: compiler.magic, cacheTag: compiler.cacheTag, mode: "unchecked-hash" } : "none",
     slim: settings.slim,
     slimKeep: settings.slimKeep,
@@ -94,45 +109,40 @@ export function optimizeKey(
   };
 }
 
-export interface OptimizeInput {
-  settings: OptimizeSettings;
-  compiler?: RuntimePython;
+export interface OptimizeDependencies {
   /**
-   * the tree as installed, updated in place (the dependency zip is made from it later); absent
-   * on a cache hit, whose zip was made from the tree optimized when the entry was made
+   * the tree as installed, updated in place (the dependency zip is made from it later), or the
+   * wheels' members as the fast path unpacked them, updated in place; neither on a cache hit,
+   * whose zip was made from what was optimized when the entry was made
    */
-  tree: DependencyTree | undefined;
-  /** the cache entry's folder: the first run's report is kept there for later ones */
-  entryDir: string;
-  code: TreeFile[];
-  scratch: string;
-  env: NodeJS.ProcessEnv;
-  log: Log;
+  tree?: DependencyTree;
+  wheels?: UnpackedWheels;
 }
 
-export async function optimize(input: OptimizeInput): Promise<{ code: TreeFile[]; report: OptimizeReport }> {
-  const { settings, compiler, tree, log } = input;
-  const fromCache = tree === undefined;
+export async function optimize(
+  input: OptimizeInput & OptimizeDependencies,
+): Promise<{ code: TreeFile[]; report: OptimizeReport }> {
+  const { settings, compiler, tree, wheels, log } = input;
+  const fromCache = tree === undefined && wheels === undefined;
   const entryReport = path.join(input.entryDir, REPORT_FILE);
   const report = tree
-    ? await optimizeDependencies(input, tree)
-    : ((await readReport(entryReport)) ?? emptyReport(settings, compiler, "the cache entry has no record of it"));
+    ? await optimizeTree(input, tree)
+    : wheels
+      ? await optimizeMembers(input, wheels)
+      : ((await readReport(entryReport)) ?? emptyReport(settings, compiler, "the cache entry has no record of it"));
   report.fromCache = fromCache;
   if (!fromCache) await writeFile(entryReport, JSON.stringify(report));
   const code = await compileCode(input);
   if (report.compile.done) report.compile.code = code.length - input.code.length;
   for (const e of report.excluded) {
-    log.info(`Left out ${e.name} ${e.version} (exclude-packages): ${e.bytes} bytes; the runtime's own version is used`);
+    const saved = e.notDownloaded ? "not downloaded" : `${e.bytes} bytes`;
+    log.info(`Left out ${e.name} ${e.version} (exclude-packages): ${saved}; the runtime's own version is used`);
   }
   for (const name of report.notInstalled) {
     log.annotate("warning", `exclude-packages names ${name}, which is not among the installed distributions`);
   }
-  const slimBytes = report.slimmed.reduce((n, s) => n + s.bytes, 0);
-  if (settings.slim) {
-    log.info(
-      `Slim: ${report.slimmed.reduce((n, s) => n + s.files, 0)} files removed (${slimBytes} bytes), ${report.stripped.files} shared objects stripped (${report.stripped.bytes} bytes)${fromCache ? ", in the cached tree" : ""}`,
-    );
-  }
+  if (settings.slim) logSlim(report, log);
+  if (report.compile.done && report.compile.overLimit) log.annotate("warning", report.compile.overLimit);
   if (report.compile.done && report.compile.failed.length > 0) {
     log.annotate(
       "warning",
@@ -142,18 +152,26 @@ export async function optimize(input: OptimizeInput): Promise<{ code: TreeFile[]
   return { code, report };
 }
 
-function emptyReport(settings: OptimizeSettings, compiler: RuntimePython | undefined, reason: string): OptimizeReport {
-  return {
-    settings,
-    compile: compiler
-      ? { done: true, python: compiler.version, cacheTag: compiler.cacheTag, dependencies: 0, code: 0, failed: [] }
-      : { done: false, reason },
-    excluded: [],
-    notInstalled: [],
-    slimmed: [],
-    stripped: { files: 0, bytes: 0 },
-    fromCache: false,
-  };
+const KEPT_BACK_LOGGED = 20;
+
+/** Each figure the sum of what it names: files removed, shared objects stripped, both together. */
+function logSlim(report: OptimizeReport, log: Log): void {
+  const files = report.slimmed.reduce((n, s) => n + s.files, 0);
+  const bytes = report.slimmed.reduce((n, s) => n + s.bytes, 0);
+  const { stripped } = report;
+  log.info(
+    `Slim: ${files} files removed (${bytes} bytes), ${stripped.files} shared objects stripped (${stripped.bytes} bytes saved); ${bytes + stripped.bytes} bytes saved in all${report.fromCache ? ", in the cached tree" : ""}`,
+  );
+  const kept = report.keptBack ?? [];
+  if (kept.length === 0) return;
+  const lines = kept
+    .slice(0, KEPT_BACK_LOGGED)
+    .map((k) => `  ${k.path}: ${k.by}${k.line ? `:${k.line}` : ""} ${k.how} ${JSON.stringify(k.name)}`);
+  const more =
+    kept.length > KEPT_BACK_LOGGED ? `\n  and ${kept.length - KEPT_BACK_LOGGED} more (listed in the job summary)` : "";
+  log.info(
+    `Slim kept back ${kept.length} file(s) its patterns match, because shipped code imports or reads them:\n${lines.join("\n")}${more}`,
+  );
 }
 
 async function readReport(file: string): Promise<OptimizeReport | undefined> {
@@ -164,75 +182,6 @@ async function readReport(file: string): Promise<OptimizeReport | undefined> {
   } catch {
     return undefined;
   }
-}
-
-async function optimizeDependencies(input: OptimizeInput, tree: DependencyTree): Promise<OptimizeReport> {
-  const { settings, compiler } = input;
-  const plan = planDependencies(tree, settings, compiler !== undefined);
-  const report = emptyReport(
-    settings,
-    compiler,
-    settings.compile === "off" ? "compile: false" : "no Python of the runtime's version on this runner",
-  );
-  report.notInstalled = plan.notInstalled;
-  report.excluded = plan.excluded.map(({ name, version, bytes }) => ({ name, version, bytes }));
-  const removed = [...plan.excluded.flatMap((e) => e.files), ...[...plan.removed.values()].flat().map((f) => f.path)];
-  await removeFiles(tree, removed);
-  report.slimmed = [...plan.removed.entries()]
-    .map(([distribution, files]): DistributionSlim => {
-      const kinds: DistributionSlim["kinds"] = {};
-      for (const f of files) kinds[f.kind] = (kinds[f.kind] ?? 0) + f.bytes;
-      return { distribution, files: files.length, bytes: files.reduce((n, f) => n + f.bytes, 0), kinds };
-    })
-    .sort((a, b) => b.bytes - a.bytes || a.distribution.localeCompare(b.distribution));
-
-  const sizes = new Map(tree.files.map((f) => [f.path, f]));
-  const stripped = await stripSharedObjects(tree, plan.strip);
-  for (const [file, size] of stripped) {
-    const f = sizes.get(file)!;
-    report.stripped.files++;
-    report.stripped.bytes += f.size - size;
-    const slim = report.slimmed.find((s) => s.distribution === f.distribution);
-    const saved = f.size - size;
-    if (f.distribution && slim) {
-      slim.bytes += saved;
-      slim.kinds["debug info"] = (slim.kinds["debug info"] ?? 0) + saved;
-    } else if (f.distribution) {
-      report.slimmed.push({ distribution: f.distribution, files: 0, bytes: saved, kinds: { "debug info": saved } });
-    }
-  }
-
-  const added = new Map<string, string[]>();
-  if (compiler) {
-    const jobs: CompileJob[] = plan.compile.map((source) => ({
-      source: path.join(tree.root, ...source.split("/")),
-      pyc: path.join(tree.root, ...pycPath(source, compiler.cacheTag).split("/")),
-      displayName: source,
-    }));
-    const failed = await compileSources(compiler, jobs, input.scratch, input.env);
-    const failedPaths = new Set(failed.map((f) => f.path));
-    for (const source of plan.compile) {
-      const owner = sizes.get(source)?.distribution;
-      if (!owner || failedPaths.has(source)) continue;
-      const list = added.get(owner) ?? [];
-      list.push(pycPath(source, compiler.cacheTag));
-      added.set(owner, list);
-    }
-    report.compile = {
-      done: true,
-      python: compiler.version,
-      cacheTag: compiler.cacheTag,
-      dependencies: plan.compile.length - failed.length,
-      code: 0,
-      failed: failed.map((f) => f.path),
-    };
-  }
-  await rewriteRecords(tree, { removed: new Set(removed), rewritten: new Set(stripped.keys()), added });
-  const reread = await readTree(tree.root);
-  tree.files = reread.files;
-  tree.distributions = reread.distributions;
-  report.slimmed.sort((a, b) => b.bytes - a.bytes || a.distribution.localeCompare(b.distribution));
-  return report;
 }
 
 /** The function code's bytecode, written to scratch (never into the user's folder), as extra code files. */

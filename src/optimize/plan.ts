@@ -3,23 +3,41 @@
  * distributions are left out, which files slim removes and why, which shared objects
  * are stripped, which sources are compiled. No file is read or written here.
  *
- * Slim removes only what no import can reach in Lambda: `tests`/`test` folders inside
- * a package (never a top-level one, which is an import name of its own; `testing`
- * stays, numpy imports `numpy.testing`), type stubs, C/C++/Cython sources and headers.
- * Never a `.dist-info` (importlib.metadata reads it) or a `.data` folder.
+ * Slim's patterns: `tests`/`test` folders inside a package (never a top-level one, which
+ * is an import name of its own; `testing` stays, numpy imports `numpy.testing`), type
+ * stubs, C/C++/Cython sources and headers. Never a `.dist-info` (importlib.metadata reads
+ * it) or a `.data` folder. Of what they match, keep.ts keeps back what shipped code imports.
  */
 import picomatch from "picomatch";
-import type { DependencyTree, TreeFile } from "../install/types.ts";
+import type { DependencyListing, TreeFile } from "../install/types.ts";
 import { isSharedObjectName } from "./elf-strip.ts";
-import type { DependencyPlan, OptimizeSettings, RemovedFile, SlimKind } from "./types.ts";
+import type {
+  DependencyPlan,
+  DistributionSlim,
+  OptimizeReport,
+  OptimizeSettings,
+  RemovedFile,
+  SlimKind,
+} from "./types.ts";
 
 const SOURCE_EXTENSIONS = /\.(c|h|cc|cpp|cxx|hpp|hh|pyx|pxd|pxi)$/i;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function slimKind(file: string): SlimKind | undefined {
+/** The package's test-suite folder a file lies in (`numpy/_core/tests`); parts[0] is the import package. */
+function testsFolder(file: string): string | undefined {
   const parts = file.split("/");
-  // parts[0] is the import package; a tests folder below it is the package's test suite
-  if (parts.slice(1, -1).some((p) => p === "tests" || p === "test")) return "tests";
+  const at = parts.findIndex((p, i) => i > 0 && i < parts.length - 1 && (p === "tests" || p === "test"));
+  return at > 0 ? parts.slice(0, at + 1).join("/") : undefined;
+}
+
+/** The `slim-keep` line that keeps a file slim removes: its whole test suite folder, or the file. */
+export function slimKeepLine(file: string): string {
+  const folder = testsFolder(file);
+  return folder ? `${folder}/**` : file;
+}
+
+function slimKind(file: string): SlimKind | undefined {
+  if (testsFolder(file)) return "tests";
   if (file.endsWith(".pyi")) return "type stubs";
   if (SOURCE_EXTENSIONS.test(file)) return "C/Cython sources";
   return undefined;
@@ -30,6 +48,16 @@ const untouchable = (file: string) => {
   const top = file.split("/")[0] ?? "";
   return top.endsWith(".dist-info") || top.endsWith(".data");
 };
+
+/**
+ * What slim may leave out, before anything is read: a file its patterns match and slim-keep
+ * does not (keep.ts may keep it back still). Undefined with slim off.
+ */
+export function slimMayRemove(settings: OptimizeSettings): ((file: string) => boolean) | undefined {
+  if (!settings.slim) return undefined;
+  const keep = keepMatcher(settings.slimKeep);
+  return (file) => !untouchable(file) && slimKind(file) !== undefined && !keep(file);
+}
 
 /** A source file an import statement can reach: every folder and the stem are identifiers. */
 export function importable(file: string): boolean {
@@ -44,10 +72,19 @@ export function keepMatcher(globs: string[]): (file: string) => boolean {
   return (file) => match(file);
 }
 
-export function planDependencies(tree: DependencyTree, settings: OptimizeSettings, compile: boolean): DependencyPlan {
+/**
+ * `keptBack`: files the patterns match that shipped code imports or reads (keep.ts): they
+ * ship, and are compiled like any other module.
+ */
+export function planDependencies(
+  tree: Pick<DependencyListing, "files" | "distributions">,
+  settings: OptimizeSettings,
+  compile: boolean,
+  keptBack: ReadonlySet<string> = new Set(),
+): DependencyPlan {
   const exclude = new Set(settings.excludePackages);
   const byName = new Map(tree.distributions.map((d) => [d.name, d]));
-  const excludedFiles = new Map<string, TreeFile[]>();
+  const excludedFiles = new Map<string, DependencyListing["files"]>();
   for (const f of tree.files) {
     if (f.distribution && exclude.has(f.distribution)) {
       const list = excludedFiles.get(f.distribution) ?? [];
@@ -76,7 +113,8 @@ export function planDependencies(tree: DependencyTree, settings: OptimizeSetting
   for (const f of tree.files) {
     if (f.distribution && exclude.has(f.distribution)) continue;
     if (f.symlink !== undefined || untouchable(f.path)) continue;
-    const kind = settings.slim && f.distribution && !keep(f.path) ? slimKind(f.path) : undefined;
+    const kind =
+      settings.slim && f.distribution && !keep(f.path) && !keptBack.has(f.path) ? slimKind(f.path) : undefined;
     if (kind && f.distribution) {
       const list = removed.get(f.distribution) ?? [];
       list.push({ path: f.path, bytes: f.size, kind });
@@ -100,4 +138,52 @@ export function pycPath(source: string, cacheTag: string): string {
   const dir = slash < 0 ? "" : source.slice(0, slash + 1);
   const stem = source.slice(slash + 1, -".py".length);
   return `${dir}__pycache__/${stem}.${cacheTag}.pyc`;
+}
+
+/**
+ * The report's figures, each the sum of what it names: per distribution the files removed
+ * and their bytes (by kind), and apart from them the bytes stripping saved, so no saving is
+ * counted twice.
+ */
+export function slimFigures(
+  removed: ReadonlyMap<string, RemovedFile[]>,
+  stripped: readonly { path: string; distribution?: string; saved: number }[],
+): Pick<OptimizeReport, "slimmed" | "stripped" | "removed"> {
+  const byDistribution = new Map<string, DistributionSlim>();
+  const of = (distribution: string) => {
+    let slim = byDistribution.get(distribution);
+    if (!slim) {
+      slim = { distribution, files: 0, bytes: 0, kinds: {}, stripped: { files: 0, bytes: 0 } };
+      byDistribution.set(distribution, slim);
+    }
+    return slim;
+  };
+  for (const [distribution, files] of removed) {
+    const slim = of(distribution);
+    for (const f of files) {
+      slim.files++;
+      slim.bytes += f.bytes;
+      slim.kinds[f.kind] = (slim.kinds[f.kind] ?? 0) + f.bytes;
+    }
+  }
+  const total = { files: 0, bytes: 0 };
+  for (const s of stripped) {
+    total.files++;
+    total.bytes += s.saved;
+    if (s.distribution === undefined) continue;
+    const slim = of(s.distribution);
+    slim.stripped.files++;
+    slim.stripped.bytes += s.saved;
+  }
+  const saved = (s: DistributionSlim) => s.bytes + s.stripped.bytes;
+  return {
+    slimmed: [...byDistribution.values()].sort(
+      (a, b) => saved(b) - saved(a) || a.distribution.localeCompare(b.distribution),
+    ),
+    stripped: total,
+    removed: [...removed.values()]
+      .flat()
+      .map((f) => f.path)
+      .sort(),
+  };
 }

@@ -14,9 +14,10 @@ export function renderOptimization(r: OptimizeReport | undefined): string[] {
         ? "Bytecode: not asked for (`compile: false`)."
         : `Bytecode: none (${esc(c.reason)}).`,
   );
+  if (c.done && c.overLimit) parts.push(`> [!WARNING]\n> ${esc(c.overLimit)}`);
   if (r.excluded.length > 0) {
     parts.push(
-      `> [!WARNING]\n> Left out (exclude-packages): ${r.excluded.map((e) => `${esc(e.name)} ${esc(e.version)} (${formatBytes(e.bytes)})`).join(", ")}. The Lambda runtime's own versions of these are used instead, whatever versions the lockfile pins.`,
+      `> [!WARNING]\n> Left out (exclude-packages): ${r.excluded.map((e) => `${esc(e.name)} ${esc(e.version)} (${e.notDownloaded ? "not downloaded" : formatBytes(e.bytes)})`).join(", ")}. The Lambda runtime's own versions of these are used instead, whatever versions the lockfile pins.`,
     );
   }
   if (r.notInstalled.length > 0)
@@ -29,12 +30,32 @@ export function renderOptimization(r: OptimizeReport | undefined): string[] {
       Object.entries(s.kinds)
         .map(([kind, bytes]) => `${kind} ${formatBytes(bytes ?? 0)}`)
         .join(", "),
+      s.stripped?.files ? `${s.stripped.files} (${formatBytes(s.stripped.bytes)})` : "",
     ]);
-    const total = r.slimmed.reduce((n, s) => n + s.bytes, 0);
+    const files = r.slimmed.reduce((n, s) => n + s.files, 0);
+    const removed = r.slimmed.reduce((n, s) => n + s.bytes, 0);
     parts.push(
-      `Slim: ${formatBytes(total)} removed; ${r.stripped.files} shared objects stripped of debug information (${formatBytes(r.stripped.bytes)})${r.fromCache ? ", when the cached tree was made" : ""}.`,
+      `Slim: ${files} files removed (${formatBytes(removed)}); ${r.stripped.files} shared objects stripped of debug information (${formatBytes(r.stripped.bytes)} saved); ${formatBytes(removed + r.stripped.bytes)} saved in all${r.fromCache ? ", when the cached tree was made" : ""}.`,
     );
-    if (rows.length > 0) parts.push(table(["Distribution", "Files removed", "Bytes saved", "What"], rows));
+    if (rows.length > 0)
+      parts.push(table(["Distribution", "Files removed", "Bytes removed", "What", "Shared objects stripped"], rows));
+    parts.push(...renderKeptBack(r));
   }
   return parts;
+}
+
+const KEPT_BACK_LISTED = 50;
+
+/** What slim's patterns matched and shipped code needs, so it ships: the user sees why each one stayed. */
+function renderKeptBack(r: OptimizeReport): string[] {
+  const kept = r.keptBack ?? [];
+  if (kept.length === 0) return [];
+  const rows = kept
+    .slice(0, KEPT_BACK_LISTED)
+    .map((k) => [code(k.path), `${code(`${k.by}${k.line ? `:${k.line}` : ""}`)} ${k.how} ${code(k.name)}`]);
+  const more = kept.length > KEPT_BACK_LISTED ? `\n\nand ${kept.length - KEPT_BACK_LISTED} more (in the log).` : "";
+  return [
+    `Kept back: ${kept.length} file(s) slim's patterns match, because shipped code imports or reads them.`,
+    `${table(["File", "Needed by"], rows)}${more}`,
+  ];
 }

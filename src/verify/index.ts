@@ -64,6 +64,8 @@ export async function verifyHandler(options: {
     /** top-level import name → its distribution */
     owners: ReadonlyMap<string, { name: string; version: string }>;
   };
+  /** the files slim removed (tree paths): a failure on one of them names slim and slim-keep */
+  slimRemoved?: readonly string[];
 }): Promise<VerifyResult> {
   const { target, functionZip, layerZip, log } = options;
   const ref = parseHandler(options.handler);
@@ -110,7 +112,7 @@ export async function verifyHandler(options: {
           module: ref.module,
           name: ref.function,
         });
-        const result = reportImport(ref, module, outcome, command, log);
+        const result = reportImport(ref, module, outcome, command, log, options.slimRemoved ?? []);
         if (result.imported !== "imported") return { ...result, coldStart: { skipped: result.imported.skipped } };
         const coldStart = await measureImport(layout, measuring, bytecodeWritten);
         logColdStart(coldStart, log);
@@ -142,12 +144,13 @@ function reportImport(
   outcome: ImportOutcome,
   python: string,
   log: Log,
+  slimRemoved: readonly string[],
 ): Omit<VerifyResult, "coldStart"> {
   if (outcome.ok) {
     log.info(`Handler ${ref.handler}: imported from the zips in Lambda's layout with ${python}`);
     return { handler: ref.handler, module, imported: "imported" };
   }
-  const failure = importFailure(ref, outcome);
+  const failure = importFailure(ref, outcome, slimRemoved);
   if (failure.runtimeProvided) {
     log.annotate("notice", failure.error.message);
     return { handler: ref.handler, module, imported: { skipped: failure.error.message } };

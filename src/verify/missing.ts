@@ -1,5 +1,6 @@
 /** Pure: an import failure in the user's terms, with the distribution a missing module usually comes from. */
 import { UserError } from "../errors.ts";
+import { slimKeepLine } from "../optimize/plan.ts";
 import type { HandlerRef } from "./handler.ts";
 import type { ImportOutcome } from "./imports.ts";
 
@@ -33,8 +34,40 @@ const DISTRIBUTION_OF: Record<string, string> = {
 /** The Lambda Python runtimes ship these; an import check without them proves nothing about them. */
 const RUNTIME_PROVIDED = new Set(["boto3", "botocore", "s3transfer", "jmespath", "awslambdaric"]);
 
-export function importFailure(ref: HandlerRef, outcome: ImportOutcome): { error: UserError; runtimeProvided: boolean } {
+/**
+ * The file slim removed that a failed import needed: the module Python did not find, or the
+ * file its FileNotFoundError names (as it lies in the zip, under python/ in a layer).
+ */
+export function slimCause(outcome: ImportOutcome, removed: readonly string[]): string | undefined {
+  if (removed.length === 0) return undefined;
+  if (outcome.errorType === "ModuleNotFoundError" && outcome.missing) {
+    const base = outcome.missing.replace(/\./g, "/");
+    return removed.find(
+      (p) => p === `${base}.py` || p.startsWith(`${base}/`) || (p.startsWith(`${base}.`) && p.endsWith(".so")),
+    );
+  }
+  const message = outcome.message ?? "";
+  return removed.find((p) => message.includes(`/${p}'`) || message.includes(`/${p}"`));
+}
+
+export function importFailure(
+  ref: HandlerRef,
+  outcome: ImportOutcome,
+  slimRemoved: readonly string[] = [],
+): { error: UserError; runtimeProvided: boolean } {
   const where = { file: outcome.file, line: outcome.line };
+  const removed = slimCause(outcome, slimRemoved);
+  if (removed) {
+    const needed = outcome.missing ? `no module named ${outcome.missing}` : `${outcome.errorType}: ${outcome.message}`;
+    const by = outcome.file ? `, needed by ${outcome.file}${outcome.line ? `:${outcome.line}` : ""}` : "";
+    return {
+      runtimeProvided: false,
+      error: new UserError(`handler ${ref.handler} cannot import in Lambda: slim removed ${removed}${by} (${needed})`, {
+        where,
+        hint: `keep it with the line \`${slimKeepLine(removed)}\` in \`slim-keep\` (slim keeps what shipped code names in an import or a literal; this name is made at run time), or set \`slim: false\`; nothing was deployed`,
+      }),
+    };
+  }
   if (outcome.notCallable) {
     return {
       runtimeProvided: false,
