@@ -85,7 +85,15 @@ export async function timed<T>(timings: Record<string, number>, stage: string, f
   }
 }
 
-export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResult> {
+export interface BuildOptions {
+  /**
+   * Takes the cache entry's save, still running when build() returns, from a caller that awaits
+   * it later (after the deploy). Without it, build() returns once the entry is saved.
+   */
+  alongside?: (save: Promise<void>) => void;
+}
+
+export async function build(inputs: Inputs, ctx: RunContext, options: BuildOptions = {}): Promise<BuildResult> {
   const { log, env } = ctx;
   const timings: Record<string, number> = {};
   const progress: BuildProgress = { timings };
@@ -127,9 +135,13 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const { dependencyZip } = packaged;
     zips = packaged.zips;
     const findings = checkPackageSizes(zips, inputs, target, lock, inspection, log);
-    const verify = await verifyStaged(stage, zips);
-    // Only an inspected tree is kept for the next build.
-    await timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));
+    // Only an inspected tree is kept for the next build. Nothing after this reads the entry, so
+    // its save (an upload, through the Actions cache) runs beside the handler check, and beside
+    // the deploy for a caller that takes it (runAction); a failed save is a warning, never a throw.
+    const saving = timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));
+    options.alongside?.(saving);
+    const verify = await verifyStaged(stage, zips).finally(() => (options.alongside ? undefined : saving));
+    if (!options.alongside) await saving;
     await zips.publish();
     const { functionZip, layerZip } = zips;
     zips = undefined;
@@ -168,7 +180,7 @@ interface Stage {
 /** The dependencies restored from the cache or installed, with the compiler that is part of their key. */
 async function dependenciesOf({ inputs, ctx, target, lock, scratch, timings }: Stage) {
   const { env, log } = ctx;
-  const store = inputs.cache ? chooseStore(env) : undefined;
+  const store = inputs.cache ? await chooseStore(env) : undefined;
   // the compiler is part of the key: with and without bytecode are different trees
   const compiler = await findCompiler(inputs.optimize, target, inputs.python, env, log);
   const dependencies = await timed(timings, "install", () =>

@@ -4,8 +4,8 @@
  */
 import path from "node:path";
 import * as core from "@actions/core";
-import { InspectionFailed } from "./build.ts";
-import { Input } from "./constants.ts";
+import { buildProgress, InspectionFailed } from "./build.ts";
+import { Input, STAGE_TIMES_PREFIX } from "./constants.ts";
 import { UserError, UserErrors } from "./errors.ts";
 import { type Inputs, loadInputs } from "./inputs.ts";
 import { actionsLog, type Log } from "./log.ts";
@@ -16,10 +16,13 @@ import { type ActionResult, runAction } from "./run.ts";
 
 /** Files in messages are relative to the working directory; annotations want them relative to the workspace. */
 let workingDirectory = process.cwd();
+/**
+ * Read once, when the run starts: a cache save running beside the deploy points the toolkit's
+ * GITHUB_WORKSPACE (and the working folder) elsewhere for its call (toolkit-env.ts).
+ */
+let workspace = process.cwd();
 
-const log: Log = actionsLog(core, (file) =>
-  path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), path.resolve(workingDirectory, file)),
-);
+const log: Log = actionsLog(core, (file) => path.relative(workspace, path.resolve(workingDirectory, file)));
 
 /**
  * Before anything is printed the runner learns every credential: the job's own, and
@@ -50,6 +53,7 @@ function registerSecrets(env: NodeJS.ProcessEnv): void {
 }
 
 export async function run(): Promise<void> {
+  workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   registerSecrets(process.env);
   let inputs: Inputs;
   try {
@@ -78,6 +82,7 @@ export async function run(): Promise<void> {
     fail(error);
     outcome = failureOutcome(error);
   }
+  const reportStarted = performance.now();
   try {
     const written = await report(inputs, outcome, { env: process.env, log });
     await core.summary.addRaw(redact(written.summary)).write();
@@ -85,6 +90,10 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.warning(redact(`The job summary could not be written: ${(error as Error).message}`));
   }
+  const timings = outcome.result?.build.timings ?? buildProgress(inputs)?.timings ?? {};
+  log.debug(
+    `${STAGE_TIMES_PREFIX}${JSON.stringify({ ...timings, report: Math.round(performance.now() - reportStarted) })}`,
+  );
 }
 
 /** A user error is annotated once, where it applies; the step fails without repeating it. */

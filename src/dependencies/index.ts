@@ -60,7 +60,15 @@ export interface Dependencies {
    * was made from. A miss: the installed tree, and where its zip goes (beside the entry's manifest).
    */
   source:
-    | { kind: "cached"; zip: DependencyZipRecord; file: string; directory: ZipDirectory; treeChecks: TreeChecks }
+    | {
+        kind: "cached";
+        zip: DependencyZipRecord;
+        file: string;
+        directory: ZipDirectory;
+        treeChecks: TreeChecks;
+        /** the file is this run's own copy (CacheStore.restoresOwnCopy) */
+        ownCopy: boolean;
+      }
     | { kind: "installed"; tree: DependencyTree; compressTo: string; installMs: number }
     | {
         /** unpacked from the downloaded wheels (transplant.ts): no tree on disk */
@@ -132,6 +140,7 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
           file: path.join(restored.entryDir, DEPENDENCY_ZIP_FILE),
           directory: restored.directory,
           treeChecks: restored.manifest.treeChecks,
+          ownCopy: store.restoresOwnCopy,
         },
       };
     }
@@ -228,6 +237,7 @@ export async function compressDependencies(dependencies: Dependencies): Promise<
     return {
       zip: { path: source.file, sha256, codeSha256, size, unzippedSize, entries },
       directory: source.directory,
+      ownCopy: source.ownCopy,
     };
   }
   // the optimize stage may have changed the tree: its files are read as they are now
