@@ -6,11 +6,30 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { Input, type PackageMode } from "./constants.ts";
-import type { S3Upload } from "./deploy/plan.ts";
 import { parseTrafficShift, type TrafficShift } from "./deploy/rollout.ts";
+import type { SmokeRequest } from "./deploy/smoke.ts";
+import type { S3Upload } from "./deploy/types.ts";
 import { UserError } from "./errors.ts";
 import { bool, type GetInput, lines, oneOf } from "./input-values.ts";
-import type { DeployInputs } from "./inputs.ts";
+
+/** Present when a function or layer is named; `enabled` says whether to deploy to it. */
+export interface DeployInputs {
+  enabled: boolean;
+  functionName?: string;
+  layerName?: string;
+  attachLayer: boolean;
+  /** existing layer versions to attach (e.g. another job's layer-version-arn) */
+  layerArns: string[];
+  s3Bucket?: string;
+  s3Prefix: string;
+  s3Upload: S3Upload;
+  region: string;
+  publish: boolean;
+  alias?: string;
+  smoke?: SmokeRequest;
+  trafficShift: TrafficShift;
+  rollbackAlarms: string[];
+}
 
 const S3_UPLOADS: readonly S3Upload[] = ["auto", "always", "never"];
 

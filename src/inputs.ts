@@ -5,12 +5,9 @@
  */
 import path from "node:path";
 import { Input, PACKAGE_MODES, type PackageMode } from "./constants.ts";
-import type { S3Upload } from "./deploy/plan.ts";
-import type { TrafficShift } from "./deploy/rollout.ts";
-import type { SmokeRequest } from "./deploy/smoke.ts";
 import { throwAll, UserError } from "./errors.ts";
 import { bool, type GetInput, lines, oneOf } from "./input-values.ts";
-import { loadDeployInputs } from "./inputs-deploy.ts";
+import { type DeployInputs, loadDeployInputs } from "./inputs-deploy.ts";
 import { INSTALLER_CHOICES, type InstallerChoice } from "./install/index.ts";
 import { normalizeName } from "./lock/types.ts";
 import type { CompileMode, OptimizeSettings } from "./optimize/types.ts";
@@ -54,25 +51,6 @@ export interface ReportInputs {
   artifactName?: string;
   comment: boolean;
   githubToken?: string;
-}
-
-/** Present when a function or layer is named; `enabled` says whether to deploy to it. */
-export interface DeployInputs {
-  enabled: boolean;
-  functionName?: string;
-  layerName?: string;
-  attachLayer: boolean;
-  /** existing layer versions to attach (e.g. another job's layer-version-arn) */
-  layerArns: string[];
-  s3Bucket?: string;
-  s3Prefix: string;
-  s3Upload: S3Upload;
-  region: string;
-  publish: boolean;
-  alias?: string;
-  smoke?: SmokeRequest;
-  trafficShift: TrafficShift;
-  rollbackAlarms: string[];
 }
 
 const RUNTIME_HINT = "set `runtime` to the function's Lambda runtime, e.g. `runtime: python3.12`";

@@ -6,24 +6,10 @@
  * alone never parses it (in dist/ it is a chunk of its own).
  */
 import { type BuildResult, build, timed } from "./build.ts";
-import type { AwsClients, RetryPolicy } from "./deploy/aws.ts";
 import type { DeployResult, ReleaseFailed } from "./deploy/index.ts";
-import type { ShiftClock } from "./deploy/shift.ts";
 import type { Inputs } from "./inputs.ts";
-import type { Log } from "./log.ts";
+import type { RunContext } from "./run-context.ts";
 import { zipEntries } from "./verify/index.ts";
-
-export interface RunContext {
-  log: Log;
-  env: NodeJS.ProcessEnv;
-  /** AWS clients for a region; tests and the demo point them at the local AWS */
-  awsClients?: (region: string) => AwsClients;
-  retryPolicy?: RetryPolicy;
-  /** the traffic shift's waits; tests pass one that does not wait */
-  clock?: ShiftClock;
-  /** aborted when the job is cancelled: a traffic shift in progress rolls back */
-  signal?: AbortSignal;
-}
 
 export interface ActionResult {
   build: BuildResult;

@@ -1,12 +1,7 @@
 /** The deploy plan over what AWS reported: pure, no servers, milliseconds. */
 import { describe, expect, it } from "vitest";
-import {
-  type DeployPlan,
-  type DeployRequest,
-  type Observed,
-  type ObservedFunction,
-  planDeploy,
-} from "../src/deploy/plan.ts";
+import { planDeploy } from "../src/deploy/plan.ts";
+import type { DeployPlan, DeployRequest, Observed, ObservedFunction } from "../src/deploy/types.ts";
 import type { UserError } from "../src/errors.ts";
 import { makeTarget } from "../src/target.ts";
 import type { ZipResult } from "../src/zip/writer.ts";

@@ -1,7 +1,12 @@
 /** A child process that writes without end: the action keeps its start and end, and logs cut lines. */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LOG_LINE_LIMIT, OUTPUT_HEAD, OUTPUT_TAIL, runProcess } from "../src/install/process.ts";
+import { LOG_LINE_LIMIT, OUTPUT_HEAD, OUTPUT_TAIL, runBounded, runProcess } from "../src/install/process.ts";
 import { MemoryLog } from "../src/log.ts";
+import { importHandler } from "../src/verify/imports.ts";
+import { writeZip } from "../src/zip/writer.ts";
 import { hostPython } from "./support/python.ts";
 
 describe("runProcess", () => {
@@ -28,5 +33,57 @@ describe("runProcess", () => {
     expect(cut).toMatch(
       new RegExp(`^é{${LOG_LINE_LIMIT}} … \\[line cut: ${10_000_000 - LOG_LINE_LIMIT} more characters\\]$`),
     );
+  });
+});
+
+describe("runBounded", () => {
+  it("keeps each stream's start and end as runProcess does: the result line and the traceback written last", async () => {
+    const script = [
+      "import sys",
+      "sys.stdout.write('start\\n' + 'o' * 5_000_000 + '\\n@@result@@{\"ok\": true}\\n')",
+      "sys.stderr.write('e' * 5_000_000 + '\\nTraceback (most recent call last):\\nValueError: boom\\n')",
+    ].join("; ");
+    const r = await runBounded(hostPython(), ["-c", script], { env: { PATH: process.env.PATH }, timeoutMs: 30_000 });
+    expect(r.code).toBe(0);
+    for (const stream of [r.stdout, r.stderr]) {
+      expect(Buffer.byteLength(stream)).toBeLessThan(OUTPUT_HEAD + OUTPUT_TAIL + 100);
+      expect(stream).toMatch(/\n\[\d+ bytes of output left out\]\n/);
+    }
+    expect(r.stdout.startsWith("start\n")).toBe(true);
+    expect(r.stdout.endsWith('\n@@result@@{"ok": true}\n')).toBe(true);
+    expect(r.stderr.endsWith("\nValueError: boom\n")).toBe(true);
+  });
+});
+
+describe("the handler's import check", () => {
+  it("reads its result after a module printed 3 MB while it imported", async () => {
+    const work = await mkdtemp(path.join(os.tmpdir(), "import-chatty-"));
+    try {
+      const python = hostPython();
+      const version = (
+        await runBounded(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], {
+          env: { PATH: process.env.PATH },
+          timeoutMs: 30_000,
+        })
+      ).stdout.trim();
+      const zip = path.join(work, "function.zip");
+      const chatty = "print('loading ' + 'x' * 3_000_000)\ndef handler(event, context):\n    return 1\n";
+      await writeZip([{ name: "app.py", data: Buffer.from(chatty), executable: false }], zip);
+      const scratch = path.join(work, "scratch");
+      await mkdir(scratch);
+      const outcome = await importHandler({
+        python,
+        pythonVersion: version,
+        functionZip: zip,
+        module: "app",
+        name: "handler",
+        scratch,
+        timeoutMs: 30_000,
+        path: process.env.PATH ?? "",
+      });
+      expect(outcome).toMatchObject({ ok: true });
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });

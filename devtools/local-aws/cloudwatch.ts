@@ -2,9 +2,8 @@
 // GraniteServiceVersion20100801.*, awsQueryCompatible errors). GetMetricData answers AWS/Lambda
 // Invocations / Errors / Throttles from the invocations the emulator ran; DescribeAlarms answers
 // the alarms a test set.
-import type { Invocation } from "./lambda-invoke.ts";
 import type { LambdaStore } from "./lambda-store.ts";
-import { ApiError, type ServiceRequest, type ServiceResponse } from "./types.ts";
+import { ApiError, type Invocation, type ServiceRequest, type ServiceResponse } from "./types.ts";
 
 const TARGET_PREFIX = "GraniteServiceVersion20100801.";
 

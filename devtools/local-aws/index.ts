@@ -2,11 +2,10 @@
 import { type AlarmState, CloudWatchStore } from "./cloudwatch.ts";
 import { FaultQueue } from "./faults.ts";
 import { seedFunction } from "./lambda-functions.ts";
-import type { Invocation } from "./lambda-invoke.ts";
 import { LambdaStore } from "./lambda-store.ts";
 import { md5Hex, S3Store } from "./s3-store.ts";
 import { startServer } from "./server.ts";
-import type { Fault, FunctionSpec, FunctionState, LayerVersionState, RecordedCall } from "./types.ts";
+import type { Fault, FunctionSpec, FunctionState, Invocation, LayerVersionState, RecordedCall } from "./types.ts";
 
 export type {
   AliasState,

@@ -11,17 +11,6 @@ import { parseFunctionRef } from "./lambda-input.ts";
 import { type FunctionRecord, type LambdaStore, lambdaError } from "./lambda-store.ts";
 import type { FunctionContent, ServiceResponse } from "./types.ts";
 
-/** One invocation, as CloudWatch's AWS/Lambda metrics count it. */
-export interface Invocation {
-  region: string;
-  functionName: string;
-  /** `name:qualifier` when invoked through a qualifier */
-  resource?: string;
-  executedVersion: string;
-  at: number;
-  error: boolean;
-}
-
 const LOG_TAIL = 4096;
 const MARK = "@@local-aws-result@@";
 // argv: task, opt, python minor, module, function; the event on stdin; prints go to stderr (the log)

@@ -1,13 +1,13 @@
 // Lambda state: functions with their update state machine, versions, aliases and layer versions,
 // plus the checks AWS makes on code (zip validity, unzipped size, layers, S3 location).
 import { createHash, randomUUID } from "node:crypto";
-import type { Invocation } from "./lambda-invoke.ts";
 import type { S3Store } from "./s3-store.ts";
 import {
   ApiError,
   type FunctionContent,
   type FunctionState,
   type FunctionVersionState,
+  type Invocation,
   type LayerVersionState,
 } from "./types.ts";
 import { unzippedSize, ZipFormatError } from "./zipsize.ts";

@@ -135,3 +135,14 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** One invocation, as CloudWatch's AWS/Lambda metrics count it. */
+export interface Invocation {
+  region: string;
+  functionName: string;
+  /** `name:qualifier` when invoked through a qualifier */
+  resource?: string;
+  executedVersion: string;
+  at: number;
+  error: boolean;
+}

@@ -13,7 +13,9 @@
  * headers are left out: the install path removes bin/ and nothing imports a header.
  */
 import { recordRow } from "../install/tree.ts";
-import type { ZipEntry } from "../zip/reader.ts";
+
+/** What this code cannot copy as it is, left to pip: what the zip reader cannot read, one rule for both. */
+export { entryProblem } from "../zip/reader.ts";
 
 export type Placement =
   /** shipped at `path` (relative to the tree root) */
@@ -34,7 +36,6 @@ export class WheelUnusual extends Error {}
 const SCHEMES = new Set(["purelib", "platlib", "headers", "scripts", "data"]);
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
-const FLAG_ENCRYPTED = 1;
 
 /** "/"-separated, relative, no empty, "." or ".." segment, no backslash or control character. */
 export function unsafeNameReason(name: string): string | undefined {
@@ -82,13 +83,6 @@ export function placeMember(name: string, distInfo: string): Placement {
     return { kind: "regenerate", path: name };
   }
   return { kind: "ship", path: name };
-}
-
-/** What this code cannot copy as it is: left to pip. */
-export function entryProblem(entry: ZipEntry): string | undefined {
-  if (entry.flags & FLAG_ENCRYPTED) return `${entry.name} is encrypted`;
-  if (entry.method !== 0 && entry.method !== 8) return `${entry.name} uses compression method ${entry.method}`;
-  return undefined;
 }
 
 /**

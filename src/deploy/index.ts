@@ -18,10 +18,11 @@ import type { Log } from "../log.ts";
 import type { AwsClients, RetryPolicy } from "./aws.ts";
 import { type Call, caller, publishLayerVersion, waitForUpdate } from "./lambda.ts";
 import { observe } from "./observe.ts";
-import { type DeployPlan, type DeployRequest, planDeploy, type Upload } from "./plan.ts";
+import { planDeploy } from "./plan.ts";
 import { uploadZip } from "./s3.ts";
 import { RolloutFailed, type RolloutResult, realClock, type ShiftClock, shiftTraffic } from "./shift.ts";
 import { SmokeFailed, type SmokeResult, smokeInvoke } from "./smoke.ts";
+import type { DeployPlan, DeployRequest, Upload } from "./types.ts";
 
 export type { DeployRequest };
 

@@ -9,9 +9,9 @@ import {
 } from "@aws-sdk/client-lambda";
 import type { AwsClients, RetryPolicy } from "./aws.ts";
 import { type Call, readNewestLayer } from "./lambda.ts";
-import type { DeployRequest, Observed, ObservedAlias, ObservedFunction } from "./plan.ts";
 import { uploadRoutes } from "./routes.ts";
 import { readBucket } from "./s3.ts";
+import type { DeployRequest, Observed, ObservedAlias, ObservedFunction } from "./types.ts";
 
 export async function observe(
   request: DeployRequest,

@@ -3,7 +3,7 @@ import { UserError } from "../errors.ts";
 import { DIRECT_UPLOAD_LIMIT } from "../inspect/sizes.ts";
 import { formatMB } from "../units.ts";
 import type { ZipResult } from "../zip/writer.ts";
-import type { DeployRequest, Observed, Route, S3Upload, Upload } from "./plan.ts";
+import type { DeployRequest, Observed, Route, S3Upload, Upload } from "./types.ts";
 
 /** How each zip would travel; the only place that decides it. */
 export function uploadRoutes(request: DeployRequest): { function?: Route; layer?: Route; refusals: UserError[] } {

@@ -15,9 +15,11 @@ export interface ProcessResult {
 }
 
 /**
- * pip's output is kept for the diagnosis, which reads the first lines (what was collected)
- * and the last ones (the error). A real install writes a few hundred kilobytes; an index
- * or a build backend can make it write without end, so the middle is counted, not kept.
+ * A child's output is kept bounded, the same way for every child: pip's for the diagnosis,
+ * which reads the first lines (what was collected) and the last ones (the error); a
+ * script's for the result it writes last. A real install writes a few hundred kilobytes;
+ * an index, a build backend or a chatty module can make a child write without end, so
+ * the middle is counted, not kept.
  */
 export const OUTPUT_HEAD = 1024 * 1024;
 export const OUTPUT_TAIL = 1024 * 1024;
@@ -122,32 +124,28 @@ export interface BoundedResult {
   stderr: string;
 }
 
-/** A bounded child process: killed at the timeout, output capped. */
+/**
+ * A bounded child process: killed at the timeout, each stream kept as runProcess keeps
+ * pip's (its first OUTPUT_HEAD and last OUTPUT_TAIL bytes, a line where the middle was
+ * left out). The end is what callers read: the result line a script writes last, the
+ * traceback a crash ends with.
+ */
 export function runBounded(
   command: string,
   args: string[],
   options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number; stdin?: string },
 ): Promise<BoundedResult> {
-  const CAP = 1024 * 1024;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outSize = 0;
-    let errSize = 0;
+    const out = new HeadTail(OUTPUT_HEAD, OUTPUT_TAIL);
+    const err = new HeadTail(OUTPUT_HEAD, OUTPUT_TAIL);
     let killed = false;
     const timer = setTimeout(() => {
       killed = true;
       child.kill("SIGKILL");
     }, options.timeoutMs);
-    child.stdout.on("data", (d: Buffer) => {
-      if (outSize < CAP) out.push(d);
-      outSize += d.length;
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      if (errSize < CAP) err.push(d);
-      errSize += d.length;
-    });
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => err.push(d));
     child.stdin.on("error", () => undefined);
     child.stdin.end(options.stdin ?? "");
     child.on("error", (e) => {
@@ -156,11 +154,7 @@ export function runBounded(
     });
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({
-        code: killed ? null : (code ?? 1),
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-      });
+      resolve({ code: killed ? null : (code ?? 1), stdout: out.text(), stderr: err.text() });
     });
   });
 }

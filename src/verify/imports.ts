@@ -30,6 +30,8 @@ const IMPORT_SCRIPT = `
 import sys, json, importlib, traceback
 task, opt, minor, module, name = sys.argv[1:6]
 sys.path[:0] = [task, opt + "/python/lib/python" + minor + "/site-packages", opt + "/python"]
+# the result line is written last and kept whole: runBounded keeps the last megabyte
+MESSAGE = 65536
 def where(tb):
     for frame in reversed(traceback.extract_tb(tb)):
         if frame.filename.startswith((task + "/", opt + "/")):
@@ -39,10 +41,10 @@ try:
     m = importlib.import_module(module)
     out = {"ok": callable(getattr(m, name, None)), "notCallable": not callable(getattr(m, name, None))}
 except SyntaxError as e:
-    out = {"ok": False, "errorType": type(e).__name__, "message": str(e.msg), "file": e.filename, "line": e.lineno}
+    out = {"ok": False, "errorType": type(e).__name__, "message": str(e.msg)[:MESSAGE], "file": e.filename, "line": e.lineno}
 except BaseException as e:
     f, l = where(e.__traceback__)
-    out = {"ok": False, "errorType": type(e).__name__, "message": str(e), "file": f, "line": l,
+    out = {"ok": False, "errorType": type(e).__name__, "message": str(e)[:MESSAGE], "file": f, "line": l,
            "missing": getattr(e, "name", None) if isinstance(e, ImportError) else None}
 sys.stdout.write("\\n${MARK}" + json.dumps(out) + "\\n")
 `;

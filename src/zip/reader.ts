@@ -231,6 +231,13 @@ export function storedDataStart(
   return start;
 }
 
+/** What makes an entry unreadable here (encrypted, or compressed other than stored or deflated), or undefined. */
+export function entryProblem(entry: ZipEntry): string | undefined {
+  if (entry.flags & FLAG_ENCRYPTED) return `${entry.name} is encrypted`;
+  if (entry.method !== 0 && entry.method !== 8) return `${entry.name} uses compression method ${entry.method}`;
+  return undefined;
+}
+
 export class EntryReader {
   private handle: Promise<FileHandle> | undefined;
   private buffer: Buffer | undefined;
@@ -244,10 +251,8 @@ export class EntryReader {
 
   /** the entry's data exactly as stored in the zip (compressed when method is 8), until the next read */
   async read(entry: ZipEntry): Promise<Buffer> {
-    if (entry.flags & FLAG_ENCRYPTED) throw new Error(`${this.directory.path}: ${entry.name} is encrypted`);
-    if (entry.method !== 0 && entry.method !== 8) {
-      throw new Error(`${this.directory.path}: ${entry.name} uses compression method ${entry.method}`);
-    }
+    const problem = entryProblem(entry);
+    if (problem) throw new Error(`${this.directory.path}: ${problem}`);
     const [header, at] = await this.locate(entry.localHeaderOffset, 30);
     const start = storedDataStart(header, at, entry.localHeaderOffset, entry.compressedSize, this.directory.size);
     if (typeof start === "string") throw new Error(`${this.directory.path}: ${entry.name} ${start}`);

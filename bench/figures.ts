@@ -1,0 +1,219 @@
+/**
+ * From the rounds' measurements to the benchmark's figures: medians per scenario, stage
+ * times, the zip step's throughput, peak RSS, the ratios ours / recipe and the targets;
+ * and the tables bench/run.ts prints.
+ */
+import { megabytes, range, ratio, type Summary, seconds, summarize, table } from "./report.ts";
+import type { actionRound, RecipeRound, ZipStepRound } from "./scenarios.ts";
+
+export type ActionRun = Awaited<ReturnType<typeof actionRound>>;
+export const KINDS = [
+  "coldSplit",
+  "coldFunction",
+  "warmSplit",
+  "warmFunction",
+  "coldActions",
+  "warmActions",
+  "coldPipUnpack",
+] as const;
+export type Kind = (typeof KINDS)[number];
+/**
+ * install includes restore (asking the cache) and, when the wheels are unpacked here, download
+ * (pip download) and unpack (the wheels checked and laid out); save is the entry's upload or publish
+ */
+const STAGE_NAMES = ["lock", "restore", "install", "download", "unpack", "inspect", "zip", "save"] as const;
+
+/** What the rounds measured, each list in round order. */
+export interface Measured {
+  recipe: RecipeRound[];
+  /** *Actions: package: split with the Actions cache protocol (the local service), as on a runner */
+  action: Record<Kind, ActionRun[]>;
+  zipStep: ZipStepRound[];
+}
+
+export const mebibytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB (${megabytes(bytes)})`;
+
+const times = <T>(list: T[], pick: (t: T) => number | undefined): Summary | undefined => {
+  const values = list.map(pick).filter((v): v is number => v !== undefined);
+  return values.length > 0 ? summarize(values) : undefined;
+};
+
+/** The figures of a run; datasetBytes stands in for the tree's size when no layer zip says it. */
+export function figures({ recipe, action, zipStep }: Measured, datasetBytes: number) {
+  const recipeTotal = times(recipe, (r) => r.ms)!;
+  const scenarios = {
+    recipe: { total: recipeTotal, pip: times(recipe, (r) => r.pipMs)!, zip: times(recipe, (r) => r.zipMs) },
+    coldSplit: times(action.coldSplit, (a) => a.buildMs)!,
+    coldFunction: times(action.coldFunction, (a) => a.buildMs)!,
+    warmSplit: times(action.warmSplit, (a) => a.buildMs)!,
+    warmFunction: times(action.warmFunction, (a) => a.buildMs)!,
+    coldActions: times(action.coldActions, (a) => a.buildMs)!,
+    coldPipUnpack: times(action.coldPipUnpack, (a) => a.buildMs)!,
+    warmActions: times(action.warmActions, (a) => a.buildMs)!,
+  };
+  const stage = (list: ActionRun[], name: string) => times(list, (a) => a.timings[name]);
+  const stages = Object.fromEntries(
+    KINDS.map((k) => [k, Object.fromEntries(STAGE_NAMES.map((s) => [s, stage(action[k], s)?.median]))]),
+  ) as Record<Kind, Record<(typeof STAGE_NAMES)[number], number | undefined>>;
+  const treeBytes = action.coldSplit[0]?.layerZip?.unzippedSize ?? datasetBytes;
+  const zipOurs = times(zipStep, (z) => z.oursMs)!;
+  const zipCopy = times(zipStep, (z) => z.copyMs)!;
+  const zipInfo = times(zipStep, (z) => z.infoZipMs);
+  const oursSize = zipStep[0]!.oursSize;
+  const infoZipSize = zipStep[0]!.infoZipSize;
+  const peak = (list: ActionRun[]) => Math.max(...list.map((a) => a.maxRss));
+  const peakRss = {
+    cold: Math.max(peak(action.coldSplit), peak(action.coldFunction)),
+    warm: Math.max(peak(action.warmSplit), peak(action.warmFunction)),
+    byScenario: Object.fromEntries(Object.entries(action).map(([k, list]) => [k, peak(list)])),
+  };
+  const throughput = (ms: number) => treeBytes / 1e6 / (ms / 1000);
+  const warmWorst = Math.max(scenarios.warmSplit.median, scenarios.warmFunction.median, scenarios.warmActions.median);
+  const coldWorst = Math.max(scenarios.coldSplit.median, scenarios.coldFunction.median);
+  const ratios = {
+    coldSplit: ratio(scenarios.coldSplit.median, recipeTotal.median),
+    coldFunction: ratio(scenarios.coldFunction.median, recipeTotal.median),
+    warmSplit: ratio(scenarios.warmSplit.median, recipeTotal.median),
+    warmFunction: ratio(scenarios.warmFunction.median, recipeTotal.median),
+    coldActions: ratio(scenarios.coldActions.median, recipeTotal.median),
+    coldPipUnpack: ratio(scenarios.coldPipUnpack.median, recipeTotal.median),
+    warmActions: ratio(scenarios.warmActions.median, recipeTotal.median),
+    zipThroughput: zipInfo ? ratio(zipInfo.median, zipOurs.median) : undefined,
+    zipSize: infoZipSize ? ratio(oursSize, infoZipSize) : undefined,
+  };
+  const targets = {
+    warm: {
+      target: "≤ 0.1 × recipe",
+      value: ratio(warmWorst, recipeTotal.median),
+      met: warmWorst <= 0.1 * recipeTotal.median,
+    },
+    cold: {
+      target: "≤ 0.25 × recipe",
+      value: ratio(coldWorst, recipeTotal.median),
+      met: coldWorst <= 0.25 * recipeTotal.median,
+    },
+    zipThroughput: {
+      target: "≥ 1.6 × zip -r",
+      value: ratios.zipThroughput,
+      met: ratios.zipThroughput !== undefined ? ratios.zipThroughput >= 1.6 : undefined,
+    },
+    zipSize: {
+      target: "≤ 1.01 × zip -r",
+      value: ratios.zipSize,
+      met: ratios.zipSize !== undefined ? ratios.zipSize <= 1.01 : undefined,
+    },
+    peakRss: {
+      // in MiB (1,048,576 bytes), as the limit was set; printed in both units
+      target: "≤ 300 MiB",
+      value: Math.max(peakRss.cold, peakRss.warm),
+      met: Math.max(peakRss.cold, peakRss.warm) <= 300 * 1024 * 1024,
+    },
+  };
+
+  return {
+    scenarios,
+    stages,
+    treeBytes,
+    zip: { ours: zipOurs, copy: zipCopy, infoZip: zipInfo, oursSize, infoZipSize },
+    peakRss,
+    ratios,
+    targets,
+    /** the zip step as the results file keeps it */
+    zipStep: {
+      treeBytes,
+      ours: { ...zipOurs, bytes: oursSize, mbPerSecond: Number(throughput(zipOurs.median).toFixed(1)) },
+      oursCopy: { ...zipCopy, mbPerSecond: Number(throughput(zipCopy.median).toFixed(1)) },
+      infoZip:
+        zipInfo && infoZipSize
+          ? { ...zipInfo, bytes: infoZipSize, mbPerSecond: Number(throughput(zipInfo.median).toFixed(1)) }
+          : undefined,
+    },
+  };
+}
+export type Figures = ReturnType<typeof figures>;
+
+/** The scenario table, the zip-step table and the targets, as lines. */
+export function printFigures(f: Figures, { action }: Measured, log: (line: string) => void): void {
+  const { scenarios, stages, treeBytes, ratios, targets, peakRss } = f;
+  const recipeTotal = scenarios.recipe.total;
+  const { ours: zipOurs, copy: zipCopy, infoZip: zipInfo, oursSize, infoZipSize } = f.zip;
+  const throughput = (ms: number) => treeBytes / 1e6 / (ms / 1000);
+  const stageText = (k: Kind) =>
+    STAGE_NAMES.filter((s) => stages[k][s] !== undefined)
+      .map((s) => `${s} ${seconds(stages[k][s] ?? 0)}`)
+      .join(", ");
+  const x = (v: number | undefined) => (v === undefined ? "" : `${v.toFixed(3)}×`);
+  const rows: string[][] = [
+    ["recipe: pip install --target + zip -r", range(recipeTotal), "1.000×", ""],
+    ["  of which pip install (byte-compiles)", range(scenarios.recipe.pip), "", ""],
+    ...(scenarios.recipe.zip ? [["  of which zip -r -q", range(scenarios.recipe.zip), "", ""]] : []),
+    ["action cold, package: split", range(scenarios.coldSplit), x(ratios.coldSplit), stageText("coldSplit")],
+    [
+      "action cold, package: function",
+      range(scenarios.coldFunction),
+      x(ratios.coldFunction),
+      stageText("coldFunction"),
+    ],
+    ["action warm, package: split", range(scenarios.warmSplit), x(ratios.warmSplit), stageText("warmSplit")],
+    [
+      "action warm, package: function",
+      range(scenarios.warmFunction),
+      x(ratios.warmFunction),
+      stageText("warmFunction"),
+    ],
+    [
+      "cold, split, pip unpacks (LPP_UNPACK=pip)",
+      range(scenarios.coldPipUnpack),
+      x(ratios.coldPipUnpack),
+      stageText("coldPipUnpack"),
+    ],
+    [
+      "cold, split, Actions cache protocol",
+      range(scenarios.coldActions),
+      x(ratios.coldActions),
+      stageText("coldActions"),
+    ],
+    [
+      "warm, split, Actions cache protocol",
+      range(scenarios.warmActions),
+      x(ratios.warmActions),
+      stageText("warmActions"),
+    ],
+  ];
+  const zipRows: string[][] = [
+    ["ours, compressing (cold)", range(zipOurs), `${throughput(zipOurs.median).toFixed(1)} MB/s`, megabytes(oursSize)],
+    ["ours, copying its entries (warm, function)", range(zipCopy), `${throughput(zipCopy.median).toFixed(1)} MB/s`, ""],
+    ...(zipInfo && infoZipSize
+      ? [
+          [
+            "Info-ZIP zip -r -q -6",
+            range(zipInfo),
+            `${throughput(zipInfo.median).toFixed(1)} MB/s`,
+            megabytes(infoZipSize),
+          ],
+        ]
+      : []),
+    ...(["cold", "warm"] as const).map((kind) => {
+      const inspect = times([...action[`${kind}Split`], ...action[`${kind}Function`]], (a) => a.timings.inspect)!;
+      return [
+        `the action's inspect stage, ${kind}`,
+        range(inspect),
+        `${throughput(inspect.median).toFixed(1)} MB/s`,
+        "",
+      ];
+    }),
+  ];
+
+  log("");
+  log(table(["scenario (median, min–max)", "time", "ours / recipe", "stages (median)"], rows));
+  log("");
+  log(table([`zip step alone, ${megabytes(treeBytes)} tree`, "time", "throughput", "size"], zipRows));
+  log("");
+  for (const [name, t] of Object.entries(targets)) {
+    const value = name === "peakRss" ? mebibytes(Number(t.value)) : t.value === undefined ? "n/a" : `${t.value}`;
+    log(
+      `${t.met === undefined ? "n/a " : t.met ? "met " : "MISS"}  ${name.padEnd(14)} ${t.target.padEnd(18)} measured ${value}`,
+    );
+  }
+  log(`peak RSS of the action: cold ${mebibytes(peakRss.cold)}, warm ${mebibytes(peakRss.warm)}`);
+}
