@@ -17,7 +17,7 @@ export interface ProcessRound {
   firstLineMs: number;
   /** the action's stage times (ms), as it reports them: lock, install (restore, download, unpack), … */
   timings: Record<string, number>;
-  /** wall time spent outside the build's top-level stages: start, loading, the report */
+  /** wall time outside every stage (the report included): Node's start, loading the bundle, reading inputs */
   outsideMs: number;
   outputs: Record<string, string>;
   cacheHit: boolean;
@@ -27,14 +27,34 @@ export interface ProcessRound {
   maxRss: number;
   functionZip?: { sha256: string; size: number };
   layerZip?: { sha256: string; size: number };
+  /** function and layer together, uncompressed (the unzipped-size output) */
+  unzippedSize: number;
   stdout: string;
 }
 
 /**
- * The top-level stages, which do not overlap one another in time except `save` (it runs
- * beside verify and deploy): install includes restore, download and unpack.
+ * The top-level stages, one after the other: install includes restore, download and unpack.
+ * `save` starts with verify and runs beside it and deploy (src/build.ts), so only what it
+ * takes beyond them is time of its own.
  */
-export const TOP_LEVEL_STAGES = ["lock", "install", "source", "optimize", "inspect", "zip", "verify", "deploy"];
+export const TOP_LEVEL_STAGES = [
+  "lock",
+  "install",
+  "source",
+  "optimize",
+  "inspect",
+  "zip",
+  "verify",
+  "deploy",
+  "report",
+];
+
+/** The wall time the stages account for, overlaps counted once. */
+export function inStages(timings: Record<string, number>): number {
+  const sequential = TOP_LEVEL_STAGES.reduce((sum, s) => sum + (timings[s] ?? 0), 0);
+  const beside = (timings.verify ?? 0) + (timings.deploy ?? 0);
+  return sequential + Math.max(0, (timings.save ?? 0) - beside);
+}
 
 /**
  * Preloaded with --import: on exit, the process's VmHWM (its own peak resident set, not
@@ -93,7 +113,6 @@ export async function runActionProcess(options: {
     const tail = `${ran.stdout}\n${ran.stderr}`.trim().split("\n").slice(-25).join("\n");
     throw new Error(`the action exited with ${ran.code}${timings ? "" : " and printed no stage times"}\n${tail}`);
   }
-  const inStages = TOP_LEVEL_STAGES.reduce((sum, s) => sum + (timings[s] ?? 0), 0);
   const zip = (kind: "function" | "layer") =>
     outputs[`${kind}-sha256`]
       ? { sha256: outputs[`${kind}-sha256`]!, size: Number(outputs[`${kind}-size`]) }
@@ -102,13 +121,14 @@ export async function runActionProcess(options: {
     wallMs: ran.wallMs,
     firstLineMs: ran.firstLineMs,
     timings,
-    outsideMs: Math.max(0, ran.wallMs - inStages),
+    outsideMs: Math.max(0, ran.wallMs - inStages(timings)),
     outputs,
     cacheHit: outputs["cache-hit"] === "true",
     installerRan: /^::group::(uv )?pip (install|download) for /m.test(ran.stdout),
     maxRss: Number(await readFile(files.rss, "utf8").catch(() => "0")),
     functionZip: zip("function"),
     layerZip: zip("layer"),
+    unzippedSize: Number(outputs["unzipped-size"] ?? 0),
     stdout: ran.stdout,
   };
 }
