@@ -4,15 +4,13 @@
  */
 import path from "node:path";
 import * as core from "@actions/core";
-import { buildProgress, InspectionFailed } from "./build.ts";
 import { Input, STAGE_TIMES_PREFIX } from "./constants.ts";
 import { UserError, UserErrors } from "./errors.ts";
 import { type Inputs, loadInputs } from "./inputs.ts";
 import { actionsLog, type Log } from "./log.ts";
 import { addSecret, INSTALLER_URL_VARIABLES, onSecret, redact, secretsInUrl } from "./redact.ts";
-import { failureOutcome, type Outcome, report } from "./report/index.ts";
-import { toOutputs } from "./report/outputs.ts";
-import { type ActionResult, runAction } from "./run.ts";
+import type { Outcome } from "./report/index.ts";
+import type { ActionResult } from "./run.ts";
 
 /** Files in messages are relative to the working directory; annotations want them relative to the workspace. */
 let workingDirectory = process.cwd();
@@ -52,6 +50,22 @@ function registerSecrets(env: NodeJS.ProcessEnv): void {
     for (const url of value?.split(/\s+/) ?? []) for (const secret of secretsInUrl(url)) addSecret(secret);
 }
 
+/**
+ * The pipeline (build, deploy, report) with what it imports, loaded after the inputs are read
+ * and the first line is out: Node starts, reads the inputs and says what it builds before it
+ * parses the stages. In dist/ these are chunks of their own (scripts/build-config.mjs).
+ */
+async function loadPipeline() {
+  const [run, reporting, outputs, build] = await Promise.all([
+    import("./run.ts"),
+    import("./report/index.ts"),
+    import("./report/outputs.ts"),
+    import("./build.ts"),
+  ]);
+  return { ...run, ...reporting, ...outputs, ...build };
+}
+type Pipeline = Awaited<ReturnType<typeof loadPipeline>>;
+
 export async function run(): Promise<void> {
   workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   registerSecrets(process.env);
@@ -63,7 +77,29 @@ export async function run(): Promise<void> {
     fail(error);
     return;
   }
-  let outcome: Outcome;
+  const folder = path.relative(workspace, inputs.workingDirectory) || ".";
+  log.info(
+    `lambda-python-package: building ${folder} for ${inputs.runtime}/${inputs.architecture}, package: ${inputs.packageMode}`,
+  );
+  const pipeline = await loadPipeline();
+  const outcome = await buildAndShip(inputs, pipeline);
+  const reportStarted = performance.now();
+  try {
+    const written = await pipeline.report(inputs, outcome, { env: process.env, log });
+    await core.summary.addRaw(redact(written.summary)).write();
+    log.info(written.line);
+  } catch (error) {
+    core.warning(redact(`The job summary could not be written: ${(error as Error).message}`));
+  }
+  const timings = outcome.result?.build.timings ?? pipeline.buildProgress(inputs)?.timings ?? {};
+  log.debug(
+    `${STAGE_TIMES_PREFIX}${JSON.stringify({ ...timings, report: Math.round(performance.now() - reportStarted) })}`,
+  );
+}
+
+/** The run, its outputs set (those known when it failed, too), and what the report needs of it. */
+async function buildAndShip(inputs: Inputs, pipeline: Pipeline): Promise<Outcome> {
+  const { runAction, toOutputs } = pipeline;
   try {
     // a cancelled job gets SIGTERM (SIGINT locally): a traffic shift in progress rolls back first
     const cancel = new AbortController();
@@ -75,33 +111,24 @@ export async function run(): Promise<void> {
       process.off("SIGINT", onSignal);
     });
     for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
-    outcome = { result };
+    return { result };
   } catch (error) {
     const partial = (error as { result?: ActionResult }).result;
     if (partial) for (const [name, value] of Object.entries(toOutputs(partial))) core.setOutput(name, value);
-    fail(error);
-    outcome = failureOutcome(error);
+    // inspection findings were annotated one by one as they were found
+    fail(error, error instanceof pipeline.InspectionFailed);
+    return pipeline.failureOutcome(error);
   }
-  const reportStarted = performance.now();
-  try {
-    const written = await report(inputs, outcome, { env: process.env, log });
-    await core.summary.addRaw(redact(written.summary)).write();
-    log.info(written.line);
-  } catch (error) {
-    core.warning(redact(`The job summary could not be written: ${(error as Error).message}`));
-  }
-  const timings = outcome.result?.build.timings ?? buildProgress(inputs)?.timings ?? {};
-  log.debug(
-    `${STAGE_TIMES_PREFIX}${JSON.stringify({ ...timings, report: Math.round(performance.now() - reportStarted) })}`,
-  );
 }
 
-/** A user error is annotated once, where it applies; the step fails without repeating it. */
-function fail(error: unknown): void {
+/**
+ * A user error is annotated once, where it applies (not again when `annotated` already was);
+ * the step fails without repeating it.
+ */
+function fail(error: unknown, annotated = false): void {
   if (error instanceof UserError) {
     const errors = error instanceof UserErrors ? error.errors : [error];
-    // inspection findings were annotated one by one as they were found
-    if (!(error instanceof InspectionFailed)) for (const e of errors) log.annotate("error", e.describe(), e.where);
+    if (!annotated) for (const e of errors) log.annotate("error", e.describe(), e.where);
     process.exitCode = 1; // core.ExitCode.Failure; local-action's stand-in for core has no ExitCode
   } else {
     const e = error as Error;

@@ -122,6 +122,26 @@ describe("the bundled action, building without a deploy", () => {
     expect(stdout).toMatch(/Deploy: skipped/);
   });
 
+  it("says what it builds before it loads the stages: they are not among the files index.js imports", async () => {
+    const statically = new Set<string>();
+    const visit = (file: string) => {
+      if (statically.has(file)) return;
+      statically.add(file);
+      for (const i of metafile.outputs[file]?.imports ?? []) if (i.kind === "import-statement") visit(i.path);
+    };
+    visit(Object.keys(metafile.outputs).find((o) => o.endsWith("/dist/index.js"))!);
+    const sources = [...statically].flatMap((o) => Object.keys(metafile.outputs[o]?.inputs ?? {}));
+    expect(sources).toContain("src/main.ts");
+    // the inputs' own checks reach a few small modules (install/index.ts for the installer names,
+    // zip/package.ts for the layer's folder); the stages themselves wait
+    const stages =
+      /^src\/(build|run)\.ts$|^src\/(dependencies|source|optimize|report|deploy)\/|^src\/(lock|inspect)\/index\.ts$/;
+    expect(sources.filter((s) => stages.test(s) && s !== "src/deploy/rollout.ts")).toEqual([]);
+    const { stdout } = await loadedByBuild("first-line", {});
+    const shown = stdout.split("\n").filter((l) => !l.startsWith("::add-mask::"));
+    expect(shown[0]).toMatch(/^lambda-python-package: building \. for python3\.12\/x86_64, package: function$/);
+  });
+
   it("keeps the deploy's code in the bundle, in files of their own", () => {
     const holders = Object.entries(metafile.outputs).filter(([, o]) =>
       Object.keys(o.inputs).some((i) => i.startsWith("node_modules/@aws-sdk/client-lambda/")),
