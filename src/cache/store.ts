@@ -27,6 +27,13 @@ export interface CacheStore {
    * zip may become the layer zip by a rename instead of a copy
    */
   readonly restoresOwnCopy: boolean;
+  /**
+   * true when restore() itself proves the restored files are the bytes that were saved, so a
+   * hit needs no digest of its own: the Actions cache's archive carries a checksum (zstd's
+   * XXH64, gzip's CRC-32) that tar's decompressor checks while extracting, and a mismatch
+   * fails the restore
+   */
+  readonly checksRestoredBytes: boolean;
   /** false when the store refused (a warning for the caller, never a failure) */
   save(key: string): Promise<boolean>;
   discard(key: string): Promise<void>;
@@ -52,6 +59,7 @@ export class ActionsCacheStore implements CacheStore {
   readonly description = "the Actions cache";
   /** restored into a folder of this run's RUNNER_TEMP */
   readonly restoresOwnCopy = true;
+  readonly checksRestoredBytes = true;
   /** env: the environment the toolkit reads its service, token and settings from */
   constructor(
     private readonly root: string,
@@ -92,6 +100,8 @@ export class DirectoryCacheStore implements CacheStore {
   readonly kind = "directory";
   /** a hit is the published entry every run on the machine reads */
   readonly restoresOwnCopy = false;
+  /** a folder's files can change after they were published: each hit is hashed */
+  readonly checksRestoredBytes = false;
   /** keys this run restored: their entryDir is the published entry */
   private readonly hits = new Set<string>();
   private readonly staging = new Map<string, string>();
