@@ -15,8 +15,7 @@ import { fileURLToPath } from "node:url";
 import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { marked } from "marked";
 import { startLocalAws, TEST_CREDENTIALS } from "../devtools/local-aws/index.ts";
-import { buildDemoWheels } from "../devtools/pypi/demo-packages.ts";
-import { startIndex } from "../devtools/pypi/index-server.ts";
+import { startDemoIndex } from "../devtools/pypi/demo-packages.ts";
 import { makeClients } from "../src/deploy/aws.ts";
 import { UserError } from "../src/errors.ts";
 import { inputsFrom } from "../src/inputs.ts";
@@ -31,8 +30,7 @@ const REGION = "eu-west-1";
 
 async function main(): Promise<void> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), "lpp-demo-"));
-  const wheels = await buildDemoWheels(path.join(root, "examples", "demo-packages"), path.join(scratch, "wheels"));
-  const index = await startIndex(path.join(scratch, "wheels"));
+  const index = await startDemoIndex();
   const aws = await startLocalAws({ updateDelayMs: 300 });
   aws.createFunction({
     name: "orders-api",
@@ -42,7 +40,7 @@ async function main(): Promise<void> {
     handler: "app.handler",
     environment: { TABLE: "orders" },
   });
-  console.log(`Local package index: ${index.url} (${wheels.map((w) => w.filename).join(", ")})`);
+  console.log(`Local package index: ${index.url} (${index.wheels.map((w) => w.filename).join(", ")})`);
   console.log(`Local AWS (Lambda + S3): ${aws.endpoint}, function orders-api in ${REGION}\n`);
   try {
     // like main.ts, the demo owns the process's environment and hands the action a copy

@@ -1,7 +1,12 @@
 /** The demo project's dependencies, built from source into real, deterministic wheels. */
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type LocalIndex, startIndex } from "./index-server.ts";
 import { type BuiltWheel, makeWheel } from "./wheel.ts";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export const DEMO_PACKAGES = [
   { name: "tinyroute", version: "1.4.2", module: "tinyroute.py" },
@@ -16,4 +21,27 @@ export async function buildDemoWheels(packagesDir: string, outDir: string): Prom
     built.push(await makeWheel(outDir, { name: p.name, version: p.version, files: { [p.module]: source } }));
   }
   return built;
+}
+
+/**
+ * The demo's wheels built into a scratch folder and served on 127.0.0.1; close() stops the
+ * index and removes the folder.
+ */
+export async function startDemoIndex(): Promise<LocalIndex & { wheels: BuiltWheel[] }> {
+  const scratch = await mkdtemp(path.join(os.tmpdir(), "lpp-demo-index-"));
+  try {
+    const wheels = await buildDemoWheels(path.join(REPO, "examples", "demo-packages"), path.join(scratch, "wheels"));
+    const index = await startIndex(path.join(scratch, "wheels"));
+    return {
+      ...index,
+      wheels,
+      close: async () => {
+        await index.close();
+        await rm(scratch, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(scratch, { recursive: true, force: true });
+    throw error;
+  }
 }

@@ -246,30 +246,21 @@ function permissionFindings(scanned: ScannedFile[]): Finding[] {
   const findings: Finding[] = [];
   const describe = (s: ScannedFile) =>
     `${s.file.path}${s.file.distribution ? ` (${s.file.distribution})` : ""} ${(s.mode ?? 0).toString(8).slice(-4)}`;
-  const owner = (list: ScannedFile[]) => {
+  // a bit the zip drops (it stores 0644/0755): a warning naming the files, their distribution when they share one
+  const bitDropped = (list: ScannedFile[], what: string) => {
+    if (list.length === 0) return;
     const dists = new Set(list.map((s) => s.file.distribution));
-    return dists.size === 1 ? [...dists][0] : undefined;
+    findings.push({
+      severity: "warning",
+      check: "permissions",
+      distribution: dists.size === 1 ? [...dists][0] : undefined,
+      path: list[0]?.file.path,
+      message: `${list.length} file${list.length > 1 ? "s" : ""} ${what}: ${listSome(list.map(describe))}`,
+      hint: "the zip stores files as 0644/0755, so the bit is dropped; a wheel has no reason to carry it: check where the package came from",
+    });
   };
-  if (special.length) {
-    findings.push({
-      severity: "warning",
-      check: "permissions",
-      distribution: owner(special),
-      path: special[0]?.file.path,
-      message: `${special.length} file${special.length > 1 ? "s have" : " has"} the setuid or setgid bit: ${listSome(special.map(describe))}`,
-      hint: "the zip stores files as 0644/0755, so the bit is dropped; a wheel has no reason to carry it: check where the package came from",
-    });
-  }
-  if (writable.length) {
-    findings.push({
-      severity: "warning",
-      check: "permissions",
-      distribution: owner(writable),
-      path: writable[0]?.file.path,
-      message: `${writable.length} file${writable.length > 1 ? "s are" : " is"} world-writable: ${listSome(writable.map(describe))}`,
-      hint: "the zip stores files as 0644/0755, so the bit is dropped; a wheel has no reason to carry it: check where the package came from",
-    });
-  }
+  bitDropped(special, special.length > 1 ? "have the setuid or setgid bit" : "has the setuid or setgid bit");
+  bitDropped(writable, writable.length > 1 ? "are world-writable" : "is world-writable");
   for (const s of failed) {
     findings.push({
       severity: "warning",

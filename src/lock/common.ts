@@ -209,13 +209,19 @@ export function requirementOf(value: unknown, at: FieldOrigin): Pep508 {
 }
 
 /** A lock made for Pythons that exclude the runtime's cannot be installed as locked. */
-export function checkRequiresPython(specifier: string | undefined, ctx: LockContext, where: At, what: string): void {
+/**
+ * The lock's Python range (the string at `key` in `table`, written `key = ...` at the start
+ * of a line of `text`) must hold the runtime's Python; a lock for other Pythons is refused
+ * at that line.
+ */
+export function checkRequiresPython(text: string, table: TomlTable, key: string, ctx: LockContext, what: string): void {
+  const specifier = asString(table[key]);
   if (!specifier) return;
   if (matchesSpecifier(`${ctx.target.pythonVersion}.0`, specifier) === false) {
     throw new UserError(
       `${what} was locked for Python ${specifier}, which excludes the runtime ${ctx.target.runtime} (Python ${ctx.target.pythonVersion})`,
       {
-        where,
+        where: { file: ctx.file, line: lineOf(text, new RegExp(`^${key}\\s*=`, "m")) },
         hint: "choose a runtime inside that range, or widen the project's requires-python and relock",
       },
     );

@@ -73,12 +73,7 @@ function checkHeader(text: string, metadata: TomlTable, ctx: LockContext): strin
       },
     );
   }
-  checkRequiresPython(
-    asString(metadata["python-versions"]),
-    ctx,
-    { file: ctx.file, line: lineOf(text, /^python-versions\s*=/m) },
-    "poetry.lock",
-  );
+  checkRequiresPython(text, metadata, "python-versions", ctx, "poetry.lock");
   return lockVersion;
 }
 

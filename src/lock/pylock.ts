@@ -55,12 +55,7 @@ function checkHeader(doc: TomlTable, text: string, ctx: LockContext, env: Marker
       },
     );
   }
-  checkRequiresPython(
-    asString(doc["requires-python"]),
-    ctx,
-    { file: ctx.file, line: lineOf(text, /^requires-python\s*=/m) },
-    "pylock.toml",
-  );
+  checkRequiresPython(text, doc, "requires-python", ctx, "pylock.toml");
 
   const environments = strings(doc.environments);
   if (environments.length > 0) {

@@ -76,12 +76,7 @@ function checkHeader(text: string, doc: TomlTable, ctx: LockContext): void {
       },
     );
   }
-  checkRequiresPython(
-    asString(doc["requires-python"]),
-    ctx,
-    { file: ctx.file, line: lineOf(text, /^requires-python\s*=/m) },
-    "uv.lock",
-  );
+  checkRequiresPython(text, doc, "requires-python", ctx, "uv.lock");
 }
 
 function readPackages(text: string, doc: TomlTable, ctx: LockContext): UvPackage[] {
