@@ -6,6 +6,7 @@
  * loading the bundle, reading inputs, the report) is a figure of its own.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { STAGE_TIMES_PREFIX } from "../src/constants.ts";
@@ -15,6 +16,11 @@ export interface ProcessRound {
   wallMs: number;
   /** spawn to the first line the action printed (a masking command does not count: the runner shows none) */
   firstLineMs: number;
+  /**
+   * CPU time the process had used (all its threads, 10 ms steps) when that line arrived: what
+   * the first line costs, apart from how busy the machine was; NaN where /proc is missing
+   */
+  firstLineCpuMs: number;
   /** the action's stage times (ms), as it reports them: lock, install (restore, download, unpack), … */
   timings: Record<string, number>;
   /** wall time outside every stage (the report included): Node's start, loading the bundle, reading inputs */
@@ -120,6 +126,7 @@ export async function runActionProcess(options: {
   return {
     wallMs: ran.wallMs,
     firstLineMs: ran.firstLineMs,
+    firstLineCpuMs: ran.firstLineCpuMs,
     timings,
     outsideMs: Math.max(0, ran.wallMs - inStages(timings)),
     outputs,
@@ -139,14 +146,34 @@ export function stageTimes(stdout: string): Record<string, number> | undefined {
   return line ? (JSON.parse(line.slice(`::debug::${STAGE_TIMES_PREFIX}`.length)) as Record<string, number>) : undefined;
 }
 
+/** utime + stime of a running process from /proc/PID/stat (clock ticks, 100 a second on Linux). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // the command name (field 2) is in parentheses and may hold spaces: count from its end
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function timedProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
-): Promise<{ code: number | null; wallMs: number; firstLineMs: number; stdout: string; stderr: string }> {
+): Promise<{
+  code: number | null;
+  wallMs: number;
+  firstLineMs: number;
+  firstLineCpuMs: number;
+  stdout: string;
+  stderr: string;
+}> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let firstLineMs = Number.NaN;
+    let firstLineCpuMs = Number.NaN;
     const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -160,7 +187,10 @@ function timedProcess(
         .split("\n")
         .slice(0, -1)
         .find((l) => !l.startsWith("::add-mask::"));
-      if (shown !== undefined) firstLineMs = Math.round(performance.now() - started);
+      if (shown !== undefined) {
+        firstLineMs = Math.round(performance.now() - started);
+        firstLineCpuMs = cpuMs(child.pid);
+      }
     });
     child.stderr.on("data", (d: Buffer) => err.push(d));
     child.on("error", reject);
@@ -169,6 +199,7 @@ function timedProcess(
         code,
         wallMs: Math.round(performance.now() - started),
         firstLineMs,
+        firstLineCpuMs,
         stdout: Buffer.concat(out).toString(),
         stderr: Buffer.concat(err).toString(),
       }),

@@ -78,6 +78,10 @@ export function figures({ recipe, action, zipStep }: Measured, datasetBytes: num
     Summary
   >;
   const firstLineWorst = Math.max(...KINDS.map((k) => firstLine[k].median));
+  /** the CPU the process had used by then: the first line's cost apart from the machine's load */
+  const firstLineCpu = Object.fromEntries(
+    KINDS.map((k) => [k, times(action[k], (a) => (Number.isNaN(a.firstLineCpuMs) ? undefined : a.firstLineCpuMs))]),
+  ) as Record<Kind, Summary | undefined>;
   const treeBytes = action.coldSplit[0]?.unzippedSize || datasetBytes;
   const zipOurs = times(zipStep, (z) => z.oursMs)!;
   const zipCopy = times(zipStep, (z) => z.copyMs)!;
@@ -142,6 +146,7 @@ export function figures({ recipe, action, zipStep }: Measured, datasetBytes: num
     scenarios,
     stages,
     firstLine,
+    firstLineCpu,
     treeBytes,
     zip: { ours: zipOurs, copy: zipCopy, infoZip: zipInfo, oursSize, infoZipSize },
     peakRss,
@@ -194,11 +199,12 @@ export function printFigures(f: Figures, { action }: Measured, log: (line: strin
   const throughput = (ms: number) => treeBytes / 1e6 / (ms / 1000);
   const x = (v: number | undefined) => (v === undefined ? "" : `${v.toFixed(3)}×`);
   const first = (k: Kind) => `${f.firstLine[k].median} ms`;
+  const firstCpu = (k: Kind) => (f.firstLineCpu[k] ? `${f.firstLineCpu[k]!.median} ms` : "n/a");
   const rows: string[][] = [
     ["recipe: pip install --target + zip -r", range(recipeTotal), "1.000×", ""],
     ["  of which pip install (byte-compiles)", range(scenarios.recipe.pip), "", ""],
     ...(scenarios.recipe.zip ? [["  of which zip -r -q", range(scenarios.recipe.zip), "", ""]] : []),
-    ...KINDS.map((k) => [SCENARIO_TITLES[k], range(scenarios[k]), x(ratios[k]), first(k)]),
+    ...KINDS.map((k) => [SCENARIO_TITLES[k], range(scenarios[k]), x(ratios[k]), first(k), firstCpu(k)]),
   ];
   // one column per scenario, one row per stage, then what no stage accounts for and the whole step
   const shown = STAGE_NAMES.filter((s) => KINDS.some((k) => stages[k][s] !== undefined));
@@ -232,7 +238,7 @@ export function printFigures(f: Figures, { action }: Measured, log: (line: strin
   ];
 
   log("");
-  log(table(["scenario (median, min–max)", "time", "ours / recipe", "first line"], rows));
+  log(table(["scenario (median, min–max)", "time", "ours / recipe", "first line", "its CPU"], rows));
   log("");
   log(table(["stage (median)", ...KINDS.map((k) => SHORT_TITLES[k])], stageRows));
   log("");

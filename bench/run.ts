@@ -281,8 +281,9 @@ const results = {
   /** milliseconds */
   scenarios: f.scenarios,
   stages: f.stages,
-  /** spawn to the first line each build printed */
+  /** spawn to the first line each build printed, and the CPU the process had used by then */
   firstLine: f.firstLine,
+  firstLineCpu: f.firstLineCpu,
   zipStep: f.zipStep,
   peakRssBytes: f.peakRss,
   ratios: f.ratios,

@@ -132,6 +132,7 @@ try {
   // the time outside the stages (Node's start, loading the bundle) is a figure of its own
   for (const name of ["coldSplit", "coldFunction", "warmSplit", "warmFunction", "coldActions", "warmActions"]) {
     const first = sane(`first line ${name}`, results.firstLine[name]);
+    if (process.platform === "linux") sane(`first line's CPU ${name}`, results.firstLineCpu[name]);
     assert.ok(first.max < results.scenarios[name].max, `${name}: the first line came after the build ended`);
     const outside = results.stages[name].outside;
     assert.ok(Number.isFinite(outside) && outside > 0, `${name}: ${outside} ms outside the stages`);
