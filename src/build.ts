@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { BuiltFromSource } from "./build-source/index.ts";
 import { chooseStore } from "./cache/store.ts";
 import {
   type CacheStatus,
@@ -30,12 +31,20 @@ import type { DependencyListing, TreeFile } from "./install/types.ts";
 import { chooseLockfile, DETECTED_LOCKFILES, readLockfile } from "./lock/index.ts";
 import { emptyIndexOptions, type LockedSet } from "./lock/types.ts";
 import type { Log } from "./log.ts";
-import { findCompiler, type OptimizeReport, optimize, optimizeKey, optimizing } from "./optimize/index.ts";
+import {
+  findCompiler,
+  type OptimizeReport,
+  optimize,
+  optimizeKey,
+  optimizing,
+  suggestCompile,
+} from "./optimize/index.ts";
 import type { RunContext } from "./run-context.ts";
 import type { RuntimePython } from "./runtime-python.ts";
 import { collectSource } from "./source/collect.ts";
 import { collectFirstParty } from "./source/firstparty.ts";
 import { glibcString, makeTarget, type Target } from "./target.ts";
+import { ownersOf } from "./verify/coldstart.ts";
 import { type VerifyResult, verifyHandler } from "./verify/index.ts";
 import { planPackages, prepareOutputDir, type WrittenPackages, writePackages } from "./zip/package.ts";
 import type { ZipResult } from "./zip/writer.ts";
@@ -54,6 +63,8 @@ export interface BuildResult {
   layerZip?: ZipResult;
   /** the handler check, when the `handler` input is set */
   verify?: VerifyResult;
+  /** the wheels built from source in this build (none on a cache hit) */
+  builtFromSource: BuiltFromSource[];
   /** what compile, slim and exclude-packages did; absent when none was asked for */
   optimization?: OptimizeReport;
   /** function and layer together, uncompressed */
@@ -140,8 +151,9 @@ export async function build(inputs: Inputs, ctx: RunContext, options: BuildOptio
     // the deploy for a caller that takes it (runAction); a failed save is a warning, never a throw.
     const saving = timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));
     options.alongside?.(saving);
-    const verify = await verifyStaged(stage, zips).finally(() => (options.alongside ? undefined : saving));
+    const verify = await verifyStaged(stage, zips, tree).finally(() => (options.alongside ? undefined : saving));
     if (!options.alongside) await saving;
+    if (inputs.optimize.compile === "off") suggestCompile(target, ctx.env, ctx.log, measuredBothWays(verify));
     await zips.publish();
     const { functionZip, layerZip } = zips;
     zips = undefined;
@@ -157,6 +169,7 @@ export async function build(inputs: Inputs, ctx: RunContext, options: BuildOptio
       functionZip,
       layerZip,
       verify,
+      builtFromSource: dependencies.builtFromSource ?? [],
       optimization: optimized?.report,
       unzippedSize: (functionZip?.unzippedSize ?? 0) + (layerZip?.unzippedSize ?? 0),
       timings,
@@ -186,6 +199,7 @@ async function dependenciesOf({ inputs, ctx, target, lock, scratch, timings }: S
   const dependencies = await timed(timings, "install", () =>
     restoreOrInstall({
       installer: inputs.installer,
+      buildFromSource: inputs.buildFromSource,
       python: inputs.python,
       indexUrl: inputs.indexUrl,
       extraIndexUrls: inputs.extraIndexUrls,
@@ -245,6 +259,7 @@ async function codeOf(
 async function verifyStaged(
   { inputs, ctx, target, scratch, timings }: Stage,
   zips: WrittenPackages,
+  tree: DependencyListing,
 ): Promise<VerifyResult | undefined> {
   const { env, log } = ctx;
   const { staged } = zips;
@@ -255,16 +270,25 @@ async function verifyStaged(
       verifyHandler({
         handler,
         target,
-        functionZip:
-          staged.functionZip && zips.functionZip ? { ...zips.functionZip, path: staged.functionZip } : undefined,
-        layerZip: staged.layerZip && zips.layerZip ? { ...zips.layerZip, path: staged.layerZip } : undefined,
+        // named by the paths they will have (function.zip), read where they are now
+        functionZip: zips.functionZip,
+        layerZip: zips.layerZip,
+        staged,
         python: inputs.python,
         env,
         scratch,
         log,
+        measure: { withBytecode: inputs.optimize.compile === "off", owners: ownersOf(tree.files, tree.distributions) },
       }),
     ),
   );
+}
+
+/** The import's median without bytecode (as built, compile off) and with it, when both were measured. */
+function measuredBothWays(verify: VerifyResult | undefined) {
+  const c = verify?.coldStart;
+  if (!c || !("measured" in c) || !c.measured.withBytecode) return undefined;
+  return { without: c.measured.import, with: c.measured.withBytecode };
 }
 
 function logTarget(target: Target, log: Log): void {
@@ -293,6 +317,7 @@ async function lockedSet(inputs: Inputs, target: Target, log: Log): Promise<Lock
       target,
       groups: inputs.groups,
       extras: inputs.extras,
+      buildFromSource: inputs.buildFromSource,
     });
   }
   log.info(`${lock.requirements.length} pinned distributions for ${target.runtime}/${target.architecture}`);

@@ -14,6 +14,7 @@ export enum Input {
   AllowCollisions = "allow-collisions",
   Cache = "cache",
   Installer = "installer",
+  BuildFromSource = "build-from-source",
   Groups = "groups",
   Extras = "extras",
   Compile = "compile",
@@ -40,6 +41,8 @@ export enum Input {
   ArtifactName = "artifact-name",
   Comment = "comment",
   GithubToken = "github-token",
+  MaxUnzippedSize = "max-unzipped-size",
+  MaxImportMs = "max-import-ms",
 }
 
 export enum Output {
@@ -64,6 +67,8 @@ export enum Output {
   LayerS3Uri = "layer-s3-uri",
   PreviousVersion = "previous-version",
   Rollout = "rollout",
+  ImportMs = "import-ms",
+  ImportModules = "import-modules",
 }
 
 /** The values of the `package` input: what goes into the function zip and what into the layer. */

@@ -7,9 +7,11 @@ import path from "node:path";
 import { Input, PACKAGE_MODES, type PackageMode } from "./constants.ts";
 import { throwAll, UserError } from "./errors.ts";
 import { bool, type GetInput, lines, oneOf } from "./input-values.ts";
+import { type Budgets, loadBudgets } from "./inputs-budgets.ts";
 import { type DeployInputs, loadDeployInputs } from "./inputs-deploy.ts";
 import { INSTALLER_CHOICES, type InstallerChoice } from "./install/index.ts";
-import { normalizeName } from "./lock/types.ts";
+import { indexUrlProblem } from "./install/indexes.ts";
+import { BUILD_FROM_SOURCE, type BuildFromSource, normalizeName } from "./lock/types.ts";
 import type { CompileMode, OptimizeSettings } from "./optimize/types.ts";
 import { addSecret, secretsInUrl } from "./redact.ts";
 import { ARCHITECTURES, type Architecture, isArchitecture, isRuntime, RUNTIMES, type Runtime } from "./target.ts";
@@ -33,6 +35,8 @@ export interface Inputs {
   allowCollisions: boolean;
   cache: boolean;
   installer: InstallerChoice;
+  /** which builds on the runner may ship: pure-Python only (default), none, or any the runner can make for the target */
+  buildFromSource: BuildFromSource;
   /** optional dependency groups to ship besides the runtime ones */
   groups: string[];
   /** extras of the project to ship */
@@ -43,6 +47,8 @@ export interface Inputs {
   report: ReportInputs;
   /** bytecode, slimming, left-out distributions */
   optimize: OptimizeSettings;
+  /** limits that fail the step once the zips and the summary are written */
+  budgets: Budgets;
 }
 
 export interface ReportInputs {
@@ -88,19 +94,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
       ? path.join(env.RUNNER_TEMP, "lambda-python-package")
       : path.join(workingDirectory, ".lambda-python-package");
 
-  const indexUrl = get(Input.IndexUrl).trim() || undefined;
-  const extraIndexUrls = lines(get(Input.ExtraIndexUrl));
-  // credentials inside index URLs, from inputs or the installers' own variables, are never printed
-  const envIndexes = [
-    "PIP_INDEX_URL",
-    "PIP_EXTRA_INDEX_URL",
-    "UV_INDEX_URL",
-    "UV_EXTRA_INDEX_URL",
-    "UV_INDEX",
-    "UV_DEFAULT_INDEX",
-  ].flatMap((name) => env[name]?.split(/\s+/) ?? []);
-  for (const url of [indexUrl, ...extraIndexUrls, ...envIndexes])
-    if (url) for (const s of secretsInUrl(url)) addSecret(s);
+  const { indexUrl, extraIndexUrls } = loadIndexInputs(get, env, errors);
 
   const allowCollisions = bool(Input.AllowCollisions, get(Input.AllowCollisions).trim(), false, errors);
   const cache = bool(Input.Cache, get(Input.Cache).trim(), true, errors);
@@ -111,6 +105,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
   }
   const deploy = loadDeployInputs(get, env, packageMode, errors, workingDirectory);
   const installer = oneOf(Input.Installer, get(Input.Installer).trim() || "auto", INSTALLER_CHOICES, errors);
+  const buildFromSource = buildFromSourceInput(get, errors);
   const names = (value: string) => value.split(/[\s,]+/).filter(Boolean);
   const githubToken = get(Input.GithubToken).trim() || env.GITHUB_TOKEN || undefined;
   addSecret(githubToken);
@@ -121,6 +116,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     githubToken,
   };
   const optimize = loadOptimizeInputs(get, errors);
+  const budgets = loadBudgets(get, errors);
   throwAll(errors);
   return {
     runtime: runtime as Runtime,
@@ -137,13 +133,56 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
     allowCollisions,
     cache,
     installer: installer ?? "auto",
+    buildFromSource: buildFromSource ?? "pure",
     groups: names(get(Input.Groups)),
     extras: names(get(Input.Extras)),
     handler,
     deploy,
     report,
     optimize,
+    budgets,
   };
+}
+
+function buildFromSourceInput(get: GetInput, errors: UserError[]): BuildFromSource | undefined {
+  return oneOf(
+    Input.BuildFromSource,
+    get(Input.BuildFromSource).trim().toLowerCase() || "pure",
+    BUILD_FROM_SOURCE,
+    errors,
+  );
+}
+
+/**
+ * The index-url and extra-index-url inputs, refused where read when pip could not use them
+ * (named by input and line, never quoted); credentials in them, or in the installers' own
+ * variables, are registered before anything is printed.
+ */
+function loadIndexInputs(
+  get: GetInput,
+  env: NodeJS.ProcessEnv,
+  errors: UserError[],
+): { indexUrl?: string; extraIndexUrls: string[] } {
+  const indexUrl = get(Input.IndexUrl).trim() || undefined;
+  const extraIndexUrls = lines(get(Input.ExtraIndexUrl));
+  const envIndexes = [
+    "PIP_INDEX_URL",
+    "PIP_EXTRA_INDEX_URL",
+    "UV_INDEX_URL",
+    "UV_EXTRA_INDEX_URL",
+    "UV_INDEX",
+    "UV_DEFAULT_INDEX",
+  ].flatMap((name) => env[name]?.split(/\s+/) ?? []);
+  for (const url of [indexUrl, ...extraIndexUrls, ...envIndexes])
+    if (url) for (const s of secretsInUrl(url)) addSecret(s);
+  const hint = "write it as https://host/simple (with credentials: https://user:token@host/simple)";
+  const indexProblem = indexUrl && indexUrlProblem(indexUrl);
+  if (indexProblem) errors.push(new UserError(`input index-url ${indexProblem}`, { hint }));
+  extraIndexUrls.forEach((url, i) => {
+    const problem = indexUrlProblem(url);
+    if (problem) errors.push(new UserError(`input extra-index-url, line ${i + 1}: ${problem}`, { hint }));
+  });
+  return { indexUrl, extraIndexUrls };
 }
 
 const COMPILE_VALUES: Record<string, CompileMode> = {

@@ -5,10 +5,11 @@
 import path from "node:path";
 import * as core from "@actions/core";
 import { Input, STAGE_TIMES_PREFIX } from "./constants.ts";
+import { logText, outputValue, summaryText } from "./egress.ts";
 import { UserError, UserErrors } from "./errors.ts";
 import { type Inputs, loadInputs } from "./inputs.ts";
 import { actionsLog, type Log } from "./log.ts";
-import { addSecret, INSTALLER_URL_VARIABLES, onSecret, redact, secretsInUrl } from "./redact.ts";
+import { addSecret, INSTALLER_URL_VARIABLES, onSecret, secretsInUrl } from "./redact.ts";
 import type { Outcome } from "./report/index.ts";
 import type { ActionResult } from "./run.ts";
 
@@ -34,7 +35,16 @@ function registerSecrets(env: NodeJS.ProcessEnv): void {
     told.add(secret);
   };
   onSecret(tell);
-  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GITHUB_TOKEN"]) {
+  // the access key id too, as aws-actions/configure-aws-credentials masks it
+  const jobSecrets = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "ACTIONS_RUNTIME_TOKEN",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "GITHUB_TOKEN",
+  ];
+  for (const name of jobSecrets) {
     const value = env[name];
     // the runner masks any length; our own redaction skips very short values
     if (value) tell(value);
@@ -86,10 +96,10 @@ export async function run(): Promise<void> {
   const reportStarted = performance.now();
   try {
     const written = await pipeline.report(inputs, outcome, { env: process.env, log });
-    await core.summary.addRaw(redact(written.summary)).write();
+    await core.summary.addRaw(summaryText(written.summary)).write();
     log.info(written.line);
   } catch (error) {
-    core.warning(redact(`The job summary could not be written: ${(error as Error).message}`));
+    log.annotate("warning", `The job summary could not be written: ${(error as Error).message}`);
   }
   const timings = outcome.result?.build.timings ?? pipeline.buildProgress(inputs)?.timings ?? {};
   log.debug(
@@ -100,6 +110,9 @@ export async function run(): Promise<void> {
 /** The run, its outputs set (those known when it failed, too), and what the report needs of it. */
 async function buildAndShip(inputs: Inputs, pipeline: Pipeline): Promise<Outcome> {
   const { runAction, toOutputs } = pipeline;
+  const setOutputs = (result: ActionResult) => {
+    for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, outputValue(value));
+  };
   try {
     // a cancelled job gets SIGTERM (SIGINT locally): a traffic shift in progress rolls back first
     const cancel = new AbortController();
@@ -110,11 +123,11 @@ async function buildAndShip(inputs: Inputs, pipeline: Pipeline): Promise<Outcome
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
     });
-    for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
+    setOutputs(result);
     return { result };
   } catch (error) {
     const partial = (error as { result?: ActionResult }).result;
-    if (partial) for (const [name, value] of Object.entries(toOutputs(partial))) core.setOutput(name, value);
+    if (partial) setOutputs(partial);
     // inspection findings were annotated one by one as they were found
     fail(error, error instanceof pipeline.InspectionFailed);
     return pipeline.failureOutcome(error);
@@ -132,6 +145,6 @@ function fail(error: unknown, annotated = false): void {
     process.exitCode = 1; // core.ExitCode.Failure; local-action's stand-in for core has no ExitCode
   } else {
     const e = error as Error;
-    core.setFailed(redact(`internal error (please report it): ${e?.stack ?? String(error)}`));
+    core.setFailed(logText(`internal error (please report it): ${e?.stack ?? String(error)}`));
   }
 }

@@ -5,15 +5,37 @@
  * The deploy stage, and the AWS SDK with it, is loaded only when a run deploys: a build
  * alone never parses it (in dist/ it is a chunk of its own).
  */
+import { BudgetsExceeded, checkBudgets } from "./budgets.ts";
 import { type BuildResult, build, timed } from "./build.ts";
 import type { DeployResult, ReleaseFailed } from "./deploy/index.ts";
 import type { Inputs } from "./inputs.ts";
+import type { Log } from "./log.ts";
 import type { RunContext } from "./run-context.ts";
 import { zipEntries } from "./verify/index.ts";
 
 export interface ActionResult {
   build: BuildResult;
   deploy: DeployResult;
+}
+
+/**
+ * Over a budget, the step fails before any deploy, with the build's result riding along:
+ * the zips are written, and the outputs and the summary still show everything.
+ */
+function enforceBudgets(inputs: Inputs, built: BuildResult, log: Log): void {
+  const { inspection } = built;
+  const verdict = checkBudgets(inputs.budgets, {
+    unzippedSize: built.unzippedSize,
+    sizes: [
+      ...inspection.distributions.map((d) => ({ name: `${d.name} ${d.version}`, bytes: d.unzippedSize })),
+      ...(inspection.codeSize > 0 ? [{ name: "the function code", bytes: inspection.codeSize }] : []),
+    ],
+    coldStart: built.verify?.coldStart,
+  });
+  for (const line of verdict.unchecked) log.annotate("warning", line);
+  if (verdict.exceeded.length === 0) return;
+  const result: ActionResult = { build: built, deploy: { deployed: "skipped", changes: [] } };
+  throw Object.assign(new BudgetsExceeded(verdict.exceeded), { result });
 }
 
 /**
@@ -36,6 +58,9 @@ async function buildAndDeploy(
   alongside: (save: Promise<void>) => void,
 ): Promise<ActionResult> {
   const built = await build(inputs, ctx, { alongside });
+  const { budgets } = inputs;
+  if (budgets.maxUnzippedSize !== undefined || budgets.maxImportMs !== undefined)
+    await timed(built.timings, "budgets", async () => enforceBudgets(inputs, built, ctx.log));
   const d = inputs.deploy;
   if (!d?.enabled) {
     ctx.log.info("Deploy: skipped (no function-name or layer-name, or deploy: false)");

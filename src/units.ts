@@ -20,3 +20,27 @@ export function formatMB(bytes: number): string {
 export function exactBytes(bytes: number): string {
   return `${bytes.toLocaleString("en-US")} bytes`;
 }
+
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  kib: 1024,
+  mb: 1048576,
+  mib: 1048576,
+  gb: 1073741824,
+  gib: 1073741824,
+};
+
+/**
+ * A size as a person writes it: whole bytes (`209715200`), or a number with a unit
+ * (`200MB`, `1.5 GB`), counted as Lambda counts them (MB = MiB). Undefined when it is
+ * neither, for the caller to say so.
+ */
+export function parseSize(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = m[2] ? SIZE_UNITS[m[2].toLowerCase()] : 1;
+  if (unit === undefined || (!m[2] && m[1]!.includes("."))) return undefined;
+  const bytes = Math.round(Number(m[1]) * unit);
+  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
+}

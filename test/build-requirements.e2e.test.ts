@@ -238,8 +238,8 @@ describe("requirements.txt errors name the file, the line and the package", () =
     expect(e.describe()).toMatch(/cp311/);
   });
 
-  it("a package with only a source distribution", async () => {
-    const e = await failure("sdistonly==0.5\n");
+  it("a package with only a source distribution, with build-from-source never", async () => {
+    const e = await failure("sdistonly==0.5\n", { runtime: "python3.12", "build-from-source": "never" });
     expect(e.describe()).toContain("sdistonly==0.5 has only a source distribution (sdistonly-0.5.tar.gz)");
   });
 

@@ -70,7 +70,7 @@ async function failure(name: string, runtime: string, lines: string[], env: Node
   });
   const error = await buildProject(
     dir,
-    { runtime, architecture: "x86_64", cache: "false", installer: "pip" },
+    { runtime, architecture: "x86_64", cache: "false", installer: "pip", "build-from-source": "never" },
     { home: path.join(work, "home"), indexUrl: index.url, extra: env },
   ).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(UserError);

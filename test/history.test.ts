@@ -80,3 +80,27 @@ describe("diffManifests", () => {
     expect(diffManifests(base, head).added).toHaveLength(7);
   });
 });
+
+describe("the import figures in the manifest", () => {
+  const figures = (medianMs: number): NonNullable<BuildManifest["coldStart"]> => ({
+    python: "3.12.1",
+    module: "app",
+    import: { medianMs, minMs: medianMs - 5, maxMs: medianMs + 5, runs: 5 },
+    modules: 40,
+    bytecode: { fromZips: 30, withBytecode: 30 },
+    packages: [],
+  });
+
+  it("a head with figures is compared with the base's; a base from before they were kept says so", () => {
+    const base = { ...manifest("main", []), coldStart: figures(100) };
+    const head = { ...manifest("feature", []), coldStart: figures(300) };
+    expect(diffManifests(base, head).coldStart).toMatchObject({ kind: "compared", deltaMs: 200, percent: 200 });
+    const { coldStart: _, ...older } = base;
+    expect(diffManifests(older, head).coldStart).toEqual({ kind: "no-base-figures" });
+  });
+
+  it("a head without figures (the import not measured) shows no import change", () => {
+    const base = { ...manifest("main", []), coldStart: figures(100) };
+    expect(diffManifests(base, manifest("feature", []))).not.toHaveProperty("coldStart");
+  });
+});

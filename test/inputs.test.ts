@@ -24,12 +24,15 @@ describe("defaults: only runtime given", () => {
       allowCollisions: false,
       cache: true,
       installer: "auto",
+      buildFromSource: "pure",
       groups: [],
       extras: [],
       deploy: undefined,
       report: { uploadArtifact: false, artifactName: undefined, comment: false, githubToken: undefined },
       handler: undefined,
       optimize: { compile: "off", slim: false, slimKeep: [], excludePackages: [] },
+      // no budget: measuring never fails a build that did not ask for it
+      budgets: {},
     });
   });
 
@@ -132,6 +135,11 @@ describe("refusals: what is wrong and what to write instead", () => {
     ["an unknown package mode", { package: "both" }, /input package is "both"; valid values: function, layer, split/],
     ["an unknown installer", { installer: "poetry" }, /input installer is "poetry"; valid values: auto, pip, uv/],
     [
+      "an unknown build-from-source",
+      { "build-from-source": "always" },
+      /input build-from-source is "always"; valid values: pure, never, any/,
+    ],
+    [
       "an unknown s3-upload",
       { "s3-upload": "sometimes" },
       /input s3-upload is "sometimes"; valid values: auto, always, never/,
@@ -213,5 +221,28 @@ describe("refusals: what is wrong and what to write instead", () => {
     expect(createInputs({ "function-name": "api", deploy: "false", region: "Frankfurt" }).deploy?.region).toBe(
       "Frankfurt",
     );
+  });
+});
+
+describe("budgets", () => {
+  it("reads a size as bytes or with a unit, counted as Lambda counts (1 MB = 1,048,576 bytes), and milliseconds", () => {
+    const budgets = (size: string, ms = "") => createInputs({ "max-unzipped-size": size, "max-import-ms": ms }).budgets;
+    expect(budgets("209715200")).toEqual({ maxUnzippedSize: 209_715_200 });
+    expect(budgets("200MB", "800")).toEqual({ maxUnzippedSize: 200 * 1_048_576, maxImportMs: 800 });
+    expect(budgets(" 1.5 GB ", "250.5 ms")).toEqual({ maxUnzippedSize: 1.5 * 1_073_741_824, maxImportMs: 250.5 });
+    expect(budgets("512kib").maxUnzippedSize).toBe(512 * 1024);
+  });
+
+  it("refuses what is not a size or a number of milliseconds, saying how to write one", () => {
+    for (const size of ["200 M", "lots", "-5MB", "1.5", "0", "200MB extra"]) {
+      expect(refusal({ "max-unzipped-size": size })).toContain(
+        `input max-unzipped-size is "${size}": not a size\n  → write whole bytes`,
+      );
+    }
+    for (const ms of ["fast", "0", "1s", "-100"]) {
+      expect(refusal({ "max-import-ms": ms })).toMatch(
+        /input max-import-ms is ".*": not a number of milliseconds\n {2}→ .*max-import-ms: 800/,
+      );
+    }
   });
 });

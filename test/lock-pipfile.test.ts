@@ -94,8 +94,8 @@ describe("readPipfileLock: what it refuses", () => {
     expect(e.message).toContain("pipfile-spec 6");
   });
 
-  it("a Git dependency, naming the package and its entry", () => {
-    const e = failure(() => read("bad/git/Pipfile.lock", { runtime: "python3.12" }));
+  it("a Git dependency, with build-from-source never, naming the package and its entry", () => {
+    const e = failure(() => read("bad/git/Pipfile.lock", { runtime: "python3.12", buildFromSource: "never" }));
     expect(e.where).toMatchObject({ file: "Pipfile.lock", distribution: "powertools-lite" });
     expect(e.where.line).toBeGreaterThan(1);
     expect(e.message).toContain('"default" → "powertools-lite"');

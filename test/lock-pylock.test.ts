@@ -131,11 +131,11 @@ describe("readPylock: what it refuses", () => {
     expect(e.message).toContain("1.x (PEP 751)");
   });
 
-  it("a VCS package, naming the package and its table", () => {
-    const e = failure(() => read("bad/vcs/pylock.toml", { runtime: "python3.12" }));
+  it("a VCS package, with build-from-source never, naming the package and its table", () => {
+    const e = failure(() => read("bad/vcs/pylock.toml", { runtime: "python3.12", buildFromSource: "never" }));
     expect(e.where).toMatchObject({ file: "pylock.toml", line: 18, distribution: "powertools-lite" });
     expect(e.message).toContain('[[packages]] name = "powertools-lite"');
-    expect(e.message).toContain("git https://github.com/example-org/powertools-lite");
+    expect(e.message).toContain("git repository https://github.com/example-org/powertools-lite");
   });
 
   it("a directory outside the project", () => {
@@ -145,8 +145,8 @@ describe("readPylock: what it refuses", () => {
     expect(e.message).toContain("../../libs/company-auth, outside the project");
   });
 
-  it("a package with only a source distribution", () => {
-    const e = failure(() => read("bad/sdist-only/pylock.toml", { runtime: "python3.12" }));
+  it("a package with only a source distribution, with build-from-source never", () => {
+    const e = failure(() => read("bad/sdist-only/pylock.toml", { runtime: "python3.12", buildFromSource: "never" }));
     expect(e.where).toMatchObject({ file: "pylock.toml", distribution: "pyjsparser" });
     expect(e.message).toContain("only a source distribution of pyjsparser 2.7.1 is locked");
   });

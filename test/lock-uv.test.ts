@@ -189,11 +189,11 @@ describe("readUvLock: what it refuses", () => {
     expect(e.message).toContain("version 1");
   });
 
-  it("a Git dependency, naming the package and its table", () => {
-    const e = failure(() => read("bad/git/uv.lock", { runtime: "python3.12" }));
+  it("a Git dependency, with build-from-source never, naming the package and its table", () => {
+    const e = failure(() => read("bad/git/uv.lock", { runtime: "python3.12", buildFromSource: "never" }));
     expect(e.where).toMatchObject({ file: "uv.lock", distribution: "powertools-lite" });
     expect(e.message).toContain('[[package]] name = "powertools-lite"');
-    expect(e.message).toContain("https://github.com/example-org/powertools-lite?rev=v1.4.0");
+    expect(e.message).toContain("https://github.com/example-org/powertools-lite, and build-from-source is never");
     expect(e.describe()).toMatch(/^uv\.lock:\d+: /);
   });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { LOG_LINE_LIMIT, OUTPUT_HEAD, OUTPUT_TAIL, runBounded, runProcess } from "../src/install/process.ts";
 import { MemoryLog } from "../src/log.ts";
 import { importHandler } from "../src/verify/imports.ts";
+import { withLambdaLayout } from "../src/verify/layout.ts";
 import { writeZip } from "../src/zip/writer.ts";
 import { hostPython } from "./support/python.ts";
 
@@ -71,16 +72,16 @@ describe("the handler's import check", () => {
       await writeZip([{ name: "app.py", data: Buffer.from(chatty), executable: false }], zip);
       const scratch = path.join(work, "scratch");
       await mkdir(scratch);
-      const outcome = await importHandler({
-        python,
-        pythonVersion: version,
-        functionZip: zip,
-        module: "app",
-        name: "handler",
-        scratch,
-        timeoutMs: 30_000,
-        path: process.env.PATH ?? "",
-      });
+      const outcome = await withLambdaLayout({ functionZip: zip, scratch }, (layout) =>
+        importHandler(layout, {
+          python,
+          pythonVersion: version,
+          module: "app",
+          name: "handler",
+          timeoutMs: 30_000,
+          path: process.env.PATH ?? "",
+        }),
+      );
       expect(outcome).toMatchObject({ ok: true });
     } finally {
       await rm(work, { recursive: true, force: true });

@@ -4,10 +4,13 @@
  * statement per fact). No pip, no servers.
  */
 import { describe, expect, it } from "vitest";
+import type { BuildResult } from "../src/build.ts";
 import { inputsFrom } from "../src/inputs.ts";
 import type { Finding } from "../src/inspect/index.ts";
+import type { SizeDiff } from "../src/report/history.ts";
 import { renderSummary, type SummaryOutcome, summaryOf } from "../src/report/summary.ts";
 import { makeTarget } from "../src/target.ts";
+import type { ColdStart } from "../src/verify/coldstart.ts";
 import { render, tablesOf, tableWithHead, textOf, valuesOf } from "./support/summary-html.ts";
 
 const ITEM_VALUE = ["Item", "Value"];
@@ -337,5 +340,160 @@ describe("a build without a lockfile", () => {
     expect(valuesOf(tableWithHead(html, ITEM_VALUE)).get("Lockfile")).toBe(
       "none found: the function code alone, no third-party dependencies",
     );
+  });
+});
+
+describe("the Cold start section", () => {
+  const measured: ColdStart = {
+    python: "3.12.1",
+    module: "app",
+    import: { medianMs: 1_466, minMs: 1_450, maxMs: 1_490, runs: 5 },
+    modules: 812,
+    bytecode: { fromZips: 790, withBytecode: 0 },
+    withBytecode: { medianMs: 402, minMs: 398, maxMs: 415, runs: 5 },
+    packages: [
+      {
+        name: "pandas",
+        origin: { kind: "distribution", name: "pandas", version: "2.3.3" },
+        cumulativeMs: 860,
+        selfMs: 410,
+        modules: 400,
+      },
+      { name: "orders", origin: { kind: "code" }, cumulativeMs: 40, selfMs: 12, modules: 9 },
+      { name: "decimal", origin: { kind: "python" }, cumulativeMs: 2.4, selfMs: 0.4, modules: 2 },
+    ],
+  };
+  const diff = (change: NonNullable<SizeDiff["coldStart"]>): SizeDiff => ({
+    baseRef: "main",
+    baseSha: "1".repeat(40),
+    totalDelta: 0,
+    baseTotal: 82_000,
+    added: [],
+    removed: [],
+    upgraded: [],
+    grew: [],
+    coldStart: change,
+  });
+  const compared = {
+    kind: "compared" as const,
+    base: { medianMs: 1_286, minMs: 1_270, maxMs: 1_300, runs: 5 },
+    head: measured.import,
+    deltaMs: 180,
+    percent: 14,
+    spreadMs: 40,
+    noise: false,
+    packages: [{ name: "pandas", deltaMs: 160, distribution: { name: "pandas", from: "2.2.3", to: "2.3.3" } }],
+  };
+  const section = (html: string) => {
+    const text = textOf(html);
+    const start = text.indexOf("Cold start");
+    expect(start, text).toBeGreaterThan(0);
+    return text.slice(start, text.indexOf("Distributions", start));
+  };
+
+  it("gives the median with its spread, the modules, the bytecode, the ten heaviest packages and what it leaves out", () => {
+    const html = render(renderSummary(outcome({ coldStart: { measured } })));
+    expectRealHeaders(html);
+    const text = section(html);
+    expect(text).toContain(
+      "Importing the handler's module takes 1466 ms on this runner: the median of 5 runs, from 1450 ms to 1490 ms (spread 40 ms); 812 modules loaded.",
+    );
+    expect(text).toContain(
+      "Bytecode: not shipped: each cold start compiles the 790 modules it imports from the zips (compile: auto ships it); with bytecode the import measured 402 ms (398–415 ms, 5 runs).",
+    );
+    expect(tableWithHead(html, ["Package", "From", "Cumulative", "Own modules", "Modules"]).rows).toEqual([
+      ["pandas", "pandas 2.3.3", "860 ms", "410 ms", "400"],
+      ["orders", "the function code", "40 ms", "12 ms", "9"],
+      ["decimal", "Python's standard library", "2.4 ms", "0.4 ms", "2"],
+    ]);
+    expect(text).toMatch(/The runner's time, not Lambda's: Python 3\.12\.1 on this runner, importing app/);
+    expect(text).toMatch(/read-only, with -S -I, a fresh process per run/);
+    expect(text).toMatch(/It leaves out Lambda's own start .*, the network,/);
+    expect(text).not.toContain("Change against");
+  });
+
+  it("shows the change against the base with the spread beside it, and the package that moved", () => {
+    const html = render(renderSummary(outcome({ coldStart: { measured }, diff: diff(compared) })));
+    const text = section(html);
+    expect(text).toContain(
+      "Change against main 1111111: +180 ms, +14 % (1286 ms (1270–1300 ms, 5 runs) → 1466 ms (1450–1490 ms, 5 runs)), beyond the run-to-run spread of 40 ms.",
+    );
+    expect(text).toContain("pandas (pandas 2.2.3 → 2.3.3): +160 ms");
+  });
+
+  it("labels a change within the spread as noise", () => {
+    const noise = { ...compared, deltaMs: -12, percent: -0.8, noise: true, packages: [] };
+    const text = section(render(renderSummary(outcome({ coldStart: { measured }, diff: diff(noise) }))));
+    expect(text).toContain("−12 ms, −0.8 %");
+    expect(text).toContain("within the run-to-run spread of 40 ms: noise, not a change");
+  });
+
+  it("says when the base build has no import figures", () => {
+    const text = section(
+      render(renderSummary(outcome({ coldStart: { measured }, diff: diff({ kind: "no-base-figures" }) }))),
+    );
+    expect(text).toContain("Change against main 1111111: its build has no import figures to compare with");
+  });
+
+  it("when the import check cannot run: one line that says why", () => {
+    const skipped = "the target is arm64 and this runner is x86_64: its compiled dependencies cannot load here";
+    const html = render(renderSummary(outcome({ coldStart: { skipped } })));
+    const after = html.slice(html.indexOf("<h3>Cold start</h3>"));
+    expect(after).toMatch(/^<h3>Cold start<\/h3>\n<p>[^<]*<\/p>\n<details/);
+    expect(section(html).trim()).toBe(`Cold start\nNot measured: ${skipped}.`);
+  });
+
+  it("shows the figures of a build over a budget, with the budget as the failure", () => {
+    const html = render(
+      renderSummary(
+        outcome({
+          coldStart: { measured },
+          budgets: { maxImportMs: 800, maxUnzippedSize: 100_000 },
+          stages: [
+            { name: "lock", ms: 10 },
+            { name: "zip", ms: 30 },
+            { name: "budgets", ms: 0 },
+          ],
+          failure: { message: "budget max-import-ms exceeded: the handler's import takes 1466 ms" },
+        }),
+      ),
+    );
+    expect(textOf(html)).toContain(
+      "❌ Failed at “Check the budgets (max-unzipped-size, max-import-ms)”: budget max-import-ms exceeded",
+    );
+    expect(stageResults(html)["Check the budgets (max-unzipped-size, max-import-ms)"]).toBe("❌ failed");
+    // each budget beside its figure: the headroom, or how far over
+    expect(valuesOf(tableWithHead(html, ITEM_VALUE)).get("Budgets")).toBe(
+      "max-unzipped-size 97.7 KB: 80.1 KB, 82 % · max-import-ms 800 ms: 1466 ms, 183 %",
+    );
+    expect(section(html)).toContain("1466 ms");
+  });
+
+  it("shows package names as written", () => {
+    const evil = { ...measured.packages[1]!, name: "x|<img src=y>`" };
+    const html = render(renderSummary(outcome({ coldStart: { measured: { ...measured, packages: [evil] } } })));
+    expect(html).not.toMatch(/<img/);
+    expect(tableWithHead(html, ["Package", "From", "Cumulative", "Own modules", "Modules"]).rows[0]![0]).toBe(
+      "x|<img src=y>`",
+    );
+  });
+
+  it("a function built without `handler`: one line that says what to set; a layer alone: no section", () => {
+    const build = {
+      target: makeTarget("python3.12", "x86_64"),
+      inspection: { distributions: [], dependencySize: 0, codeSize: 1, findings: [] },
+      findings: [],
+      timings: { lock: 1, zip: 1 },
+      unzippedSize: 1,
+    } as unknown as BuildResult;
+    const result = { build, deploy: { deployed: "skipped" as const, changes: [] } };
+    const of = (mode: string) =>
+      textOf(
+        render(renderSummary(summaryOf({ inputs: inputsFrom({ runtime: "python3.12", package: mode }), result }))),
+      );
+    expect(of("function")).toContain(
+      "Cold start\nNot measured: no handler input (set it, e.g. handler: app.handler, to check and time the import).",
+    );
+    expect(of("layer")).not.toContain("Cold start");
   });
 });

@@ -166,7 +166,7 @@ const triggers = (file: string) =>
   Object.keys((parse(readFileSync(`examples/workflows/${file}`, "utf8")) as Workflow).on);
 
 describe("the README's workflows, run as pasted", () => {
-  it("pull-request preview: a push to main, then a pull request shows the size change against it", async () => {
+  it("pull-request preview: a push to main, then a pull request shows the size and cold-start change against it", async () => {
     const repo = await repository("preview-main", wheels.small!);
     const onMain = await runWorkflow("pr-preview.yml", repo, {
       GITHUB_EVENT_NAME: "push",
@@ -184,6 +184,11 @@ describe("the README's workflows, run as pasted", () => {
     });
     expect(pr!.report.diff).toMatchObject({ baseRef: "main", upgraded: [{ name: "small", from: "1.0", to: "2.0" }] });
     expect(pr!.report.summary).toContain("Size change against");
+    // the handler's import, measured on both runs: the section, and its change against main
+    expect(onMain[0]!.report.summary).toContain("### Cold start");
+    expect(pr!.report.summary).toMatch(/### Cold start\n\nImporting the handler's module takes \*\*[\d.]+ ms\*\*/);
+    expect(pr!.report.summary).toMatch(/Change against <code>main<\/code> <sub>aaaaaaa<\/sub>: \*\*[+−±][\d.]+ ms, /);
+    expect(pr!.report.diff?.coldStart).toMatchObject({ kind: "compared" });
   }, 120_000);
 
   it("release deploy: updates the function and its layer and moves the alias", async () => {

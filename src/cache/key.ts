@@ -5,7 +5,7 @@
  * hash or marker outcome does.
  */
 import { createHash } from "node:crypto";
-import type { LockedSet } from "../lock/types.ts";
+import type { LockedSet, SourceBuild } from "../lock/types.ts";
 import type { Target } from "../target.ts";
 
 /** Bump when the cached entry's layout or the tree's treatment changes. */
@@ -23,7 +23,14 @@ export interface CacheKeyInput {
 
 export function treeFingerprint(input: CacheKeyInput): string {
   const requirements = [...input.lock.requirements]
-    .map((r) => ({ name: r.name, version: r.version, extras: [...r.extras].sort(), hashes: [...r.hashes].sort() }))
+    .map((r) => ({
+      name: r.name,
+      version: r.version,
+      extras: [...r.extras].sort(),
+      hashes: [...r.hashes].sort(),
+      // a git commit or an archive's URL is what a built wheel is made of (a rotated token in it is not)
+      ...(r.build ? { build: withoutCredentials(r.build) } : {}),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const normalized = {
     format: CACHE_FORMAT,
@@ -38,6 +45,12 @@ export function treeFingerprint(input: CacheKeyInput): string {
     ...(input.optimize ? { optimize: input.optimize } : {}),
   };
   return createHash("sha256").update(JSON.stringify(normalized)).digest("hex");
+}
+
+function withoutCredentials(build: SourceBuild): SourceBuild {
+  return build.kind === "sdist"
+    ? build
+    : { ...build, url: build.url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1") };
 }
 
 export function cacheKey(input: CacheKeyInput): string {

@@ -12,15 +12,23 @@
  */
 import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import {
+  type BuiltFromSource,
+  buildSources,
+  type SourceBuildRequest,
+  type SourceBuilds,
+} from "../build-source/index.ts";
 import { type CacheManifest, DEPENDENCY_ZIP_FILE, readManifest, sha256File, writeManifest } from "../cache/manifest.ts";
 import type { CacheStore } from "../cache/store.ts";
+import { UserError, UserErrors } from "../errors.ts";
 import type { ScannedFile } from "../inspect/scan.ts";
 import type { TreeChecks } from "../inspect/types.ts";
+import { SdistOnly } from "../install/diagnose.ts";
 import { chooseInstaller, type Installer, type InstallerChoice } from "../install/index.ts";
 import { describeIndexes, effectiveIndexes, readPipConfig } from "../install/indexes.ts";
 import { cleanTree, loadChosenWheels, readTree, writeChosenWheels } from "../install/tree.ts";
 import type { DependencyListing, DependencyTree, InstallRequest } from "../install/types.ts";
-import { type LockedSet, normalizeName } from "../lock/types.ts";
+import { type BuildFromSource, type LockedSet, normalizeName } from "../lock/types.ts";
 import type { Log } from "../log.ts";
 import { parseWheelFilename, type Target } from "../target.ts";
 import { type DependencyZip, dependencyMembers } from "../zip/package.ts";
@@ -54,6 +62,8 @@ export interface Dependencies {
   cache: CacheStatus;
   /** the folder of this key's entry: the restored one on a hit, the one to save on a miss */
   entryDir: string;
+  /** what was built from source for this build (none on a hit: the cached tree holds the wheels built then) */
+  builtFromSource?: BuiltFromSource[];
   /** how long asking the cache took (download, digest, listing), hit or miss */
   restoreMs?: number;
   /**
@@ -88,6 +98,8 @@ export interface Dependencies {
 
 export interface RestoreOrInstallOptions {
   installer: InstallerChoice;
+  /** input `build-from-source`: part of the key when it is not the default */
+  buildFromSource: BuildFromSource;
   python: string | undefined;
   /** the `index-url` / `extra-index-url` inputs */
   indexUrl: string | undefined;
@@ -108,15 +120,24 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   const { target, lock, store, scratch, env, log } = options;
   const installer =
     lock.requirements.length > 0 ? await chooseInstaller(options.installer, options.python, env) : undefined;
+  const fromWheels = installer?.download !== undefined && transplanting(env, options.optimizeKey);
   const indexes = effectiveIndexes({
     inputs: { indexUrl: options.indexUrl, extraIndexUrls: options.extraIndexUrls },
     env,
-    pipConfig: await readPipConfig(env, installer?.prefix),
+    // `pip download` reads its configuration's [download] section where `pip install` reads [install]
+    pipConfig: await readPipConfig(env, installer?.prefix, fromWheels ? "download" : "install"),
     recorded: lock.indexes,
     installer: installer?.name ?? "pip",
   });
-  const fromWheels = installer?.download !== undefined && transplanting(env, options.optimizeKey);
-  const key = dependencyKey({ target, lock, installer, indexes, optimize: options.optimizeKey, fromWheels });
+  const key = dependencyKey({
+    target,
+    lock,
+    installer,
+    indexes,
+    optimize: options.optimizeKey,
+    fromWheels,
+    buildFromSource: options.buildFromSource,
+  });
   const installerLabel = installer?.label ?? "none (no dependencies)";
 
   let restoreMs: number | undefined;
@@ -169,21 +190,61 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
     log.info(`Installer: ${installerLabel}`);
     log.info(describeIndexes(indexes));
   }
-  const request = { lock, target, directory, scratch, env, indexes, log };
-  const unpacked =
-    installer && fromWheels ? await fromDownloadedWheels(installer, request, options.scanner) : undefined;
-  if (unpacked) {
-    const { listing, ...rest } = unpacked;
-    await writeChosenWheels(entryDir, listing.chosenWheels ?? {});
+  const sourceRequest = { mode: options.buildFromSource, target, scratch, env, log, python: options.python };
+  const install = async (sources: SourceBuilds): Promise<Dependencies> => {
+    const request = { lock: sources.lock, target, directory, scratch, env, indexes: sources.indexes, log };
+    const unpacked =
+      installer && fromWheels ? await fromDownloadedWheels(installer, request, options.scanner) : undefined;
+    if (unpacked) {
+      const { listing, ...rest } = unpacked;
+      await writeChosenWheels(entryDir, listing.chosenWheels ?? {});
+      const installMs = Math.round(performance.now() - started);
+      return { ...missed(listing, { kind: "wheels", ...rest, compressTo, installMs }), builtFromSource: sources.built };
+    }
+    const chosenWheels = installer ? await installer.install(request) : {};
+    await cleanTree(directory);
+    const tree = { ...(await readTree(directory)), chosenWheels };
+    await writeChosenWheels(entryDir, chosenWheels);
     const installMs = Math.round(performance.now() - started);
-    return missed(listing, { kind: "wheels", ...rest, compressTo, installMs });
+    return { ...missed(tree, { kind: "installed", tree, compressTo, installMs }), builtFromSource: sources.built };
+  };
+  return installBuilt(install, { ...sourceRequest, lock, indexes }, directory);
+}
+
+/**
+ * The pins with a source built, then the install. A requirements file or Pipfile.lock does not
+ * say which pins the index has only an sdist of: the installer's failure does, and those are
+ * built and the install run once more.
+ */
+async function installBuilt(
+  install: (sources: SourceBuilds) => Promise<Dependencies>,
+  request: SourceBuildRequest,
+  directory: string,
+): Promise<Dependencies> {
+  const sources = await buildSources(request);
+  try {
+    return await install(sources);
+  } catch (error) {
+    const retry = sdistOnlyRetry(error, sources.lock, request.mode);
+    if (!retry) throw error;
+    await rm(directory, { recursive: true, force: true });
+    await mkdir(directory, { recursive: true });
+    const more = await buildSources({ ...request, lock: retry, indexes: sources.indexes });
+    return install({ ...more, built: [...sources.built, ...more.built] });
   }
-  const chosenWheels = installer ? await installer.install(request) : {};
-  await cleanTree(directory);
-  const tree = { ...(await readTree(directory)), chosenWheels };
-  await writeChosenWheels(entryDir, chosenWheels);
-  const installMs = Math.round(performance.now() - started);
-  return missed(tree, { kind: "installed", tree, compressTo, installMs });
+}
+
+/** The lock with the pins the diagnosis found to have only an sdist on the index marked to build; undefined when none. */
+function sdistOnlyRetry(error: unknown, lock: LockedSet, mode: BuildFromSource): LockedSet | undefined {
+  if (mode === "never" || !(error instanceof UserError)) return undefined;
+  const errors = error instanceof UserErrors ? error.errors : [error];
+  const names = new Set(errors.filter((e) => e instanceof SdistOnly).map((e) => e.where.distribution));
+  const marked = lock.requirements.map((r) =>
+    names.has(r.name) && r.build === undefined && r.wheel === undefined
+      ? { ...r, build: { kind: "sdist" as const } }
+      : r,
+  );
+  return marked.some((r, i) => r !== lock.requirements[i]) ? { ...lock, requirements: marked } : undefined;
 }
 
 /**

@@ -14,7 +14,7 @@ import { cacheKey } from "../cache/key.ts";
 import type { CacheManifest } from "../cache/manifest.ts";
 import { type IndexPlan, indexesForKey } from "../install/indexes.ts";
 import type { DependencyFile, DependencyListing } from "../install/types.ts";
-import type { LockedSet } from "../lock/types.ts";
+import type { BuildFromSource, LockedSet } from "../lock/types.ts";
 import type { Target } from "../target.ts";
 import { LAYER_PREFIX } from "../zip/package.ts";
 import type { ZipEntry } from "../zip/reader.ts";
@@ -49,9 +49,18 @@ export function dependencyKey(input: {
   compressor?: Compressor;
   /** the zip made from the wheels' own compressed members: other bytes than compressed here, another entry */
   fromWheels?: boolean;
+  /** input `build-from-source`: a tree built under `any` may hold what `pure` or `never` refuses */
+  buildFromSource?: BuildFromSource;
 }): string {
   const by = input.compressor ?? THIS_COMPRESSOR;
-  const options = { indexes: indexesForKey(input.indexes.asked), zlib: by.zlib, level: by.level };
+  const mode = input.buildFromSource;
+  const options = {
+    indexes: indexesForKey(input.indexes.asked),
+    zlib: by.zlib,
+    level: by.level,
+    // the default leaves the keys of every lock without sources as they were
+    ...(mode && mode !== "pure" ? { buildFromSource: mode } : {}),
+  };
   return cacheKey({
     target: input.target,
     lock: input.lock,

@@ -19,6 +19,9 @@ export interface DiagnoseContext {
   installer: "pip" | "uv";
 }
 
+/** A pin whose index has only a source distribution of its version: build-from-source builds it and installs again. */
+export class SdistOnly extends UserError {}
+
 export async function diagnoseInstallFailure(output: string, ctx: DiagnoseContext): Promise<UserError> {
   const clean = redact(output);
   const missing =
@@ -144,7 +147,8 @@ const DIAGNOSIS_DEADLINE_MS = 60_000;
  */
 async function explainEveryPin(name: string, version: string | undefined, ctx: DiagnoseContext): Promise<UserError> {
   const deadline = AbortSignal.timeout(DIAGNOSIS_DEADLINE_MS);
-  const pins = ctx.lock.requirements;
+  // a wheel built on the runner comes from its file: the index has nothing to say about it
+  const pins = ctx.lock.requirements.filter((r) => r.wheel === undefined);
   const explained: (UserError | undefined)[] = new Array(pins.length);
   let next = 0;
   const worker = async () => {
@@ -230,11 +234,11 @@ function explainPin(
   }
   const wheels = ofVersion.map(parseWheelFilename).filter((w) => w !== undefined);
   if (wheels.length === 0) {
-    return new UserError(
-      `${label} has only a source distribution (${ofVersion.join(", ")}): Lambda packages are built from wheels only`,
+    return new SdistOnly(
+      `${label} has only a source distribution (${ofVersion.join(", ")}), and build-from-source is never`,
       {
         where,
-        hint: `build a manylinux wheel for ${forTarget} and serve it from your index, or pin a version that publishes wheels`,
+        hint: `set \`build-from-source: pure\` (the default) to build it on the runner, build a manylinux wheel for ${forTarget} and serve it from your index, or pin a version that publishes wheels`,
       },
     );
   }

@@ -5,6 +5,7 @@
  */
 import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { UserError, type Where } from "../errors.ts";
 import { hasControl, PIP_VARIABLE, shown } from "../lock/grammar.ts";
 import { type IndexOptions, type LockedSet, normalizeName } from "../lock/types.ts";
@@ -32,7 +33,10 @@ export function renderRequirements(lock: LockedSet, indexes: IndexOptions): stri
     const field = (value: string, what: string) => safeField(value, `${what} of ${shown(r.name)}`, lock, r.where);
     const extras = r.extras.length ? `[${r.extras.map((e) => field(e, "extra")).join(",")}]` : "";
     const hashes = r.hashes.map((h) => ` --hash=${field(h, "hash")}`).join("");
-    lines.push(`${field(r.name, "name")}${extras}==${field(r.version, "version")}${hashes}`);
+    // a wheel built on the runner (build-from-source) is installed from its file, never from an index
+    if (r.wheel)
+      lines.push(`${field(r.name, "name")}${extras} @ ${field(pathToFileURL(r.wheel).href, "wheel")}${hashes}`);
+    else lines.push(`${field(r.name, "name")}${extras}==${field(r.version, "version")}${hashes}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -5,7 +5,7 @@ import { parse, TomlError } from "smol-toml";
 import { throwAll, UserError } from "../errors.ts";
 import { parseWheelFilename, type Target, wheelFits } from "../target.ts";
 import { isInside, readLockText } from "./files.ts";
-import { checkExtra, checkName, checkPath, type FieldOrigin, hasControl, shown } from "./grammar.ts";
+import { checkExtra, checkName, checkPath, type FieldOrigin, hasControl, quoted, shown } from "./grammar.ts";
 import { evaluateMarker, type MarkerEnvironment, MarkerSyntaxError } from "./markers.ts";
 import {
   emptyIndexOptions,
@@ -126,7 +126,7 @@ export function markerTrue(
     return evaluateMarker(marker, env, extras, groups);
   } catch (e) {
     if (e instanceof MarkerSyntaxError) {
-      throw new UserError(`cannot evaluate the marker "${shown(marker)}": ${e.message}`, {
+      throw new UserError(`cannot evaluate the marker ${quoted(marker, 200)}: ${e.message}`, {
         where,
         hint: "regenerate the lockfile; report it if the tool wrote it this way",
       });
@@ -239,6 +239,11 @@ export function basename(urlOrPath: string): string {
   }
 }
 
+/** No wheel, but a source distribution: what `build-from-source` builds on the runner. */
+export function sdistOnly(filenames: string[], hasSdist: boolean): boolean {
+  return !filenames.some((f) => f.endsWith(".whl")) && (hasSdist || filenames.length > 0);
+}
+
 /**
  * Lambda installs wheels only. Of the files a lock lists for a release, one wheel must run on
  * the target: say so here, naming the package, rather than fail later inside the installer.
@@ -257,10 +262,10 @@ export function checkWheels(a: {
   if (wheels.length === 0) {
     if (a.hasSdist || a.filenames.length > 0) {
       return new UserError(
-        `${a.table}: only a source distribution of ${a.name} ${a.version} is locked, and Lambda packages are installed from wheels only`,
+        `${a.table}: only a source distribution of ${a.name} ${a.version} is locked, and build-from-source is never`,
         {
           where,
-          hint: "use a version that publishes wheels, or build a manylinux wheel of it and serve it from your index",
+          hint: "set `build-from-source: pure` (the default) to build it on the runner, use a version that publishes wheels, or build a manylinux wheel of it and serve it from your index",
         },
       );
     }
@@ -332,9 +337,10 @@ export function localWheelDir(ctx: LockContext, recorded: string, table: string,
   return path.dirname(inside.abs);
 }
 
+/** A repository of another kind than git (hg, svn, bzr): only git sources are built. */
 export function vcsError(table: string, name: string, source: string, where: At): UserError {
   return new UserError(
-    `${table}: ${name} comes from the repository ${source}, which cannot be installed for a Lambda target (Lambda builds install pinned wheels only)`,
+    `${table}: ${name} comes from the repository ${source}, which this action does not build (git sources at a full commit are built)`,
     {
       where: { ...where, distribution: name },
       hint: "publish a wheel of it to an index (or vendor its code into the project) and depend on it by version",

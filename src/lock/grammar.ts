@@ -5,7 +5,7 @@
  * requirements file (a newline, `--find-links …`, `${SECRET}`) gets past the reader.
  */
 import { UserError, type Where } from "../errors.ts";
-import { redact } from "../redact.ts";
+import { redact, redactEdges } from "../redact.ts";
 
 /** Where a field comes from, for the message, and what to do about it. */
 export interface FieldOrigin extends Where {
@@ -52,14 +52,30 @@ export function hasControl(value: string, allowTab = false): boolean {
  * passwords and registered secrets redacted. Never the raw text of a file.
  */
 export function shown(value: string, max = 80): string {
-  const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+  return escapeShown(value, max, true);
+}
+
+function escapeShown(value: string, max: number, quotes: boolean): string {
+  const long = value.length > max;
+  const cut = long ? value.slice(0, max) : value;
   let escaped = "";
   for (const c of cut) {
     const code = c.charCodeAt(0);
-    const named = ({ "\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\" } as Record<string, string>)[c];
-    escaped += named ?? (isLineBreakOrControl(code) ? `\\u${code.toString(16).padStart(4, "0")}` : c);
+    const named = ({ "\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\" } as Record<string, string>)[c];
+    const quote = quotes && c === '"' ? '\\"' : undefined;
+    escaped += quote ?? named ?? (isLineBreakOrControl(code) ? `\\u${code.toString(16).padStart(4, "0")}` : c);
   }
-  return redact(escaped);
+  // a secret the cut splits is masked from its first character, not shown in part
+  return long ? `${redactEdges(escaped, { end: true })}…` : redact(escaped);
+}
+
+/**
+ * A value in a message, quoted once: in double quotes, or in backticks when it holds double
+ * quotes itself (a marker such as `sys_platform == "linux"`), never with quotes escaped inside quotes.
+ */
+export function quoted(value: string, max = 80): string {
+  const text = escapeShown(value, max, false);
+  return text.includes('"') && !text.includes("`") ? `\`${text}\`` : `"${text.replace(/"/g, "'")}"`;
 }
 
 function refuse(field: string, value: unknown, expected: string, at: FieldOrigin): UserError {
@@ -145,4 +161,48 @@ export function checkPath(value: unknown, at: FieldOrigin): string {
   if (typeof value !== "string" || value.length > MAX_PATH || hasControl(value) || value.includes(PIP_VARIABLE))
     throw refuse("path", value, `a file path without control characters or ${PIP_VARIABLE}…}`, at);
   return value;
+}
+
+const GIT_URL_SCHEME = /^(?:https?|ssh|git|file):\/\/[^\s\\]+$/i;
+/** scp-like `user@host:path`; `ext::…` and other remote helpers name no user and never match */
+const GIT_SCP = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s\\:][^\s\\]*$/;
+
+/**
+ * A git repository URL the runner clones (without `git+`): http(s), ssh, git or file, or
+ * scp-like `git@host:org/repo.git`. Never an option (`-…`), a remote helper (`ext::…`) or `${…}`.
+ */
+export function checkGitUrl(value: unknown, at: FieldOrigin): string {
+  const url = checked(
+    "git URL",
+    value,
+    MAX_URL,
+    /^[^-]/,
+    "a git repository URL (https://, ssh://, git://, file:// or git@host:path)",
+    at,
+  );
+  if (url.includes(PIP_VARIABLE) || !(GIT_URL_SCHEME.test(url) || GIT_SCP.test(url)))
+    throw refuse("git URL", url, "a git repository URL (https://, ssh://, git://, file:// or git@host:path)", at);
+  return url;
+}
+
+/** A commit that pins the code: 40 hex digits (SHA-1) or 64 (SHA-256 repositories), lower case. */
+export function isFullCommit(value: unknown): value is string {
+  return typeof value === "string" && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(value);
+}
+
+/** A source archive URL: http(s):// or file://, without spaces, controls or `${…}`. */
+export function checkArchiveUrl(value: unknown, at: FieldOrigin): string {
+  const url = checked("archive URL", value, MAX_URL, URL, "an http(s):// or file:// URL of a source archive", at);
+  if (url.includes(PIP_VARIABLE))
+    throw refuse("archive URL", url, `a URL this action passes on: it holds ${PIP_VARIABLE}…}`, at);
+  return url;
+}
+
+/** The project's folder inside a repository or archive: relative, "/"-separated, never above its root. */
+export function checkSubdirectory(value: unknown, at: FieldOrigin): string {
+  const dir = checkPath(value, at);
+  const parts = dir.split("/");
+  if (dir.startsWith("/") || dir.includes("\\") || parts.includes("..") || !/^[A-Za-z0-9._/ -]+$/.test(dir))
+    throw refuse("subdirectory", dir, "a relative folder inside the source (letters, digits, . _ - /)", at);
+  return parts.filter((p) => p && p !== ".").join("/");
 }

@@ -5,19 +5,12 @@
  * is evaluated for the target; `index` names one of `_meta.sources`.
  */
 import { throwAll, UserError } from "../errors.ts";
-import {
-  directUrlError,
-  firstPartyPath,
-  indexesFor,
-  listOrNone,
-  localWheelDir,
-  markerTrue,
-  projectPath,
-  vcsError,
-} from "./common.ts";
+import { describeJsonError, findJsonError } from "../json-syntax.ts";
+import { firstPartyPath, indexesFor, listOrNone, localWheelDir, markerTrue, projectPath, vcsError } from "./common.ts";
 import { collectError, type EntryOrigin, entryOrigin } from "./entry.ts";
 import { checkExtra, checkHash, checkIndexUrl, checkVersion, type FieldOrigin, shown } from "./grammar.ts";
 import { type MarkerEnvironment, targetEnvironment } from "./markers.ts";
+import { archivePin, gitPin, type SourceEntry } from "./sources.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 
 const SUPPORTED_SPEC = 6;
@@ -162,26 +155,48 @@ class PipfileEntries {
       if (!entry) throw new UserError(`${table}: the entry is not an object`, { where: it.where, hint: RELOCK });
       const marker = typeof entry.markers === "string" ? entry.markers : undefined;
       if (marker && !markerTrue(marker, this.env, [], sectionGroups(section), it.where)) return;
-      if (this.isFirstParty(entry, it)) return;
-      this.merge(this.requirement(entry, it), it);
+      const source = this.fromSource(entry, it);
+      if (source === "first-party") return;
+      this.merge(source ?? this.requirement(entry, it), it);
     });
   }
 
-  /** The source decision for what is not an index pin: vcs and URLs are refused, a local wheel's directory is a find-links. */
-  private isFirstParty(entry: Json, { name, table, where }: EntryOrigin): boolean {
-    for (const vcs of ["git", "hg", "svn", "bzr"]) {
+  /**
+   * The source decision for what is not an index pin: a git repository or an archive becomes a
+   * pin to build, another vcs is refused, a local wheel's directory is a find-links, a local
+   * folder is first-party; undefined for an index pin.
+   */
+  private fromSource(entry: Json, it: EntryOrigin): PinnedRequirement | "first-party" | undefined {
+    const { name, table, where, at } = it;
+    const hashes = () => (Array.isArray(entry.hashes) ? entry.hashes : []).map((h) => checkHash(h, at));
+    const source: SourceEntry = {
+      table,
+      name,
+      version: typeof entry.version === "string" ? (/^===?\s*(\S+)$/.exec(entry.version.trim())?.[1] ?? "") : "",
+      extras: (Array.isArray(entry.extras) ? entry.extras : []).map((e) => normalizeName(checkExtra(e, at))),
+      where: { file: this.ctx.file, line: where.line },
+      relock: RELOCK,
+    };
+    if (typeof entry.git === "string") {
+      const git = { url: entry.git, commit: entry.ref, subdirectory: entry.subdirectory };
+      return gitPin(source, this.ctx, git);
+    }
+    for (const vcs of ["hg", "svn", "bzr"]) {
       if (typeof entry[vcs] === "string")
         throw vcsError(table, name, `${entry[vcs]}${entry.ref ? ` (${String(entry.ref)})` : ""}`, where);
     }
-    if (typeof entry.file === "string") throw directUrlError(table, name, entry.file, where);
-    if (typeof entry.path !== "string") return false;
+    if (typeof entry.file === "string") return archivePin(source, this.ctx, { url: entry.file }, hashes());
+    if (typeof entry.path !== "string") return undefined;
     const local = projectPath(this.ctx, entry.path);
     if (local?.abs.endsWith(".whl")) {
       this.findLinks.add(localWheelDir(this.ctx, entry.path, table, name, where));
-      return false;
+      return undefined;
     }
+    // a source archive, never a folder of first-party code (archivePin refuses it under `never`)
+    if (/\.(tar\.gz|tgz|zip|tar\.bz2|tar\.xz)$/i.test(entry.path))
+      return archivePin(source, this.ctx, { path: entry.path }, hashes());
     this.firstParty.push({ name, path: firstPartyPath(this.ctx, entry.path, table, name, where) });
-    return true;
+    return "first-party";
   }
 
   private requirement(entry: Json, { name, rawName, table, where, at }: EntryOrigin): PinnedRequirement {
@@ -231,12 +246,18 @@ class PipfileEntries {
         { where, hint: RELOCK },
       );
     }
-    if (!sameHashes(previous.hashes, req.hashes) || previous.index !== req.index) {
+    // pipenv writes `index` on a package's direct entry and none on its transitive one: the same
+    // version and hashes are the same files, so one index named and one left out agree
+    const indexesDiffer = previous.index !== undefined && req.index !== undefined && previous.index !== req.index;
+    const sourcesDiffer = JSON.stringify(previous.build) !== JSON.stringify(req.build);
+    if (!sameHashes(previous.hashes, req.hashes) || indexesDiffer || sourcesDiffer) {
+      const what = indexesDiffer ? "indexes" : sourcesDiffer ? "sources" : "hashes";
       throw new UserError(
-        `${table}: ${rawName} ${req.version} is locked twice with different hashes or index (line ${previous.where.line ?? "?"} and line ${where.line ?? "?"})`,
+        `${table}: ${rawName} ${req.version} is locked twice with different ${what} (line ${previous.where.line ?? "?"} and line ${where.line ?? "?"})`,
         { where, hint: RELOCK },
       );
     }
+    previous.index ??= req.index;
     previous.extras = [...new Set([...previous.extras, ...req.extras])].sort();
   }
 }
@@ -257,16 +278,19 @@ function hostOf(url: string): string {
   }
 }
 
-/** JSON.parse, with a syntax error turned into a UserError at its line. */
+/**
+ * JSON.parse, with a syntax error turned into a UserError at its line and column. Named by
+ * position, not quoted (JSON.parse's message quotes the text, and a lockfile may hold a
+ * credential in an index URL).
+ */
 function parseJson(text: string, file: string): Json {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    const message = (e as Error).message;
-    const line = jsonErrorLine(text, message);
-    throw new UserError(`malformed JSON${line ? ` (line ${line})` : ""}: ${message.split("\n")[0]}`, {
-      where: { file, line },
+    const syntax = findJsonError(text);
+    throw new UserError(`malformed JSON${syntax ? ` ${describeJsonError(syntax)}` : ""}`, {
+      where: { file, line: syntax?.line },
       hint: "fix the file or regenerate it with `pipenv lock`",
       cause: e,
     });
@@ -274,21 +298,6 @@ function parseJson(text: string, file: string): Json {
   const doc = asObject(value);
   if (!doc) throw new UserError("Pipfile.lock is not a JSON object", { where: { file }, hint: RELOCK });
   return doc;
-}
-
-function jsonErrorLine(text: string, message: string): number | undefined {
-  const lineCol = /\(line (\d+) column \d+\)/.exec(message);
-  if (lineCol) return Number(lineCol[1]);
-  const position = /at position (\d+)/.exec(message);
-  if (position) return lineAt(text, Number(position[1]));
-  if (/Unexpected end of JSON input/.test(message)) return lineAt(text, text.trimEnd().length);
-  // V8 without a position: `Unexpected token 'x', ..."<up to 10 chars>x<up to 10 chars>"... is not valid JSON`
-  const snippet = /Unexpected token '([^']*)', (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON/.exec(message);
-  if (snippet?.[3] !== undefined) {
-    const at = text.indexOf(snippet[3]);
-    if (at >= 0) return lineAt(text, at + (snippet[2] ? 10 : Math.max(0, snippet[3].indexOf(snippet[1] ?? ""))));
-  }
-  return undefined;
 }
 
 function lineAt(text: string, offset: number): number {

@@ -19,7 +19,6 @@ import {
   asTable,
   checkRequiresPython,
   checkWheels,
-  directUrlError,
   firstPartyPath,
   indexesFor,
   lineOf,
@@ -29,8 +28,8 @@ import {
   readPyprojectBeside,
   refuseDuplicateTables,
   requirementOf,
+  sdistOnly,
   type TomlTable,
-  vcsError,
 } from "./common.ts";
 import { checkExtra, checkHash, checkIndexUrl, checkName, checkVersion, type FieldOrigin } from "./grammar.ts";
 import { targetEnvironment } from "./markers.ts";
@@ -43,6 +42,7 @@ import {
   selectByGroups,
   selectByWalk,
 } from "./poetry-select.ts";
+import { archivePin, buildsFromSource, gitPin, type SourceEntry, sdistPin } from "./sources.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 
 const SUPPORTED_POETRY = ["1.1", "2.0", "2.1"];
@@ -132,42 +132,85 @@ function pinSelected(sel: PoetrySelection): LockedSet {
   };
 }
 
-/** The source decision (index, local wheel, project folder, refusal) and the wheel check for one package. */
+/** The source decision (index, local wheel, project folder, a build from source, refusal) for one package. */
 function pinPackage(p: PoetryPackage, extras: Set<string>, ctx: LockContext, pins: Pins): void {
   const where = { file: ctx.file, line: p.line, distribution: p.name };
   const type = asString(p.source?.type);
   const url = asString(p.source?.url) ?? "";
-  if (type === "git")
-    throw vcsError(p.table, p.name, `${url}${p.source?.reference ? ` (${String(p.source.reference)})` : ""}`, where);
-  if (type === "url") throw directUrlError(p.table, p.name, url, where);
+  const entry: SourceEntry = {
+    table: p.table,
+    name: p.name,
+    version: p.version,
+    extras: [...extras],
+    where: { file: ctx.file, line: p.line },
+    relock: RELOCK,
+  };
+  const archives = p.files.filter((f) => !f.file.endsWith(".whl"));
+  const source = { subdirectory: p.source?.subdirectory };
+  if (type === "git") {
+    const git = { url, commit: p.source?.resolved_reference, requested: p.source?.reference, ...source };
+    pins.requirements.push(gitPin(entry, ctx, git));
+    return;
+  }
+  if (type === "url") {
+    pins.requirements.push(
+      archivePin(
+        entry,
+        ctx,
+        { url, ...source },
+        archives.map((f) => f.hash),
+      ),
+    );
+    return;
+  }
   if (type === "directory") {
     pins.firstParty.push({ name: p.name, path: firstPartyPath(ctx, url, p.table, p.name, where) });
+    return;
+  }
+  if (type === "file" && !url.endsWith(".whl") && buildsFromSource(ctx)) {
+    pins.requirements.push(
+      archivePin(
+        entry,
+        ctx,
+        { path: url, ...source },
+        p.files.map((f) => f.hash),
+      ),
+    );
     return;
   }
   if (type === "file") pins.findLinks.add(localWheelDir(ctx, url, p.table, p.name, where));
   else if (type !== undefined && type !== "legacy") {
     throw new UserError(`${p.table}: unknown [package.source] type "${type}"`, {
       where,
-      hint: "supported: legacy (an index), file and directory inside the project",
+      hint: "supported: legacy (an index), file and directory inside the project, git, url",
     });
   }
-  const fit = checkWheels({
-    name: p.name,
-    version: p.version,
-    filenames: p.files.map((f) => f.file),
-    hasSdist: false,
-    target: ctx.target,
-    where,
-    table: p.table,
-  });
+  const filenames = p.files.map((f) => f.file);
+  const building = type !== "file" && sdistOnly(filenames, false) && buildsFromSource(ctx);
+  const fit = building
+    ? undefined
+    : checkWheels({
+        name: p.name,
+        version: p.version,
+        filenames,
+        hasSdist: false,
+        target: ctx.target,
+        where,
+        table: p.table,
+      });
   if (fit) throw fit;
-  const req: PinnedRequirement = {
-    name: p.name,
-    version: p.version,
-    extras: [...extras].sort(),
-    hashes: [...new Set(p.files.filter((f) => f.file.endsWith(".whl") || type === "file").map((f) => f.hash))],
-    where: { file: ctx.file, line: p.line, table: p.table },
-  };
+  const req: PinnedRequirement = building
+    ? sdistPin(
+        entry,
+        archives.map((f) => f.hash),
+      )
+    : {
+        name: p.name,
+        version: p.version,
+        extras: [...extras].sort(),
+        hashes: [...new Set(p.files.filter((f) => f.file.endsWith(".whl") || type === "file").map((f) => f.hash))],
+        where: { file: ctx.file, line: p.line, table: p.table },
+      };
   if (type === "legacy") req.index = checkIndexUrl(url, { ...where, hint: RELOCK });
   else if (type === undefined) pins.fromPypi = true;
   pins.requirements.push(req);

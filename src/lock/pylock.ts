@@ -1,3 +1,5 @@
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { throwAll, UserError } from "../errors.ts";
 import {
   asArray,
@@ -7,7 +9,6 @@ import {
   checkRequiresPython,
   checkWheels,
   describeTarget,
-  directUrlError,
   firstPartyPath,
   indexesFor,
   lineOf,
@@ -16,12 +17,15 @@ import {
   markerTrue,
   PackageLines,
   parseLockToml,
+  projectPath,
+  sdistOnly,
   type TomlTable,
   vcsError,
 } from "./common.ts";
 import { collectError, type EntryOrigin, entryOrigin } from "./entry.ts";
-import { checkHash, checkIndexUrl, checkVersion, type FieldOrigin } from "./grammar.ts";
+import { checkHash, checkIndexUrl, checkPath, checkVersion, type FieldOrigin, quoted, shown } from "./grammar.ts";
 import { type MarkerEnvironment, targetEnvironment } from "./markers.ts";
+import { archivePin, buildsFromSource, gitPin, type SourceEntry, sdistPin } from "./sources.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 import { matchesSpecifier } from "./version.ts";
 
@@ -29,7 +33,7 @@ const SUPPORTED_PYLOCK = "1.x (PEP 751)";
 const RELOCK = "regenerate pylock.toml with the tool that wrote it (`pip lock`, `uv export --format pylock.toml`)";
 
 export function readPylock(text: string, ctx: LockContext): LockedSet {
-  const doc = parseLockToml(text, ctx.file);
+  const doc = parsePylock(text, ctx);
   const lines = new PackageLines(text, "[[packages]]");
   const env = targetEnvironment(ctx.target);
   checkHeader(doc, text, ctx, env);
@@ -43,26 +47,54 @@ export function readPylock(text: string, ctx: LockContext): LockedSet {
   return entries.lockedSet();
 }
 
+/** The lock's TOML; a requirements file under a pylock name (older `uv export -o pylock.toml`) is said to be one. */
+function parsePylock(text: string, ctx: LockContext): TomlTable {
+  try {
+    return parseLockToml(text, ctx.file);
+  } catch (e) {
+    if (!(e instanceof UserError) || !looksLikeRequirements(text)) throw e;
+    const name = path.basename(ctx.file);
+    throw new UserError(
+      `${name} is a requirements file (name==version lines), not a PEP 751 lock: older \`uv export -o ${name}\` wrote this format, which is not TOML`,
+      {
+        where: { file: ctx.file },
+        hint: `rename it to requirements.txt (or give it another name and set \`lockfile\` to it), or export a real lock with \`uv export --format pylock.toml -o ${name}\``,
+        cause: e,
+      },
+    );
+  }
+}
+
+/** Every line that says something is a requirement, an option or a continuation, as pip writes them. */
+function looksLikeRequirements(text: string): boolean {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
+  const requirement = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*(?:===?|@|;|\\$|$)|--?[a-z]|\\$)/;
+  return lines.length > 0 && lines.some((l) => /==|--hash/.test(l)) && lines.every((l) => requirement.test(l));
+}
+
 /** The document-level refusals, each thrown at once: lock-version, requires-python, environments. */
 function checkHeader(doc: TomlTable, text: string, ctx: LockContext, env: MarkerEnvironment): void {
   const lockVersion = asString(doc["lock-version"]);
   if (!lockVersion || !/^1(\.\d+)*$/.test(lockVersion)) {
     throw new UserError(
-      `unsupported pylock.toml lock-version ${JSON.stringify(doc["lock-version"] ?? "(missing)")}: this action reads lock-version ${SUPPORTED_PYLOCK}`,
+      `unsupported ${path.basename(ctx.file)} lock-version ${quoted(String(doc["lock-version"] ?? "(missing)"))}: this action reads lock-version ${SUPPORTED_PYLOCK}`,
       {
         where: { file: ctx.file, line: lineOf(text, /^lock-version\s*=/m) },
         hint: "write the lock with a tool that follows PEP 751 (`pip lock`, `uv export --format pylock.toml`)",
       },
     );
   }
-  checkRequiresPython(text, doc, "requires-python", ctx, "pylock.toml");
+  checkRequiresPython(text, doc, "requires-python", ctx, path.basename(ctx.file));
 
   const environments = strings(doc.environments);
   if (environments.length > 0) {
     const where = { file: ctx.file, line: lineOf(text, /^environments\s*=/m) };
     if (!environments.some((m) => markerTrue(m, env, [], [], where))) {
       throw new UserError(
-        `pylock.toml was locked for the environments ${environments.map((e) => `"${e}"`).join(", ")}, and none of them is ${describeTarget(ctx.target)}`,
+        `${path.basename(ctx.file)} was locked for the environments ${environments.map((e) => quoted(e, 200)).join(", ")}, and none of them is ${describeTarget(ctx.target)}`,
         {
           where,
           hint: "lock for the Lambda target too (add its environment to the locker's environments)",
@@ -198,17 +230,24 @@ class PylockEntries {
     return true;
   }
 
-  /** The source decision: vcs is refused, a directory is first-party, a local archive or the wheels are pinned. */
+  /** The source decision: git and archives are built, a directory is first-party, a local wheel or the wheels are pinned. */
   private place(pkg: TomlTable, entry: Entry): void {
     const { name, version, table, where, at } = entry;
+    const source = this.sourceEntry(entry);
     const vcs = asTable(pkg.vcs);
     if (vcs) {
-      throw vcsError(
-        table,
-        name,
-        `${asString(vcs.type) ?? "vcs"} ${asString(vcs.url) ?? asString(vcs.path) ?? ""}`.trim(),
-        where,
-      );
+      const kind = asString(vcs.type) ?? "vcs";
+      if (kind !== "git")
+        throw vcsError(table, name, `${kind} ${asString(vcs.url) ?? asString(vcs.path) ?? ""}`.trim(), where);
+      const url = vcs.url ?? (typeof vcs.path === "string" ? this.localRepository(vcs.path, entry) : undefined);
+      const git = {
+        url,
+        commit: vcs["commit-id"],
+        requested: vcs["requested-revision"],
+        subdirectory: vcs.subdirectory,
+      };
+      this.requirements.push(gitPin(source, this.ctx, git));
+      return;
     }
     const directory = asTable(pkg.directory);
     if (directory) {
@@ -222,21 +261,47 @@ class PylockEntries {
     if (archive) {
       const archiveUrl = asString(archive.url);
       const archivePath = asString(archive.path);
-      if (archiveUrl || !archivePath) throw directUrlError(table, name, archiveUrl ?? "(no url)", where);
-      this.findLinks.push(localWheelDir(this.ctx, archivePath, table, name, where));
-      this.requirements.push(pin(name, version, hashesOf(archive.hashes, at), where, table, undefined));
+      const hashes = hashesOf(archive.hashes, at);
+      if (archiveUrl !== undefined || (archivePath !== undefined && !archivePath.endsWith(".whl"))) {
+        const located = { url: archiveUrl, path: archivePath, subdirectory: archive.subdirectory };
+        this.requirements.push(archivePin(source, this.ctx, located, hashes));
+        return;
+      }
+      this.findLinks.push(localWheelDir(this.ctx, archivePath ?? "", table, name, where));
+      this.requirements.push(pin(name, version, hashes, where, table, undefined));
       return;
     }
     this.placeWheels(pkg, entry);
   }
 
+  private sourceEntry({ name, version, table, where }: Entry): SourceEntry {
+    return { table, name, version: version ?? "", where: { file: this.ctx.file, line: where.line }, relock: RELOCK };
+  }
+
+  /** A `vcs.path` repository: a folder inside the project, cloned over file://. */
+  private localRepository(recorded: string, { name, table, where }: Entry): string {
+    const inside = projectPath(this.ctx, checkPath(recorded, { ...where, hint: RELOCK }));
+    if (!inside) {
+      throw new UserError(`${table}: ${name} comes from the repository ${shown(recorded)}, outside the project`, {
+        where,
+        hint: "use the repository's URL in the lock, or keep it inside `working-directory`",
+      });
+    }
+    return pathToFileURL(inside.abs).href;
+  }
+
   /** Wheels (and an sdist) from an index or local paths: one must fit the target. */
-  private placeWheels(pkg: TomlTable, { name, version, table, where, at }: Entry): void {
+  private placeWheels(pkg: TomlTable, entry: Entry): void {
+    const { name, version, table, where, at } = entry;
     const wheels = asArray(pkg.wheels)
       .map(asTable)
       .filter((w): w is Record<string, unknown> => !!w);
     const sdist = asTable(pkg.sdist);
     const filenames = wheels.map((w) => asString(w.name) ?? basename(asString(w.url) ?? asString(w.path) ?? ""));
+    if (sdist && sdistOnly(filenames, true) && buildsFromSource(this.ctx)) {
+      this.placeSdist(pkg, sdist, entry);
+      return;
+    }
     const fit = checkWheels({
       name,
       version: version ?? "",
@@ -260,6 +325,21 @@ class PylockEntries {
       ),
     );
   }
+
+  /** A release with only its sdist: from the index (by name and version) or a file inside the project. */
+  private placeSdist(pkg: TomlTable, sdist: TomlTable, entry: Entry): void {
+    const source = this.sourceEntry(entry);
+    const hashes = hashesOf(sdist.hashes, entry.at);
+    const sdistPath = asString(sdist.path);
+    if (sdistPath !== undefined) {
+      this.requirements.push(archivePin(source, this.ctx, { path: sdistPath }, hashes));
+      return;
+    }
+    if (!entry.version) throw pinWithoutVersion(entry.name, entry.table, entry.where);
+    const req = sdistPin(source, hashes);
+    if (pkg.index !== undefined) req.index = checkIndexUrl(pkg.index, entry.at);
+    this.requirements.push(req);
+  }
 }
 
 function pin(
@@ -270,12 +350,7 @@ function pin(
   table: string,
   index: string | undefined,
 ): PinnedRequirement {
-  if (!version) {
-    throw new UserError(`${table}: ${name} has no version`, {
-      where: { ...where, distribution: name },
-      hint: "an installable entry needs `version`: regenerate the lock",
-    });
-  }
+  if (!version) throw pinWithoutVersion(name, table, where);
   const req: PinnedRequirement = {
     name,
     version,
@@ -285,6 +360,13 @@ function pin(
   };
   if (index) req.index = index;
   return req;
+}
+
+function pinWithoutVersion(name: string, table: string, where: { file?: string; line?: number }): UserError {
+  return new UserError(`${table}: ${name} has no version`, {
+    where: { ...where, distribution: name },
+    hint: "an installable entry needs `version`: regenerate the lock",
+  });
 }
 
 /** PEP 751 `hashes = { sha256 = "…" }`, each checked as pip will read it. */

@@ -6,7 +6,7 @@
 
 import path from "node:path";
 import { throwAll, UserError, type UserError as UserErrorType } from "../errors.ts";
-import { parsePep508 } from "./common.ts";
+import { type Pep508, parsePep508, vcsError } from "./common.ts";
 import { collectError } from "./entry.ts";
 import { readLockText } from "./files.ts";
 import {
@@ -20,6 +20,7 @@ import {
   shown,
 } from "./grammar.ts";
 import { evaluateMarker, MarkerSyntaxError, targetEnvironment } from "./markers.ts";
+import { archivePin, buildsFromSource, gitPin, type SourceEntry } from "./sources.ts";
 import {
   emptyIndexOptions,
   type IndexOptions,
@@ -120,7 +121,7 @@ export function readRequirements(text: string, ctx: LockContext): LockedSet {
           );
           return;
         }
-        const req = parseRequirementLine(l, env);
+        const req = parseRequirementLine(l, env, ctx);
         if (req) requirements.push(req);
       });
     }
@@ -131,7 +132,8 @@ export function readRequirements(text: string, ctx: LockContext): LockedSet {
   const hashed = requirements.filter((r) => r.hashes.length > 0);
   if (hashed.length > 0) {
     for (const r of requirements) {
-      if (r.hashes.length === 0) {
+      // a git source has no file to hash (pip refuses one in hash-checking mode): its commit pins it
+      if (r.hashes.length === 0 && r.build?.kind !== "git") {
         errors.push(
           new UserError(`${r.name}==${r.version} has no --hash while other requirements do`, {
             where: { ...r.where, distribution: r.name },
@@ -249,7 +251,11 @@ function handleOption(
   }
 }
 
-function parseRequirementLine(l: LogicalLine, env: Record<string, string>): PinnedRequirement | undefined {
+function parseRequirementLine(
+  l: LogicalLine,
+  env: Record<string, string>,
+  ctx: LockContext,
+): PinnedRequirement | undefined {
   const where = { file: l.file, line: l.line };
   const hashHint =
     "regenerate the file with hashes (`pip-compile --generate-hashes`, `uv pip compile --generate-hashes`)";
@@ -262,13 +268,20 @@ function parseRequirementLine(l: LogicalLine, env: Record<string, string>): Pinn
   const checkedHashes = hashes.map((h) => checkHash(h, { ...where, hint: hashHint }));
   body = body.trim();
   const line = shown(body, 200);
+  const parsed = parsePep508(body);
+  // a wheel by URL is no source to build: refused below as a direct reference
+  const wheelUrl = /\.whl$/i.test(parsed?.url?.split("#")[0] ?? "");
+  if (parsed?.url !== undefined && !wheelUrl && buildsFromSource(ctx) && /^[A-Za-z0-9]/.test(body)) {
+    return directReference(l, body, parsed, checkedHashes, env, ctx);
+  }
   if (/^(git|hg|svn|bzr)\+/.test(body) || /\s@\s*(git|hg|svn|bzr)\+/.test(body)) {
     throw new UserError(`VCS requirement "${line}" cannot be installed for a Lambda target`, {
       where,
-      hint: "publish a wheel of it to an index (or vendor it into `source`) and pin it by version",
+      hint: buildsFromSource(ctx)
+        ? "name it and pin its commit, `name @ git+URL@<full commit>`, to have it built; or publish a wheel of it to an index and pin it by version"
+        : "set `build-from-source: pure` and write it as `name @ git+URL@<full commit>` to have it built, or publish a wheel of it to an index and pin it by version",
     });
   }
-  const parsed = parsePep508(body);
   const directHint = "serve the wheel from an index or --find-links folder and pin it as name==version";
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(body) || /^(\.{1,2}\/|\/)/.test(body) || /\.(whl|tar\.gz|zip)$/.test(body)) {
     // `name @ url` names its distribution; a bare URL or path does not
@@ -290,18 +303,7 @@ function parseRequirementLine(l: LogicalLine, env: Record<string, string>): Pinn
       hint: directHint,
     });
   }
-  if (parsed.marker) {
-    try {
-      if (!evaluateMarker(parsed.marker, env)) return undefined;
-    } catch (e) {
-      if (e instanceof MarkerSyntaxError)
-        throw new UserError(`invalid marker: ${e.message}`, {
-          where: { ...where, distribution: name },
-          hint: 'write the marker as PEP 508 does (e.g. `; python_version < "3.11"`), or regenerate the file',
-        });
-      throw e;
-    }
-  }
+  if (!markerHolds(parsed.marker, env, where, name)) return undefined;
   const rest = parsed.specifier;
   const pin = /^(===?)\s*([^\s,]+)$/.exec(rest);
   if (!pin?.[2] || pin[2].includes("*")) {
@@ -312,4 +314,64 @@ function parseRequirementLine(l: LogicalLine, env: Record<string, string>): Pinn
   }
   const version = checkVersion(pin[2], at);
   return { name, version, extras, hashes: checkedHashes, where: { file: l.file, line: l.line } };
+}
+
+function markerHolds(
+  marker: string | undefined,
+  env: Record<string, string>,
+  where: { file: string; line: number },
+  name: string,
+): boolean {
+  if (!marker) return true;
+  try {
+    return evaluateMarker(marker, env);
+  } catch (e) {
+    if (e instanceof MarkerSyntaxError)
+      throw new UserError(`invalid marker: ${e.message}`, {
+        where: { ...where, distribution: name },
+        hint: 'write the marker as PEP 508 does (e.g. `; python_version < "3.11"`), or regenerate the file',
+      });
+    throw e;
+  }
+}
+
+/**
+ * `name @ git+URL@<commit>[#subdirectory=…]` or `name @ https://…/name-1.0.tar.gz --hash=…`: a
+ * source the runner builds (build-from-source). Another vcs, or a git URL without a commit, is refused.
+ */
+function directReference(
+  l: LogicalLine,
+  body: string,
+  parsed: Pep508,
+  hashes: string[],
+  env: Record<string, string>,
+  ctx: LockContext,
+): PinnedRequirement | undefined {
+  const where = { file: l.file, line: l.line };
+  const at = { ...where, distribution: parsed.name, hint: FIX_HINT };
+  checkName(body.trimStart().split(/[^A-Za-z0-9._-]/, 1)[0] ?? "", at);
+  const extras = parsed.extras.map((e) => checkExtra(e, at));
+  if (!markerHolds(parsed.marker, env, where, parsed.name)) return undefined;
+  const entry: SourceEntry = {
+    table: `"${shown(body, 200)}"`,
+    name: parsed.name,
+    version: "",
+    extras,
+    where,
+    relock: FIX_HINT,
+  };
+  const url = parsed.url ?? "";
+  const hash = url.indexOf("#");
+  const fragment = new URLSearchParams(hash >= 0 ? url.slice(hash + 1) : "");
+  const subdirectory = fragment.get("subdirectory") ?? undefined;
+  const location = hash >= 0 ? url.slice(0, hash) : url;
+  if (/^git\+/i.test(location)) {
+    const lastSlash = location.lastIndexOf("/");
+    const at = location.indexOf("@", lastSlash);
+    const repository = at >= 0 ? location.slice(0, at) : location;
+    const commit = at >= 0 ? location.slice(at + 1) : undefined;
+    return gitPin(entry, ctx, { url: repository, commit, subdirectory });
+  }
+  if (/^(hg|svn|bzr)\+/i.test(location)) throw vcsError(entry.table, parsed.name, shown(location, 200), where);
+  return archivePin(entry, ctx, { url: location, subdirectory }, hashes);
 }

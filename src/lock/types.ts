@@ -13,7 +13,28 @@ export interface PinnedRequirement {
   where: { file: string; line?: number; table?: string };
   /** an index URL the lockfile recorded for this package, if any */
   index?: string;
+  /**
+   * set when no wheel is locked and the wheel is built on the runner (input
+   * `build-from-source`); `hashes` are then the source's (the sdist's or archive's), and
+   * `version` is "" for a git source whose lock records none (the built wheel says it)
+   */
+  build?: SourceBuild;
+  /** once built (build-from-source): the wheel file on the runner it is installed from, not an index */
+  wheel?: string;
 }
+
+/** What a pin is built from when the lock has no wheel for it. */
+export type SourceBuild =
+  /** the index's source distribution of name==version, checked against the pin's hashes */
+  | { kind: "sdist" }
+  /** a git repository at a full commit; `subdirectory` holds the project when it is not at the root */
+  | { kind: "git"; url: string; commit: string; subdirectory?: string }
+  /** a source archive (http(s):// or file://), checked against the pin's hashes */
+  | { kind: "archive"; url: string; subdirectory?: string };
+
+/** The values of the `build-from-source` input: which builds on the runner are allowed. */
+export const BUILD_FROM_SOURCE = ["pure", "never", "any"] as const;
+export type BuildFromSource = (typeof BUILD_FROM_SOURCE)[number];
 
 export interface IndexOptions {
   indexUrl?: string;
@@ -63,4 +84,6 @@ export interface LockContext {
   groups: string[];
   /** extras of the project to include (input `extras`) */
   extras: string[];
+  /** input `build-from-source`: whether sdist-only, git and archive sources become pins to build (default "pure") */
+  buildFromSource?: BuildFromSource;
 }

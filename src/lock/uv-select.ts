@@ -32,7 +32,10 @@ export interface UvPackage {
   optional: Map<string, UvEdge[]>;
   groups: Map<string, UvEdge[]>;
   wheels: TomlTable[];
-  hasSdist: boolean;
+  /** the `sdist` table: its `hash` is what a build from source checks */
+  sdist?: TomlTable;
+  /** the whole `source` table (a `url` source may name a `subdirectory`) */
+  source: TomlTable;
   metadata?: TomlTable;
   table: string;
   line?: number;

@@ -20,7 +20,6 @@ import {
   checkRequiresPython,
   checkWheels,
   describeTarget,
-  directUrlError,
   firstPartyPath,
   indexesFor,
   lineOf,
@@ -31,11 +30,12 @@ import {
   readPyprojectBeside,
   refuseDuplicateTables,
   requirementOf,
+  sdistOnly,
   type TomlTable,
-  vcsError,
 } from "./common.ts";
 import { collectError } from "./entry.ts";
 import { checkExtra, checkHash, checkIndexUrl, checkName, checkVersion, type FieldOrigin, shown } from "./grammar.ts";
+import { archivePin, buildsFromSource, gitPin, parseUvGitSource, type SourceEntry, sdistPin } from "./sources.ts";
 import { type LockContext, type LockedSet, normalizeName, type PinnedRequirement } from "./types.ts";
 import {
   checkRequested,
@@ -133,7 +133,7 @@ function pinSelected(packages: UvPackage[], selected: Selected, ctx: LockContext
   };
 }
 
-/** The source decision (index, local wheels, project folder, refusal) and the wheel check for one package. */
+/** The source decision (index, local wheels, project folder, a build from source, refusal) for one package. */
 function pinPackage(pkg: UvPackage, extras: Set<string> | undefined, ctx: LockContext, pins: Pins): void {
   const where = { file: ctx.file, line: pkg.line, distribution: pkg.name };
   if (FIRST_PARTY.has(pkg.sourceKind)) {
@@ -143,52 +143,82 @@ function pinPackage(pkg: UvPackage, extras: Set<string> | undefined, ctx: LockCo
     });
     return;
   }
-  if (pkg.sourceKind === "git") throw vcsError(pkg.table, pkg.name, pkg.sourceValue, where);
-  if (pkg.sourceKind === "url") throw directUrlError(pkg.table, pkg.name, pkg.sourceValue, where);
-  if (!pkg.version) throw new UserError(`${pkg.table}: ${pkg.name} has no version`, { where, hint: "run `uv lock`" });
-  const filenames = pkg.wheels.map((w) => asString(w.filename) ?? basename(asString(w.url) ?? asString(w.path) ?? ""));
-  let index: string | undefined;
-  if (pkg.sourceKind === "path") {
-    pins.findLinks.add(localWheelDir(ctx, pkg.sourceValue, pkg.table, pkg.name, where));
-  } else if (/^https?:\/\//.test(pkg.sourceValue)) {
-    index = checkIndexUrl(pkg.sourceValue, { ...where, hint: RELOCK });
-  } else {
-    // a flat index in a local folder (`[[tool.uv.index]] url = "./wheels"`, format = "flat")
-    const local = projectPath(ctx, pkg.sourceValue);
-    if (!local)
-      throw new UserError(
-        `${pkg.table}: ${pkg.name} comes from the local index ${pkg.sourceValue}, outside the project`,
-        {
-          where,
-          hint: "move the folder inside `working-directory`, or serve it over HTTP",
-        },
-      );
-    pins.findLinks.add(local.abs);
-  }
-  const fit = checkWheels({
-    name: pkg.name,
-    version: pkg.version,
-    filenames,
-    hasSdist: pkg.hasSdist,
-    target: ctx.target,
-    where,
+  const entry: SourceEntry = {
     table: pkg.table,
-  });
-  if (fit) throw fit;
-  const hashes = [
-    ...new Set(
-      pkg.wheels.filter((w) => w.hash !== undefined).map((w) => checkHash(w.hash, { ...where, hint: RELOCK })),
-    ),
-  ];
-  const req: PinnedRequirement = {
     name: pkg.name,
-    version: pkg.version,
-    extras: [...(extras ?? [])].sort(),
-    hashes,
-    where: { file: ctx.file, line: pkg.line, table: pkg.table },
+    version: pkg.version ?? "",
+    extras: [...(extras ?? [])],
+    where: { file: ctx.file, line: pkg.line },
+    relock: RELOCK,
   };
+  const sdistHashes = pkg.sdist?.hash === undefined ? [] : [checkHash(pkg.sdist.hash, { ...where, hint: RELOCK })];
+  if (pkg.sourceKind === "git") {
+    const git = parseUvGitSource(pkg.sourceValue);
+    pins.requirements.push(gitPin(entry, ctx, { ...git, requested: git.rev }));
+    return;
+  }
+  if (pkg.sourceKind === "path" && !/\.whl$/i.test(pkg.sourceValue) && buildsFromSource(ctx)) {
+    pins.requirements.push(archivePin(entry, ctx, { path: pkg.sourceValue }, sdistHashes));
+    return;
+  }
+  if (pkg.sourceKind === "url") {
+    const subdirectory = pkg.source.subdirectory;
+    pins.requirements.push(archivePin(entry, ctx, { url: pkg.sourceValue, subdirectory }, sdistHashes));
+    return;
+  }
+  if (!pkg.version) throw new UserError(`${pkg.table}: ${pkg.name} has no version`, { where, hint: "run `uv lock`" });
+  const index = registryOf(pkg, ctx, pins);
+  const filenames = pkg.wheels.map((w) => asString(w.filename) ?? basename(asString(w.url) ?? asString(w.path) ?? ""));
+  const hasSdist = pkg.sdist !== undefined;
+  const building = pkg.sourceKind === "registry" && sdistOnly(filenames, hasSdist) && buildsFromSource(ctx);
+  const fit = building
+    ? undefined
+    : checkWheels({
+        name: pkg.name,
+        version: pkg.version,
+        filenames,
+        hasSdist,
+        target: ctx.target,
+        where,
+        table: pkg.table,
+      });
+  if (fit) throw fit;
+  const hashes = pkg.wheels
+    .filter((w) => w.hash !== undefined)
+    .map((w) => checkHash(w.hash, { ...where, hint: RELOCK }));
+  const req: PinnedRequirement = building
+    ? sdistPin(entry, sdistHashes)
+    : {
+        name: pkg.name,
+        version: pkg.version,
+        extras: [...(extras ?? [])].sort(),
+        hashes: [...new Set(hashes)],
+        where: { file: ctx.file, line: pkg.line, table: pkg.table },
+      };
   if (index) req.index = index;
   pins.requirements.push(req);
+}
+
+/** Where a registry or path package comes from: an index URL (returned), or a folder added to find-links. */
+function registryOf(pkg: UvPackage, ctx: LockContext, pins: Pins): string | undefined {
+  const where = { file: ctx.file, line: pkg.line, distribution: pkg.name };
+  if (pkg.sourceKind === "path") {
+    pins.findLinks.add(localWheelDir(ctx, pkg.sourceValue, pkg.table, pkg.name, where));
+    return undefined;
+  }
+  if (/^https?:\/\//.test(pkg.sourceValue)) return checkIndexUrl(pkg.sourceValue, { ...where, hint: RELOCK });
+  // a flat index in a local folder (`[[tool.uv.index]] url = "./wheels"`, format = "flat")
+  const local = projectPath(ctx, pkg.sourceValue);
+  if (!local)
+    throw new UserError(
+      `${pkg.table}: ${pkg.name} comes from the local index ${pkg.sourceValue}, outside the project`,
+      {
+        where,
+        hint: "move the folder inside `working-directory`, or serve it over HTTP",
+      },
+    );
+  pins.findLinks.add(local.abs);
+  return undefined;
 }
 
 /** Edges name packages of the lock and extras that reach the installer: both checked here. */
@@ -245,7 +275,8 @@ function readPackage(raw: unknown, id: number, count: number, lines: PackageLine
     wheels: asArray(t.wheels)
       .map(asTable)
       .filter((w): w is TomlTable => !!w),
-    hasSdist: asTable(t.sdist) !== undefined,
+    sdist: asTable(t.sdist),
+    source,
     metadata: asTable(t.metadata),
     table,
     line,

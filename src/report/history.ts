@@ -4,6 +4,8 @@
  * dependencies against its base branch's latest build.
  */
 import type { ActionResult } from "../run.ts";
+import type { ColdStart } from "../verify/coldstart.ts";
+import { type ImportChange, importChange } from "./import-change.ts";
 
 export interface BuildManifest {
   version: 1;
@@ -17,6 +19,8 @@ export interface BuildManifest {
   unzippedSize: number;
   distributions: { name: string; version: string; size: number }[];
   zips: Partial<Record<"function" | "layer", { size: number; unzippedSize: number; sha256: string }>>;
+  /** the handler's import, when it was measured; older manifests have none */
+  coldStart?: ColdStart;
 }
 
 export function manifestOf(
@@ -24,6 +28,7 @@ export function manifestOf(
   meta: { name: string; ref: string; sha: string; now: Date },
 ): BuildManifest {
   const { build } = result;
+  const coldStart = build.verify?.coldStart;
   const zip = (z: typeof build.functionZip) =>
     z ? { size: z.size, unzippedSize: z.unzippedSize, sha256: z.sha256 } : undefined;
   return {
@@ -41,6 +46,7 @@ export function manifestOf(
       size: d.unzippedSize,
     })),
     zips: { function: zip(build.functionZip), layer: zip(build.layerZip) },
+    coldStart: coldStart && "measured" in coldStart ? coldStart.measured : undefined,
   };
 }
 
@@ -54,6 +60,8 @@ export interface SizeDiff {
   upgraded: { name: string; from: string; to: string; delta: number }[];
   /** distributions whose size changed most, largest growth first */
   grew: { name: string; delta: number }[];
+  /** the handler's import against the base's, when this build measured it */
+  coldStart?: ImportChange;
 }
 
 export function diffManifests(base: BuildManifest, head: BuildManifest): SizeDiff {
@@ -82,5 +90,6 @@ export function diffManifests(base: BuildManifest, head: BuildManifest): SizeDif
     removed,
     upgraded,
     grew: grew.slice(0, 5),
+    ...(head.coldStart && { coldStart: importChange(base.coldStart, head.coldStart) }),
   };
 }

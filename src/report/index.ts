@@ -4,7 +4,9 @@
  * comment. Every effect here is best effort: a failure is a warning, never a failed step.
  */
 import path from "node:path";
+import { BudgetsExceeded } from "../budgets.ts";
 import { buildProgress, InspectionFailed } from "../build.ts";
+import { artifactName } from "../egress.ts";
 import { UserError } from "../errors.ts";
 import type { Inputs } from "../inputs.ts";
 import type { Finding } from "../inspect/index.ts";
@@ -33,6 +35,11 @@ export interface Outcome {
  * (after inspection) its findings; anything else is ours, to be reported.
  */
 export function failureOutcome(error: unknown): Outcome {
+  // a build over a budget is complete: the summary shows all of it, with the budget as the failure
+  const built = (error as { result?: ActionResult }).result;
+  if (error instanceof BudgetsExceeded && built) {
+    return { result: built, failure: { message: error.message, findings: built.build.findings } };
+  }
   if (error instanceof UserError) {
     const findings = error instanceof InspectionFailed ? error.findings : [];
     return { failure: { message: error.message, hint: error.hint, findings } };
@@ -62,15 +69,16 @@ export async function report(inputs: Inputs, outcome: Outcome, ctx: ReportContex
 
   let artifact: Report["artifact"];
   if (result && inputs.report.uploadArtifact) {
-    const name =
+    const name = artifactName(
       inputs.report.artifactName ??
-      defaultArtifactName({
-        functionName: inputs.deploy?.functionName,
-        layerName: inputs.deploy?.layerName,
-        runtime: inputs.runtime,
-        architecture: inputs.architecture,
-        packageMode: inputs.packageMode,
-      });
+        defaultArtifactName({
+          functionName: inputs.deploy?.functionName,
+          layerName: inputs.deploy?.layerName,
+          runtime: inputs.runtime,
+          architecture: inputs.architecture,
+          packageMode: inputs.packageMode,
+        }),
+    );
     const files = [result.build.functionZip?.path, result.build.layerZip?.path].filter((f): f is string => Boolean(f));
     const uploaded = await uploadZipsAsArtifact(name, files, inputs.outputDir, { env, log });
     if (uploaded) artifact = { name, size: uploaded.size };

@@ -5,6 +5,8 @@ import type { ActionResult } from "../run.ts";
 export function toOutputs({ build, deploy }: ActionResult): Record<Output, string> {
   const f = build.functionZip;
   const l = build.layerZip;
+  const coldStart = build.verify?.coldStart;
+  const measured = coldStart && "measured" in coldStart ? coldStart.measured : undefined;
   return {
     [Output.FunctionZip]: f?.path ?? "",
     [Output.LayerZip]: l?.path ?? "",
@@ -27,5 +29,7 @@ export function toOutputs({ build, deploy }: ActionResult): Record<Output, strin
     [Output.LayerS3Uri]: deploy.layerS3Uri ?? "",
     [Output.PreviousVersion]: deploy.previousVersion ?? "",
     [Output.Rollout]: deploy.rollout ?? "skipped",
+    [Output.ImportMs]: measured ? String(measured.import.medianMs) : "",
+    [Output.ImportModules]: measured ? String(measured.modules) : "",
   };
 }

@@ -9,22 +9,28 @@
  * a failed run never claims a check it did not get to.
  */
 
-import type { BuildProgress } from "../build.ts";
+import type { BuildProgress, BuildResult } from "../build.ts";
 import type { PackageMode } from "../constants.ts";
 import type { CacheStatus } from "../dependencies/index.ts";
 import type { DeployResult } from "../deploy/index.ts";
 import type { Inputs } from "../inputs.ts";
+import type { Budgets } from "../inputs-budgets.ts";
 import type { Finding } from "../inspect/index.ts";
 import { DIRECT_UPLOAD_LIMIT, UNZIPPED_LIMIT } from "../inspect/sizes.ts";
+import { cutText } from "../redact.ts";
 import type { ActionResult } from "../run.ts";
 import { glibcString, makeTarget, type Target } from "../target.ts";
 import { formatBytes } from "../units.ts";
+import type { ColdStartOutcome } from "../verify/coldstart.ts";
+import { budgetsRow } from "./budgets.ts";
+import { renderColdStart } from "./coldstart.ts";
 import type { SizeDiff } from "./history.ts";
-import { bar, code, esc, keyValues, seconds, signed, table } from "./markdown.ts";
+import { bar, code, esc, keyValues, seconds, table } from "./markdown.ts";
 import { renderOptimization } from "./optimization.ts";
+import { renderDiff } from "./size-diff.ts";
 
 /** The pipeline's stages, in the order they run (the keys of BuildResult.timings). */
-export const STAGES = ["lock", "install", "source", "inspect", "zip", "deploy"] as const;
+export const STAGES = ["lock", "install", "source", "inspect", "zip", "verify", "budgets", "deploy"] as const;
 export type StageName = (typeof STAGES)[number];
 
 export type LockfileFacts =
@@ -56,6 +62,14 @@ export interface SummaryOutcome {
   diff?: SizeDiff;
   artifact?: { name: string; size: number };
   optimization?: import("../optimize/index.ts").OptimizeReport;
+  /** the handler's import measured, or why not; absent when the run never got to it */
+  coldStart?: ColdStartOutcome;
+  /** the handler's check is a stage only when a `handler` was given */
+  handlerAsked?: boolean;
+  /** the budgets set; their check is a stage only when one is */
+  budgets?: Budgets;
+  /** the wheels this run built from source (build-from-source), with each build's time */
+  builtFromSource?: import("../build-source/index.ts").BuiltFromSource[];
 }
 
 export interface SummaryFacts {
@@ -106,7 +120,18 @@ export function summaryOf(f: SummaryFacts): SummaryOutcome {
     diff: f.diff,
     artifact: f.artifact,
     optimization: build?.optimization,
+    coldStart: build && coldStartOf(inputs, build),
+    handlerAsked: Boolean(inputs.handler),
+    budgets: inputs.budgets,
+    builtFromSource: build?.builtFromSource,
   };
+}
+
+/** A build without `handler` has no import to measure: one line says so, except for a layer alone. */
+function coldStartOf(inputs: Inputs, build: BuildResult): ColdStartOutcome | undefined {
+  if (build.verify) return build.verify.coldStart;
+  if (inputs.packageMode === "layer") return undefined;
+  return { skipped: "no handler input (set it, e.g. handler: app.handler, to check and time the import)" };
 }
 
 type StageResult = "done" | "failed" | "not reached" | "not needed" | "not asked for";
@@ -116,7 +141,13 @@ export function stageResults(s: SummaryOutcome): { name: StageName; result: Stag
   const reached = new Map(s.stages.map((st) => [st.name, st.ms]));
   const last = s.stages.at(-1)?.name;
   const lastIndex = last ? STAGES.indexOf(last) : -1;
-  return STAGES.map((name, i) => {
+  const asked: Partial<Record<StageName, boolean>> = {
+    verify: s.handlerAsked,
+    budgets: Object.values(s.budgets ?? {}).some((b) => b !== undefined),
+  };
+  const shown = STAGES.filter((name) => !(name in asked) || asked[name] || reached.has(name));
+  return shown.map((name) => {
+    const i = STAGES.indexOf(name);
     const ms = reached.get(name);
     if (ms !== undefined) return { name, result: s.failure && name === last ? "failed" : "done", ms };
     if (s.failure && i > lastIndex) return { name, result: "not reached" };
@@ -136,6 +167,10 @@ function stageLabel(name: StageName, s: SummaryOutcome): string {
       return "Inspect (wheel tags, shared objects, collisions, layout)";
     case "zip":
       return "Write the zips, check their sizes";
+    case "verify":
+      return "Check the handler (defined, imports, cold start)";
+    case "budgets":
+      return "Check the budgets (max-unzipped-size, max-import-ms)";
     case "deploy":
       return "Deploy";
   }
@@ -189,6 +224,12 @@ function overview(s: SummaryOutcome): string {
     ["Lockfile", lockfileText(s)],
   ];
   if (s.cache) rows.push(["Cache", cacheText(s.cache, Boolean(s.failure))]);
+  const budgets = budgetsRow(s.budgets, {
+    unzippedSize: s.unzippedSize,
+    built: s.zips.length > 0,
+    coldStart: s.coldStart,
+  });
+  if (budgets) rows.push(budgets);
   return keyValues(rows);
 }
 
@@ -222,6 +263,13 @@ function packages(s: SummaryOutcome): string[] {
     "sha256",
   ];
   return ["### Packages", table(head, rows)];
+}
+
+function builtFromSource(s: SummaryOutcome): string[] {
+  const built = s.builtFromSource ?? [];
+  if (built.length === 0) return [];
+  const rows = built.map((b) => [esc(b.name), esc(b.version), esc(b.source), code(b.wheel), seconds(b.ms)]);
+  return ["### Built from source", table(["Distribution", "Version", "From", "Wheel", "Build time"], rows)];
 }
 
 function distributions(s: SummaryOutcome): string[] {
@@ -274,37 +322,6 @@ function stages(s: SummaryOutcome): string[] {
   return ["### Stages", table(["Stage", "Result", "Time"], rows)];
 }
 
-function renderDiff(d: SizeDiff): string {
-  const sha = d.baseSha ? ` <sub>${esc(d.baseSha.slice(0, 7))}</sub>` : "";
-  const percent = d.baseTotal
-    ? ` (${d.totalDelta >= 0 ? "+" : ""}${((d.totalDelta / d.baseTotal) * 100).toFixed(1)}%)`
-    : "";
-  const lines = [
-    `### Size change against ${code(d.baseRef)}${sha}`,
-    `Unzipped total **${signed(d.totalDelta)}**${percent}.`,
-  ];
-  const list = (label: string, items: string[]) =>
-    items.length > 0 && lines.push(`- **${label}:** ${items.join(", ")}`);
-  list(
-    "added",
-    d.added.map((a) => `${esc(a.name)} ${esc(a.version)} (${formatBytes(a.size)})`),
-  );
-  list(
-    "removed",
-    d.removed.map((r) => `${esc(r.name)} ${esc(r.version)} (${formatBytes(r.size)})`),
-  );
-  list(
-    "upgraded",
-    d.upgraded.map((u) => `${esc(u.name)} ${esc(u.from)} → ${esc(u.to)} (${signed(u.delta)})`),
-  );
-  list(
-    "grew most",
-    d.grew.filter((g) => g.delta > 0).map((g) => `${esc(g.name)} ${signed(g.delta)}`),
-  );
-  if (d.added.length + d.removed.length + d.upgraded.length === 0) lines.push("- same distributions and versions");
-  return lines.join("\n");
-}
-
 function renderDeploy(s: SummaryOutcome): string {
   const d = s.deploy;
   const lines: string[] = [];
@@ -326,7 +343,7 @@ function renderDeploy(s: SummaryOutcome): string {
     if (d.smoke)
       rows.push([
         "Smoke",
-        `${d.smoke.passed ? "passed" : "failed"}, status ${d.smoke.status ?? "none"}: ${code(d.smoke.response.slice(0, 200))}`,
+        `${d.smoke.passed ? "passed" : "failed"}, status ${d.smoke.status ?? "none"}: ${code(cutText(d.smoke.response, 200))}`,
       ]);
     if (d.previousVersion) rows.push(["Previous version", esc(d.previousVersion)]);
     if (d.rollout) rows.push(["Rollout", code(d.rollout)]);
@@ -350,7 +367,8 @@ export function renderSummary(s: SummaryOutcome): string {
     ...packages(s),
   ];
   if (s.diff) parts.push(renderDiff(s.diff));
+  parts.push(...renderColdStart(s.coldStart, s.diff));
   parts.push(...renderOptimization(s.optimization));
-  parts.push(...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
+  parts.push(...builtFromSource(s), ...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
   return `${parts.join("\n\n")}\n`;
 }

@@ -788,15 +788,30 @@ export const CASES: CorpusCase[] = [
   },
   {
     id: "sdist-only",
-    description: "a package that publishes only a source distribution",
+    description: "a package that publishes only a source distribution, with build-from-source never",
     files: withRequirements(line("sdistonly==0.5")),
+    inputs: () => ({ "build-from-source": "never" }),
     expect: {
       stage: "install",
-      message: /sdistonly==0\.5 has only a source distribution \(sdistonly-0\.5\.tar\.gz\)/,
+      message:
+        /sdistonly==0\.5 has only a source distribution \(sdistonly-0\.5\.tar\.gz\), and build-from-source is never/,
       file: "requirements.txt",
       line: 2,
       distribution: "sdistonly",
-      hint: /build a manylinux wheel/,
+      hint: /build-from-source: pure/,
+    },
+  },
+  {
+    id: "sdist-only-unbuildable",
+    description: "a package with only a source distribution that does not build (build-from-source pure)",
+    files: withRequirements(line("sdistonly==0.5")),
+    expect: {
+      stage: "install",
+      message: /^building sdistonly 0\.5 from its source distribution on the index failed \(exit \d+\); the build said/,
+      file: "requirements.txt",
+      line: 2,
+      distribution: "sdistonly",
+      hint: /build-from-source: never/,
     },
   },
   {

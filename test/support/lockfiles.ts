@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../../src/errors.ts";
-import type { LockContext, LockedSet } from "../../src/lock/types.ts";
+import type { BuildFromSource, LockContext, LockedSet } from "../../src/lock/types.ts";
 import { type Architecture, makeTarget, type Runtime } from "../../src/target.ts";
 
 export interface LockOptions {
@@ -12,6 +12,7 @@ export interface LockOptions {
   extras?: string[];
   /** the working directory, relative to the lockfile's folder (default: the lockfile's folder) */
   cwd?: string;
+  buildFromSource?: BuildFromSource;
 }
 
 export function lockContext(fixtures: string, lockfile: string, o: LockOptions = {}): LockContext {
@@ -24,6 +25,7 @@ export function lockContext(fixtures: string, lockfile: string, o: LockOptions =
     target: makeTarget(o.runtime ?? "python3.11", o.arch ?? "x86_64"),
     groups: o.groups ?? [],
     extras: o.extras ?? [],
+    ...(o.buildFromSource ? { buildFromSource: o.buildFromSource } : {}),
   };
 }
 

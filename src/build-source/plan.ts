@@ -1,0 +1,192 @@
+/**
+ * The decisions of building from source (input `build-from-source`), apart from the processes
+ * that carry them out: what the build's environment holds, what pip is told, and whether the
+ * wheel a build made may ship: `pure` takes pure-Python wheels only; `any` also takes a platform
+ * wheel the runner could build for the target (same machine, the runtime's Python), retagged for
+ * the target so the inspection then judges its binaries (ELF machine, GLIBC versions).
+ */
+import { UserError } from "../errors.ts";
+import { shown } from "../lock/grammar.ts";
+import type { BuildFromSource, PinnedRequirement } from "../lock/types.ts";
+import { redact } from "../redact.ts";
+import type { Target, WheelName } from "../target.ts";
+
+/** What one build made, for the log and the summary. */
+export interface BuiltFromSource {
+  name: string;
+  version: string;
+  /** where it was built from, as the log says it */
+  source: string;
+  /** the wheel shipped */
+  wheel: string;
+  ms: number;
+}
+
+/** 1980-01-02: the zip format's first day (plus one, so no time zone turns it into 1979). */
+export const SOURCE_DATE_EPOCH = "315619200";
+
+/**
+ * The build runs code from the lockfile: it gets the runner's environment without what deploys
+ * or speaks for the repository (AWS credentials, tokens, the Actions runtime, the action's own
+ * inputs), and with a fixed SOURCE_DATE_EPOCH so backends write the same bytes on every build.
+ */
+export function buildEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (/^(AWS_|ACTIONS_|INPUT_)/i.test(name) || /^(GITHUB_TOKEN|GH_TOKEN)$/i.test(name)) continue;
+    kept[name] = value;
+  }
+  return {
+    ...kept,
+    SOURCE_DATE_EPOCH,
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    PIP_NO_INPUT: "1",
+    PYTHONDONTWRITEBYTECODE: "1",
+    GIT_TERMINAL_PROMPT: "0",
+    // no remote helpers (`ext::`), also for submodules the repository names
+    GIT_ALLOW_PROTOCOL: "https:http:ssh:git:file",
+  };
+}
+
+/** Where a pin is built from, for the log, the summary and messages (credentials redacted). */
+export function sourceLabel(pin: PinnedRequirement): string {
+  const build = pin.build;
+  if (!build || build.kind === "sdist") return "its source distribution on the index";
+  const sub = build.subdirectory ? ` (${build.subdirectory})` : "";
+  if (build.kind === "git") return redact(`git ${build.url} at ${build.commit}${sub}`);
+  return redact(`the archive ${build.url}${sub}`);
+}
+
+/** How a pin reads in the log: name and version, or name alone when the lock recorded none. */
+export function pinLabel(pin: { name: string; version: string }): string {
+  return pin.version ? `${pin.name} ${pin.version}` : pin.name;
+}
+
+/**
+ * `pip wheel` for one pin: no dependencies (the lock pins them, or the installer resolves them
+ * from the built wheel), the pin's own source allowed, every build requirement binary-only.
+ */
+export function pipWheelArgs(name: string, requirementsFile: string, wheelDir: string): string[] {
+  return [
+    "-m",
+    "pip",
+    "wheel",
+    "--no-deps",
+    "--wheel-dir",
+    wheelDir,
+    "--only-binary=:all:",
+    `--no-binary=${name}`,
+    "--disable-pip-version-check",
+    "--no-input",
+    "--progress-bar",
+    "off",
+    "-r",
+    requirementsFile,
+  ];
+}
+
+/** The line pip reads for the pin (its fields passed the lock's grammar): by version, by URL, or a checked-out folder. */
+export function pinLine(pin: PinnedRequirement, checkout?: string): string {
+  const hashes = pin.hashes.map((h) => ` --hash=${h}`).join("");
+  if (checkout !== undefined) return checkout;
+  if (pin.build?.kind === "archive") {
+    const sub = pin.build.subdirectory ? `#subdirectory=${pin.build.subdirectory}` : "";
+    return `${pin.name} @ ${pin.build.url}${sub}${hashes}`;
+  }
+  return `${pin.name}==${pin.version}${hashes}`;
+}
+
+const OUTPUT_LINES = 40;
+const OUTPUT_CHARS = 6000;
+
+/** A failed build: the distribution, its source, and the end of the backend's output (bounded, redacted). */
+export function buildFailure(pin: PinnedRequirement, code: number, output: string): UserError {
+  const lines = redact(output).trimEnd().split("\n");
+  let tail = lines.slice(-OUTPUT_LINES).join("\n");
+  if (tail.length > OUTPUT_CHARS) tail = `…${tail.slice(-OUTPUT_CHARS)}`;
+  const cut = lines.length > OUTPUT_LINES ? ` (its last ${OUTPUT_LINES} lines)` : "";
+  return new UserError(
+    `building ${pinLabel(pin)} from ${sourceLabel(pin)} failed (exit ${code}); the build said${cut}:\n${tail}`,
+    {
+      where: { ...pin.where, distribution: pin.name },
+      hint: "fix the build (its build requirements come from your indexes as wheels only), publish a wheel of it to your index, or set `build-from-source: never` to refuse sources",
+    },
+  );
+}
+
+/** The machine a wheel tag names for this runner: x86_64 or aarch64. */
+export function runnerMachine(arch: string = process.arch): string {
+  return arch === "x64" ? "x86_64" : arch === "arm64" ? "aarch64" : arch;
+}
+
+export interface BuiltWheel {
+  wheel: WheelName;
+  /** members that are compiled code: by name (.so, .pyd, .dylib, .dll) or by their first bytes (ELF, Mach-O, PE) */
+  compiled: string[];
+}
+
+/** What to do with a built wheel: ship it as it is, ship it retagged for the target, or refuse it. */
+export type Verdict = { ship: true; retag?: string } | { ship: false; error: UserError };
+
+/**
+ * `pure`: a `none-any` wheel without compiled files. `any`: also a platform wheel built on the
+ * target's machine by the runtime's Python, retagged to the target's manylinux level so the
+ * inspection judges its binaries. A `none-any` wheel with compiled files is a broken build either way.
+ */
+export function judgeBuiltWheel(
+  pin: PinnedRequirement,
+  built: BuiltWheel,
+  mode: BuildFromSource,
+  target: Target,
+  runner: { machine: string; pythonMinor: number },
+): Verdict {
+  const { wheel, compiled } = built;
+  const where = { ...pin.where, distribution: pin.name };
+  const isPure = wheel.abiTags.every((t) => t === "none") && wheel.platformTags.every((t) => t === "any");
+  const files = `${compiled
+    .slice(0, 5)
+    .map((f) => shown(f, 120))
+    .join(", ")}${compiled.length > 5 ? ` and ${compiled.length - 5} more` : ""}`;
+  const made = `${pinLabel(pin)} was built from ${sourceLabel(pin)} into ${shown(wheel.filename, 200)}`;
+  if (isPure && compiled.length === 0) return { ship: true };
+  if (isPure) {
+    return refuse(`${made}, tagged pure Python yet holding compiled files (${files}): a broken build`, where);
+  }
+  const wayOut = `publish a manylinux wheel of ${pin.name} for ${target.runtime} ${target.architecture} to your index`;
+  if (mode !== "any") {
+    const what =
+      compiled.length > 0
+        ? `compiled files (${files})`
+        : `the platform tag ${wheel.abiTags[0]}-${wheel.platformTags[0]}`;
+    return refuse(
+      `${made}, which is not pure Python: it has ${what}; build-from-source: pure ships pure-Python builds only`,
+      where,
+      `${wayOut}, or set \`build-from-source: any\` to ship what the runner builds for the target (same architecture, Python ${target.pythonVersion}; the inspection then checks its binaries)`,
+    );
+  }
+  const cannot: string[] = [];
+  if (runner.machine !== target.machine) cannot.push(`this runner is ${runner.machine}, the target ${target.machine}`);
+  if (runner.pythonMinor !== target.pythonMinor)
+    cannot.push(`it was built by Python 3.${runner.pythonMinor}, the runtime is Python ${target.pythonVersion}`);
+  const platforms = wheel.platformTags.filter((t) => t !== "any");
+  if (platforms.some((t) => t !== `linux_${target.machine}` && !t.startsWith("manylinux")))
+    cannot.push(`its platform ${platforms.join(".")} is not Linux on ${target.machine}`);
+  if (cannot.length > 0) {
+    return refuse(
+      `${made}, a platform wheel this runner cannot build for the target: ${cannot.join("; ")}`,
+      where,
+      `build on a ${target.machine} runner with Python ${target.pythonVersion} (actions/setup-python), or ${wayOut}`,
+    );
+  }
+  return { ship: true, retag: target.platformTags[0] };
+}
+
+function refuse(message: string, where: UserError["where"], hint?: string): Verdict {
+  return {
+    ship: false,
+    error: new UserError(message, {
+      where,
+      hint: hint ?? "fix the build of the package, or publish a wheel of it to your index",
+    }),
+  };
+}

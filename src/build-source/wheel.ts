@@ -1,0 +1,76 @@
+/**
+ * A wheel a build made, read and written again by the action's zip writer: sorted entries, one
+ * fixed time, normalized modes, so the same source gives the same bytes on every runner. When the
+ * plan retags it for the target, WHEEL's tags, RECORD's row for WHEEL and the file name change.
+ */
+import path from "node:path";
+import { recordHash, recordRow } from "../install/tree.ts";
+import { parseWheelFilename, type WheelName } from "../target.ts";
+import { EntryReader, inflateEntry, readZipDirectory } from "../zip/reader.ts";
+import { writeZip, type ZipMember } from "../zip/writer.ts";
+import type { BuiltWheel } from "./plan.ts";
+
+const COMPILED_NAME = /\.(so|pyd|dylib|dll)(\.[0-9.]+)?$/i;
+const MAGICS = [
+  Buffer.from([0x7f, 0x45, 0x4c, 0x46]), // ELF
+  Buffer.from([0xcf, 0xfa, 0xed, 0xfe]), // Mach-O 64
+  Buffer.from([0xca, 0xfe, 0xba, 0xbe]), // Mach-O universal
+];
+
+export interface WheelMember {
+  data: Buffer;
+  executable: boolean;
+}
+
+/** The wheel's name and its compiled members (by name, or by their first bytes). */
+export async function readBuiltWheel(file: string): Promise<BuiltWheel & { members: Map<string, WheelMember> }> {
+  const wheel = parseWheelFilename(path.basename(file));
+  if (!wheel) throw new Error(`the build made ${path.basename(file)}, which is no wheel file name`);
+  const directory = await readZipDirectory(file);
+  const reader = new EntryReader(directory);
+  const members = new Map<string, WheelMember>();
+  const compiled: string[] = [];
+  for (const entry of directory.entries) {
+    if (entry.name.endsWith("/")) continue;
+    const data = inflateEntry(entry, await reader.read(entry));
+    members.set(entry.name, { data, executable: (entry.mode & 0o111) !== 0 });
+    if (COMPILED_NAME.test(entry.name) || MAGICS.some((m) => data.subarray(0, 4).equals(m))) compiled.push(entry.name);
+  }
+  return { wheel, compiled, members };
+}
+
+/** Writes the wheel again into `outDir` (fixed times, sorted), retagged to `platform` when given; returns its path. */
+export async function writeBuiltWheel(
+  wheel: WheelName,
+  members: Map<string, WheelMember>,
+  outDir: string,
+  platform?: string,
+): Promise<string> {
+  let filename = wheel.filename;
+  const files = new Map(members);
+  if (platform) {
+    const tags = wheel.pythonTags.flatMap((py) => wheel.abiTags.map((abi) => `${py}-${abi}-${platform}`));
+    filename = `${wheel.filename.split("-").slice(0, -1).join("-")}-${platform}.whl`;
+    const wheelFile = [...files.keys()].find((n) => /^[^/]+\.dist-info\/WHEEL$/.test(n));
+    const recordFile = [...files.keys()].find((n) => /^[^/]+\.dist-info\/RECORD$/.test(n));
+    if (wheelFile) {
+      const text = files.get(wheelFile)!.data.toString("utf8");
+      const kept = text.split(/\r?\n/).filter((l) => l && !/^Tag:/i.test(l));
+      const data = Buffer.from(`${[...kept, ...tags.map((t) => `Tag: ${t}`)].join("\n")}\n`);
+      files.set(wheelFile, { data, executable: false });
+      if (recordFile) {
+        const rows = files
+          .get(recordFile)!
+          .data.toString("utf8")
+          .split(/\r?\n/)
+          .filter((l) => l && !l.startsWith(`${wheelFile},`));
+        rows.push(recordRow([wheelFile, recordHash(data), String(data.length)]));
+        files.set(recordFile, { data: Buffer.from(`${rows.join("\n")}\n`), executable: false });
+      }
+    }
+  }
+  const zipMembers: ZipMember[] = [...files.entries()].map(([name, member]) => ({ name, ...member }));
+  const out = path.join(outDir, filename);
+  await writeZip(zipMembers, out);
+  return out;
+}

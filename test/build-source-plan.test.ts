@@ -1,0 +1,200 @@
+/**
+ * build-from-source's decisions (issue 27): what the build's environment holds, which built
+ * wheel may ship under `pure` and `any`, how a failure is shown, and the cache key.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  buildEnvironment,
+  buildFailure,
+  judgeBuiltWheel,
+  pinLine,
+  SOURCE_DATE_EPOCH,
+} from "../src/build-source/plan.ts";
+import { dependencyKey } from "../src/dependencies/plan.ts";
+import { effectiveIndexes } from "../src/install/indexes.ts";
+import { renderRequirements } from "../src/install/pip.ts";
+import { readRequirements } from "../src/lock/requirements.ts";
+import { emptyIndexOptions, type PinnedRequirement } from "../src/lock/types.ts";
+import { addSecret } from "../src/redact.ts";
+import { makeTarget, parseWheelFilename } from "../src/target.ts";
+
+const target = makeTarget("python3.12", "x86_64");
+const pin: PinnedRequirement = {
+  name: "cext",
+  version: "1.0",
+  extras: [],
+  hashes: [`sha256:${"a".repeat(64)}`],
+  where: { file: "requirements.txt", line: 3 },
+  build: { kind: "sdist" },
+};
+const x86On312 = { machine: "x86_64", pythonMinor: 12 };
+
+function judge(filename: string, compiled: string[], mode: "pure" | "any", runner = x86On312) {
+  return judgeBuiltWheel(pin, { wheel: parseWheelFilename(filename)!, compiled }, mode, target, runner);
+}
+
+describe("the build's environment: lockfile code gets no deploy credentials or tokens", () => {
+  const env = buildEnvironment({
+    PATH: "/usr/bin",
+    HOME: "/home/runner",
+    PIP_INDEX_URL: "https://pypi.example/simple",
+    AWS_ACCESS_KEY_ID: "AKIA…",
+    AWS_SECRET_ACCESS_KEY: "s",
+    AWS_SESSION_TOKEN: "t",
+    aws_profile: "p",
+    GITHUB_TOKEN: "ghs_x",
+    GH_TOKEN: "ghp_x",
+    ACTIONS_RUNTIME_TOKEN: "r",
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: "o",
+    "INPUT_GITHUB-TOKEN": "ghs_y",
+    GITHUB_WORKSPACE: "/w",
+  });
+
+  it("drops AWS_*, ACTIONS_*, INPUT_*, GITHUB_TOKEN and GH_TOKEN, keeps the rest", () => {
+    expect(Object.keys(env).filter((k) => /^(aws|actions|input)_|token/i.test(k))).toEqual([]);
+    expect(env).toMatchObject({ PATH: "/usr/bin", HOME: "/home/runner", GITHUB_WORKSPACE: "/w" });
+    expect(env.PIP_INDEX_URL).toBe("https://pypi.example/simple");
+  });
+
+  it("fixes SOURCE_DATE_EPOCH and lets git use no remote helper", () => {
+    expect(env.SOURCE_DATE_EPOCH).toBe(SOURCE_DATE_EPOCH);
+    expect(env.GIT_ALLOW_PROTOCOL?.split(":")).not.toContain("ext");
+    expect(env.GIT_TERMINAL_PROMPT).toBe("0");
+  });
+});
+
+describe("which built wheel ships", () => {
+  it("pure: a none-any wheel without compiled files ships as it is", () => {
+    expect(judge("cext-1.0-py3-none-any.whl", [], "pure")).toEqual({ ship: true });
+  });
+
+  it("pure: compiled files are refused, naming the distribution, the files and the way out", () => {
+    const v = judge("cext-1.0-cp312-cp312-linux_x86_64.whl", ["cext.cpython-312-x86_64-linux-gnu.so"], "pure");
+    if (v.ship) throw new Error("shipped");
+    expect(v.error.message).toMatch(
+      /^cext 1\.0 was built from its source distribution on the index into cext-1\.0-cp312-cp312-linux_x86_64\.whl, which is not pure Python: it has compiled files \(cext\.cpython-312-x86_64-linux-gnu\.so\)/,
+    );
+    expect(v.error.where).toMatchObject({ file: "requirements.txt", line: 3, distribution: "cext" });
+    expect(v.error.hint).toMatch(/publish a manylinux wheel of cext for python3\.12 x86_64.*`build-from-source: any`/);
+  });
+
+  it("pure: a platform tag alone is refused too", () => {
+    const v = judge("cext-1.0-py3-abi3-linux_x86_64.whl", [], "pure");
+    expect(v.ship ? "" : v.error.message).toMatch(/the platform tag abi3-linux_x86_64/);
+  });
+
+  it("a none-any wheel holding compiled files is a broken build under either mode", () => {
+    for (const mode of ["pure", "any"] as const) {
+      const v = judge("cext-1.0-py3-none-any.whl", ["cext/_speedups.so", "a", "b", "c", "d", "e"], mode);
+      expect(v.ship ? "" : v.error.message).toMatch(
+        /tagged pure Python yet holding compiled files \(cext\/_speedups\.so, a, b, c, d and 1 more\): a broken build/,
+      );
+    }
+  });
+
+  it("any: a platform wheel built on the target's machine by the runtime's Python is retagged for the target", () => {
+    expect(judge("cext-1.0-cp312-cp312-linux_x86_64.whl", ["x.so"], "any")).toEqual({
+      ship: true,
+      retag: "manylinux_2_34_x86_64",
+    });
+  });
+
+  it.each([
+    [
+      { machine: "aarch64", pythonMinor: 12 },
+      "cext-1.0-cp312-cp312-linux_aarch64.whl",
+      /this runner is aarch64, the target x86_64/,
+    ],
+    [
+      { machine: "x86_64", pythonMinor: 11 },
+      "cext-1.0-cp311-cp311-linux_x86_64.whl",
+      /built by Python 3\.11, the runtime is Python 3\.12/,
+    ],
+    [x86On312, "cext-1.0-cp312-cp312-macosx_11_0_x86_64.whl", /its platform macosx_11_0_x86_64 is not Linux on x86_64/],
+  ])("any: a platform wheel this runner cannot build for the target is refused (%j)", (runner, file, reason) => {
+    const v = judge(file, ["x.so"], "any", runner);
+    expect(v.ship ? "" : v.error.message).toMatch(reason);
+  });
+});
+
+describe("a failed build", () => {
+  it("names the distribution and shows the end of the output, bounded and redacted", () => {
+    addSecret("build-S3cret-pw");
+    const output = [...Array.from({ length: 500 }, (_, i) => `line ${i}`), "url https://u:build-S3cret-pw@host/simple"];
+    const e = buildFailure(pin, 1, output.join("\n"));
+    expect(e.message).toMatch(
+      /^building cext 1\.0 from its source distribution on the index failed \(exit 1\); the build said \(its last 40 lines\):/,
+    );
+    expect(e.message).not.toContain("build-S3cret-pw");
+    expect(e.message).not.toContain("line 400\n");
+    expect(e.message).toContain("line 499");
+    expect(e.message.split("\n")).toHaveLength(41);
+    expect(e.where.distribution).toBe("cext");
+  });
+});
+
+describe("what pip reads", () => {
+  it("an archive by URL with its hashes and subdirectory; an sdist by version with its hashes", () => {
+    const archive = { ...pin, build: { kind: "archive" as const, url: "https://h/x-1.0.tar.gz", subdirectory: "py" } };
+    expect(pinLine(archive)).toBe(`cext @ https://h/x-1.0.tar.gz#subdirectory=py --hash=sha256:${"a".repeat(64)}`);
+    expect(pinLine(pin)).toBe(`cext==1.0 --hash=sha256:${"a".repeat(64)}`);
+    expect(pinLine({ ...pin, build: { kind: "git", url: "u", commit: "c" } }, "/scratch/checkout")).toBe(
+      "/scratch/checkout",
+    );
+  });
+});
+
+describe("the installer's requirements file", () => {
+  it("names a built wheel by its file, never by version from an index, with spaces in the path escaped", () => {
+    const lock = {
+      format: "requirements" as const,
+      lockfile: "r.txt",
+      requirements: [{ ...pin, build: undefined, wheel: "/runner temp/built/cext-1.0-py3-none-any.whl" }],
+      indexes: emptyIndexOptions(),
+      complete: false,
+      firstParty: [],
+    };
+    expect(renderRequirements(lock, emptyIndexOptions())).toBe(
+      `cext @ file:///runner%20temp/built/cext-1.0-py3-none-any.whl --hash=sha256:${"a".repeat(64)}\n`,
+    );
+  });
+});
+
+describe("the cache key", () => {
+  const COMMIT = "9f2c1e7d4b6a8f0e3c5d7b9a1f2e4c6d8b0a2f4e";
+  const lockOf = (text: string) =>
+    readRequirements(text, { file: "r.txt", path: "/x/r.txt", workingDirectory: "/x", target, groups: [], extras: [] });
+  const indexes = effectiveIndexes({
+    inputs: { extraIndexUrls: [] },
+    env: {},
+    pipConfig: {},
+    recorded: emptyIndexOptions(),
+    installer: "pip",
+  });
+  const key = (text: string, mode?: "pure" | "any" | "never") =>
+    dependencyKey({
+      target,
+      lock: lockOf(text),
+      installer: { name: "pip", version: "24" },
+      indexes,
+      buildFromSource: mode,
+    });
+
+  it("holds a git source's commit: another commit is another tree", () => {
+    const at = (c: string) => `lib @ git+https://git.example/lib.git@${c}\n`;
+    expect(key(at(COMMIT))).not.toBe(key(at("0".repeat(40))));
+  });
+
+  it("holds a source's URL without its credentials: a rotated token keeps the key", () => {
+    const at = (user: string) => `lib @ git+https://${user}@git.example/lib.git@${COMMIT}\n`;
+    expect(key(at("ci:token-1"))).toBe(key(at("ci:token-2")));
+    expect(key(at("ci:token-1"))).not.toBe(key(`lib @ git+https://other.example/lib.git@${COMMIT}\n`));
+  });
+
+  it("holds build-from-source when it is not the default, and leaves other keys as they were", () => {
+    const text = `six==1.17.0 --hash=sha256:${"b".repeat(64)}\n`;
+    expect(key(text, "any")).not.toBe(key(text, "pure"));
+    expect(key(text, "never")).not.toBe(key(text, "pure"));
+    expect(key(text, "pure")).toBe(key(text));
+  });
+});
