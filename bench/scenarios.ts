@@ -1,18 +1,15 @@
 /** What the benchmark times: the documented recipe, the action cold and warm, and the zip step alone. */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { esbuildOptions } from "../scripts/build-config.mjs";
+import { ACTION_ENTRY, esbuildOptions } from "../scripts/build-config.mjs";
 import { listFiles } from "../src/install/tree.ts";
 import { readZipDirectory } from "../src/zip/reader.ts";
 import { copyEntries, writeZip } from "../src/zip/writer.ts";
-import type { ActionRequest, ActionRound } from "./action-child.ts";
-
-const REPO = fileURLToPath(new URL("..", import.meta.url));
+import { type ProcessRound, runActionProcess } from "./action-process.ts";
 
 export interface Ran {
   ms: number;
@@ -117,17 +114,23 @@ export async function recipeRound(options: {
 }
 
 /**
- * The child bundled as the action ships (scripts/build-config.mjs: one ESM file for node):
- * run by plain node, so no TypeScript loader adds to its time or memory.
+ * The action bundled as dist/ ships it (scripts/build-config.mjs: index.js and its chunks), from
+ * the current sources: each measured build runs it as a fresh `node index.js`, as a runner does.
  */
-export async function bundleActionChild(outFile: string): Promise<string> {
-  await build(esbuildOptions(path.join(REPO, "bench", "action-child.ts"), outFile));
-  return outFile;
+export async function bundleAction(outDir: string): Promise<string> {
+  const entry = path.join(outDir, "index.js");
+  await build(esbuildOptions(ACTION_ENTRY, entry));
+  return entry;
 }
 
-/** The action in a child process; the project is built with a cache folder of its own (`cacheHome`). */
+export type ActionRound = ProcessRound;
+
+/**
+ * One build by the bundled action in a process of its own, its inputs as INPUT_* variables;
+ * the project is built with a cache folder of its own (`cacheHome`).
+ */
 export async function actionRound(options: {
-  child: string;
+  action: string;
   project: string;
   outputDir: string;
   packageMode: "function" | "split";
@@ -139,27 +142,39 @@ export async function actionRound(options: {
   actionsCache?: Record<string, string>;
   /** more of the step's environment (LPP_UNPACK=pip) */
   env?: Record<string, string>;
-}): Promise<ActionRound & { childMs: number }> {
+}): Promise<ActionRound> {
   await rm(options.outputDir, { recursive: true, force: true });
   const home = path.join(options.cacheHome, "home");
-  const request: ActionRequest = {
-    project: options.project,
-    outputDir: options.outputDir,
-    packageMode: options.packageMode,
-    python: options.python,
-    cache: true,
+  // a runner's temp folder is new for every job
+  await mkdir(options.cacheHome, { recursive: true });
+  const work = await mkdtemp(path.join(options.cacheHome, "step-"));
+  const runnerTemp = path.join(work, "runner-temp");
+  await mkdir(runnerTemp, { recursive: true });
+  const round = await runActionProcess({
+    action: options.action,
+    inputs: {
+      "working-directory": options.project,
+      runtime: "python3.12",
+      architecture: "x86_64",
+      package: options.packageMode,
+      "output-dir": options.outputDir,
+      python: options.python,
+      installer: "pip",
+      cache: "true",
+    },
     env: {
       ...pipEnv(home, options.indexUrl, options.pipCache),
       XDG_CACHE_HOME: path.join(options.cacheHome, "xdg"),
-      RUNNER_TEMP: path.join(options.cacheHome, "runner-temp"),
+      GITHUB_WORKSPACE: options.project,
+      GITHUB_REF_NAME: "main",
       ...(options.actionsCache ? { ...options.actionsCache, GITHUB_ACTIONS: "true" } : {}),
+      RUNNER_TEMP: runnerTemp,
       ...options.env,
     },
-  };
-  const ran = await run(process.execPath, [options.child, JSON.stringify(request)], { cwd: REPO });
-  const round = JSON.parse(ran.stdout.trim().split("\n").pop() ?? "{}") as ActionRound;
-  if (round.errors.length > 0) throw new Error(`the action reported errors: ${round.errors.join("; ")}`);
-  return { ...round, childMs: ran.ms };
+    work,
+  });
+  await rm(work, { recursive: true, force: true });
+  return round;
 }
 
 /** The project the action builds: a handler and the pinned requirements. */

@@ -98,7 +98,15 @@ export async function timed<T>(timings: Record<string, number>, stage: string, f
   }
 }
 
-export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResult> {
+export interface BuildOptions {
+  /**
+   * Takes the cache entry's save, still running when build() returns, from a caller that awaits
+   * it later (after the deploy). Without it, build() returns once the entry is saved.
+   */
+  alongside?: (save: Promise<void>) => void;
+}
+
+export async function build(inputs: Inputs, ctx: RunContext, options: BuildOptions = {}): Promise<BuildResult> {
   const { log, env } = ctx;
   const timings: Record<string, number> = {};
   const progress: BuildProgress = { timings };
@@ -140,12 +148,18 @@ export async function build(inputs: Inputs, ctx: RunContext): Promise<BuildResul
     const { dependencyZip } = packaged;
     zips = packaged.zips;
     const findings = checkPackageSizes(zips, inputs, target, lock, inspection, log);
-    const verify = await verifyStaged(stage, zips, tree, optimized?.report.removed);
+    // Only an inspected tree is kept for the next build. Nothing after this reads the entry, so
+    // its save (an upload, through the Actions cache) runs beside the handler check, and beside
+    // the deploy for a caller that takes it (runAction); a failed save is a warning, never a throw.
+    const saving = timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));
+    options.alongside?.(saving);
+    const verify = await verifyStaged(stage, zips, tree, optimized?.report.removed).finally(() =>
+      options.alongside ? undefined : saving,
+    );
+    if (!options.alongside) await saving;
     const unzipped = (zips.functionZip?.unzippedSize ?? 0) + (zips.layerZip?.unzippedSize ?? 0);
     const built = { unzipped, files: [...tree.files, ...code] };
     adviseCompile(inputs.optimize, target, built, ctx.env, log, measuredBothWays(verify));
-    // Only an inspected tree is kept for the next build.
-    await timed(timings, "save", () => saveDependencies(dependencies, dependencyZip, treeChecks, store, log));
     await zips.publish();
     const { functionZip, layerZip } = zips;
     zips = undefined;
@@ -185,7 +199,7 @@ interface Stage {
 /** The dependencies restored from the cache or installed, with the compiler that is part of their key. */
 async function dependenciesOf({ inputs, ctx, target, lock, scratch, timings }: Stage) {
   const { env, log } = ctx;
-  const store = inputs.cache ? chooseStore(env) : undefined;
+  const store = inputs.cache ? await chooseStore(env) : undefined;
   // the compiler is part of the key: with and without bytecode are different trees
   const compiler = await findCompiler(inputs.optimize, target, inputs.python, env, log);
   const dependencies = await timed(timings, "install", () =>

@@ -74,3 +74,9 @@ export enum Output {
 /** The values of the `package` input: what goes into the function zip and what into the layer. */
 export const PACKAGE_MODES = ["function", "layer", "split"] as const;
 export type PackageMode = (typeof PACKAGE_MODES)[number];
+
+/**
+ * The debug line main.ts ends with: this prefix, then each stage's milliseconds as JSON
+ * (the build's stages, deploy, and the report). The benchmark reads it from a fresh process.
+ */
+export const STAGE_TIMES_PREFIX = "Stage times (ms): ";

@@ -1,11 +1,13 @@
 /**
  * The action: build, then ship what the inputs ask for. Plain logic over a Log and an
  * environment; main.ts is the only place that knows it runs in Actions.
+ *
+ * The deploy stage, and the AWS SDK with it, is loaded only when a run deploys: a build
+ * alone never parses it (in dist/ it is a chunk of its own).
  */
 import { BudgetsExceeded, checkBudgets } from "./budgets.ts";
 import { type BuildResult, build, timed } from "./build.ts";
-import { defaultRetryPolicy, makeClients } from "./deploy/aws.ts";
-import { type DeployResult, deploy, type ReleaseFailed } from "./deploy/index.ts";
+import type { DeployResult, ReleaseFailed } from "./deploy/index.ts";
 import type { Inputs } from "./inputs.ts";
 import type { Log } from "./log.ts";
 import type { RunContext } from "./run-context.ts";
@@ -36,9 +38,26 @@ function enforceBudgets(inputs: Inputs, built: BuildResult, log: Log): void {
   throw Object.assign(new BudgetsExceeded(verdict.exceeded), { result });
 }
 
-/** Build, then ship what the inputs ask for. Nothing is deployed when the build has an error. */
+/**
+ * Build, then ship what the inputs ask for. Nothing is deployed when the build has an error.
+ * The cache entry's save runs beside the handler check and the deploy, and is over when this
+ * returns or throws: its outcome (a warning at worst) is in the log before the report.
+ */
 export async function runAction(inputs: Inputs, ctx: RunContext): Promise<ActionResult> {
-  const built = await build(inputs, ctx);
+  const saves: Promise<void>[] = [];
+  try {
+    return await buildAndDeploy(inputs, ctx, (save) => saves.push(save));
+  } finally {
+    await Promise.all(saves);
+  }
+}
+
+async function buildAndDeploy(
+  inputs: Inputs,
+  ctx: RunContext,
+  alongside: (save: Promise<void>) => void,
+): Promise<ActionResult> {
+  const built = await build(inputs, ctx, { alongside });
   const { budgets } = inputs;
   if (budgets.maxUnzippedSize !== undefined || budgets.maxImportMs !== undefined)
     await timed(built.timings, "budgets", async () => enforceBudgets(inputs, built, ctx.log));
@@ -47,6 +66,10 @@ export async function runAction(inputs: Inputs, ctx: RunContext): Promise<Action
     ctx.log.info("Deploy: skipped (no function-name or layer-name, or deploy: false)");
     return { build: built, deploy: { deployed: "skipped", changes: [] } };
   }
+  const [{ deploy }, { defaultRetryPolicy, makeClients }] = await Promise.all([
+    import("./deploy/index.ts"),
+    import("./deploy/aws.ts"),
+  ]);
   const clients = (ctx.awsClients ?? ((region: string) => makeClients(region, ctx.env)))(d.region);
   const functionZip = d.functionName ? built.functionZip : undefined;
   const layerZip = d.layerName && d.attachLayer ? built.layerZip : undefined;

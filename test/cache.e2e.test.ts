@@ -1,13 +1,19 @@
 /** The cache through its real stores; what changes the key and what does not: test/cache-key.test.ts. */
+
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { appendFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCacheService, startLocalCacheService } from "../devtools/local-actions-cache/index.ts";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
+import { inputsFrom } from "../src/inputs.ts";
+import { MemoryLog } from "../src/log.ts";
+import { runAction } from "../src/run.ts";
 import { buildProject, pinned, writeProject } from "./support/project.ts";
+import { cleanPipEnv, hostPython } from "./support/python.ts";
 
 let work: string;
 let wheelDir: string;
@@ -77,6 +83,28 @@ describe("with the real @actions/cache client against a local cache service", ()
     expect(warm.log.lines.join("\n")).toMatch(/Cache hit: .* no install \(about \d+\.\d s saved\)/);
     expect(warm.result.layerZip!.sha256).toBe(cold.result.layerZip!.sha256);
     expect(warm.result.functionZip!.sha256).toBe(cold.result.functionZip!.sha256);
+    // the restored dependency zip became the layer zip (moved, not copied): its bytes are the ones reported
+    const layerBytes = await readFile(warm.result.layerZip!.path);
+    expect(createHash("sha256").update(layerBytes).digest("hex")).toBe(cold.result.layerZip!.sha256);
+  });
+
+  it("runAction returns once the entry it saves beside the rest of the run is in the cache", async () => {
+    // a set of its own: the read-only test below needs the beta-only key unsaved
+    await writeFile(path.join(project, "requirements.txt"), `${pinned("alpha", "1.0.0", w.alpha!)}\n`);
+    try {
+      const log = new MemoryLog();
+      const inputs = inputsFrom({ "working-directory": project, python: hostPython(), runtime: "python3.12" });
+      const result = await runAction(inputs, {
+        log,
+        env: cleanPipEnv(home, { PIP_INDEX_URL: index.url, ...service.env(), GITHUB_ACTIONS: "true" }),
+      });
+      expect(result.build.cache.hit).toBe(false);
+      expect(service.entries().find((e) => e.key === result.build.cache.key)?.finalized).toBe(true);
+      expect(log.lines.join("\n")).toContain(`Cache saved: ${result.build.cache.key}`);
+      expect(result.build.timings.save).toBeGreaterThanOrEqual(0);
+    } finally {
+      await writeFile(path.join(project, "requirements.txt"), requirementsText());
+    }
   });
 
   // the key changes with the runtime, the architecture and every pin (cache-key.test.ts); here

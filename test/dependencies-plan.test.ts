@@ -95,6 +95,14 @@ describe("what a hit restores and how it is verified", () => {
     expect(zipDigestProblems(manifest, undefined, "dependencies.zip")).toEqual(["dependencies.zip is missing"]);
   });
 
+  it("without a digest (the store checked the bytes as it restored them) still compares the size", () => {
+    const { size } = manifest.dependencyZip;
+    expect(zipDigestProblems(manifest, { size }, "dependencies.zip")).toEqual([]);
+    expect(zipDigestProblems(manifest, { size: size - 1 }, "dependencies.zip")).toEqual([
+      "dependencies.zip has other content than when it was saved",
+    ]);
+  });
+
   it("refuses a manifest that does not describe its zip", () => {
     const fewer = { ...manifest, owners: manifest.owners.slice(1) };
     expect(listingFromZip(fewer, directory.entries, {})).toMatchObject({ problems: [expect.stringMatching(/owners/)] });

@@ -9,7 +9,6 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import * as actionsCache from "@actions/cache";
 import { CACHE_VARIABLES, withToolkitEnv, withToolkitEnvSync } from "../toolkit-env.ts";
 import { MANIFEST_FILE } from "./manifest.ts";
 
@@ -23,6 +22,18 @@ export interface CacheStore {
   entryDir(key: string): string;
   /** true when entryDir(key) now holds a complete entry, still to be verified */
   restore(key: string): Promise<boolean>;
+  /**
+   * true when a restored entry is this run's own copy, read by nothing else: its dependency
+   * zip may become the layer zip by a rename instead of a copy
+   */
+  readonly restoresOwnCopy: boolean;
+  /**
+   * true when restore() itself proves the restored files are the bytes that were saved, so a
+   * hit needs no digest of its own: the Actions cache's archive carries a checksum (zstd's
+   * XXH64, gzip's CRC-32) that tar's decompressor checks while extracting, and a mismatch
+   * fails the restore
+   */
+  readonly checksRestoredBytes: boolean;
   /** false when the store refused (a warning for the caller, never a failure) */
   save(key: string): Promise<boolean>;
   discard(key: string): Promise<void>;
@@ -46,6 +57,9 @@ async function inCacheRoot<T>(root: string, env: NodeJS.ProcessEnv, fn: () => Pr
 export class ActionsCacheStore implements CacheStore {
   readonly kind = "actions";
   readonly description = "the Actions cache";
+  /** restored into a folder of this run's RUNNER_TEMP */
+  readonly restoresOwnCopy = true;
+  readonly checksRestoredBytes = true;
   /** env: the environment the toolkit reads its service, token and settings from */
   constructor(
     private readonly root: string,
@@ -58,11 +72,13 @@ export class ActionsCacheStore implements CacheStore {
     const dir = this.entryDir(key);
     await rm(dir, { recursive: true, force: true });
     // Exact key only: a tree for another lockfile is never partly reused.
-    const hit = await inCacheRoot(this.root, this.env, () => actionsCache.restoreCache([key], key, [], {}, false));
+    const { restoreCache } = await actionsCache();
+    const hit = await inCacheRoot(this.root, this.env, () => restoreCache([key], key, [], {}, false));
     return hit === key && existsSync(path.join(dir, MANIFEST_FILE));
   }
   async save(key: string): Promise<boolean> {
-    const id = await inCacheRoot(this.root, this.env, () => actionsCache.saveCache([key], key));
+    const { saveCache } = await actionsCache();
+    const id = await inCacheRoot(this.root, this.env, () => saveCache([key], key));
     return id !== -1;
   }
   async discard(key: string): Promise<void> {
@@ -82,6 +98,10 @@ const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
  */
 export class DirectoryCacheStore implements CacheStore {
   readonly kind = "directory";
+  /** a hit is the published entry every run on the machine reads */
+  readonly restoresOwnCopy = false;
+  /** a folder's files can change after they were published: each hit is hashed */
+  readonly checksRestoredBytes = false;
   /** keys this run restored: their entryDir is the published entry */
   private readonly hits = new Set<string>();
   private readonly staging = new Map<string, string>();
@@ -176,10 +196,19 @@ export function directoryCacheRoot(env: NodeJS.ProcessEnv): string {
   return path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), ".cache"), "lambda-python-package");
 }
 
-export function chooseStore(env: NodeJS.ProcessEnv): CacheStore {
-  const inActions =
-    env.GITHUB_ACTIONS === "true" && withToolkitEnvSync(env, CACHE_VARIABLES, () => actionsCache.isFeatureAvailable());
-  if (inActions) {
+/**
+ * @actions/cache (with the Azure storage client it uploads and downloads through), loaded the
+ * first time a run inside Actions asks the cache: a run outside Actions, or with `cache: false`,
+ * never parses it.
+ */
+export function actionsCache(): Promise<typeof import("@actions/cache")> {
+  return import("@actions/cache");
+}
+
+export async function chooseStore(env: NodeJS.ProcessEnv): Promise<CacheStore> {
+  if (env.GITHUB_ACTIONS !== "true") return new DirectoryCacheStore(directoryCacheRoot(env));
+  const { isFeatureAvailable } = await actionsCache();
+  if (withToolkitEnvSync(env, CACHE_VARIABLES, isFeatureAvailable)) {
     return new ActionsCacheStore(path.join(env.RUNNER_TEMP || os.tmpdir(), "lambda-python-package-cache"), env);
   }
   return new DirectoryCacheStore(directoryCacheRoot(env));

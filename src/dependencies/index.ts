@@ -1,9 +1,10 @@
 /**
  * The dependency stage: restore the dependency zip for this exact key, or install the
  * dependencies for the target (pip or uv with --no-deps: the lockfile already pinned
- * everything) and keep their zip for the next build. A cached zip is verified by one
- * digest against its manifest before it is used, so a cache entry can never change what
- * is deployed; what a hit restores and how it is checked is decided in plan.ts.
+ * everything) and keep their zip for the next build. A cached zip is verified against its
+ * manifest before it is used (by one digest, or by the archive checksum the Actions cache's
+ * restore already checked), so a cache entry can never change what is deployed; what a hit
+ * restores and how it is checked is decided in plan.ts.
  *
  * Three explicit steps, each called by build.ts: restoreOrInstall (the dependencies),
  * compressDependencies (the dependency zip both packages copy from), saveDependencies
@@ -65,7 +66,15 @@ export interface Dependencies {
    * was made from. A miss: the installed tree, and where its zip goes (beside the entry's manifest).
    */
   source:
-    | { kind: "cached"; zip: DependencyZipRecord; file: string; directory: ZipDirectory; treeChecks: TreeChecks }
+    | {
+        kind: "cached";
+        zip: DependencyZipRecord;
+        file: string;
+        directory: ZipDirectory;
+        treeChecks: TreeChecks;
+        /** the file is this run's own copy (CacheStore.restoresOwnCopy) */
+        ownCopy: boolean;
+      }
     | { kind: "installed"; tree: DependencyTree; compressTo: string; installMs: number }
     | {
         /** unpacked from the downloaded wheels (transplant.ts): no tree on disk */
@@ -148,6 +157,7 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
           file: path.join(restored.entryDir, DEPENDENCY_ZIP_FILE),
           directory: restored.directory,
           treeChecks: restored.manifest.treeChecks,
+          ownCopy: store.restoresOwnCopy,
         },
       };
     }
@@ -267,6 +277,7 @@ export async function compressDependencies(dependencies: Dependencies): Promise<
     return {
       zip: { path: source.file, sha256, codeSha256, size, unzippedSize, entries },
       directory: source.directory,
+      ownCopy: source.ownCopy,
     };
   }
   // the optimize stage may have changed the tree: its files are read as they are now
@@ -334,8 +345,10 @@ async function restoreEntry(store: CacheStore, key: string, log: Log): Promise<R
     const manifest = await readManifest(entryDir);
     const zipFile = path.join(entryDir, DEPENDENCY_ZIP_FILE);
     let problems = manifestProblems(key, manifest);
-    if (manifest && problems.length === 0)
-      problems = zipDigestProblems(manifest, await digest(zipFile), DEPENDENCY_ZIP_FILE);
+    if (manifest && problems.length === 0) {
+      const found = await digest(zipFile, !store.checksRestoredBytes);
+      problems = zipDigestProblems(manifest, found, DEPENDENCY_ZIP_FILE);
+    }
     let restored: RestoredEntry | undefined;
     if (manifest && problems.length === 0) {
       const directory = await readZipDirectory(zipFile);
@@ -355,8 +368,9 @@ async function restoreEntry(store: CacheStore, key: string, log: Log): Promise<R
   }
 }
 
-async function digest(file: string): Promise<{ sha256: string; size: number } | undefined> {
+/** The file's size, and its SHA-256 when `hash` (undefined when there is no file). */
+async function digest(file: string, hash: boolean): Promise<{ sha256?: string; size: number } | undefined> {
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) return undefined;
-  return { sha256: sha256File(file), size: info.size };
+  return { size: info.size, ...(hash ? { sha256: sha256File(file) } : {}) };
 }

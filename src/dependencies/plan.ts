@@ -5,7 +5,8 @@
  * later stages read.
  *
  * A hit restores the dependency zip and its manifest, nothing else: one SHA-256 over the
- * zip against the manifest proves every entry, and the zip's central directory gives the
+ * zip against the manifest proves every entry (or, through the Actions cache, the archive's
+ * own checksum, checked as it was extracted), and the zip's central directory gives the
  * later stages each file's name, size and mode (its owner and the tree checks' results
  * come from the manifest). The installed tree is never kept, unpacked or hashed file by file.
  */
@@ -101,15 +102,19 @@ export function manifestProblems(
   return [];
 }
 
-/** The one digest: the restored zip against the manifest's record of it. */
+/**
+ * The one digest: the restored zip against the manifest's record of it. `sha256` is absent
+ * when the store proved the bytes as it restored them (CacheStore.checksRestoredBytes): the
+ * size is still compared, so a manifest of another zip is caught.
+ */
 export function zipDigestProblems(
   manifest: CacheManifest,
-  found: { sha256: string; size: number } | undefined,
+  found: { sha256?: string; size: number } | undefined,
   file: string,
 ): string[] {
   if (!found) return [`${file} is missing`];
   const recorded = manifest.dependencyZip;
-  if (found.size !== recorded.size || found.sha256 !== recorded.sha256)
+  if (found.size !== recorded.size || (found.sha256 !== undefined && found.sha256 !== recorded.sha256))
     return [`${file} has other content than when it was saved`];
   return [];
 }

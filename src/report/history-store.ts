@@ -6,8 +6,7 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import * as actionsCache from "@actions/cache";
-import { directoryCacheRoot } from "../cache/store.ts";
+import { actionsCache, directoryCacheRoot } from "../cache/store.ts";
 import type { BuildManifest } from "./history.ts";
 
 export interface HistoryStore {
@@ -44,14 +43,16 @@ export class ActionsHistoryStore implements HistoryStore {
   async load(branch: string): Promise<BuildManifest | undefined> {
     await rm(this.dir, { recursive: true, force: true });
     const p = prefix(this.scope, branch);
-    const hit = await actionsCache.restoreCache([this.dir], `${p}latest`, [p]);
+    const { restoreCache } = await actionsCache();
+    const hit = await restoreCache([this.dir], `${p}latest`, [p]);
     return hit ? readManifest(path.join(this.dir, "manifest.json")) : undefined;
   }
   async save(branch: string, manifest: BuildManifest): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
     await mkdir(this.dir, { recursive: true });
     await writeFile(path.join(this.dir, "manifest.json"), JSON.stringify(manifest));
-    await actionsCache.saveCache([this.dir], `${prefix(this.scope, branch)}${this.runId}`);
+    const { saveCache } = await actionsCache();
+    await saveCache([this.dir], `${prefix(this.scope, branch)}${this.runId}`);
   }
 }
 
@@ -72,10 +73,11 @@ export class DirectoryHistoryStore implements HistoryStore {
   }
 }
 
-export function chooseHistoryStore(
+export async function chooseHistoryStore(
   scope: { runtime: string; architecture: string; name: string },
   env: NodeJS.ProcessEnv,
-): HistoryStore {
-  if (env.GITHUB_ACTIONS === "true" && actionsCache.isFeatureAvailable()) return new ActionsHistoryStore(scope, env);
+): Promise<HistoryStore> {
+  if (env.GITHUB_ACTIONS === "true" && (await actionsCache()).isFeatureAvailable())
+    return new ActionsHistoryStore(scope, env);
   return new DirectoryHistoryStore(scope, path.join(directoryCacheRoot(env), "history"));
 }

@@ -13,7 +13,6 @@ import type { Finding } from "../inspect/index.ts";
 import type { Log } from "../log.ts";
 import type { ActionResult } from "../run.ts";
 import { defaultArtifactName, uploadZipsAsArtifact } from "./artifact.ts";
-import { commentMarker, pullRequestOf, upsertComment } from "./comment.ts";
 import { diffManifests, manifestOf, type SizeDiff } from "./history.ts";
 import { chooseHistoryStore, type HistoryStore } from "./history-store.ts";
 import { renderSummary, summaryOf } from "./summary.ts";
@@ -91,6 +90,8 @@ export async function report(inputs: Inputs, outcome: Outcome, ctx: ReportContex
 
   let comment: Report["comment"];
   if (inputs.report.comment) {
+    // loaded only by a run that asks for a comment (as the artifact client is by upload-artifact)
+    const { commentMarker, pullRequestOf, upsertComment } = await import("./comment.ts");
     const pr = await pullRequestOf(env);
     if (pr === undefined) log.info("Pull-request comment: not a pull_request event; skipped");
     else if (!inputs.report.githubToken || !env.GITHUB_REPOSITORY) {
@@ -122,7 +123,8 @@ async function compareWithBase(
   const { env, log } = ctx;
   const name = buildName(inputs);
   const store =
-    ctx.historyStore ?? chooseHistoryStore({ runtime: inputs.runtime, architecture: inputs.architecture, name }, env);
+    ctx.historyStore ??
+    (await chooseHistoryStore({ runtime: inputs.runtime, architecture: inputs.architecture, name }, env));
   const headBranch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || "local";
   const baseBranch = env.GITHUB_BASE_REF || headBranch;
   let diff: SizeDiff | undefined;

@@ -40,6 +40,8 @@ export interface PackagePlan {
 export interface DependencyZip {
   zip: ZipResult;
   directory: ZipDirectory;
+  /** the file is this run's own and read by nothing after the zips are written: the layer zip may take its place */
+  ownCopy?: boolean;
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -149,7 +151,17 @@ export async function writePackages(
   };
   const layer = async (): Promise<ZipResult | undefined> => {
     if (!plan.layerZip) return undefined;
-    await copyFile(dependencyZip.zip.path, temporary("layerZip"));
+    // the layer zip is the dependency zip as it is: moved when it is ours alone (a warm build's
+    // restored copy) and the function zip does not read it meanwhile; else (or across file
+    // systems) copied
+    const moved =
+      dependencyZip.ownCopy === true &&
+      !plan.functionZip?.withDependencies &&
+      (await rename(dependencyZip.zip.path, temporary("layerZip")).then(
+        () => true,
+        () => false,
+      ));
+    if (!moved) await copyFile(dependencyZip.zip.path, temporary("layerZip"));
     return { ...dependencyZip.zip, path: final("layerZip") };
   };
   const written = await Promise.all([

@@ -28,18 +28,27 @@ async function sourcesHash(): Promise<string> {
   return hash.digest("hex").slice(0, 24);
 }
 
-/** The path of the bundled action (index.js) for the sources as they are now. */
+/**
+ * The path of the bundled action (index.js, with its chunks/ beside it, as in dist/) for the
+ * sources as they are now.
+ */
 export async function bundledAction(): Promise<string> {
-  const name = `${await sourcesHash()}.js`;
+  const name = await sourcesHash();
   const bundle = path.join(CACHE, name);
-  if (await stat(bundle).catch(() => undefined)) return bundle;
+  const entry = path.join(bundle, "index.js");
+  if (await stat(entry).catch(() => undefined)) return entry;
   await mkdir(CACHE, { recursive: true });
-  // another worker may build it at the same time: each writes its own file and renames it in place
+  // another worker may build it at the same time: each writes its own folder and renames it in place
   const partial = `${bundle}.${process.pid}.partial`;
-  await build(esbuildOptions(ACTION_ENTRY, partial));
-  await rename(partial, bundle);
+  await rm(partial, { recursive: true, force: true });
+  await build(esbuildOptions(ACTION_ENTRY, path.join(partial, "index.js")));
+  await rename(partial, bundle).catch(async (error: NodeJS.ErrnoException) => {
+    // the other worker was first: its folder is the same bundle
+    if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+    await rm(partial, { recursive: true, force: true });
+  });
   for (const old of await readdir(CACHE)) {
-    if (old !== name && !old.endsWith(".partial")) await rm(path.join(CACHE, old), { force: true });
+    if (old !== name && !old.endsWith(".partial")) await rm(path.join(CACHE, old), { recursive: true, force: true });
   }
-  return bundle;
+  return entry;
 }
