@@ -72,6 +72,11 @@ describe("git sources at their commit, in every format", () => {
     ["-uoption", /git URL of powertools-lite "-uoption" is not a git repository URL/],
     ["ext::sh -c touch% /tmp/pwned", /git URL of powertools-lite/],
     ["https://host/repo.git\n--upload-pack=x", /git URL of powertools-lite "https:\/\/host\/repo.git\\n/],
+    // ssh takes `user@host` as one argument: an option there runs a command
+    ["ssh://-oProxyCommand=touch%20pwned/repo.git", /git URL of powertools-lite "ssh:\/\/-oProxyCommand/],
+    ["ssh://git@-oProxyCommand=x/repo.git", /git URL of powertools-lite "ssh:\/\/\*\*\*@-o/],
+    ["ssh://%2DoProxyCommand=x/repo.git", /git URL of powertools-lite/],
+    ["git@-Fconfig:org/repo.git", /git URL of powertools-lite "git@-Fconfig/],
   ])("a git URL that is no repository (%j) never reaches git", (url, message) => {
     const e = failure(() => fromText(readPipfileLock, "Pipfile.lock", pipfileGit(COMMIT, url)));
     expect(e.message).toMatch(message);

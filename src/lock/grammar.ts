@@ -163,11 +163,12 @@ export function checkPath(value: unknown, at: FieldOrigin): string {
 
 const GIT_URL_SCHEME = /^(?:https?|ssh|git|file):\/\/[^\s\\]+$/i;
 /** scp-like `user@host:path`; `ext::…` and other remote helpers name no user and never match */
-const GIT_SCP = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s\\:][^\s\\]*$/;
+const GIT_SCP = /^[A-Za-z0-9_][A-Za-z0-9._-]*@[A-Za-z0-9][A-Za-z0-9.-]*:[^\s\\:][^\s\\]*$/;
 
 /**
  * A git repository URL the runner clones (without `git+`): http(s), ssh, git or file, or
- * scp-like `git@host:org/repo.git`. Never an option (`-…`), a remote helper (`ext::…`) or `${…}`.
+ * scp-like `git@host:org/repo.git`. Never an option (`-…`, also as its user or host), a remote
+ * helper (`ext::…`) or `${…}`.
  */
 export function checkGitUrl(value: unknown, at: FieldOrigin): string {
   const url = checked(
@@ -178,7 +179,10 @@ export function checkGitUrl(value: unknown, at: FieldOrigin): string {
     "a git repository URL (https://, ssh://, git://, file:// or git@host:path)",
     at,
   );
-  if (url.includes(PIP_VARIABLE) || !(GIT_URL_SCHEME.test(url) || GIT_SCP.test(url)))
+  // ssh gets `user@host` as one argument: neither may look like an option (`ssh://-oProxyCommand=…`)
+  const authority = GIT_URL_SCHEME.test(url) ? /^[a-z]+:\/\/([^/]*)/i.exec(url)?.[1] : undefined;
+  const optionLike = authority !== undefined && /(?:^|@)(?:-|%2d)/i.test(authority);
+  if (url.includes(PIP_VARIABLE) || optionLike || !(GIT_URL_SCHEME.test(url) || GIT_SCP.test(url)))
     throw refuse("git URL", url, "a git repository URL (https://, ssh://, git://, file:// or git@host:path)", at);
   return url;
 }
