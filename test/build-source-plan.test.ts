@@ -6,6 +6,9 @@ import { describe, expect, it } from "vitest";
 import {
   buildEnvironment,
   buildFailure,
+  checkBuiltWheel,
+  gitEnvironment,
+  isCompiled,
   judgeBuiltWheel,
   pinLine,
   SOURCE_DATE_EPOCH,
@@ -17,6 +20,7 @@ import { readRequirements } from "../src/lock/requirements.ts";
 import { emptyIndexOptions, type PinnedRequirement } from "../src/lock/types.ts";
 import { addSecret } from "../src/redact.ts";
 import { makeTarget, parseWheelFilename } from "../src/target.ts";
+import { failure } from "./support/lockfiles.ts";
 
 const target = makeTarget("python3.12", "x86_64");
 const pin: PinnedRequirement = {
@@ -60,6 +64,103 @@ describe("the build's environment: lockfile code gets no deploy credentials or t
     expect(env.SOURCE_DATE_EPOCH).toBe(SOURCE_DATE_EPOCH);
     expect(env.GIT_ALLOW_PROTOCOL?.split(":")).not.toContain("ext");
     expect(env.GIT_TERMINAL_PROMPT).toBe("0");
+  });
+
+  it("drops the files through which a step sets later steps' environment, and any tool's token, password or key", () => {
+    const more = buildEnvironment({
+      GITHUB_ENV: "/runner/set_env",
+      GITHUB_PATH: "/runner/add_path",
+      GITHUB_OUTPUT: "/runner/set_output",
+      GITHUB_STATE: "/runner/save_state",
+      GITHUB_STEP_SUMMARY: "/runner/step_summary",
+      NPM_TOKEN: "n",
+      PYPI_API_TOKEN: "p",
+      DB_PASSWORD: "d",
+      SENTRY_AUTH_TOKEN: "s",
+      OPENAI_API_KEY: "o",
+      GCP_CREDENTIALS: "g",
+      SSH_AUTH_SOCK: "/tmp/agent",
+      TOKENIZERS_PARALLELISM: "false",
+      GITHUB_SHA: "abc",
+    });
+    expect(Object.keys(more).filter((k) => !/^(SOURCE_DATE_EPOCH|PIP_|PYTHON|GIT_)/.test(k))).toEqual([
+      "SSH_AUTH_SOCK",
+      "TOKENIZERS_PARALLELISM",
+      "GITHUB_SHA",
+    ]);
+  });
+
+  it("git fetches a local repository only when the lock names one, never for a repository's submodules", () => {
+    expect(env.GIT_ALLOW_PROTOCOL?.split(":")).not.toContain("file");
+    expect(gitEnvironment(env, "file:///w/vendor/lib").GIT_ALLOW_PROTOCOL?.split(":")).toContain("file");
+    expect(gitEnvironment(env, "https://host/lib.git").GIT_ALLOW_PROTOCOL?.split(":")).not.toContain("file");
+    expect(gitEnvironment(env, undefined).GIT_ALLOW_PROTOCOL?.split(":")).not.toContain("file");
+  });
+});
+
+describe("compiled files in a built wheel: by name or by their first bytes", () => {
+  const bytes = (hex: string, size = 64) => Buffer.concat([Buffer.from(hex, "hex"), Buffer.alloc(size)]);
+  const pe = Buffer.alloc(256);
+  pe.write("MZ", 0, "latin1");
+  pe.writeUInt32LE(0x80, 0x3c);
+  pe.write("PE\0\0", 0x80, "latin1");
+
+  it.each([
+    ["pkg/_speed.cpython-312-x86_64-linux-gnu.so", Buffer.from("")],
+    ["pkg/libfoo.so.1.2", Buffer.from("")],
+    ["pkg/x.pyd", Buffer.from("")],
+    ["pkg/helper", bytes("7f454c4602010100")],
+    ["pkg/obj.o", bytes("7f454c4602010100")],
+    ["pkg/libfoo.a", Buffer.from("!<arch>\n/               0")],
+    ["pkg/tool", bytes("cffaedfe07000001")],
+    ["pkg/tool32", bytes("cefaedfe07000000")],
+    ["pkg/tool_be", bytes("feedfacf01000007")],
+    ["pkg/universal", bytes("cafebabe00000002")],
+    ["pkg/launcher.exe", pe],
+  ])("%s is compiled", (name, data) => {
+    expect(isCompiled(name, data)).toBe(true);
+  });
+
+  it.each([
+    ["pkg/__init__.py", Buffer.from("MZ = 1\n")],
+    ["pkg/Main.class", bytes("cafebabe00000041")],
+    ["pkg/data.bin", Buffer.from("\x7fELX")],
+    ["pkg/readme.txt", Buffer.from("!<arc")],
+  ])("%s is not", (name, data) => {
+    expect(isCompiled(name, data)).toBe(false);
+  });
+});
+
+describe("the file a build made is outside text: a wheel name of the locked distribution and version", () => {
+  const gitPin: PinnedRequirement = {
+    ...pin,
+    name: "gitlib",
+    version: "",
+    hashes: [],
+    build: { kind: "git", url: "https://host/gitlib.git", commit: "a".repeat(40) },
+  };
+
+  it("the wheel of the lock's distribution ships", () => {
+    expect(checkBuiltWheel(gitPin, "gitlib-2.0-py3-none-any.whl").version).toBe("2.0");
+    expect(checkBuiltWheel(pin, "cext-1.0-cp312-cp312-linux_x86_64.whl").name).toBe("cext");
+  });
+
+  it.each([
+    [
+      "gitlib-2.0\n::warning::x-py3-none-any.whl",
+      gitPin,
+      /made "gitlib-2\.0\\n::warning::x-py3-none-any\.whl", not gitlib/,
+    ],
+    ["gitlib-2.0-py3-none-any\u2028x.whl", gitPin, /which is not a wheel file name/],
+    ["gitlib-2.0-py3-none-any`<b>.whl", gitPin, /which is not a wheel file name/],
+    ["gitlib.whl", gitPin, /which is not a wheel file name/],
+    ["other-2.0-py3-none-any.whl", gitPin, /not gitlib: another distribution or version/],
+    ["cext-1.1-cp312-cp312-linux_x86_64.whl", pin, /not cext 1\.0: another distribution or version/],
+  ])("%j is refused, naming the distribution, as a user error", (file, p, message) => {
+    const e = failure(() => checkBuiltWheel(p, file));
+    expect(e.message).toMatch(message);
+    expect(e.message).not.toContain("\n");
+    expect(e.where.distribution).toBe(p.name);
   });
 });
 

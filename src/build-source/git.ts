@@ -11,7 +11,7 @@ import { runProcess } from "../install/process.ts";
 import type { PinnedRequirement, SourceBuild } from "../lock/types.ts";
 import type { Log } from "../log.ts";
 import { redact } from "../redact.ts";
-import { pinLabel } from "./plan.ts";
+import { gitEnvironment, pinLabel } from "./plan.ts";
 
 type GitSource = Extract<SourceBuild, { kind: "git" }>;
 
@@ -23,7 +23,10 @@ export async function checkoutCommit(
   log: Log,
 ): Promise<void> {
   await mkdir(directory, { recursive: true });
-  const git = (...args: string[]) => runProcess("git", ["-C", directory, ...args], { env, log });
+  const fetchEnv = gitEnvironment(env, source.url);
+  const git = (...args: string[]) => runProcess("git", ["-C", directory, ...args], { env: fetchEnv, log });
+  const submodules = (...args: string[]) =>
+    runProcess("git", ["-C", directory, ...args], { env: gitEnvironment(env, undefined), log });
   const failed = (what: string, output: string) =>
     new UserError(
       `cannot ${what} ${pinLabel(pin)} from git ${redact(source.url)} at ${source.commit}: ${redact(output.trim().split("\n").slice(-5).join(" "))}`,
@@ -50,7 +53,10 @@ export async function checkoutCommit(
     );
   }
   if (existsSync(path.join(directory, ".gitmodules"))) {
-    r = await git("submodule", "update", "--init", "--recursive", "--depth", "1");
+    // a relative submodule URL (`../other.git`) is resolved against origin, else against the local folder
+    r = await git("config", "remote.origin.url", source.url);
+    if (r.code !== 0) throw failed("check out the submodules of", r.output);
+    r = await submodules("submodule", "update", "--init", "--recursive", "--depth", "1");
     if (r.code !== 0) throw failed("check out the submodules of", r.output);
   }
 }
