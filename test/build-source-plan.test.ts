@@ -8,6 +8,7 @@ import {
   buildFailure,
   checkBuiltWheel,
   gitEnvironment,
+  gitFailure,
   isCompiled,
   judgeBuiltWheel,
   pinLine,
@@ -16,6 +17,7 @@ import {
 import { dependencyKey } from "../src/dependencies/plan.ts";
 import { effectiveIndexes } from "../src/install/indexes.ts";
 import { renderRequirements } from "../src/install/pip.ts";
+import { shown } from "../src/lock/grammar.ts";
 import { readRequirements } from "../src/lock/requirements.ts";
 import { emptyIndexOptions, type PinnedRequirement } from "../src/lock/types.ts";
 import { addSecret } from "../src/redact.ts";
@@ -232,6 +234,26 @@ describe("a failed build", () => {
     expect(e.message.split("\n")).toHaveLength(41);
     expect(e.where.distribution).toBe("cext");
   });
+
+  it("shows a backend's or git's output as printable text: no colours, carriage returns or unbounded lines", () => {
+    const output = "\x1b[31merror\x1b[0m: fake\rdone\n\u2028::warning::x\n";
+    const e = buildFailure(pin, 1, output);
+    expect(e.message).toContain("\\u001b[31merror\\u001b[0m: fake\\rdone\n\\u2028::warning::x");
+    const gitPin = { ...pin, build: { kind: "git" as const, url: "https://host/lib.git", commit: "a".repeat(40) } };
+    const git = gitFailure(gitPin, "fetch", `remote: \x1b[2K${"x".repeat(100_000)}\nfatal: no such commit\n`);
+    expect(git.message).toMatch(
+      /^cannot fetch cext 1\.0 from git https:\/\/host\/lib\.git at a{40}: remote: \\u001b\[2Kx+…$/,
+    );
+    expect(git.message.length).toBeLessThan(1200);
+    expect(git.where.distribution).toBe("cext");
+  });
+
+  it("a message cut through a secret never shows its start", () => {
+    addSecret("Cut-Through-S3cret");
+    const e = gitFailure(pin, "fetch", `${"x".repeat(990)} Cut-Through-S3cret`);
+    expect(e.message).not.toContain("Cut-Thr");
+    expect(shown(`${"y".repeat(75)} https://ci:An0ther-pw@host/simple`, 90)).not.toContain("An0");
+  });
 });
 
 describe("what pip reads", () => {
@@ -286,10 +308,29 @@ describe("the cache key", () => {
     expect(key(at(COMMIT))).not.toBe(key(at("0".repeat(40))));
   });
 
-  it("holds a source's URL without its credentials: a rotated token keeps the key", () => {
+  it("holds what pins a source, not its URL: a rotated token, a moved checkout keep the key", () => {
     const at = (user: string) => `lib @ git+https://${user}@git.example/lib.git@${COMMIT}\n`;
     expect(key(at("ci:token-1"))).toBe(key(at("ci:token-2")));
-    expect(key(at("ci:token-1"))).not.toBe(key(`lib @ git+https://other.example/lib.git@${COMMIT}\n`));
+    // pip's grammar: the user-info ends at the last `@`, so a password may hold one
+    expect(key(at("ci:tok@en-1"))).toBe(key(at("ci:tok@en-2")));
+    expect(key(at("ci:token-1"))).toBe(key(`lib @ git+https://mirror.example/lib.git@${COMMIT}\n`));
+    expect(key(at("ci:token-1"))).not.toBe(key(`lib @ git+https://git.example/lib.git@${COMMIT}#subdirectory=py\n`));
+    const archive = (dir: string, hash: string) =>
+      dependencyKey({
+        target,
+        lock: readRequirements(`lib @ file://${dir}/vendor/lib-1.0.tar.gz --hash=sha256:${hash}\n`, {
+          file: "r.txt",
+          path: `${dir}/r.txt`,
+          workingDirectory: dir,
+          target,
+          groups: [],
+          extras: [],
+        }),
+        installer: { name: "pip", version: "24" },
+        indexes,
+      });
+    expect(archive("/home/runner/work/app/app", "c".repeat(64))).toBe(archive("/srv/_work/app/app", "c".repeat(64)));
+    expect(archive("/x", "c".repeat(64))).not.toBe(archive("/x", "d".repeat(64)));
   });
 
   it("holds build-from-source when it is not the default, and leaves other keys as they were", () => {

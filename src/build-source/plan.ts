@@ -6,7 +6,7 @@
  * the target so the inspection then judges its binaries (ELF machine, GLIBC versions).
  */
 import { UserError } from "../errors.ts";
-import { checkVersion, shown } from "../lock/grammar.ts";
+import { checkVersion, printable, shown } from "../lock/grammar.ts";
 import { type BuildFromSource, normalizeName, type PinnedRequirement } from "../lock/types.ts";
 import { redact } from "../redact.ts";
 import { parseWheelFilename, type Target, type WheelName } from "../target.ts";
@@ -127,8 +127,12 @@ const OUTPUT_CHARS = 6000;
 
 /** A failed build: the distribution, its source, and the end of the backend's output (bounded, redacted). */
 export function buildFailure(pin: PinnedRequirement, code: number, output: string): UserError {
-  const lines = redact(output).trimEnd().split("\n");
-  let tail = lines.slice(-OUTPUT_LINES).join("\n");
+  const lines = output.trimEnd().split(/\r?\n/);
+  // each line as printable text: a backend's colours, carriage returns or other controls never reach the log
+  let tail = lines
+    .slice(-OUTPUT_LINES)
+    .map((line) => printable(line, OUTPUT_CHARS))
+    .join("\n");
   if (tail.length > OUTPUT_CHARS) tail = `…${tail.slice(-OUTPUT_CHARS)}`;
   const cut = lines.length > OUTPUT_LINES ? ` (its last ${OUTPUT_LINES} lines)` : "";
   return new UserError(
@@ -174,6 +178,15 @@ export function checkBuiltWheel(pin: PinnedRequirement, filename: string): Wheel
 
 function quotedFile(filename: string): string {
   return `"${shown(filename, 200)}"`;
+}
+
+/** git failed at a step: the distribution, the source, and git's last lines (bounded, printable, redacted). */
+export function gitFailure(pin: PinnedRequirement, what: string, output: string): UserError {
+  const said = output.trim().split(/\r?\n/).slice(-5).join(" ");
+  return new UserError(`cannot ${what} ${pinLabel(pin)} from ${sourceLabel(pin)}: ${printable(said, 1000)}`, {
+    where: { ...pin.where, distribution: pin.name },
+    hint: "check that the repository is reachable from the runner (credentials for a private one come from git's own configuration) and that the commit is in it",
+  });
 }
 
 /** The machine a wheel tag names for this runner: x86_64 or aarch64. */

@@ -56,7 +56,9 @@ export function shown(value: string, max = 80): string {
 }
 
 function escapeShown(value: string, max: number, quotes: boolean): string {
-  const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+  // redacted before it is cut too: a cut through a secret would leave its start unmasked
+  const whole = redact(value);
+  const cut = whole.length > max ? `${whole.slice(0, max)}…` : whole;
   let escaped = "";
   for (const c of cut) {
     const code = c.charCodeAt(0);
@@ -65,6 +67,11 @@ function escapeShown(value: string, max: number, quotes: boolean): string {
     escaped += quote ?? named ?? (isLineBreakOrControl(code) ? `\\u${code.toString(16).padStart(4, "0")}` : c);
   }
   return redact(escaped);
+}
+
+/** Text from a process for a message: redacted, controls escaped (line breaks too), at most `max` characters. */
+export function printable(value: string, max: number): string {
+  return escapeShown(value, max, false);
 }
 
 /**
