@@ -2,6 +2,9 @@
  * build-from-source's decisions (issue 27): what the build's environment holds, which built
  * wheel may ship under `pure` and `any`, how a failure is shown, and the cache key.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   buildEnvironment,
@@ -14,7 +17,9 @@ import {
   pinLine,
   SOURCE_DATE_EPOCH,
 } from "../src/build-source/plan.ts";
+import { readBuiltWheel } from "../src/build-source/wheel.ts";
 import { dependencyKey } from "../src/dependencies/plan.ts";
+import { UserError } from "../src/errors.ts";
 import { effectiveIndexes } from "../src/install/indexes.ts";
 import { renderRequirements } from "../src/install/pip.ts";
 import { shown } from "../src/lock/grammar.ts";
@@ -217,6 +222,24 @@ describe("which built wheel ships", () => {
   ])("any: a platform wheel this runner cannot build for the target is refused (%j)", (runner, file, reason) => {
     const v = judge(file, ["x.so"], "any", runner);
     expect(v.ship ? "" : v.error.message).toMatch(reason);
+  });
+});
+
+describe("the wheel a build made, read back", () => {
+  it("a file that is no zip is the build's failure, named, not an internal error", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "lpp-built-"));
+    try {
+      const file = path.join(dir, "cext-1.0-py3-none-any.whl");
+      await writeFile(file, "not a zip at all, but long enough to look for a directory in it");
+      const e = await readBuiltWheel(file, checkBuiltWheel(pin, path.basename(file)), pin).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).message).toMatch(
+        /^building cext 1\.0 from its source distribution on the index made "cext-1\.0-py3-none-any\.whl", which is not a readable wheel: /,
+      );
+      expect((e as UserError).where.distribution).toBe("cext");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -82,6 +82,21 @@ describe("git sources at their commit, in every format", () => {
     expect(e.message).toMatch(message);
   });
 
+  it("a file:// repository is read only inside the project, as an archive or a path", () => {
+    const inside = path.join(FIXTURES, "inline", "vendor", "lib");
+    const ok = pin(fromText(readRequirements, "requirements.txt", `lib @ git+file://${inside}@${COMMIT}\n`), "lib");
+    expect(ok.build).toEqual({ kind: "git", url: `file://${inside}`, commit: COMMIT });
+    for (const url of ["file:///home/runner/other-repo", `file://${path.join(FIXTURES, "inline", "..", "..")}`]) {
+      const e = failure(() => fromText(readRequirements, "requirements.txt", `lib @ git+${url}@${COMMIT}\n`));
+      expect(e.message).toMatch(/lib comes from the git repository .*, outside the project/);
+      expect(e.where.distribution).toBe("lib");
+    }
+    const host = failure(() =>
+      fromText(readRequirements, "requirements.txt", `lib @ git+file://host/repo@${COMMIT}\n`),
+    );
+    expect(host.message).toMatch(/is no file on this runner/);
+  });
+
   it("a subdirectory above the repository is refused", () => {
     const text = `powertools-lite @ git+${GIT_URL}.git@${COMMIT}#subdirectory=../../etc\n`;
     const e = failure(() => fromText(readRequirements, "requirements.txt", text));

@@ -128,7 +128,7 @@ async function buildOne(
   if (result.code !== 0) throw buildFailure(pin, result.code, result.output);
   const made = (await readdir(path.join(work, "out"))).filter((f) => f.endsWith(".whl"));
   if (made.length !== 1) throw buildFailure(pin, 0, `pip wheel left ${made.length} wheels: ${made.join(", ")}`);
-  const read = await readBuiltWheel(path.join(work, "out", made[0]!), checkBuiltWheel(pin, made[0]!));
+  const read = await readBuiltWheel(path.join(work, "out", made[0]!), checkBuiltWheel(pin, made[0]!), pin);
   const runner = { machine: runnerMachine(), pythonMinor: builder.minor };
   const verdict = judgeBuiltWheel(pin, read, mode, target, runner);
   if (!verdict.ship) throw verdict.error;

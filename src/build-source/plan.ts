@@ -176,6 +176,17 @@ export function checkBuiltWheel(pin: PinnedRequirement, filename: string): Wheel
   });
 }
 
+/** The wheel a build made cannot be read (no zip, a member corrupt or compressed in a way wheels are not). */
+export function unreadableWheel(pin: PinnedRequirement, filename: string, why: string): UserError {
+  return new UserError(
+    `building ${pinLabel(pin)} from ${sourceLabel(pin)} made ${quotedFile(filename)}, which is not a readable wheel: ${printable(why, 300)}`,
+    {
+      where: { ...pin.where, distribution: pin.name },
+      hint: "fix the package's build backend, or publish a wheel of it to your index",
+    },
+  );
+}
+
 function quotedFile(filename: string): string {
   return `"${shown(filename, 200)}"`;
 }
