@@ -97,6 +97,16 @@ describe("git sources at their commit, in every format", () => {
     expect(host.message).toMatch(/is no file on this runner/);
   });
 
+  it("an archive's subdirectory never becomes an option on pip's line (`py -r /etc/passwd`)", () => {
+    const text = uvUrl(`hash = "${SHA}"`).replace(
+      'tool-1.0.tar.gz" }',
+      'tool-1.0.tar.gz", subdirectory = "py -r /etc/passwd" }',
+    );
+    const e = failure(() => fromText(readUvLock, "uv.lock", text));
+    expect(e.message).toMatch(/subdirectory of tool "py -r \/etc\/passwd" is not a relative folder/);
+    expect(e.where.distribution).toBe("tool");
+  });
+
   it("a subdirectory above the repository is refused", () => {
     const text = `powertools-lite @ git+${GIT_URL}.git@${COMMIT}#subdirectory=../../etc\n`;
     const e = failure(() => fromText(readRequirements, "requirements.txt", text));

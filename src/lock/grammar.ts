@@ -211,7 +211,8 @@ export function checkArchiveUrl(value: unknown, at: FieldOrigin): string {
 export function checkSubdirectory(value: unknown, at: FieldOrigin): string {
   const dir = checkPath(value, at);
   const parts = dir.split("/");
-  if (dir.startsWith("/") || dir.includes("\\") || parts.includes("..") || !/^[A-Za-z0-9._/ -]+$/.test(dir))
+  // no space: an archive's subdirectory goes on pip's line, where ` -r file` would be an option
+  if (dir.startsWith("/") || dir.includes("\\") || parts.includes("..") || !/^[A-Za-z0-9._/-]+$/.test(dir))
     throw refuse("subdirectory", dir, "a relative folder inside the source (letters, digits, . _ - /)", at);
   return parts.filter((p) => p && p !== ".").join("/");
 }
