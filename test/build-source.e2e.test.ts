@@ -89,6 +89,7 @@ async function buildProject(
   values: Record<string, string> = {},
   handler = "",
   lockfile = "requirements.txt",
+  envOverrides: Record<string, string> = {},
 ) {
   const dir = path.join(work, `project-${count++}`);
   await mkdir(dir, { recursive: true });
@@ -106,6 +107,7 @@ async function buildProject(
     AWS_SECRET_ACCESS_KEY: "aws-secret-never-seen",
     GITHUB_TOKEN: "ghs_token_never_seen",
     ACTIONS_RUNTIME_TOKEN: "actions-token-never-seen",
+    ...envOverrides,
   });
   const inputs = inputsFrom({
     "working-directory": dir,
@@ -228,6 +230,18 @@ source = { git = "${GIT_REPO}?rev=main#${commit}" }
 });
 
 describe("what is checked before and after a build", () => {
+  it("a runner without git: a git source is refused, naming the distribution and what to install", async () => {
+    const e = await refused(
+      buildProject(`gitlib @ git+${GIT_REPO}@${git.first}\n`, { cache: "false" }, "", undefined, {
+        PATH: "/nonexistent",
+      }),
+    );
+    expect(e.message).toMatch(
+      /^cannot run git to fetch gitlib from git file:\/\/\S+ at [0-9a-f]{40}: spawn git ENOENT/,
+    );
+    expect(e.hint).toMatch(/install git/);
+  });
+
   it("the sdist's hash is checked before the build: a mismatch stops it and the backend never runs", async () => {
     const before = await runs();
     const e = await refused(buildProject(`docopt-lite==0.6.2 --hash=sha256:${"0".repeat(64)}\n`, { cache: "false" }));

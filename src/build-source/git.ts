@@ -12,7 +12,7 @@ import { runProcess } from "../install/process.ts";
 import type { PinnedRequirement, SourceBuild } from "../lock/types.ts";
 import type { Log } from "../log.ts";
 import { redact } from "../redact.ts";
-import { gitEnvironment, gitFailure, pinLabel } from "./plan.ts";
+import { gitEnvironment, gitFailure, gitMissing, pinLabel } from "./plan.ts";
 
 type GitSource = Extract<SourceBuild, { kind: "git" }>;
 
@@ -24,10 +24,13 @@ export async function checkoutCommit(
   log: Log,
 ): Promise<void> {
   await mkdir(directory, { recursive: true });
-  const fetchEnv = gitEnvironment(env, source.url);
-  const git = (...args: string[]) => runProcess("git", ["-C", directory, ...args], { env: fetchEnv, log });
-  const submodules = (...args: string[]) =>
-    runProcess("git", ["-C", directory, ...args], { env: gitEnvironment(env, undefined), log });
+  // a runner (or job container) without git is the workflow's to fix, not an internal error
+  const run = (gitEnv: NodeJS.ProcessEnv, args: string[]) =>
+    runProcess("git", ["-C", directory, ...args], { env: gitEnv, log }).catch((error: unknown) => {
+      throw gitMissing(pin, error instanceof Error ? error.message : String(error));
+    });
+  const git = (...args: string[]) => run(gitEnvironment(env, source.url), args);
+  const submodules = (...args: string[]) => run(gitEnvironment(env, undefined), args);
   const failed = (what: string, output: string) => gitFailure(pin, what, output);
   let r = await git("init", "--quiet");
   if (r.code !== 0) throw failed("prepare the checkout of", r.output);

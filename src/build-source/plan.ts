@@ -200,6 +200,14 @@ export function gitFailure(pin: PinnedRequirement, what: string, output: string)
   });
 }
 
+/** git could not be started at all (not installed, not on PATH). */
+export function gitMissing(pin: PinnedRequirement, why: string): UserError {
+  return new UserError(`cannot run git to fetch ${pinLabel(pin)} from ${sourceLabel(pin)}: ${printable(why, 300)}`, {
+    where: { ...pin.where, distribution: pin.name },
+    hint: "install git on the runner (or in the job's container) and put it on PATH",
+  });
+}
+
 /** The machine a wheel tag names for this runner: x86_64 or aarch64. */
 export function runnerMachine(arch: string = process.arch): string {
   return arch === "x64" ? "x86_64" : arch === "arm64" ? "aarch64" : arch;
