@@ -86,6 +86,9 @@ describe("the build's environment: lockfile code gets no deploy credentials or t
       SENTRY_AUTH_TOKEN: "s",
       OPENAI_API_KEY: "o",
       GCP_CREDENTIALS: "g",
+      DEPLOY_SSH_KEY: "k",
+      GH_PAT: "p",
+      PIP_KEYRING_PROVIDER: "import",
       SSH_AUTH_SOCK: "/tmp/agent",
       TOKENIZERS_PARALLELISM: "false",
       GITHUB_SHA: "abc",
@@ -95,6 +98,7 @@ describe("the build's environment: lockfile code gets no deploy credentials or t
       "TOKENIZERS_PARALLELISM",
       "GITHUB_SHA",
     ]);
+    expect(more.PIP_KEYRING_PROVIDER).toBe("import");
   });
 
   it("git fetches a local repository only when the lock names one, never for a repository's submodules", () => {

@@ -59,9 +59,7 @@ const GIT_NETWORK_PROTOCOLS = "https:http:ssh:git";
 function keptForBuild(name: string): boolean {
   if (/^(AWS_|ACTIONS_|INPUT_)/i.test(name)) return false;
   if (/^GITHUB_(TOKEN|ENV|PATH|OUTPUT|STATE|STEP_SUMMARY)$/i.test(name)) return false;
-  return !/(?:^|_)(?:TOKEN|SECRET|SECRETS|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?|API_?KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY)(?:_|$)/i.test(
-    name,
-  );
+  return !/(?:^|_)(?:TOKEN|SECRETS?|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?|APIKEY|KEY|PAT)(?:_|$)/i.test(name);
 }
 
 /**
