@@ -258,9 +258,10 @@ async function verifyStaged(
       verifyHandler({
         handler,
         target,
-        functionZip:
-          staged.functionZip && zips.functionZip ? { ...zips.functionZip, path: staged.functionZip } : undefined,
-        layerZip: staged.layerZip && zips.layerZip ? { ...zips.layerZip, path: staged.layerZip } : undefined,
+        // named by the paths they will have (function.zip), read where they are now
+        functionZip: zips.functionZip,
+        layerZip: zips.layerZip,
+        staged,
         python: inputs.python,
         env,
         scratch,

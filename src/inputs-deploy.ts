@@ -31,6 +31,8 @@ export interface DeployInputs {
   rollbackAlarms: string[];
 }
 
+import { describeJsonError, findJsonError, looksLikeJson } from "./json-syntax.ts";
+
 const S3_UPLOADS: readonly S3Upload[] = ["auto", "always", "never"];
 
 const FUNCTION_NAME = /^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/;
@@ -178,10 +180,15 @@ function loadReleaseInputs(
   if (parsed instanceof UserError) errors.push(parsed);
   const trafficShift: TrafficShift = parsed instanceof UserError ? { kind: "all-at-once" } : parsed;
   const rollbackAlarms = lines(get(Input.RollbackAlarms));
-  for (const name of rollbackAlarms) {
+  rollbackAlarms.forEach((name, i) => {
+    // named by position, not quoted: the value is outside text
     if (name.length > 255 || /\p{Cc}/u.test(name))
-      errors.push(new UserError(`input rollback-alarms: "${name.slice(0, 80)}" is not a CloudWatch alarm name`));
-  }
+      errors.push(
+        new UserError(`input rollback-alarms, name ${i + 1}: not a CloudWatch alarm name`, {
+          hint: "an alarm name is 1 to 255 characters without control characters, one name per line",
+        }),
+      );
+  });
   if ((trafficShift.kind !== "all-at-once" || rollbackAlarms.length > 0) && !alias) {
     errors.push(
       new UserError(
@@ -194,6 +201,13 @@ function loadReleaseInputs(
   }
   const eventText = get(Input.SmokeEvent).trim();
   const expect = get(Input.SmokeExpect).trim() || undefined;
+  const expectError = expect && looksLikeJson(expect) ? findJsonError(expect) : undefined;
+  if (expectError)
+    errors.push(
+      new UserError(`input smoke-expect starts like JSON but is not valid JSON ${describeJsonError(expectError)}`, {
+        hint: 'write a JSON fragment the response must contain, e.g. {"statusCode": 200}; text to find in the response must not start with { or [',
+      }),
+    );
   if (expect && !eventText)
     errors.push(new UserError("input smoke-expect needs smoke-event", { hint: "set `smoke-event`" }));
   if (!eventText) return { trafficShift, rollbackAlarms };
@@ -245,17 +259,15 @@ function readSmokeEvent(
     text = readFileSync(real, "utf8");
     source = relative;
   }
-  try {
-    JSON.parse(text);
-  } catch (error) {
+  // JSON.parse's message would quote the text, which may hold a secret: the position is named instead
+  const syntax = findJsonError(text);
+  if (syntax) {
+    const what = source === "smoke-event" ? "input smoke-event is" : `input smoke-event: file ${source} is`;
     errors.push(
-      new UserError(
-        `input smoke-event: ${source === "smoke-event" ? "the value" : source} is not JSON: ${(error as Error).message}`,
-        {
-          where: source === "smoke-event" ? undefined : { file: source },
-          hint: 'write the event as JSON, e.g. {"path": "/health"}, or @events/smoke.json',
-        },
-      ),
+      new UserError(`${what} not valid JSON ${describeJsonError(syntax)} (the value is not shown)`, {
+        where: source === "smoke-event" ? undefined : { file: source, line: syntax.line },
+        hint: 'write the event as JSON, e.g. {"path": "/health"}, or @events/smoke.json',
+      }),
     );
     return undefined;
   }

@@ -10,6 +10,7 @@ import { bool, type GetInput, lines, oneOf } from "./input-values.ts";
 import { type Budgets, loadBudgets } from "./inputs-budgets.ts";
 import { type DeployInputs, loadDeployInputs } from "./inputs-deploy.ts";
 import { INSTALLER_CHOICES, type InstallerChoice } from "./install/index.ts";
+import { indexUrlProblem } from "./install/indexes.ts";
 import { BUILD_FROM_SOURCE, type BuildFromSource, normalizeName } from "./lock/types.ts";
 import type { CompileMode, OptimizeSettings } from "./optimize/types.ts";
 import { addSecret, secretsInUrl } from "./redact.ts";
@@ -93,19 +94,7 @@ export function loadInputs(get: GetInput, env: NodeJS.ProcessEnv, cwd: string = 
       ? path.join(env.RUNNER_TEMP, "lambda-python-package")
       : path.join(workingDirectory, ".lambda-python-package");
 
-  const indexUrl = get(Input.IndexUrl).trim() || undefined;
-  const extraIndexUrls = lines(get(Input.ExtraIndexUrl));
-  // credentials inside index URLs, from inputs or the installers' own variables, are never printed
-  const envIndexes = [
-    "PIP_INDEX_URL",
-    "PIP_EXTRA_INDEX_URL",
-    "UV_INDEX_URL",
-    "UV_EXTRA_INDEX_URL",
-    "UV_INDEX",
-    "UV_DEFAULT_INDEX",
-  ].flatMap((name) => env[name]?.split(/\s+/) ?? []);
-  for (const url of [indexUrl, ...extraIndexUrls, ...envIndexes])
-    if (url) for (const s of secretsInUrl(url)) addSecret(s);
+  const { indexUrl, extraIndexUrls } = loadIndexInputs(get, env, errors);
 
   const allowCollisions = bool(Input.AllowCollisions, get(Input.AllowCollisions).trim(), false, errors);
   const cache = bool(Input.Cache, get(Input.Cache).trim(), true, errors);
@@ -162,6 +151,38 @@ function buildFromSourceInput(get: GetInput, errors: UserError[]): BuildFromSour
     BUILD_FROM_SOURCE,
     errors,
   );
+}
+
+/**
+ * The index-url and extra-index-url inputs, refused where read when pip could not use them
+ * (named by input and line, never quoted); credentials in them, or in the installers' own
+ * variables, are registered before anything is printed.
+ */
+function loadIndexInputs(
+  get: GetInput,
+  env: NodeJS.ProcessEnv,
+  errors: UserError[],
+): { indexUrl?: string; extraIndexUrls: string[] } {
+  const indexUrl = get(Input.IndexUrl).trim() || undefined;
+  const extraIndexUrls = lines(get(Input.ExtraIndexUrl));
+  const envIndexes = [
+    "PIP_INDEX_URL",
+    "PIP_EXTRA_INDEX_URL",
+    "UV_INDEX_URL",
+    "UV_EXTRA_INDEX_URL",
+    "UV_INDEX",
+    "UV_DEFAULT_INDEX",
+  ].flatMap((name) => env[name]?.split(/\s+/) ?? []);
+  for (const url of [indexUrl, ...extraIndexUrls, ...envIndexes])
+    if (url) for (const s of secretsInUrl(url)) addSecret(s);
+  const hint = "write it as https://host/simple (with credentials: https://user:token@host/simple)";
+  const indexProblem = indexUrl && indexUrlProblem(indexUrl);
+  if (indexProblem) errors.push(new UserError(`input index-url ${indexProblem}`, { hint }));
+  extraIndexUrls.forEach((url, i) => {
+    const problem = indexUrlProblem(url);
+    if (problem) errors.push(new UserError(`input extra-index-url, line ${i + 1}: ${problem}`, { hint }));
+  });
+  return { indexUrl, extraIndexUrls };
 }
 
 const COMPILE_VALUES: Record<string, CompileMode> = {

@@ -1,13 +1,13 @@
 /**
  * The one door for everything the action says. Inside Actions it is backed by
  * @actions/core (annotations, groups, masking); elsewhere by the console. Every
- * message passes through `redact`, and nothing printed can be read by the runner as
- * a workflow command.
+ * message leaves through `logText` (controls escaped, credentials masked, last), and
+ * nothing printed can be read by the runner as a workflow command.
  */
 import { randomBytes } from "node:crypto";
 import type * as core from "@actions/core";
+import { logText } from "./egress.ts";
 import type { Where } from "./errors.ts";
-import { redact } from "./redact.ts";
 
 export type AnnotationLevel = "error" | "warning" | "notice";
 
@@ -29,17 +29,17 @@ export type Runner = Pick<typeof core, "info" | "debug" | "error" | "warning" | 
  */
 export function actionsLog(runner: Runner, fileFor: (file: string) => string): Log {
   return {
-    info: (m) => runner.info(commandSafe(redact(m))),
-    debug: (m) => runner.debug(redact(m)),
+    info: (m) => runner.info(commandSafe(logText(m))),
+    debug: (m) => runner.debug(logText(m)),
     annotate: (level, message, where) => {
       const props = {
-        file: where?.file ? redact(fileFor(where.file)) : undefined,
+        file: where?.file ? logText(fileFor(where.file)) : undefined,
         startLine: where?.line,
-        title: where?.distribution ? redact(where.distribution) : undefined,
+        title: where?.distribution ? logText(where.distribution) : undefined,
       };
-      runner[level](redact(message), props);
+      runner[level](logText(message), props);
     },
-    group: (title, fn) => runner.group(redact(title), fn),
+    group: (title, fn) => runner.group(logText(title), fn),
   };
 }
 
@@ -75,13 +75,13 @@ export class MemoryLog implements Log {
   readonly annotations: { level: AnnotationLevel; message: string; where?: Where }[] = [];
   constructor(private readonly echo: (line: string) => void = () => {}) {}
   info(message: string): void {
-    const line = redact(message);
+    const line = logText(message);
     this.lines.push(line);
     this.echo(line);
   }
   debug(): void {}
   annotate(level: AnnotationLevel, message: string, where?: Where): void {
-    this.annotations.push({ level, message: redact(message), where });
+    this.annotations.push({ level, message: logText(message), where });
     const at = where?.file ? ` (${where.file}${where.line ? `:${where.line}` : ""})` : "";
     this.info(`${level}${at}: ${message}`);
   }

@@ -6,10 +6,11 @@ import path from "node:path";
 import * as core from "@actions/core";
 import { InspectionFailed } from "./build.ts";
 import { Input } from "./constants.ts";
+import { logText, outputValue, summaryText } from "./egress.ts";
 import { UserError, UserErrors } from "./errors.ts";
 import { type Inputs, loadInputs } from "./inputs.ts";
 import { actionsLog, type Log } from "./log.ts";
-import { addSecret, INSTALLER_URL_VARIABLES, onSecret, redact, secretsInUrl } from "./redact.ts";
+import { addSecret, INSTALLER_URL_VARIABLES, onSecret, secretsInUrl } from "./redact.ts";
 import { failureOutcome, type Outcome, report } from "./report/index.ts";
 import { toOutputs } from "./report/outputs.ts";
 import { type ActionResult, runAction } from "./run.ts";
@@ -33,7 +34,16 @@ function registerSecrets(env: NodeJS.ProcessEnv): void {
     told.add(secret);
   };
   onSecret(tell);
-  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GITHUB_TOKEN"]) {
+  // the access key id too, as aws-actions/configure-aws-credentials masks it
+  const jobSecrets = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "ACTIONS_RUNTIME_TOKEN",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "GITHUB_TOKEN",
+  ];
+  for (const name of jobSecrets) {
     const value = env[name];
     // the runner masks any length; our own redaction skips very short values
     if (value) tell(value);
@@ -70,21 +80,25 @@ export async function run(): Promise<void> {
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
     });
-    for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
+    setOutputs(result);
     outcome = { result };
   } catch (error) {
     const partial = (error as { result?: ActionResult }).result;
-    if (partial) for (const [name, value] of Object.entries(toOutputs(partial))) core.setOutput(name, value);
+    if (partial) setOutputs(partial);
     fail(error);
     outcome = failureOutcome(error);
   }
   try {
     const written = await report(inputs, outcome, { env: process.env, log });
-    await core.summary.addRaw(redact(written.summary)).write();
+    await core.summary.addRaw(summaryText(written.summary)).write();
     log.info(written.line);
   } catch (error) {
-    core.warning(redact(`The job summary could not be written: ${(error as Error).message}`));
+    log.annotate("warning", `The job summary could not be written: ${(error as Error).message}`);
   }
+}
+
+function setOutputs(result: ActionResult): void {
+  for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, outputValue(value));
 }
 
 /** A user error is annotated once, where it applies; the step fails without repeating it. */
@@ -96,6 +110,6 @@ function fail(error: unknown): void {
     process.exitCode = 1; // core.ExitCode.Failure; local-action's stand-in for core has no ExitCode
   } else {
     const e = error as Error;
-    core.setFailed(redact(`internal error (please report it): ${e?.stack ?? String(error)}`));
+    core.setFailed(logText(`internal error (please report it): ${e?.stack ?? String(error)}`));
   }
 }

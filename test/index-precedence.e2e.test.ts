@@ -98,7 +98,8 @@ describe("the user's index wins over the lockfile's, and the lockfile's is not c
   it("index-url in a pip configuration file", async () => {
     const dir = await uvProject("pip-conf", recorded.url);
     const config = path.join(work, "pip.conf");
-    await writeFile(config, `[global]\ntimeout = 5\n\n[install]\nindex-url = ${index.url}\n`);
+    // the wheels are fetched with `pip download`, which reads [download] where `pip install` reads [install]
+    await writeFile(config, `[global]\ntimeout = 5\n\n[download]\nindex-url = ${index.url}\n`);
     const { names } = await build(dir, { PIP_CONFIG_FILE: config });
     expect(names).toContain("corelib/__init__.py");
     expect(recorded.requests).toEqual([]);

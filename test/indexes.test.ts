@@ -11,6 +11,7 @@ import {
   readPipConfig,
 } from "../src/install/indexes.ts";
 import { emptyIndexOptions } from "../src/lock/types.ts";
+import { redact } from "../src/redact.ts";
 
 const LOCK = "https://lock.example/simple";
 const LOCK_EXTRA = "https://lock-extra.example/simple";
@@ -171,5 +172,71 @@ describe("pip's configuration files", () => {
     } finally {
       await rm(home, { recursive: true, force: true });
     }
+  });
+});
+
+describe("configuration read as the tools read it", () => {
+  it("section names are case-sensitive, as configparser keeps them: [GLOBAL] is not [global]", () => {
+    const parsed = parsePipConfig(
+      "[GLOBAL]\nindex-url = https://upper/simple\n[global]\nindex-url = https://lower/simple\n",
+    );
+    expect(parsed.global).toEqual({ "index-url": "https://lower/simple" });
+    expect(parsed.GLOBAL).toEqual({ "index-url": "https://upper/simple" });
+  });
+
+  it("an indented line continues its option (configparser), [DEFAULT] applies to every section", () => {
+    const parsed = parsePipConfig(
+      "[DEFAULT]\nno-index = no\n[install]\nfoo =\n  index-url = https://not-an-option/simple\n",
+    );
+    expect(parsed.install).toEqual({ "no-index": "no" });
+  });
+
+  it("pip download reads [download] where pip install reads [install]", async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), "lpp-pipconf-cmd-"));
+    try {
+      const file = path.join(home, "pip.conf");
+      await writeFile(
+        file,
+        "[global]\nindex-url = https://global/simple\n[install]\nindex-url = https://install/simple\n[download]\nindex-url = https://dl-user:dl-T0ken@download/simple\n",
+      );
+      const env = { HOME: home, PIP_CONFIG_FILE: file, XDG_CONFIG_DIRS: home };
+      expect((await readPipConfig(env, undefined, "install"))["index-url"]).toBe("https://install/simple");
+      const download = await readPipConfig(env, undefined, "download");
+      expect(download["index-url"]).toBe("https://dl-user:dl-T0ken@download/simple");
+      expect(download.origin?.["index-url"]).toBe(`${file} ([download] index-url)`);
+      // its credential is registered as it is read
+      expect(redact("token dl-T0ken")).toBe("token ***");
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [{ PIP_EXTRA_INDEX_URL: "--index-url https://x.example/simple" }, /PIP_EXTRA_INDEX_URL, URL 1 of 2 is an option/],
+    [{ PIP_INDEX_URL: "alice:pw@host/simple" }, /PIP_INDEX_URL has no scheme/],
+    [{ UV_INDEX_URL: "pkgs.example.com/simple" }, /UV_INDEX_URL has no scheme/],
+    [{ UV_INDEX: "internal=ftp://pkgs.example.com/simple" }, /UV_INDEX has a scheme neither pip nor uv reads/],
+  ])("an index variable pip or uv could not use is refused by name: %j", (env, message) => {
+    expect(() => effectiveIndexes(sources({ env }))).toThrow(message);
+  });
+
+  it("uv's named index may be a local folder (UV_INDEX=name=./wheels)", () => {
+    const plan = effectiveIndexes(sources({ env: { UV_INDEX: "local=./wheels" }, installer: "uv" }));
+    expect(plan.asked.extraIndexUrls).toEqual(["./wheels"]);
+  });
+
+  it("a pip.conf index URL without a scheme is refused naming the file and section", () => {
+    const pipConfig = {
+      "index-url": "alice:pw@host/simple",
+      origin: { "index-url": "/etc/pip.conf ([global] index-url)" },
+    };
+    expect(() => effectiveIndexes(sources({ pipConfig }))).toThrow("/etc/pip.conf ([global] index-url) has no scheme");
+  });
+
+  it("a variable the chosen settings do not use is not refused (the index-url input wins)", () => {
+    const plan = effectiveIndexes(
+      sources({ inputs: { indexUrl: MIRROR, extraIndexUrls: [] }, env: { PIP_INDEX_URL: "not a url" } }),
+    );
+    expect(plan.asked.indexUrl).toBe(MIRROR);
   });
 });

@@ -39,7 +39,10 @@ function encodings(f: Form): string[] {
 describe("URL credentials", () => {
   it("the table follows pip: pip sends these credentials for these URLs", () => {
     const urls = FORMS.map((f) => f.url.replace(/^internal=/, ""));
-    const expected = FORMS.map((f): [string, string | null] => [f.user, f.user === f.secret ? null : f.secret]);
+    const expected = FORMS.map((f): [string, string | null] => [
+      f.user,
+      f.emptyPassword ? "" : f.user === f.secret ? null : f.secret,
+    ]);
     expect(pipCredentials(urls)).toEqual(expected);
   });
 

@@ -14,6 +14,7 @@ import path from "node:path";
 import * as core from "@actions/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Output } from "../src/constants.ts";
+import { escapeControls } from "../src/egress.ts";
 import { runProcess } from "../src/install/process.ts";
 import { actionsLog, commandSafe } from "../src/log.ts";
 import { bundledAction } from "./support/bundle.ts";
@@ -91,24 +92,26 @@ it("an output value holding new lines cannot add another output ($GITHUB_OUTPUT,
 
 describe("the Actions log over @actions/core", () => {
   for (const text of HOSTILE) {
-    it(`prints ${JSON.stringify(text)} as text, in every kind of message`, async () => {
+    it(`prints ${JSON.stringify(text)} as text, in every kind of message, control characters escaped`, async () => {
       const log = actionsLog(core, (file) => file);
+      // as the reader sees it: a CR, a C1 control or an invisible character written out, never acted on
+      const shown = escapeControls(text);
       const info = await stdoutOf(async () => {
         log.info(text);
         log.info(`Lockfile: ${text}`);
       });
       expect(foreign(runnerCommands(info))).toEqual([]);
-      expect(info).toContain(`Lockfile: ${text}`);
+      expect(info).toContain(`Lockfile: ${shown}`);
       const grouped = await stdoutOf(() => log.group(text, async () => log.debug(text)));
       expect(foreign(runnerCommands(grouped))).toEqual([]);
-      expect(runnerCommands(grouped).find((c) => c.name === "group")?.data).toBe(text);
+      expect(runnerCommands(grouped).find((c) => c.name === "group")?.data).toBe(shown);
       for (const level of ["error", "warning", "notice"] as const) {
         const annotated = await stdoutOf(async () =>
           log.annotate(level, `cannot read ${text}`, { file: text, line: 3, distribution: text }),
         );
         const commands = runnerCommands(annotated);
-        expect(foreign(commands, { file: text, title: text })).toEqual([]);
-        expect(commands.map((c) => [c.name, c.data])).toEqual([[level, `cannot read ${text}`]]);
+        expect(foreign(commands, { file: shown, title: shown })).toEqual([]);
+        expect(commands.map((c) => [c.name, c.data])).toEqual([[level, `cannot read ${shown}`]]);
       }
     });
   }
@@ -140,7 +143,7 @@ it("pip's streamed output cannot issue commands, while the action's own still wo
   expect(commands.filter((c) => c.name === "warning").map((c) => c.data)).toEqual([
     "meanwhile, the action's own annotation",
   ]);
-  for (const t of HOSTILE) for (const line of t.split(/\r\n|\r|\n/)) expect(out).toContain(line);
+  for (const t of HOSTILE) for (const line of t.split(/\r?\n/)) expect(out).toContain(escapeControls(line));
 });
 
 describe("the bundled action, run as the runner runs it", () => {

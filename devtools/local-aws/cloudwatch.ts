@@ -11,6 +11,7 @@ export interface AlarmState {
   name: string;
   state: "OK" | "ALARM" | "INSUFFICIENT_DATA";
   reason: string;
+  type: "MetricAlarm" | "CompositeAlarm";
 }
 
 export class CloudWatchStore {
@@ -63,21 +64,44 @@ export function handleCloudWatch(
   switch (request.operation) {
     case "GetMetricData":
       return json(getMetricData(body, request.region, lambda));
-    case "DescribeAlarms": {
-      const names = body.AlarmNames as string[] | undefined;
-      const alarms = [...cloudwatch.alarms.values()].filter((a) => !names || names.includes(a.name));
-      return json({
-        MetricAlarms: alarms.map((a) => ({
-          AlarmName: a.name,
-          AlarmArn: `arn:aws:cloudwatch:${request.region}:${lambda.accountId}:alarm:${a.name}`,
-          StateValue: a.state,
-          StateReason: a.reason,
-        })),
-        CompositeAlarms: [],
-      });
-    }
+    case "DescribeAlarms":
+      return json(describeAlarms(body, request.region, cloudwatch, lambda.accountId));
   }
   throw cloudWatchError("UnknownOperationException", `${request.operation} is not implemented by the local emulator`);
+}
+
+/**
+ * As CloudWatch answers: without AlarmTypes, metric alarms only; at most 100 AlarmNames
+ * (a ValidationError otherwise); MaxRecords (1–100, default 50) per page, NextToken for the rest.
+ */
+function describeAlarms(body: Record<string, unknown>, region: string, cloudwatch: CloudWatchStore, accountId: string) {
+  const names = body.AlarmNames as string[] | undefined;
+  if (names && names.length > 100)
+    throw cloudWatchError(
+      "ValidationError",
+      `1 validation error detected: Value '[${names.join(", ")}]' at 'alarmNames' failed to satisfy constraint: Member must have length less than or equal to 100`,
+    );
+  const types = (body.AlarmTypes as string[] | undefined) ?? ["MetricAlarm"];
+  const max = Number(body.MaxRecords ?? 50);
+  if (!Number.isInteger(max) || max < 1 || max > 100)
+    throw cloudWatchError("ValidationError", "MaxRecords must be between 1 and 100");
+  const start = body.NextToken === undefined ? 0 : Number(body.NextToken);
+  if (!Number.isInteger(start) || start < 0) throw cloudWatchError("InvalidNextToken", "The NextToken is not valid");
+  const all = [...cloudwatch.alarms.values()]
+    .filter((a) => (!names || names.includes(a.name)) && types.includes(a.type))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const page = all.slice(start, start + max);
+  const shape = (a: AlarmState) => ({
+    AlarmName: a.name,
+    AlarmArn: `arn:aws:cloudwatch:${region}:${accountId}:alarm:${a.name}`,
+    StateValue: a.state,
+    StateReason: a.reason,
+  });
+  return {
+    MetricAlarms: page.filter((a) => a.type === "MetricAlarm").map(shape),
+    CompositeAlarms: page.filter((a) => a.type === "CompositeAlarm").map(shape),
+    ...(start + max < all.length ? { NextToken: String(start + max) } : {}),
+  };
 }
 
 function getMetricData(body: Record<string, unknown>, region: string, lambda: LambdaStore) {

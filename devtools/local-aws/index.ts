@@ -46,7 +46,7 @@ export interface LocalAws {
   getObject(bucket: string, key: string): Buffer | undefined;
   getLayerVersions(region: string, name: string): LayerVersionState[];
   /** test hook: an alarm DescribeAlarms reports, created or changed */
-  setAlarm(name: string, state: AlarmState["state"], reason?: string): void;
+  setAlarm(name: string, state: AlarmState["state"], reason?: string, type?: AlarmState["type"]): void;
   /** every Invoke run so far, with the version that ran */
   invocations: Invocation[];
   close(): Promise<void>;
@@ -92,8 +92,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       return latest && !latest.deleteMarker ? latest.body : undefined;
     },
     getLayerVersions: (region, name) => lambda.layerVersions(region, name),
-    setAlarm: (name, state, reason) => {
-      cloudwatch.alarms.set(name, { name, state, reason: reason ?? `set by a test: ${state}` });
+    setAlarm: (name, state, reason, type = "MetricAlarm") => {
+      cloudwatch.alarms.set(name, { name, state, reason: reason ?? `set by a test: ${state}`, type });
     },
     invocations: lambda.invocations,
     close: () => server.close(),

@@ -111,14 +111,15 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   const { target, lock, store, scratch, env, log } = options;
   const installer =
     lock.requirements.length > 0 ? await chooseInstaller(options.installer, options.python, env) : undefined;
+  const fromWheels = installer?.download !== undefined && transplanting(env, options.optimizeKey);
   const indexes = effectiveIndexes({
     inputs: { indexUrl: options.indexUrl, extraIndexUrls: options.extraIndexUrls },
     env,
-    pipConfig: await readPipConfig(env, installer?.prefix),
+    // `pip download` reads its configuration's [download] section where `pip install` reads [install]
+    pipConfig: await readPipConfig(env, installer?.prefix, fromWheels ? "download" : "install"),
     recorded: lock.indexes,
     installer: installer?.name ?? "pip",
   });
-  const fromWheels = installer?.download !== undefined && transplanting(env, options.optimizeKey);
   const key = dependencyKey({
     target,
     lock,

@@ -129,17 +129,26 @@ export function isRetryable(error: unknown): boolean {
   );
 }
 
+/** A throttle: the call was refused before it ran, so it may be sent again (even one that runs code). */
+export function isThrottle(error: unknown): boolean {
+  const e = error as AwsErrorShape;
+  return (
+    e?.$metadata?.httpStatusCode === 429 || ["TooManyRequestsException", "ThrottlingException"].includes(e?.name ?? "")
+  );
+}
+
 export async function withRetry<T>(
   operation: string,
   fn: () => Promise<T>,
   policy: RetryPolicy,
   onRetry?: (message: string) => void,
+  retryable: (error: unknown) => boolean = isRetryable,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
-      if (attempt >= policy.attempts || !isRetryable(error)) throw error;
+      if (attempt >= policy.attempts || !retryable(error)) throw error;
       const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
       const delay = Math.round(policy.random() * ceiling);
       onRetry?.(

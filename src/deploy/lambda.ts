@@ -14,11 +14,12 @@ import type { Target } from "../target.ts";
 import type { ZipResult } from "../zip/writer.ts";
 import { type AwsClients, type RetryPolicy, toUserError, withRetry } from "./aws.ts";
 
-export type Call = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
+/** One AWS call through the retry policy; `retryable` narrows what is sent again (Invoke: throttles only). */
+export type Call = <T>(operation: string, fn: () => Promise<T>, retryable?: (error: unknown) => boolean) => Promise<T>;
 
 export function caller(policy: RetryPolicy, log: Log): Call {
-  return (operation, fn) =>
-    withRetry(operation, fn, policy, (m) => log.info(m)).catch((error: unknown) => {
+  return (operation, fn, retryable) =>
+    withRetry(operation, fn, policy, (m) => log.info(m), retryable).catch((error: unknown) => {
       throw toUserError(error, operation);
     });
 }

@@ -1,5 +1,4 @@
 /** The read-only calls the plan is made from: nothing here changes anything in AWS. */
-import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import {
   type FunctionConfiguration,
   GetAliasCommand,
@@ -7,6 +6,7 @@ import {
   GetFunctionConfigurationCommand,
   GetLayerVersionByArnCommand,
 } from "@aws-sdk/client-lambda";
+import { describeAlarms } from "./alarms.ts";
 import type { AwsClients, RetryPolicy } from "./aws.ts";
 import { type Call, readNewestLayer } from "./lambda.ts";
 import { uploadRoutes } from "./routes.ts";
@@ -42,14 +42,8 @@ export async function observe(
     observed.bucket = await readBucket(clients, request.s3.bucket, policy);
   if (fn && functionName && request.alias) observed.alias = await readAlias(clients, call, functionName, request.alias);
   const alarmNames = request.rollbackAlarms ?? [];
-  if (alarmNames.length > 0) {
-    const described = await call("DescribeAlarms", () =>
-      clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: alarmNames })),
-    );
-    observed.alarms = [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])].flatMap((a) =>
-      a.AlarmName ? [{ name: a.AlarmName, state: a.StateValue }] : [],
-    );
-  }
+  if (alarmNames.length > 0)
+    observed.alarms = (await describeAlarms(clients, call, alarmNames)).map(({ name, state }) => ({ name, state }));
   return observed;
 }
 

@@ -4,10 +4,11 @@
  * additional weight) on a breach or on cancellation. Waits go through an injectable
  * clock, so tests run the minutes instantly.
  */
-import { DescribeAlarmsCommand, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { UpdateAliasCommand } from "@aws-sdk/client-lambda";
 import { UserError } from "../errors.ts";
 import type { Log } from "../log.ts";
+import { describeAlarms } from "./alarms.ts";
 import type { AwsClients } from "./aws.ts";
 import type { Call } from "./lambda.ts";
 import { checkTimes, decide, rolloutSchedule, type TrafficShift, type Watch } from "./rollout.ts";
@@ -183,15 +184,8 @@ async function readWatch(
       .flatMap((r) => r.Values ?? [])
       .reduce((a, b) => a + b, 0);
   const alarms: Watch["alarms"] = [];
-  if (request.alarms.length > 0) {
-    const described = await call("DescribeAlarms", () =>
-      clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: request.alarms })),
-    );
-    for (const a of [...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])]) {
-      if (a.StateValue === "ALARM" && a.AlarmName)
-        alarms.push({ name: a.AlarmName, reason: a.StateReason ?? "no reason given" });
-    }
-  }
+  for (const a of await describeAlarms(clients, call, request.alarms))
+    if (a.state === "ALARM") alarms.push({ name: a.name, reason: a.reason ?? "no reason given" });
   return { errors: sum("errors"), throttles: sum("throttles"), invocations: sum("invocations"), alarms };
 }
 

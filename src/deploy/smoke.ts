@@ -5,8 +5,9 @@
  */
 import { InvokeCommand, type InvokeCommandOutput } from "@aws-sdk/client-lambda";
 import { UserError } from "../errors.ts";
-import { redact } from "../redact.ts";
-import type { AwsClients } from "./aws.ts";
+import { looksLikeJson } from "../json-syntax.ts";
+import { cutText, redactEdges } from "../redact.ts";
+import { type AwsClients, describeAwsError, isThrottle } from "./aws.ts";
 import type { Call } from "./lambda.ts";
 
 export interface SmokeRequest {
@@ -58,18 +59,19 @@ export function smokeVerdict(
 ): { passed: boolean; why?: string } {
   if (functionError) return { passed: false, why: `the function failed (${functionError})` };
   if (expect === undefined) return { passed: true };
-  const fragment = /^\s*[[{]/.test(expect) ? parseJson(expect) : undefined;
-  if (fragment) {
+  if (looksLikeJson(expect)) {
+    // inputs.ts refused smoke-expect that starts like JSON and is not: never a substring check
+    const fragment = parseJson(expect);
     const response = parseJson(payload);
-    if (response && containsJson(response.value, fragment.value)) return { passed: true };
-    return { passed: false, why: `the response does not contain the JSON fragment ${truncate(expect, 200)}` };
+    if (fragment && response && containsJson(response.value, fragment.value)) return { passed: true };
+    return { passed: false, why: `the response does not contain the JSON fragment ${shown(expect, 200)}` };
   }
   if (payload.includes(expect)) return { passed: true };
-  return { passed: false, why: `the response does not contain "${truncate(expect, 200)}"` };
+  return { passed: false, why: `the response does not contain "${shown(expect, 200)}"` };
 }
 
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+function shown(text: string, max: number): string {
+  return cutText(text, max, (length) => `… (${length} characters)`);
 }
 
 export async function smokeInvoke(
@@ -82,25 +84,40 @@ export async function smokeInvoke(
 ): Promise<SmokeResult> {
   let answer: InvokeCommandOutput;
   try {
-    answer = await call("Invoke", () =>
-      clients.lambda.send(
-        new InvokeCommand({
-          FunctionName: name,
-          Qualifier: version,
-          LogType: "Tail",
-          Payload: Buffer.from(smoke.event),
-        }),
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
-      ),
+    // Invoke runs the function: sent once (the client makes one attempt), again only after a throttle,
+    // which Lambda refuses before the function runs
+    answer = await call(
+      "Invoke",
+      () =>
+        clients.lambda.send(
+          new InvokeCommand({
+            FunctionName: name,
+            Qualifier: version,
+            LogType: "Tail",
+            Payload: Buffer.from(smoke.event),
+          }),
+          { abortSignal: AbortSignal.timeout(timeoutMs) },
+        ),
+      isThrottle,
     );
   } catch (error) {
-    const timedOut =
-      (error as { cause?: { name?: string } }).cause?.name === "AbortError" || (error as Error).name === "AbortError";
-    if (!timedOut) throw error;
-    return { passed: false, version, response: "", logTail: "", why: `no answer in ${Math.round(timeoutMs / 1000)} s` };
+    const cause = (error as { cause?: { name?: string } }).cause;
+    const timedOut = cause?.name === "AbortError" || (error as Error).name === "AbortError";
+    if (timedOut)
+      return {
+        passed: false,
+        version,
+        response: "",
+        logTail: "",
+        why: `no answer in ${Math.round(timeoutMs / 1000)} s`,
+      };
+    throw invokeFailed(error, name, version);
   }
   const payload = Buffer.from(answer.Payload ?? new Uint8Array()).toString("utf8");
-  const logTail = answer.LogResult ? Buffer.from(answer.LogResult, "base64").toString("utf8") : "";
+  // the last 4 KB of the log: its first line may begin inside a secret
+  const logTail = answer.LogResult
+    ? redactEdges(Buffer.from(answer.LogResult, "base64").toString("utf8"), { start: true })
+    : "";
   const verdict = smokeVerdict(payload, answer.FunctionError, smoke.expect);
   return {
     passed: verdict.passed,
@@ -108,9 +125,32 @@ export async function smokeInvoke(
     version,
     status: answer.StatusCode,
     functionError: answer.FunctionError,
-    response: redact(truncate(payload, SHOWN)),
-    logTail: redact(logTail),
+    response: shown(payload, SHOWN),
+    logTail,
   };
+}
+
+/**
+ * Invoke failed with an error, not a verdict. A 5xx or a dropped connection is named with
+ * Lambda's status and said to have been sent once; a throttle that outlasted every retry
+ * is said as such.
+ */
+function invokeFailed(error: unknown, name: string, version: string): Error {
+  if (!(error instanceof UserError)) return error as Error;
+  const aws = error.cause ?? error;
+  const status = (aws as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const throttled = isThrottle(aws);
+  // a 4xx is the user's to fix and says so already (toUserError's hint)
+  if (!throttled && status !== undefined && status < 500) return error;
+  return new UserError(
+    `smoke invocation of ${name}:${version} failed: Lambda answered ${status ? `HTTP ${status}` : "with an error"} (${describeAwsError(aws)})`,
+    {
+      cause: aws,
+      hint: throttled
+        ? "Lambda kept throttling the invocation after every retry: raise the function's concurrency or deploy again later; the alias was not moved"
+        : "Invoke runs the function, so it was sent once and not retried (a retry could run it twice); the alias was not moved: deploy again when Lambda answers",
+    },
+  );
 }
 
 /** The smoke invocation failed: nothing moved the alias. */

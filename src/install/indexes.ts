@@ -7,13 +7,23 @@
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { throwAll, UserError } from "../errors.ts";
 import type { IndexOptions } from "../lock/types.ts";
 import { addSecret, redact, secretsInUrl } from "../redact.ts";
 
 export const DEFAULT_INDEX = "https://pypi.org/simple";
 
-/** The index settings pip reads from its configuration files (`[global]`, then `[install]`). */
-export type PipConfig = Partial<Record<"index-url" | "extra-index-url" | "find-links" | "no-index", string>>;
+type PipKey = "index-url" | "extra-index-url" | "find-links" | "no-index";
+
+/**
+ * The index settings pip reads from its configuration files (`[global]`, then the
+ * section of the command pip runs: `[install]` or `[download]`); `origin` says where
+ * each came from, for messages.
+ */
+export type PipConfig = Partial<Record<PipKey, string>> & { origin?: Partial<Record<PipKey, string>> };
+
+/** The pip command the dependencies are fetched with: pip reads its configuration section. */
+export type PipCommand = "install" | "download";
 
 export interface IndexSources {
   /** `index-url` / `extra-index-url` inputs */
@@ -52,6 +62,38 @@ interface Layer {
   extraIndexUrls: string[];
   findLinks: string[];
   noIndex: boolean;
+  /** index URLs this layer holds that neither pip nor uv could use: refused when the layer is used */
+  problems: UserError[];
+}
+
+/**
+ * Why `value` cannot be an index location, or undefined. pip and uv read an index over
+ * http(s) or from `file:` URLs and local folders; a value without a scheme is a path to
+ * them, so `alice:pw@host/simple` is a folder that does not exist, dropped with a
+ * warning in pip's output. Never quotes the value: it may carry a credential.
+ */
+export function indexUrlProblem(value: string): string | undefined {
+  if (/^(https?:\/\/|file:)/i.test(value) || /^(\/|\.\.?(\/|$))/.test(value)) return undefined;
+  if (value.startsWith("-")) return "is an option, not a URL (each word of the value must be an index URL)";
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+    return "has a scheme neither pip nor uv reads an index from (http, https, file)";
+  return "has no scheme: an index URL starts with https:// (or http://, file:), a local folder with / or ./";
+}
+
+/** The problems of each word of `values`, named by where they came from and their position. */
+function urlProblems(values: (string | undefined)[], from: string): UserError[] {
+  const words = values.filter((v): v is string => Boolean(v));
+  return words.flatMap((value, i) => {
+    const problem = indexUrlProblem(value);
+    const which = words.length > 1 ? `${from}, URL ${i + 1} of ${words.length}` : from;
+    return problem
+      ? [
+          new UserError(`${which} ${problem}`, {
+            hint: "write it as https://host/simple (with credentials: https://user:token@host/simple, or https://token@host/simple)",
+          }),
+        ]
+      : [];
+  });
 }
 
 const words = (value: string | undefined) => value?.split(/\s+/).filter(Boolean) ?? [];
@@ -60,8 +102,10 @@ const names = (layer: Layer) => layer.indexUrl !== undefined || layer.extraIndex
 
 /** pip's own settings: each PIP_* variable beats the same key in the configuration files. */
 function pipLayer(env: NodeJS.ProcessEnv, config: PipConfig): Layer {
-  const pick = (variable: string, key: keyof PipConfig) =>
-    env[variable] !== undefined ? { value: env[variable], from: variable } : { value: config[key], from: "pip.conf" };
+  const pick = (variable: string, key: PipKey) =>
+    env[variable] !== undefined
+      ? { value: env[variable], from: variable, named: variable }
+      : { value: config[key], from: "pip.conf", named: config.origin?.[key] ?? `pip's configuration (${key})` };
   const index = pick("PIP_INDEX_URL", "index-url");
   const extra = pick("PIP_EXTRA_INDEX_URL", "extra-index-url");
   const noIndex = pick("PIP_NO_INDEX", "no-index");
@@ -72,21 +116,28 @@ function pipLayer(env: NodeJS.ProcessEnv, config: PipConfig): Layer {
     extraIndexUrls: words(extra.value),
     findLinks: words(env.PIP_FIND_LINKS ?? config["find-links"]),
     noIndex: TRUE.test(noIndex.value?.trim() ?? ""),
+    problems: [...urlProblems(words(index.value), index.named), ...urlProblems(words(extra.value), extra.named)],
   };
 }
 
 /** uv's variables: UV_DEFAULT_INDEX replaces the older UV_INDEX_URL; UV_INDEX entries may be `name=url`. */
 function uvLayer(env: NodeJS.ProcessEnv): Layer {
   const named = UV_INDEX_VARIABLES.filter((v) => v !== "UV_FIND_LINKS" && env[v]?.trim());
+  const indexVariable = env.UV_DEFAULT_INDEX?.trim() ? "UV_DEFAULT_INDEX" : "UV_INDEX_URL";
+  const uvIndex = words(env.UV_INDEX).map((entry) =>
+    entry.replace(/^[A-Za-z0-9_.-]+=(?=[a-z][a-z0-9+.-]*:|\.{0,2}\/)/i, ""),
+  );
   return {
     source: named.join(", ") || "uv",
-    indexUrl: env.UV_DEFAULT_INDEX?.trim() || env.UV_INDEX_URL?.trim() || undefined,
-    extraIndexUrls: [
-      ...words(env.UV_INDEX).map((entry) => entry.replace(/^[A-Za-z0-9_.-]+=(?=[a-z][a-z0-9+.-]*:)/i, "")),
-      ...words(env.UV_EXTRA_INDEX_URL),
-    ],
+    indexUrl: env[indexVariable]?.trim() || undefined,
+    extraIndexUrls: [...uvIndex, ...words(env.UV_EXTRA_INDEX_URL)],
     findLinks: (env.UV_FIND_LINKS ?? "").split(/[,\s]+/).filter(Boolean),
     noIndex: TRUE.test(env.UV_NO_INDEX?.trim() ?? ""),
+    problems: [
+      ...urlProblems(words(env[indexVariable]), indexVariable),
+      ...urlProblems(uvIndex, "UV_INDEX"),
+      ...urlProblems(words(env.UV_EXTRA_INDEX_URL), "UV_EXTRA_INDEX_URL"),
+    ],
   };
 }
 
@@ -109,14 +160,23 @@ export function effectiveIndexes(sources: IndexSources): IndexPlan {
   const [native, other] = installer === "pip" ? [pip, uv] : [uv, pip];
   const inputExtras = inputs.extraIndexUrls;
   const base: Layer | undefined = inputs.indexUrl
-    ? { source: "index-url input", indexUrl: inputs.indexUrl, extraIndexUrls: [], findLinks: [], noIndex: false }
+    ? {
+        source: "index-url input",
+        indexUrl: inputs.indexUrl,
+        extraIndexUrls: [],
+        findLinks: [],
+        noIndex: false,
+        problems: [],
+      }
     : names(native)
       ? native
       : names(other)
         ? other
         : inputExtras.length > 0
-          ? { source: "extra-index-url input", extraIndexUrls: [], findLinks: [], noIndex: false }
+          ? { source: "extra-index-url input", extraIndexUrls: [], findLinks: [], noIndex: false, problems: [] }
           : undefined;
+  // the settings used are checked where they are read; a variable another installer would read is not ours to refuse
+  if (base && !base.noIndex) throwAll(base.problems);
   // the installer reads its own find-links itself (pip) or loses them with the unset variables (uv)
   const nativeLinks = installer === "uv" ? native.findLinks : [];
   const otherLinks = base === other ? other.findLinks : [];
@@ -150,6 +210,9 @@ export function effectiveIndexes(sources: IndexSources): IndexPlan {
   // pip: an explicit --index-url in the file replaces its whole index list; --no-index in its settings empties it
   if (installer === "pip" && pip.noIndex)
     Object.assign(asked, { indexUrl: undefined, extraIndexUrls: [], noIndex: true });
+  // every credential the installer may print (the lockfile's own indexes included) is known before it runs
+  for (const url of [asked.indexUrl, ...asked.extraIndexUrls, ...asked.findLinks])
+    if (url) for (const secret of secretsInUrl(url)) addSecret(secret);
   return { written, asked, source, unset: installer === "uv" ? [...UV_INDEX_VARIABLES] : [] };
 }
 
@@ -173,36 +236,57 @@ export function indexesForKey(indexes: IndexOptions): IndexOptions {
   };
 }
 
-/** pip's INI dialect for the four index keys: `key = value`, continuation lines, `#`/`;` comments. */
+/**
+ * pip's configuration files as Python's configparser reads them (pip's configuration.py
+ * uses RawConfigParser), for the four index keys: section names are case-sensitive
+ * (`[GLOBAL]` is not `[global]`), the header is everything between the first `[` and the
+ * last `]`; a line indented deeper than its option continues it; `#` and `;` start a
+ * comment line; `key = value` or `key: value`, keys compared as pip normalizes them
+ * (lower case, `_` as `-`, a leading `--` dropped); `[DEFAULT]` applies to every section.
+ */
 export function parsePipConfig(text: string): Record<string, PipConfig> {
-  const sections: Record<string, PipConfig> = {};
-  let section: string | undefined;
-  let key: keyof PipConfig | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    if (/^\s*[#;]/.test(raw) || !raw.trim()) continue;
-    const header = /^\s*\[([^\]]+)\]\s*$/.exec(raw);
+  const sections: Record<string, Record<string, string>> = {};
+  let section: Record<string, string> | undefined;
+  let option: string | undefined;
+  let optionIndent = 0;
+  for (const raw of text.split(/\r\n|\r|\n/)) {
+    const value = raw.trim();
+    if (/^[#;]/.test(value)) continue;
+    if (!value) {
+      if (section && option !== undefined) section[option] += "\n";
+      continue;
+    }
+    const indent = raw.length - raw.trimStart().length;
+    if (section && option !== undefined && indent > optionIndent) {
+      section[option] += `\n${value}`;
+      continue;
+    }
+    optionIndent = indent;
+    const header = /^\[(.+)\]/.exec(value);
     if (header) {
-      section = header[1]!.trim().toLowerCase();
-      key = undefined;
+      section = sections[header[1]!] ??= {};
+      option = undefined;
       continue;
     }
-    if (/^\s/.test(raw) && key && section) {
-      const target = sections[section]!;
-      target[key] = `${target[key] ?? ""}\n${raw.trim()}`;
+    const m = /^(.*?)\s*[=:]\s*(.*)$/.exec(value);
+    if (!section || !m) {
+      option = undefined;
       continue;
     }
-    const m = /^\s*(?:--)?([A-Za-z_-]+)\s*[=:]\s*(.*)$/.exec(raw);
-    const name = m?.[1]?.toLowerCase().replace(/_/g, "-");
-    key =
-      name === "index-url" || name === "extra-index-url" || name === "find-links" || name === "no-index"
-        ? name
-        : undefined;
-    if (key && section) {
-      sections[section] ??= {};
-      sections[section]![key] = m![2]!.trim();
-    }
+    option = m[1]!.toLowerCase().replace(/_/g, "-").replace(/^--/, "");
+    section[option] = m[2]!;
   }
-  return sections;
+  const result: Record<string, PipConfig> = {};
+  const defaults = sections.DEFAULT ?? {};
+  for (const [name, options] of Object.entries(sections)) {
+    if (name === "DEFAULT") continue;
+    const config: PipConfig = {};
+    for (const [key, raw] of Object.entries({ ...defaults, ...options }))
+      if (key === "index-url" || key === "extra-index-url" || key === "find-links" || key === "no-index")
+        config[key] = raw.trimEnd();
+    result[name] = config;
+  }
+  return result;
 }
 
 /**
@@ -229,8 +313,17 @@ export function pipConfigFiles(env: NodeJS.ProcessEnv, prefix: string | undefine
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
-/** pip's index settings from its configuration files, as pip merges them for `pip install`. */
-export async function readPipConfig(env: NodeJS.ProcessEnv, prefix?: string): Promise<PipConfig> {
+/**
+ * pip's index settings from its configuration files, as pip merges them for `command`
+ * (parser.py's _get_ordered_configuration_items): every file's `[global]`, then every
+ * file's `[<command>]` over them, a later file beating an earlier one key by key;
+ * empty values are skipped. Credentials in them are registered as they are read.
+ */
+export async function readPipConfig(
+  env: NodeJS.ProcessEnv,
+  prefix?: string,
+  command: PipCommand = "install",
+): Promise<PipConfig> {
   const read = async (file: string) => {
     try {
       const data = await readFile(file);
@@ -240,18 +333,30 @@ export async function readPipConfig(env: NodeJS.ProcessEnv, prefix?: string): Pr
     }
   };
   const envFile = env.PIP_CONFIG_FILE ? await read(env.PIP_CONFIG_FILE) : undefined;
-  // a later file beats an earlier one key by key; any file's [install] beats every [global]
-  const global: PipConfig = {};
-  const install: PipConfig = {};
+  // per section, a later file beats an earlier one key by key, an empty value too (configuration.py);
+  // then the sections in pip's order, empty values skipped (parser.py)
+  const bySection = new Map<string, Map<PipKey, { value: string; file: string }>>();
   for (const file of pipConfigFiles(env, prefix, envFile !== undefined)) {
     const text = file === env.PIP_CONFIG_FILE ? envFile : await read(file);
     if (text === undefined) continue;
     const sections = parsePipConfig(text);
-    Object.assign(global, sections.global);
-    Object.assign(install, sections.install);
+    for (const section of ["global", command]) {
+      const keys = bySection.get(section) ?? new Map();
+      bySection.set(section, keys);
+      for (const [key, value] of Object.entries(sections[section] ?? {}) as [PipKey, string][])
+        keys.set(key, { value, file });
+    }
   }
-  const merged: PipConfig = { ...global, ...install };
-  for (const url of [merged["index-url"], ...words(merged["extra-index-url"]), ...words(merged["find-links"])])
-    if (url) for (const secret of secretsInUrl(url)) addSecret(secret);
-  return merged;
+  const merged: PipConfig = {};
+  const origin: NonNullable<PipConfig["origin"]> = {};
+  for (const [section, keys] of bySection) {
+    for (const [key, { value, file }] of keys) {
+      if (!value) continue;
+      for (const url of key === "no-index" ? [] : words(value))
+        for (const secret of secretsInUrl(url)) addSecret(secret);
+      merged[key] = value;
+      origin[key] = `${file} ([${section}] ${key})`;
+    }
+  }
+  return Object.keys(merged).length > 0 ? { ...merged, origin } : merged;
 }

@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { StringDecoder } from "node:string_decoder";
 import type { Log } from "../log.ts";
+import { redactEdges } from "../redact.ts";
 
 export interface ProcessResult {
   code: number;
@@ -59,8 +60,10 @@ export class HeadTail {
     let end = Buffer.concat(this.end);
     if (end.length > this.tail) end = end.subarray(end.length - this.tail);
     const left = this.total - this.startSize - end.length;
-    const gap = left > 0 ? Buffer.from(`\n[${left} bytes of output left out]\n`) : Buffer.alloc(0);
-    return Buffer.concat([...this.start, gap, end]).toString("utf8");
+    const head = Buffer.concat(this.start).toString("utf8");
+    if (left <= 0) return Buffer.concat([...this.start, end]).toString("utf8");
+    // a secret the gap cut in two is masked on both sides of it
+    return `${redactEdges(head, { end: true })}\n[${left} bytes of output left out]\n${redactEdges(end.toString("utf8"), { start: true })}`;
   }
 }
 
@@ -87,7 +90,9 @@ class LineSplitter {
 
   private line(line: string): void {
     const over = this.cut + Math.max(0, line.length - LOG_LINE_LIMIT);
-    this.emit(over > 0 ? `${line.slice(0, LOG_LINE_LIMIT)} … [line cut: ${over} more characters]` : line);
+    // cut redacted: a secret the cut splits is masked, not shown in part
+    const kept = over > 0 ? redactEdges(line.slice(0, LOG_LINE_LIMIT), { end: true }) : line;
+    this.emit(over > 0 ? `${kept} … [line cut: ${over} more characters]` : line);
     this.cut = 0;
   }
 }

@@ -5,7 +5,7 @@
  * requirements file (a newline, `--find-links …`, `${SECRET}`) gets past the reader.
  */
 import { UserError, type Where } from "../errors.ts";
-import { redact } from "../redact.ts";
+import { redact, redactEdges } from "../redact.ts";
 
 /** Where a field comes from, for the message, and what to do about it. */
 export interface FieldOrigin extends Where {
@@ -56,9 +56,10 @@ export function shown(value: string, max = 80): string {
 }
 
 function escapeShown(value: string, max: number, quotes: boolean): string {
-  // redacted before it is cut too: a cut through a secret would leave its start unmasked
+  // redacted whole first too: a URL's password the cut splits has lost the `@` that marks it
   const whole = redact(value);
-  const cut = whole.length > max ? `${whole.slice(0, max)}…` : whole;
+  const long = value.length > max;
+  const cut = whole.slice(0, max);
   let escaped = "";
   for (const c of cut) {
     const code = c.charCodeAt(0);
@@ -66,7 +67,8 @@ function escapeShown(value: string, max: number, quotes: boolean): string {
     const quote = quotes && c === '"' ? '\\"' : undefined;
     escaped += quote ?? named ?? (isLineBreakOrControl(code) ? `\\u${code.toString(16).padStart(4, "0")}` : c);
   }
-  return redact(escaped);
+  // a secret the cut splits is masked from its first character, not shown in part
+  return long ? `${redactEdges(escaped, { end: true })}…` : redact(escaped);
 }
 
 /** Text from a process for a message: redacted, controls escaped (line breaks too), at most `max` characters. */

@@ -5,6 +5,7 @@
  * is evaluated for the target; `index` names one of `_meta.sources`.
  */
 import { throwAll, UserError } from "../errors.ts";
+import { describeJsonError, findJsonError } from "../json-syntax.ts";
 import { firstPartyPath, indexesFor, listOrNone, localWheelDir, markerTrue, projectPath, vcsError } from "./common.ts";
 import { collectError, type EntryOrigin, entryOrigin } from "./entry.ts";
 import { checkExtra, checkHash, checkIndexUrl, checkVersion, type FieldOrigin, shown } from "./grammar.ts";
@@ -277,16 +278,19 @@ function hostOf(url: string): string {
   }
 }
 
-/** JSON.parse, with a syntax error turned into a UserError at its line. */
+/**
+ * JSON.parse, with a syntax error turned into a UserError at its line and column. Named by
+ * position, not quoted (JSON.parse's message quotes the text, and a lockfile may hold a
+ * credential in an index URL).
+ */
 function parseJson(text: string, file: string): Json {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    const message = (e as Error).message;
-    const line = jsonErrorLine(text, message);
-    throw new UserError(`malformed JSON${line ? ` (line ${line})` : ""}: ${message.split("\n")[0]}`, {
-      where: { file, line },
+    const syntax = findJsonError(text);
+    throw new UserError(`malformed JSON${syntax ? ` ${describeJsonError(syntax)}` : ""}`, {
+      where: { file, line: syntax?.line },
       hint: "fix the file or regenerate it with `pipenv lock`",
       cause: e,
     });
@@ -294,21 +298,6 @@ function parseJson(text: string, file: string): Json {
   const doc = asObject(value);
   if (!doc) throw new UserError("Pipfile.lock is not a JSON object", { where: { file }, hint: RELOCK });
   return doc;
-}
-
-function jsonErrorLine(text: string, message: string): number | undefined {
-  const lineCol = /\(line (\d+) column \d+\)/.exec(message);
-  if (lineCol) return Number(lineCol[1]);
-  const position = /at position (\d+)/.exec(message);
-  if (position) return lineAt(text, Number(position[1]));
-  if (/Unexpected end of JSON input/.test(message)) return lineAt(text, text.trimEnd().length);
-  // V8 without a position: `Unexpected token 'x', ..."<up to 10 chars>x<up to 10 chars>"... is not valid JSON`
-  const snippet = /Unexpected token '([^']*)', (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON/.exec(message);
-  if (snippet?.[3] !== undefined) {
-    const at = text.indexOf(snippet[3]);
-    if (at >= 0) return lineAt(text, at + (snippet[2] ? 10 : Math.max(0, snippet[3].indexOf(snippet[1] ?? ""))));
-  }
-  return undefined;
 }
 
 function lineAt(text: string, offset: number): number {

@@ -3,6 +3,7 @@
  * again by a hidden marker. Plain fetch against the REST API: two endpoints do not
  * justify an SDK. Without `pull-requests: write` it is a warning, never a failure.
  */
+import { commentBody } from "../egress.ts";
 import type { Log } from "../log.ts";
 
 export interface CommentTarget {
@@ -44,7 +45,8 @@ export async function upsertComment(
     "Content-Type": "application/json",
   };
   const base = `${target.apiUrl.replace(/\/+$/, "")}/repos/${target.repository}`;
-  const text = `${marker}\n${body}`;
+  // the body as GitHub will store it: redacted last (JSON.stringify only frames it for transport)
+  const text = commentBody(`${marker}\n${body}`);
   try {
     let existing: number | undefined;
     for (let page = 1; page <= 10 && existing === undefined; page++) {

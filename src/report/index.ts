@@ -6,6 +6,7 @@
 import path from "node:path";
 import { BudgetsExceeded } from "../budgets.ts";
 import { buildProgress, InspectionFailed } from "../build.ts";
+import { artifactName } from "../egress.ts";
 import { UserError } from "../errors.ts";
 import type { Inputs } from "../inputs.ts";
 import type { Finding } from "../inspect/index.ts";
@@ -69,15 +70,16 @@ export async function report(inputs: Inputs, outcome: Outcome, ctx: ReportContex
 
   let artifact: Report["artifact"];
   if (result && inputs.report.uploadArtifact) {
-    const name =
+    const name = artifactName(
       inputs.report.artifactName ??
-      defaultArtifactName({
-        functionName: inputs.deploy?.functionName,
-        layerName: inputs.deploy?.layerName,
-        runtime: inputs.runtime,
-        architecture: inputs.architecture,
-        packageMode: inputs.packageMode,
-      });
+        defaultArtifactName({
+          functionName: inputs.deploy?.functionName,
+          layerName: inputs.deploy?.layerName,
+          runtime: inputs.runtime,
+          architecture: inputs.architecture,
+          packageMode: inputs.packageMode,
+        }),
+    );
     const files = [result.build.functionZip?.path, result.build.layerZip?.path].filter((f): f is string => Boolean(f));
     const uploaded = await uploadZipsAsArtifact(name, files, inputs.outputDir, { env, log });
     if (uploaded) artifact = { name, size: uploaded.size };

@@ -17,6 +17,7 @@ import type { Inputs } from "../inputs.ts";
 import type { Budgets } from "../inputs-budgets.ts";
 import type { Finding } from "../inspect/index.ts";
 import { DIRECT_UPLOAD_LIMIT, UNZIPPED_LIMIT } from "../inspect/sizes.ts";
+import { cutText } from "../redact.ts";
 import type { ActionResult } from "../run.ts";
 import { glibcString, makeTarget, type Target } from "../target.ts";
 import { formatBytes } from "../units.ts";
@@ -24,7 +25,7 @@ import type { ColdStartOutcome } from "../verify/coldstart.ts";
 import { budgetsRow } from "./budgets.ts";
 import { renderColdStart } from "./coldstart.ts";
 import type { SizeDiff } from "./history.ts";
-import { bar, code, esc, keyValues, seconds, signed, table } from "./markdown.ts";
+import { bar, code, esc, keyValues, seconds, table } from "./markdown.ts";
 import { renderOptimization } from "./optimization.ts";
 import { renderDiff } from "./size-diff.ts";
 
@@ -342,7 +343,7 @@ function renderDeploy(s: SummaryOutcome): string {
     if (d.smoke)
       rows.push([
         "Smoke",
-        `${d.smoke.passed ? "passed" : "failed"}, status ${d.smoke.status ?? "none"}: ${code(d.smoke.response.slice(0, 200))}`,
+        `${d.smoke.passed ? "passed" : "failed"}, status ${d.smoke.status ?? "none"}: ${code(cutText(d.smoke.response, 200))}`,
       ]);
     if (d.previousVersion) rows.push(["Previous version", esc(d.previousVersion)]);
     if (d.rollout) rows.push(["Rollout", code(d.rollout)]);

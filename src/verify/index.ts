@@ -49,8 +49,11 @@ async function readEntry(directory: ZipDirectory, name: string): Promise<string 
 export async function verifyHandler(options: {
   handler: string;
   target: Target;
+  /** the zips, by the paths messages name them by */
   functionZip?: ZipResult;
   layerZip?: ZipResult;
+  /** where the zips are read from while they wait under temporary names (writePackages) */
+  staged?: { functionZip?: string; layerZip?: string };
   python?: string;
   env: NodeJS.ProcessEnv;
   scratch: string;
@@ -65,9 +68,11 @@ export async function verifyHandler(options: {
   const { target, functionZip, layerZip, log } = options;
   const ref = parseHandler(options.handler);
   if (ref instanceof UserError) throw ref;
+  const functionFile = functionZip && (options.staged?.functionZip ?? functionZip.path);
+  const layerFile = layerZip && (options.staged?.layerZip ?? layerZip.path);
   // each central directory read once: for the names, then for the module's text
-  const functionDirectory = functionZip ? await readZipDirectory(functionZip.path) : undefined;
-  const layerDirectory = layerZip ? await readZipDirectory(layerZip.path) : undefined;
+  const functionDirectory = functionFile ? await readZipDirectory(functionFile) : undefined;
+  const layerDirectory = layerFile ? await readZipDirectory(layerFile) : undefined;
   const names = (d: ZipDirectory | undefined) => new Set(d?.entries.map((e) => e.name));
   const home = findModule(ref, names(functionDirectory), names(layerDirectory));
   const directoryOf = home?.zip === "function" ? functionDirectory : layerDirectory;
@@ -87,7 +92,7 @@ export async function verifyHandler(options: {
   const { command, version } = skip;
   const run = { python: command, timeoutMs: IMPORT_TIMEOUT_MS, path: options.env.PATH ?? "" };
   return withLambdaLayout(
-    { functionZip: functionZip?.path, layerZip: layerZip?.path, scratch: options.scratch },
+    { functionZip: functionFile, layerZip: layerFile, scratch: options.scratch },
     async (layout) => {
       const measuring: MeasureOptions = {
         ...run,

@@ -179,8 +179,9 @@ export async function writePackages(
 }
 
 /**
- * The output folder, made and proven writable before anything is installed: a file in its
- * place or a folder the runner cannot write would otherwise surface only after the install.
+ * The output folder, made and proven writable before anything is installed (a file in its
+ * place or a folder the runner cannot write would otherwise surface only after the
+ * install), and emptied of function.zip and layer.zip: they are this build's outputs, or nothing.
  */
 export async function prepareOutputDir(outputDir: string): Promise<void> {
   const hint = "set `output-dir` to a folder the job can write (or leave it unset)";
@@ -193,6 +194,8 @@ export async function prepareOutputDir(outputDir: string): Promise<void> {
     const probe = path.join(outputDir, `.lpp-write-probe-${process.pid}-${randomBytes(4).toString("hex")}`);
     await writeFile(probe, "");
     await rm(probe, { force: true });
+    // the previous build's zips go now: a build that fails leaves none for a later step to upload
+    for (const name of Object.values(FINAL_NAMES)) await rm(path.join(outputDir, name), { force: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
@@ -200,7 +203,9 @@ export async function prepareOutputDir(outputDir: string): Promise<void> {
         ? "a file stands where one of its folders should be"
         : code === "EACCES" || code === "EPERM" || code === "EROFS"
           ? "the job may not write there"
-          : (error as Error).message;
+          : code === "EISDIR" || code === "ERR_FS_EISDIR"
+            ? "a folder stands where function.zip or layer.zip goes"
+            : (error as Error).message;
     throw new UserError(`output-dir ${outputDir} cannot hold the zips: ${why}`, { hint, cause: error });
   }
 }

@@ -8,6 +8,8 @@ export interface Form {
   /** the credential a client sends, once decoded */
   secret: string;
   user: string;
+  /** the user is the token and the password is there but empty (`https://TOKEN:@host`): pip reads "" */
+  emptyPassword?: true;
 }
 
 // every case has its own secret: registering one must not hide another case's failure
@@ -39,6 +41,21 @@ export const FORMS: Form[] = [
     shown: "https://***@pypi.example.com/simple",
     secret: "ghp_tokenAlone42",
     user: "ghp_tokenAlone42",
+  },
+  {
+    what: "token as the user with an empty password (https://TOKEN:@host, as hosted registries document)",
+    url: "https://tok3n-AsUser9:@pkgs.example.com/simple",
+    shown: "https://***@pkgs.example.com/simple",
+    secret: "tok3n-AsUser9",
+    user: "tok3n-AsUser9",
+    emptyPassword: true,
+  },
+  {
+    what: "percent-encoded token as the user",
+    url: "https://enc%2Btok%2Fen42@pkgs.example.com/simple",
+    shown: "https://***@pkgs.example.com/simple",
+    secret: "enc+tok/en42",
+    user: "enc+tok/en42",
   },
   {
     what: "password holding a colon",
