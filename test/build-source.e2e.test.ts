@@ -4,9 +4,10 @@
  * the real pip builds them, the action judges, installs, inspects and zips them.
  */
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { extractZip, readZip } from "../devtools/zipread.ts";
@@ -24,6 +25,8 @@ let index: LocalIndex;
 let indexUrl: string;
 const sdists: Record<string, { sha256: string }> = {};
 let git: { url: string; first: string; second: string };
+/** where a lock names the git repository: a copy inside each project (a file:// repository is read only there) */
+const GIT_REPO = "@GIT_REPO@";
 
 const C_MODULE = (body: string) => `#include <Python.h>
 #include <stdlib.h>
@@ -62,7 +65,12 @@ beforeAll(async () => {
     files: pure("needshelper"),
     requires: ["helper==1.0"],
   });
-  git = await makeGitSource(path.join(work, "gitlib"), { name: "gitlib", version: "2.0", files: pure("gitlib") });
+  git = await makeGitSource(path.join(work, "gitlib"), {
+    name: "gitlib",
+    version: "2.0",
+    files: pure("gitlib"),
+    versionFromGit: true,
+  });
   index = await startIndex(dir, { auth: { user: "ci", password: PASSWORD } });
   indexUrl = index.url.replace("http://", `http://ci:${PASSWORD}@`);
 });
@@ -81,10 +89,14 @@ async function buildProject(
   values: Record<string, string> = {},
   handler = "",
   lockfile = "requirements.txt",
+  envOverrides: Record<string, string> = {},
 ) {
   const dir = path.join(work, `project-${count++}`);
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, lockfile), requirements);
+  if (requirements.includes(GIT_REPO))
+    await cp(fileURLToPath(git.url), path.join(dir, "vendor", "gitlib"), { recursive: true });
+  const repo = pathToFileURL(path.join(dir, "vendor", "gitlib")).href;
+  await writeFile(path.join(dir, lockfile), requirements.replaceAll(GIT_REPO, repo));
   await writeFile(path.join(dir, "app.py"), handler || "def handler(event, context):\n    return 1\n");
   const log = new MemoryLog();
   const env = cleanPipEnv(path.join(work, "home"), {
@@ -95,6 +107,7 @@ async function buildProject(
     AWS_SECRET_ACCESS_KEY: "aws-secret-never-seen",
     GITHUB_TOKEN: "ghs_token_never_seen",
     ACTIONS_RUNTIME_TOKEN: "actions-token-never-seen",
+    ...envOverrides,
   });
   const inputs = inputsFrom({
     "working-directory": dir,
@@ -120,7 +133,7 @@ async function refused(p: ReturnType<typeof buildProject>): Promise<UserError> {
 
 describe("pure (the default): an sdist-only pin and a git source are built and shipped", () => {
   const requirements = () =>
-    `docopt-lite==0.6.2 --hash=sha256:${sdists.docopt!.sha256}\ngitlib @ git+${git.url}@${git.first}\n`;
+    `docopt-lite==0.6.2 --hash=sha256:${sdists.docopt!.sha256}\ngitlib @ git+${GIT_REPO}@${git.first}\n`;
   let cold: Awaited<ReturnType<typeof buildProject>>;
 
   beforeAll(async () => {
@@ -170,12 +183,14 @@ describe("pure (the default): an sdist-only pin and a git source are built and s
 });
 
 it("a requirements file without hashes: the built wheel is installed from its file, no hash asked of the rest", async () => {
-  const { result } = await buildProject(`gitlib @ git+${git.url}@${git.first}\n`, { cache: "false" });
+  const { result } = await buildProject(`gitlib @ git+${GIT_REPO}@${git.first}\n`, { cache: "false" });
   const r = built(result);
   expect(r.builtFromSource.map((b) => b.wheel)).toEqual(["gitlib-2.0-py3-none-any.whl"]);
   expect(readZip(r.functionZip!.path).map((e) => e.name)).toContain("gitlib/__init__.py");
 });
 
+// gitlib's version comes from the tag on its commit, as with setuptools-scm: a checkout without
+// the tags builds 0.0.dev0, not the 2.0 the lock recorded
 describe("uv.lock: an sdist without wheels and a git source, the whole closure pinned", () => {
   const uvLock = (commit: string) => `version = 1
 requires-python = ">=3.12"
@@ -195,7 +210,7 @@ sdist = { url = "${index.url.replace("/simple", "/files")}/docopt_lite-0.6.2.tar
 [[package]]
 name = "gitlib"
 version = "2.0"
-source = { git = "${git.url}?rev=main#${commit}" }
+source = { git = "${GIT_REPO}?rev=main#${commit}" }
 `;
 
   it("builds both and ships them", async () => {
@@ -215,6 +230,18 @@ source = { git = "${git.url}?rev=main#${commit}" }
 });
 
 describe("what is checked before and after a build", () => {
+  it("a runner without git: a git source is refused, naming the distribution and what to install", async () => {
+    const e = await refused(
+      buildProject(`gitlib @ git+${GIT_REPO}@${git.first}\n`, { cache: "false" }, "", undefined, {
+        PATH: "/nonexistent",
+      }),
+    );
+    expect(e.message).toMatch(
+      /^cannot run git to fetch gitlib from git file:\/\/\S+ at [0-9a-f]{40}: spawn git ENOENT/,
+    );
+    expect(e.hint).toMatch(/install git/);
+  });
+
   it("the sdist's hash is checked before the build: a mismatch stops it and the backend never runs", async () => {
     const before = await runs();
     const e = await refused(buildProject(`docopt-lite==0.6.2 --hash=sha256:${"0".repeat(64)}\n`, { cache: "false" }));

@@ -72,9 +72,39 @@ describe("git sources at their commit, in every format", () => {
     ["-uoption", /git URL of powertools-lite "-uoption" is not a git repository URL/],
     ["ext::sh -c touch% /tmp/pwned", /git URL of powertools-lite/],
     ["https://host/repo.git\n--upload-pack=x", /git URL of powertools-lite "https:\/\/host\/repo.git\\n/],
+    // ssh takes `user@host` as one argument: an option there runs a command
+    ["ssh://-oProxyCommand=touch%20pwned/repo.git", /git URL of powertools-lite "ssh:\/\/-oProxyCommand/],
+    ["ssh://git@-oProxyCommand=x/repo.git", /git URL of powertools-lite "ssh:\/\/\*\*\*@-o/],
+    ["ssh://%2DoProxyCommand=x/repo.git", /git URL of powertools-lite/],
+    ["git@-Fconfig:org/repo.git", /git URL of powertools-lite "git@-Fconfig/],
   ])("a git URL that is no repository (%j) never reaches git", (url, message) => {
     const e = failure(() => fromText(readPipfileLock, "Pipfile.lock", pipfileGit(COMMIT, url)));
     expect(e.message).toMatch(message);
+  });
+
+  it("a file:// repository is read only inside the project, as an archive or a path", () => {
+    const inside = path.join(FIXTURES, "inline", "vendor", "lib");
+    const ok = pin(fromText(readRequirements, "requirements.txt", `lib @ git+file://${inside}@${COMMIT}\n`), "lib");
+    expect(ok.build).toEqual({ kind: "git", url: `file://${inside}`, commit: COMMIT });
+    for (const url of ["file:///home/runner/other-repo", `file://${path.join(FIXTURES, "inline", "..", "..")}`]) {
+      const e = failure(() => fromText(readRequirements, "requirements.txt", `lib @ git+${url}@${COMMIT}\n`));
+      expect(e.message).toMatch(/lib comes from the git repository .*, outside the project/);
+      expect(e.where.distribution).toBe("lib");
+    }
+    const host = failure(() =>
+      fromText(readRequirements, "requirements.txt", `lib @ git+file://host/repo@${COMMIT}\n`),
+    );
+    expect(host.message).toMatch(/is no file on this runner/);
+  });
+
+  it("an archive's subdirectory never becomes an option on pip's line (`py -r /etc/passwd`)", () => {
+    const text = uvUrl(`hash = "${SHA}"`).replace(
+      'tool-1.0.tar.gz" }',
+      'tool-1.0.tar.gz", subdirectory = "py -r /etc/passwd" }',
+    );
+    const e = failure(() => fromText(readUvLock, "uv.lock", text));
+    expect(e.message).toMatch(/subdirectory of tool "py -r \/etc\/passwd" is not a relative folder/);
+    expect(e.where.distribution).toBe("tool");
   });
 
   it("a subdirectory above the repository is refused", () => {

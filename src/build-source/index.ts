@@ -11,7 +11,6 @@
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { sha256File } from "../cache/manifest.ts";
-import { UserError } from "../errors.ts";
 import type { IndexPlan } from "../install/indexes.ts";
 import { renderRequirements } from "../install/pip.ts";
 import { runProcess } from "../install/process.ts";
@@ -26,6 +25,7 @@ import {
   type BuiltFromSource,
   buildEnvironment,
   buildFailure,
+  checkBuiltWheel,
   judgeBuiltWheel,
   pinLabel,
   pinLine,
@@ -128,24 +128,10 @@ async function buildOne(
   if (result.code !== 0) throw buildFailure(pin, result.code, result.output);
   const made = (await readdir(path.join(work, "out"))).filter((f) => f.endsWith(".whl"));
   if (made.length !== 1) throw buildFailure(pin, 0, `pip wheel left ${made.length} wheels: ${made.join(", ")}`);
-  const read = await readBuiltWheel(path.join(work, "out", made[0]!));
-  checkBuiltName(pin, read.wheel.name, read.wheel.version);
+  const read = await readBuiltWheel(path.join(work, "out", made[0]!), checkBuiltWheel(pin, made[0]!), pin);
   const runner = { machine: runnerMachine(), pythonMinor: builder.minor };
   const verdict = judgeBuiltWheel(pin, read, mode, target, runner);
   if (!verdict.ship) throw verdict.error;
   const file = await writeBuiltWheel(read.wheel, read.members, wheelDir, verdict.retag);
   return { file, name: normalizeName(read.wheel.name), version: read.wheel.version, sha256: sha256File(file) };
-}
-
-/** The build must make the distribution the lock names, at the version it locked (when it recorded one). */
-function checkBuiltName(pin: PinnedRequirement, name: string, version: string): void {
-  const sameName = normalizeName(name) === pin.name;
-  if (sameName && (!pin.version || pin.version === version)) return;
-  throw new UserError(
-    `building ${pinLabel(pin)} from ${sourceLabel(pin)} made ${normalizeName(name)} ${version}, not what the lock names`,
-    {
-      where: { ...pin.where, distribution: pin.name },
-      hint: "lock the source again: the code at that source is another distribution or version than the lock recorded",
-    },
-  );
 }

@@ -6,10 +6,10 @@
  * the target so the inspection then judges its binaries (ELF machine, GLIBC versions).
  */
 import { UserError } from "../errors.ts";
-import { shown } from "../lock/grammar.ts";
-import type { BuildFromSource, PinnedRequirement } from "../lock/types.ts";
+import { checkVersion, printable, shown } from "../lock/grammar.ts";
+import { type BuildFromSource, normalizeName, type PinnedRequirement } from "../lock/types.ts";
 import { redact } from "../redact.ts";
-import type { Target, WheelName } from "../target.ts";
+import { parseWheelFilename, type Target, type WheelName } from "../target.ts";
 
 /** What one build made, for the log and the summary. */
 export interface BuiltFromSource {
@@ -33,7 +33,7 @@ export const SOURCE_DATE_EPOCH = "315619200";
 export function buildEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const kept: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
-    if (/^(AWS_|ACTIONS_|INPUT_)/i.test(name) || /^(GITHUB_TOKEN|GH_TOKEN)$/i.test(name)) continue;
+    if (!keptForBuild(name)) continue;
     kept[name] = value;
   }
   return {
@@ -43,9 +43,33 @@ export function buildEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     PIP_NO_INPUT: "1",
     PYTHONDONTWRITEBYTECODE: "1",
     GIT_TERMINAL_PROMPT: "0",
-    // no remote helpers (`ext::`), also for submodules the repository names
-    GIT_ALLOW_PROTOCOL: "https:http:ssh:git:file",
+    // no remote helpers (`ext::`); no local repository either, but for the lock's own file:// URL (gitEnvironment)
+    GIT_ALLOW_PROTOCOL: GIT_NETWORK_PROTOCOLS,
   };
+}
+
+const GIT_NETWORK_PROTOCOLS = "https:http:ssh:git";
+
+/**
+ * What a variable's name says it holds: deploy credentials, the Actions runtime, the
+ * action's inputs, a token, password or key of any tool (`NPM_TOKEN`, `PYPI_API_TOKEN`,
+ * `DB_PASSWORD`), or the files through which a step sets the next steps' environment,
+ * PATH and outputs (`GITHUB_ENV`…): none of it is the build's business.
+ */
+function keptForBuild(name: string): boolean {
+  if (/^(AWS_|ACTIONS_|INPUT_)/i.test(name)) return false;
+  if (/^GITHUB_(TOKEN|ENV|PATH|OUTPUT|STATE|STEP_SUMMARY)$/i.test(name)) return false;
+  return !/(?:^|_)(?:TOKEN|SECRETS?|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?|APIKEY|KEY|PAT)(?:_|$)/i.test(name);
+}
+
+/**
+ * git's environment for fetching the lock's repository: a `file://` repository is allowed
+ * when the lock names one, never for the submodules a repository names (git's own default
+ * since 2.38.1: a local submodule can read the runner's files through symlinks).
+ */
+export function gitEnvironment(buildEnv: NodeJS.ProcessEnv, url: string | undefined): NodeJS.ProcessEnv {
+  const local = url !== undefined && /^file:/i.test(url);
+  return { ...buildEnv, GIT_ALLOW_PROTOCOL: local ? `${GIT_NETWORK_PROTOCOLS}:file` : GIT_NETWORK_PROTOCOLS };
 }
 
 /** Where a pin is built from, for the log, the summary and messages (credentials redacted). */
@@ -101,8 +125,12 @@ const OUTPUT_CHARS = 6000;
 
 /** A failed build: the distribution, its source, and the end of the backend's output (bounded, redacted). */
 export function buildFailure(pin: PinnedRequirement, code: number, output: string): UserError {
-  const lines = redact(output).trimEnd().split("\n");
-  let tail = lines.slice(-OUTPUT_LINES).join("\n");
+  const lines = output.trimEnd().split(/\r?\n/);
+  // each line as printable text: a backend's colours, carriage returns or other controls never reach the log
+  let tail = lines
+    .slice(-OUTPUT_LINES)
+    .map((line) => printable(line, OUTPUT_CHARS))
+    .join("\n");
   if (tail.length > OUTPUT_CHARS) tail = `…${tail.slice(-OUTPUT_CHARS)}`;
   const cut = lines.length > OUTPUT_LINES ? ` (its last ${OUTPUT_LINES} lines)` : "";
   return new UserError(
@@ -114,6 +142,70 @@ export function buildFailure(pin: PinnedRequirement, code: number, output: strin
   );
 }
 
+/** A wheel file name's build tag and tags: what a backend may write there, and nothing else. */
+const WHEEL_TAGS = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+
+/**
+ * The file a build made, read as a wheel name: it must be one (the backend chose it, so it is
+ * outside text like the lock), and name the distribution the lock names, at the version the
+ * lock recorded (a git source in a Pipfile.lock or requirements file records none: then a
+ * PEP 440 version).
+ */
+export function checkBuiltWheel(pin: PinnedRequirement, filename: string): WheelName {
+  const wheel = parseWheelFilename(filename);
+  const where = { ...pin.where, distribution: pin.name };
+  const made = `building ${pinLabel(pin)} from ${sourceLabel(pin)} made ${quotedFile(filename)}`;
+  const tags = wheel ? filename.slice(0, -4).split("-").slice(2) : [];
+  if (!wheel || !tags.every((t) => WHEEL_TAGS.test(t))) {
+    throw new UserError(`${made}, which is not a wheel file name (name-version-python-abi-platform.whl)`, {
+      where,
+      hint: "fix the package's build backend, or publish a wheel of it to your index",
+    });
+  }
+  let version: string | undefined;
+  try {
+    version = checkVersion(wheel.version, where);
+  } catch {}
+  const sameName = normalizeName(wheel.name) === pin.name;
+  if (sameName && version !== undefined && (!pin.version || pin.version === version)) return wheel;
+  throw new UserError(`${made}, not ${pinLabel(pin)}: another distribution or version than the lock names`, {
+    where,
+    hint: "lock the source again: the code at that source is another distribution or version than the lock recorded",
+  });
+}
+
+/** The wheel a build made cannot be read (no zip, a member corrupt or compressed in a way wheels are not). */
+export function unreadableWheel(pin: PinnedRequirement, filename: string, why: string): UserError {
+  return new UserError(
+    `building ${pinLabel(pin)} from ${sourceLabel(pin)} made ${quotedFile(filename)}, which is not a readable wheel: ${printable(why, 300)}`,
+    {
+      where: { ...pin.where, distribution: pin.name },
+      hint: "fix the package's build backend, or publish a wheel of it to your index",
+    },
+  );
+}
+
+function quotedFile(filename: string): string {
+  return `"${shown(filename, 200)}"`;
+}
+
+/** git failed at a step: the distribution, the source, and git's last lines (bounded, printable, redacted). */
+export function gitFailure(pin: PinnedRequirement, what: string, output: string): UserError {
+  const said = output.trim().split(/\r?\n/).slice(-5).join(" ");
+  return new UserError(`cannot ${what} ${pinLabel(pin)} from ${sourceLabel(pin)}: ${printable(said, 1000)}`, {
+    where: { ...pin.where, distribution: pin.name },
+    hint: "check that the repository is reachable from the runner (credentials for a private one come from git's own configuration) and that the commit is in it",
+  });
+}
+
+/** git could not be started at all (not installed, not on PATH). */
+export function gitMissing(pin: PinnedRequirement, why: string): UserError {
+  return new UserError(`cannot run git to fetch ${pinLabel(pin)} from ${sourceLabel(pin)}: ${printable(why, 300)}`, {
+    where: { ...pin.where, distribution: pin.name },
+    hint: "install git on the runner (or in the job's container) and put it on PATH",
+  });
+}
+
 /** The machine a wheel tag names for this runner: x86_64 or aarch64. */
 export function runnerMachine(arch: string = process.arch): string {
   return arch === "x64" ? "x86_64" : arch === "arm64" ? "aarch64" : arch;
@@ -121,8 +213,35 @@ export function runnerMachine(arch: string = process.arch): string {
 
 export interface BuiltWheel {
   wheel: WheelName;
-  /** members that are compiled code: by name (.so, .pyd, .dylib, .dll) or by their first bytes (ELF, Mach-O, PE) */
+  /** members that are compiled code (isCompiled) */
   compiled: string[];
+}
+
+const COMPILED_NAME = /\.(so|pyd|dylib|dll)(\.[0-9.]+)?$/i;
+const MAGICS = [
+  "7f454c46", // ELF: shared objects, executables, object files, whatever their name
+  "feedface", // Mach-O 32, big- and little-endian
+  "cefaedfe",
+  "feedfacf", // Mach-O 64
+  "cffaedfe",
+  "213c617263683e0a", // "!<arch>\n": a static library (.a, .lib)
+].map((hex) => Buffer.from(hex, "hex"));
+
+/**
+ * Whether a wheel member is compiled code: by its name (.so, .pyd, .dylib, .dll), or by its
+ * first bytes (ELF, Mach-O and universal Mach-O, a static library, a PE executable or DLL).
+ */
+export function isCompiled(name: string, data: Buffer): boolean {
+  if (COMPILED_NAME.test(name) || MAGICS.some((m) => data.subarray(0, m.length).equals(m))) return true;
+  const first = data.length >= 8 ? data.readUInt32BE(0) : 0;
+  // 0xcafebabe is a universal Mach-O with a few architectures, or a Java class (its version, 45 and up, follows)
+  if ((first === 0xcafebabe || first === 0xcafebabf) && data.readUInt32BE(4) < 45) return true;
+  // PE: "MZ", and at the offset in 0x3c "PE\0\0"
+  if (data.length >= 0x40 && data.readUInt16BE(0) === 0x4d5a) {
+    const pe = data.readUInt32LE(0x3c);
+    return pe + 4 <= data.length && data.readUInt32BE(pe) === 0x50450000;
+  }
+  return false;
 }
 
 /** What to do with a built wheel: ship it as it is, ship it retagged for the target, or refuse it. */

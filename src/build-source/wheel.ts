@@ -5,38 +5,45 @@
  */
 import path from "node:path";
 import { recordHash, recordRow } from "../install/tree.ts";
-import { parseWheelFilename, type WheelName } from "../target.ts";
+import type { PinnedRequirement } from "../lock/types.ts";
+import type { WheelName } from "../target.ts";
 import { EntryReader, inflateEntry, readZipDirectory } from "../zip/reader.ts";
 import { writeZip, type ZipMember } from "../zip/writer.ts";
-import type { BuiltWheel } from "./plan.ts";
-
-const COMPILED_NAME = /\.(so|pyd|dylib|dll)(\.[0-9.]+)?$/i;
-const MAGICS = [
-  Buffer.from([0x7f, 0x45, 0x4c, 0x46]), // ELF
-  Buffer.from([0xcf, 0xfa, 0xed, 0xfe]), // Mach-O 64
-  Buffer.from([0xca, 0xfe, 0xba, 0xbe]), // Mach-O universal
-];
+import { type BuiltWheel, isCompiled, unreadableWheel } from "./plan.ts";
 
 export interface WheelMember {
   data: Buffer;
   executable: boolean;
 }
 
-/** The wheel's name and its compiled members (by name, or by their first bytes). */
-export async function readBuiltWheel(file: string): Promise<BuiltWheel & { members: Map<string, WheelMember> }> {
-  const wheel = parseWheelFilename(path.basename(file));
-  if (!wheel) throw new Error(`the build made ${path.basename(file)}, which is no wheel file name`);
-  const directory = await readZipDirectory(file);
-  const reader = new EntryReader(directory);
-  const members = new Map<string, WheelMember>();
-  const compiled: string[] = [];
-  for (const entry of directory.entries) {
-    if (entry.name.endsWith("/")) continue;
-    const data = inflateEntry(entry, await reader.read(entry));
-    members.set(entry.name, { data, executable: (entry.mode & 0o111) !== 0 });
-    if (COMPILED_NAME.test(entry.name) || MAGICS.some((m) => data.subarray(0, 4).equals(m))) compiled.push(entry.name);
+/**
+ * The wheel's members, and which of them are compiled code. The backend made the file: one
+ * that is no readable zip is the build's failure, named, not an internal error.
+ */
+export async function readBuiltWheel(
+  file: string,
+  wheel: WheelName,
+  pin: PinnedRequirement,
+): Promise<BuiltWheel & { members: Map<string, WheelMember> }> {
+  let reader: EntryReader | undefined;
+  try {
+    const directory = await readZipDirectory(file);
+    reader = new EntryReader(directory);
+    const members = new Map<string, WheelMember>();
+    const compiled: string[] = [];
+    for (const entry of directory.entries) {
+      if (entry.name.endsWith("/")) continue;
+      const data = inflateEntry(entry, await reader.read(entry));
+      members.set(entry.name, { data, executable: (entry.mode & 0o111) !== 0 });
+      if (isCompiled(entry.name, data)) compiled.push(entry.name);
+    }
+    return { wheel, compiled, members };
+  } catch (error) {
+    throw unreadableWheel(pin, wheel.filename, error instanceof Error ? error.message : String(error));
+  } finally {
+    // the handle closed here, not by the garbage collector (which Node will make an error)
+    await reader?.close();
   }
-  return { wheel, compiled, members };
 }
 
 /** Writes the wheel again into `outDir` (fixed times, sorted), retagged to `platform` when given; returns its path. */

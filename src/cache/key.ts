@@ -28,8 +28,7 @@ export function treeFingerprint(input: CacheKeyInput): string {
       version: r.version,
       extras: [...r.extras].sort(),
       hashes: [...r.hashes].sort(),
-      // a git commit or an archive's URL is what a built wheel is made of (a rotated token in it is not)
-      ...(r.build ? { build: withoutCredentials(r.build) } : {}),
+      ...(r.build ? { build: builtFrom(r.build) } : {}),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const normalized = {
@@ -47,10 +46,14 @@ export function treeFingerprint(input: CacheKeyInput): string {
   return createHash("sha256").update(JSON.stringify(normalized)).digest("hex");
 }
 
-function withoutCredentials(build: SourceBuild): SourceBuild {
-  return build.kind === "sdist"
-    ? build
-    : { ...build, url: build.url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1") };
+/**
+ * What a built wheel is made of: a git commit, an archive's hashes (in `hashes`), and the folder
+ * built. Not the URL: a token in it rotates, and a `file://` archive's absolute path moves
+ * with the checkout, while the commit or the hash pins the same code.
+ */
+function builtFrom(build: SourceBuild): object {
+  const sub = build.kind !== "sdist" && build.subdirectory ? { subdirectory: build.subdirectory } : {};
+  return build.kind === "git" ? { kind: build.kind, commit: build.commit, ...sub } : { kind: build.kind, ...sub };
 }
 
 export function cacheKey(input: CacheKeyInput): string {

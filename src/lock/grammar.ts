@@ -56,8 +56,10 @@ export function shown(value: string, max = 80): string {
 }
 
 function escapeShown(value: string, max: number, quotes: boolean): string {
+  // redacted whole first too: a URL's password the cut splits has lost the `@` that marks it
+  const whole = redact(value);
   const long = value.length > max;
-  const cut = long ? value.slice(0, max) : value;
+  const cut = whole.slice(0, max);
   let escaped = "";
   for (const c of cut) {
     const code = c.charCodeAt(0);
@@ -67,6 +69,11 @@ function escapeShown(value: string, max: number, quotes: boolean): string {
   }
   // a secret the cut splits is masked from its first character, not shown in part
   return long ? `${redactEdges(escaped, { end: true })}…` : redact(escaped);
+}
+
+/** Text from a process for a message: redacted, controls escaped (line breaks too), at most `max` characters. */
+export function printable(value: string, max: number): string {
+  return escapeShown(value, max, false);
 }
 
 /**
@@ -165,11 +172,12 @@ export function checkPath(value: unknown, at: FieldOrigin): string {
 
 const GIT_URL_SCHEME = /^(?:https?|ssh|git|file):\/\/[^\s\\]+$/i;
 /** scp-like `user@host:path`; `ext::…` and other remote helpers name no user and never match */
-const GIT_SCP = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s\\:][^\s\\]*$/;
+const GIT_SCP = /^[A-Za-z0-9_][A-Za-z0-9._-]*@[A-Za-z0-9][A-Za-z0-9.-]*:[^\s\\:][^\s\\]*$/;
 
 /**
  * A git repository URL the runner clones (without `git+`): http(s), ssh, git or file, or
- * scp-like `git@host:org/repo.git`. Never an option (`-…`), a remote helper (`ext::…`) or `${…}`.
+ * scp-like `git@host:org/repo.git`. Never an option (`-…`, also as its user or host), a remote
+ * helper (`ext::…`) or `${…}`.
  */
 export function checkGitUrl(value: unknown, at: FieldOrigin): string {
   const url = checked(
@@ -180,7 +188,10 @@ export function checkGitUrl(value: unknown, at: FieldOrigin): string {
     "a git repository URL (https://, ssh://, git://, file:// or git@host:path)",
     at,
   );
-  if (url.includes(PIP_VARIABLE) || !(GIT_URL_SCHEME.test(url) || GIT_SCP.test(url)))
+  // ssh gets `user@host` as one argument: neither may look like an option (`ssh://-oProxyCommand=…`)
+  const authority = GIT_URL_SCHEME.test(url) ? /^[a-z]+:\/\/([^/]*)/i.exec(url)?.[1] : undefined;
+  const optionLike = authority !== undefined && /(?:^|@)(?:-|%2d)/i.test(authority);
+  if (url.includes(PIP_VARIABLE) || optionLike || !(GIT_URL_SCHEME.test(url) || GIT_SCP.test(url)))
     throw refuse("git URL", url, "a git repository URL (https://, ssh://, git://, file:// or git@host:path)", at);
   return url;
 }
@@ -202,7 +213,8 @@ export function checkArchiveUrl(value: unknown, at: FieldOrigin): string {
 export function checkSubdirectory(value: unknown, at: FieldOrigin): string {
   const dir = checkPath(value, at);
   const parts = dir.split("/");
-  if (dir.startsWith("/") || dir.includes("\\") || parts.includes("..") || !/^[A-Za-z0-9._/ -]+$/.test(dir))
+  // no space: an archive's subdirectory goes on pip's line, where ` -r file` would be an option
+  if (dir.startsWith("/") || dir.includes("\\") || parts.includes("..") || !/^[A-Za-z0-9._/-]+$/.test(dir))
     throw refuse("subdirectory", dir, "a relative folder inside the source (letters, digits, . _ - /)", at);
   return parts.filter((p) => p && p !== ".").join("/");
 }

@@ -80,7 +80,10 @@ export function gitPin(
     throw sourceRefused(entry, `the git repository ${label}`);
   }
   const at = origin(entry);
-  const url = checkGitUrl(rawUrl, at);
+  const checkedUrl = checkGitUrl(rawUrl, at);
+  const url = /^file:/i.test(checkedUrl)
+    ? insideProject(localFile(checkedUrl, entry), entry, ctx, "git repository")
+    : checkedUrl;
   if (!isFullCommit(source.commit)) {
     const named =
       typeof source.commit === "string" && source.commit
@@ -134,19 +137,29 @@ export function archivePin(
   const fileUrl = source.url !== undefined && /^file:/i.test(source.url);
   if (source.url !== undefined && !fileUrl) url = checkArchiveUrl(source.url, at);
   else {
-    // a file on the runner is read only inside the project, however the lock names it
     const local = fileUrl ? localFile(checkArchiveUrl(source.url, at), entry) : checkPath(source.path, at);
-    const inside = projectPath(ctx, local);
-    if (!inside) {
-      throw new UserError(`${entry.table}: ${entry.name} comes from the archive ${shownSource}, outside the project`, {
-        where: { ...entry.where, distribution: entry.name },
-        hint: "put the archive inside `working-directory`, or serve it from an index",
-      });
-    }
-    url = pathToFileURL(inside.abs).href;
+    url = insideProject(local, entry, ctx, "archive");
   }
   const subdirectory = source.subdirectory === undefined ? undefined : checkSubdirectory(source.subdirectory, at);
   return pinOf(entry, hashes, { kind: "archive", url, ...(subdirectory ? { subdirectory } : {}) });
+}
+
+/**
+ * A file on the runner (a `file://` URL or a path) is read only inside the project, however
+ * the lock names it: returned as the file:// URL of its absolute path.
+ */
+function insideProject(local: string, entry: SourceEntry, ctx: LockContext, what: string): string {
+  const inside = projectPath(ctx, local);
+  if (!inside) {
+    throw new UserError(
+      `${entry.table}: ${entry.name} comes from the ${what} ${shown(local, 200)}, outside the project`,
+      {
+        where: { ...entry.where, distribution: entry.name },
+        hint: `put the ${what} inside \`working-directory\`, or serve it from an index (a repository over https or ssh)`,
+      },
+    );
+  }
+  return pathToFileURL(inside.abs).href;
 }
 
 /** The path of a `file://` URL; one naming another host, or no absolute path, is refused. */
@@ -154,7 +167,7 @@ function localFile(url: string, entry: SourceEntry): string {
   try {
     return fileURLToPath(url);
   } catch {
-    throw new UserError(`${entry.table}: the archive ${shown(url, 200)} of ${entry.name} is no file on this runner`, {
+    throw new UserError(`${entry.table}: the source ${shown(url, 200)} of ${entry.name} is no file on this runner`, {
       where: { ...entry.where, distribution: entry.name },
       hint: "write it as file:///absolute/path inside the project, or as a path relative to the lockfile",
     });

@@ -27,6 +27,10 @@ def get_requires_for_build_wheel(config_settings=None):
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     cfg = _cfg()
     name, version = cfg["name"], cfg["version"]
+    if cfg.get("version_from_git"):
+        # as setuptools-scm does: the tag on the commit, or a dev version without one
+        described = subprocess.run(["git", "describe", "--tags", "--exact-match"], capture_output=True, text=True)
+        version = described.stdout.strip() or "0.0.dev0"
     if os.environ.get("LPP_BUILD_LOG"):
         with open(os.environ["LPP_BUILD_LOG"], "a") as log:
             log.write(name + " " + version + "\\n")
@@ -77,6 +81,8 @@ export interface SourceSpec {
   fail?: string[];
   /** build requirements besides the backend */
   requires?: string[];
+  /** git sources: the version is read from the tag on the commit (`git describe`), as setuptools-scm does */
+  versionFromGit?: boolean;
 }
 
 async function writeSource(dir: string, spec: SourceSpec): Promise<void> {
@@ -86,6 +92,7 @@ async function writeSource(dir: string, spec: SourceSpec): Promise<void> {
     files: Object.keys(spec.files).filter((f) => f !== spec.ext?.source),
     ...(spec.ext ? { ext: spec.ext.source, module: spec.ext.module } : {}),
     ...(spec.fail ? { fail: spec.fail } : {}),
+    ...(spec.versionFromGit ? { version_from_git: true } : {}),
   };
   const all = {
     ...spec.files,
@@ -116,7 +123,7 @@ export async function makeSourceDist(outDir: string, spec: SourceSpec): Promise<
   };
 }
 
-/** A git repository with the source committed, and a second commit after it; returns its file:// URL and both commits. */
+/** A git repository with the source committed (tagged with its version when it reads it from git), and a second commit after it; returns its file:// URL and both commits. */
 export async function makeGitSource(
   dir: string,
   spec: SourceSpec,
@@ -130,6 +137,7 @@ export async function makeGitSource(
   git("add", "-A");
   git("commit", "-qm", "first");
   const first = git("rev-parse", "HEAD");
+  if (spec.versionFromGit) git("tag", spec.version);
   await writeFile(path.join(dir, "CHANGES"), "second\n");
   git("add", "-A");
   git("commit", "-qm", "second");
