@@ -16,21 +16,11 @@ import {
 } from "./dependencies/index.ts";
 import { UserError } from "./errors.ts";
 import type { Inputs } from "./inputs.ts";
-import {
-  checkSizes,
-  checkTree,
-  type Finding,
-  type InspectResult,
-  inspectTree,
-  scanBytes,
-  scanKeeps,
-  scanTree,
-} from "./inspect/index.ts";
-import type { TreeChecks } from "./inspect/types.ts";
+import { checkTree, type Finding, type InspectResult, scanBytes, scanKeeps, scanTree } from "./inspect/index.ts";
+import { checkPackageSizes, inspect, warnUnpinned } from "./inspect/stage.ts";
 import type { DependencyListing, TreeFile } from "./install/types.ts";
-import { chooseLockfile, DETECTED_LOCKFILES, readLockfile } from "./lock/index.ts";
-import { emptyIndexOptions, type LockedSet } from "./lock/types.ts";
-import type { Log } from "./log.ts";
+import { lockedSet, logTarget } from "./lock/stage.ts";
+import type { LockedSet } from "./lock/types.ts";
 import {
   adviseCompile,
   findCompiler,
@@ -43,9 +33,8 @@ import {
 } from "./optimize/index.ts";
 import type { RunContext } from "./run-context.ts";
 import type { RuntimePython } from "./runtime-python.ts";
-import { collectSource } from "./source/collect.ts";
-import { collectFirstParty } from "./source/firstparty.ts";
-import { glibcString, makeTarget, type Target } from "./target.ts";
+import { functionCode } from "./source/function-code.ts";
+import { makeTarget, type Target } from "./target.ts";
 import { ownersOf } from "./verify/coldstart.ts";
 import { type VerifyResult, verifyHandler } from "./verify/index.ts";
 import { planPackages, prepareOutputDir, type WrittenPackages, writePackages } from "./zip/package.ts";
@@ -309,183 +298,4 @@ function measuredBothWays(verify: VerifyResult | undefined) {
   const c = verify?.coldStart;
   if (!c || !("measured" in c) || !c.measured.withBytecode) return undefined;
   return { without: c.measured.import, with: c.measured.withBytecode };
-}
-
-function logTarget(target: Target, log: Log): void {
-  log.info(`Target: ${target.runtime} on ${target.architecture} (${target.os}, glibc ${glibcString(target)})`);
-  if (target.deprecated) {
-    log.annotate(
-      "warning",
-      `${target.runtime} is deprecated by AWS Lambda: it still deploys, but plan the move to a newer runtime`,
-    );
-  }
-}
-
-/** The lockfile found (or given) and read for the target; none at all is allowed for code alone. */
-async function lockedSet(inputs: Inputs, target: Target, log: Log): Promise<LockedSet> {
-  const choice = chooseLockfile(inputs.workingDirectory, inputs.lockfile);
-  let lock: LockedSet;
-  if (!choice) lock = codeWithoutLockfile(inputs, log);
-  else {
-    if (choice.ignored.length > 0) {
-      log.info(
-        `Lockfile: ${choice.file} (also present, not used: ${choice.ignored.join(", ")}; set \`lockfile\` to choose)`,
-      );
-    } else log.info(`Lockfile: ${choice.file}`);
-    lock = await readLockfile(choice, {
-      workingDirectory: inputs.workingDirectory,
-      target,
-      groups: inputs.groups,
-      extras: inputs.extras,
-      buildFromSource: inputs.buildFromSource,
-    });
-  }
-  log.info(`${lock.requirements.length} pinned distributions for ${target.runtime}/${target.architecture}`);
-  const members = lock.firstParty.filter((m) => m.path !== ".").map((m) => m.name);
-  if (inputs.packageMode === "layer" && members.length > 0) {
-    log.annotate(
-      "warning",
-      `first-party packages ${members.join(", ")} are code, not in the layer: use package: split, or publish them as wheels and pin them`,
-      { file: lock.lockfile },
-    );
-  }
-  return lock;
-}
-
-/** Stops before packaging: nothing is zipped for deploy from a tree that would fail in Lambda. */
-async function inspect(
-  inputs: Inputs,
-  target: Target,
-  lock: LockedSet,
-  dependencies: { tree: DependencyListing; treeChecks: TreeChecks },
-  code: TreeFile[],
-  log: Log,
-): Promise<InspectResult> {
-  const inspection = await inspectTree({
-    target,
-    ...dependencies,
-    code,
-    packageMode: inputs.packageMode,
-    allowCollisions: inputs.allowCollisions,
-    lockfile: lock.lockfile,
-    lockfileText: lock.text ?? "",
-  });
-  reportFindings(inspection.findings, log);
-  const errors = inspection.findings.filter((f) => f.severity === "error").length;
-  if (errors > 0) throw new InspectionFailed(errors, inspection.findings, lock.lockfile);
-  return inspection;
-}
-
-/** The zips against Lambda's size limits: every finding so far, or a failure when one is an error. */
-function checkPackageSizes(
-  zips: WrittenPackages,
-  inputs: Inputs,
-  target: Target,
-  lock: LockedSet,
-  inspection: InspectResult,
-  log: Log,
-): Finding[] {
-  for (const z of [zips.functionZip, zips.layerZip]) {
-    if (z)
-      log.info(
-        `Built ${z.path}: ${z.size} bytes zipped, ${z.unzippedSize} unzipped, ${z.entries} entries, sha256 ${z.sha256}`,
-      );
-  }
-  const sizeFindings = checkSizes({
-    target,
-    unzippedFunction: zips.functionZip?.unzippedSize ?? 0,
-    unzippedLayer: zips.layerZip?.unzippedSize ?? 0,
-    zippedFunction: zips.functionZip?.size,
-    zippedLayer: zips.layerZip?.size,
-    s3Configured: Boolean(inputs.deploy?.s3Bucket),
-    distributions: inspection.distributions,
-  });
-  reportFindings(sizeFindings, log);
-  const findings = [...inspection.findings, ...sizeFindings];
-  const errors = findings.filter((f) => f.severity === "error");
-  if (errors.length > 0) throw new InspectionFailed(errors.length, findings, lock.lockfile);
-  return findings;
-}
-
-/**
- * A handler with no third-party dependencies needs no lockfile: the code is built alone.
- * A layer holds dependencies only, so `layer` and `split` still need one.
- */
-function codeWithoutLockfile(inputs: Inputs, log: Log): LockedSet {
-  const where = `${inputs.workingDirectory} (looked for ${DETECTED_LOCKFILES})`;
-  if (inputs.packageMode !== "function") {
-    throw new UserError(`no lockfile found in ${where}; package: ${inputs.packageMode} needs one for the layer`, {
-      hint: "set `lockfile` to your lockfile's path relative to `working-directory`, or use `package: function` to ship code without dependencies",
-    });
-  }
-  log.annotate(
-    "notice",
-    `no lockfile found in ${where}: building the function code alone, with no third-party dependencies`,
-  );
-  // An empty lockfile name marks "no lockfile" for the report.
-  return {
-    format: "requirements",
-    lockfile: "",
-    requirements: [],
-    indexes: emptyIndexOptions(),
-    complete: true,
-    firstParty: [],
-  };
-}
-
-/** The code files, with first-party packages the lockfile names added at the root. */
-async function functionCode(inputs: Inputs, lock: LockedSet, log: Log): Promise<TreeFile[]> {
-  const members = await collectFirstParty(lock, inputs.workingDirectory);
-  // Members ship mapped to the zip's root, so the default selection leaves their folders
-  // out; a src-layout project ships src/<package> as <package>, not under src/ too.
-  const shipped = new Set(members.map((m) => m.name));
-  const defaultExcludes = lock.firstParty
-    .filter((m) => shipped.has(m.name))
-    .map((m) => `${m.path === "." ? "src" : m.path.replace(/^\.\/|\/+$/g, "")}/**`);
-  const code = await collectSource({
-    workingDirectory: inputs.workingDirectory,
-    source: inputs.source,
-    exclude: inputs.source.length === 0 ? [...inputs.exclude, ...defaultExcludes] : inputs.exclude,
-    outputDir: inputs.outputDir,
-  });
-  const byPath = new Map(code.map((f) => [f.path, f]));
-  for (const member of members) {
-    log.info(`First-party ${member.name}: ${member.files.length} files shipped as source`);
-    for (const f of member.files) if (!byPath.has(f.path)) byPath.set(f.path, f);
-  }
-  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/** The build found what would fail in Lambda: the findings travel with the error to the report. */
-export class InspectionFailed extends UserError {
-  constructor(
-    count: number,
-    readonly findings: Finding[],
-    lockfile: string,
-  ) {
-    super(`${count} problem(s) found by inspection would fail in Lambda (listed above); nothing was deployed`, {
-      where: { file: lockfile },
-      hint: "fix them, or relax a check with its input where you have a reason",
-    });
-  }
-}
-
-function reportFindings(findings: Finding[], log: Log): void {
-  for (const f of findings) {
-    const text = f.hint ? `${f.message}\n  → ${f.hint}` : f.message;
-    log.annotate(f.severity, text, { file: f.file, line: f.line, distribution: f.distribution });
-  }
-}
-
-/** A requirements.txt may pin only the top level: say which installed distributions it did not pin. */
-function warnUnpinned(tree: DependencyListing, lock: LockedSet, log: Log): void {
-  const pinned = new Set(lock.requirements.map((r) => r.name));
-  const unpinned = tree.distributions.filter((d) => !pinned.has(d.name));
-  if (unpinned.length > 0) {
-    log.annotate(
-      "warning",
-      `not pinned in ${lock.lockfile}, resolved by the installer: ${unpinned.map((d) => `${d.name}==${d.version}`).join(", ")}. Pin them so every build installs the same versions.`,
-      { file: lock.lockfile },
-    );
-  }
 }

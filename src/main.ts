@@ -66,13 +66,14 @@ function registerSecrets(env: NodeJS.ProcessEnv): void {
  * parses the stages. In dist/ these are chunks of their own (scripts/build-config.mjs).
  */
 async function loadPipeline() {
-  const [run, reporting, outputs, build] = await Promise.all([
+  const [run, reporting, outputs, build, inspection] = await Promise.all([
     import("./run.ts"),
     import("./report/index.ts"),
     import("./report/outputs.ts"),
     import("./build.ts"),
+    import("./inspect/stage.ts"),
   ]);
-  return { ...run, ...reporting, ...outputs, ...build };
+  return { ...run, ...reporting, ...outputs, ...build, InspectionFailed: inspection.InspectionFailed };
 }
 type Pipeline = Awaited<ReturnType<typeof loadPipeline>>;
 

@@ -9,8 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
-import { InspectionFailed } from "../src/build.ts";
 import { sha256File } from "../src/cache/manifest.ts";
+import { InspectionFailed } from "../src/inspect/stage.ts";
 import { buildProject, writeProject } from "./support/project.ts";
 import { hostPython } from "./support/python.ts";
 

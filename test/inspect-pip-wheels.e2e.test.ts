@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
 import { type BuiltWheel, makeWheel } from "../devtools/pypi/wheel.ts";
 import { readZip } from "../devtools/zipread.ts";
-import { InspectionFailed } from "../src/build.ts";
+import { InspectionFailed } from "../src/inspect/stage.ts";
 import { glibcAtMost, pickElf, withMachine } from "./support/elf.ts";
 import { buildProject, pinned, writeProject } from "./support/project.ts";
 

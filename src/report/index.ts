@@ -5,11 +5,12 @@
  */
 import path from "node:path";
 import { BudgetsExceeded } from "../budgets.ts";
-import { buildProgress, InspectionFailed } from "../build.ts";
+import { buildProgress } from "../build.ts";
 import { artifactName } from "../egress.ts";
 import { UserError } from "../errors.ts";
 import type { Inputs } from "../inputs.ts";
 import type { Finding } from "../inspect/index.ts";
+import { InspectionFailed } from "../inspect/stage.ts";
 import type { Log } from "../log.ts";
 import type { ActionResult } from "../run.ts";
 import { defaultArtifactName, uploadZipsAsArtifact } from "./artifact.ts";
