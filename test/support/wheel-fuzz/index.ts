@@ -1,0 +1,5 @@
+/** Every mutation module the wheel fuzzer draws from: add a module's list here. */
+import { ZIP_MUTATIONS } from "./mutate-zip.ts";
+import type { Mutation } from "./types.ts";
+
+export const MUTATIONS: readonly Mutation[] = [...ZIP_MUTATIONS];
