@@ -12,7 +12,6 @@ import {
   pipExecutable,
   placeMember,
   recordMismatch,
-  recordPathOf,
   renderInstalledRecord,
   unextractableReason,
   WheelUnusual,
@@ -24,25 +23,53 @@ const DI = "gamma_pkg-1.0.dist-info";
 
 describe("placeMember", () => {
   it("ships package files and dist-info files where they are", () => {
-    expect(placeMember("gamma_pkg/__init__.py", DI)).toEqual({ kind: "ship", path: "gamma_pkg/__init__.py" });
-    expect(placeMember(`${DI}/METADATA`, DI)).toEqual({ kind: "ship", path: `${DI}/METADATA` });
-    expect(placeMember("top.py", DI)).toEqual({ kind: "ship", path: "top.py" });
+    const here = (path: string) => ({ kind: "ship", path, recordPath: path });
+    expect(placeMember("gamma_pkg/__init__.py", DI)).toEqual(here("gamma_pkg/__init__.py"));
+    expect(placeMember(`${DI}/METADATA`, DI)).toEqual(here(`${DI}/METADATA`));
+    expect(placeMember("top.py", DI)).toEqual(here("top.py"));
   });
 
   it("moves .data/purelib, platlib and data to the root", () => {
-    expect(placeMember("gamma_pkg-1.0.data/purelib/extra.py", DI)).toEqual({ kind: "ship", path: "extra.py" });
-    expect(placeMember("gamma_pkg-1.0.data/platlib/g/_c.so", DI)).toEqual({ kind: "ship", path: "g/_c.so" });
-    expect(placeMember("gamma_pkg-1.0.data/data/share/g.txt", DI)).toEqual({ kind: "ship", path: "share/g.txt" });
+    expect(placeMember("gamma_pkg-1.0.data/purelib/extra.py", DI)).toEqual({
+      kind: "ship",
+      path: "extra.py",
+      recordPath: "extra.py",
+    });
+    expect(placeMember("gamma_pkg-1.0.data/platlib/g/_c.so", DI)).toEqual({
+      kind: "ship",
+      path: "g/_c.so",
+      recordPath: "g/_c.so",
+    });
+    // pip names what it put beside its lib folder from there
+    expect(placeMember("gamma_pkg-1.0.data/data/share/g.txt", DI)).toEqual({
+      kind: "ship",
+      path: "share/g.txt",
+      recordPath: "../../share/g.txt",
+    });
+    // a data file under lib/python is in pip's lib folder: it ships from there
+    expect(placeMember("gamma_pkg-1.0.data/data/lib/python/g/x.py", DI)).toEqual({
+      kind: "ship",
+      path: "g/x.py",
+      recordPath: "g/x.py",
+    });
   });
 
   it("leaves .data/data/lib/ out, as pip --target does, keeping its RECORD path for the layout check", () => {
     expect(placeMember("gamma_pkg-1.0.data/data/lib/libg.so", DI)).toEqual({
       kind: "leave",
-      recordPath: "../../lib/libg.so",
+      recordPath: "../libg.so",
     });
     // pip's own test is a string prefix of lib/python: "li" stays behind too, "libs" does not
-    expect(placeMember("gamma_pkg-1.0.data/data/li/x", DI).kind).toBe("leave");
-    expect(placeMember("gamma_pkg-1.0.data/data/libs/x", DI)).toEqual({ kind: "ship", path: "libs/x" });
+    expect(placeMember("gamma_pkg-1.0.data/data/li/x", DI)).toEqual({ kind: "leave", recordPath: "../../li/x" });
+    expect(placeMember("gamma_pkg-1.0.data/data/lib/pythonic/x", DI)).toEqual({
+      kind: "leave",
+      recordPath: "../pythonic/x",
+    });
+    expect(placeMember("gamma_pkg-1.0.data/data/libs/x", DI)).toEqual({
+      kind: "ship",
+      path: "libs/x",
+      recordPath: "../../libs/x",
+    });
   });
 
   it("regenerates pip's own dist-info files and leaves folder entries out", () => {
@@ -139,7 +166,7 @@ describe("RECORD", () => {
     const text = renderInstalledRecord(
       [
         { path: "gamma_pkg/__init__.py", hash: "sha256=AAA", size: "6" },
-        { path: recordPathOf("share/g.txt", DI, "gamma_pkg-1.0.data/data/share/g.txt"), hash: "sha256=B", size: "2" },
+        { path: "../../share/g.txt", hash: "sha256=B", size: "2" },
         { path: `${DI}/INSTALLER`, hash: "sha256=C", size: "4" },
         { path: "a,b.py", hash: "sha256=D", size: "1" },
       ],
