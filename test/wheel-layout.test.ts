@@ -3,6 +3,7 @@
  * refuses it with its own diagnosis) or refused here: the pure mapping the build from
  * downloaded wheels uses in place of pip's own unpacking.
  */
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   distInfoOf,
@@ -13,8 +14,10 @@ import {
   recordMismatch,
   recordPathOf,
   renderInstalledRecord,
+  unextractableReason,
   WheelUnusual,
 } from "../src/dependencies/wheel-layout.ts";
+import { installedRecordKeeps } from "../src/install/tree.ts";
 import type { ZipEntry } from "../src/zip/reader.ts";
 
 const DI = "gamma_pkg-1.0.dist-info";
@@ -48,9 +51,15 @@ describe("placeMember", () => {
     expect(placeMember("gamma_pkg/", DI)).toEqual({ kind: "leave" });
   });
 
-  it("leaves scripts and headers out: bin/ is removed after pip, and nothing imports a header", () => {
-    expect(placeMember("gamma_pkg-1.0.data/scripts/tool", DI)).toEqual({ kind: "leave" });
-    expect(placeMember("gamma_pkg-1.0.data/headers/g.h", DI)).toEqual({ kind: "leave" });
+  it("leaves scripts and headers out, with the RECORD path pip gives them, which cleanTree's rule drops", () => {
+    expect(placeMember("gamma_pkg-1.0.data/scripts/tool", DI)).toEqual({ kind: "leave", recordPath: "../../bin/tool" });
+    const header = placeMember("gamma_pkg-1.0.data/headers/g.h", DI);
+    expect(header).toEqual({ kind: "leave", recordPath: "../../include/python/g.h" });
+    expect(installedRecordKeeps("../../bin/tool")).toBe(false);
+    expect(installedRecordKeeps("../../include/python/greenlet/greenlet.h")).toBe(false);
+    expect(installedRecordKeeps("../../share/g.txt")).toBe(true);
+    expect(installedRecordKeeps("gamma_pkg/__init__.py")).toBe(true);
+    expect(installedRecordKeeps("gamma_pkg/__pycache__/x.cpython-312.pyc")).toBe(false);
   });
 
   it.each([
@@ -102,6 +111,21 @@ describe("entryProblem", () => {
     expect(entryProblem(entry({ flags: 1 }))).toMatch(/encrypted/);
     expect(entryProblem(entry({ method: 12 }))).toMatch(/compression method 12/);
   });
+  it("leaves a name to pip when zipfile may decode it otherwise: non-ASCII without the UTF-8 flag, or not UTF-8", () => {
+    expect(entryProblem(entry({ name: "g/caf\u00e9.py", flags: 0x800 }))).toBeUndefined();
+    expect(entryProblem(entry({ name: "g/caf\u00e9.py", flags: 0 }))).toMatch(/cp437/);
+    expect(entryProblem(entry({ name: "g/caf\uFFFD.py", flags: 0x800 }))).toMatch(/not valid UTF-8/);
+    expect(entryProblem(entry({ name: "g/plain.py", flags: 0 }))).toBeUndefined();
+  });
+  it("refuses what Linux cannot create: a component over 255 bytes, a path over PATH_MAX under /opt/python/", () => {
+    expect(unextractableReason(`g/${"a".repeat(255)}`, `g/${"a".repeat(255)}`)).toBeUndefined();
+    expect(unextractableReason(`g/${"a".repeat(256)}.py`, undefined)).toMatch(/component of 259 bytes/);
+    // bytes, not characters: 128 two-byte letters are 256 bytes
+    expect(unextractableReason(`g/${"\u00e9".repeat(128)}`, undefined)).toMatch(/256 bytes/);
+    const deep = Array.from({ length: 21 }, () => "d".repeat(200)).join("/");
+    expect(unextractableReason(deep, deep)).toMatch(/path is 4220 bytes/);
+    expect(unextractableReason(deep, undefined)).toBeUndefined();
+  });
   it("makes a member executable by pip's rule: a regular file with an execute bit, never a link or device", () => {
     expect(pipExecutable(0o100755)).toBe(true);
     expect(pipExecutable(0o100644)).toBe(false);
@@ -136,13 +160,28 @@ describe("RECORD", () => {
   });
 
   it("refuses a member whose hash or size its RECORD contradicts; leaves one it cannot check to pip", () => {
-    const found = { hash: "sha256=xyz", size: 3 };
-    expect(recordMismatch("a.py", { hash: "sha256=xyz", size: 3 }, found)).toBeUndefined();
-    expect(recordMismatch("a.py", { hash: "sha256=xyz" }, found)).toBeUndefined();
-    expect(recordMismatch("a.py", { hash: "sha256=abc", size: 3 }, found)).toEqual({
+    const digest = createHash("sha256").update("abc").digest();
+    const found = { hash: `sha256=${digest.toString("base64url")}`, size: 3 };
+    expect(recordMismatch("a.py", { hash: found.hash, size: 3 }, found)).toBeUndefined();
+    expect(recordMismatch("a.py", { hash: found.hash }, found)).toBeUndefined();
+    // the same digest written as hex (gmsh) or padded base64 is no lie
+    expect(recordMismatch("a.py", { hash: `sha256=${digest.toString("hex")}`, size: 3 }, found)).toBeUndefined();
+    expect(recordMismatch("a.py", { hash: `SHA256=${digest.toString("hex").toUpperCase()}` }, found)).toBeUndefined();
+    expect(recordMismatch("a.py", { hash: `sha256=${digest.toString("base64")}`, size: 3 }, found)).toBeUndefined();
+    const other = createHash("sha256").update("abd").digest();
+    expect(recordMismatch("a.py", { hash: `sha256=${other.toString("hex")}` }, found)).toEqual({
       refuse: expect.stringMatching(/a\.py does not match/),
     });
-    expect(recordMismatch("a.py", { hash: "sha256=xyz", size: 4 }, found)).toEqual({
+    expect(recordMismatch("a.py", { hash: "sha256=abc" }, found)).toEqual({
+      unusual: expect.stringMatching(/no sha256/),
+    });
+    expect(recordMismatch("a.py", { hash: found.hash, size: Number.NaN }, found)).toEqual({
+      unusual: expect.stringMatching(/no number/),
+    });
+    expect(recordMismatch("a.py", { hash: `sha256=${other.toString("base64url")}`, size: 3 }, found)).toEqual({
+      refuse: expect.stringMatching(/a\.py does not match/),
+    });
+    expect(recordMismatch("a.py", { hash: found.hash, size: 4 }, found)).toEqual({
       refuse: expect.stringMatching(/a\.py is 3 bytes/),
     });
     expect(recordMismatch("a.py", { hash: "md5=xyz", size: 3 }, found)).toEqual({
@@ -155,6 +194,8 @@ describe("RECORD", () => {
     expect(distInfoOf(["g/x.py", `${DI}/METADATA`, `${DI}/RECORD`])).toBe(DI);
     expect(() => distInfoOf(["g/x.py"])).toThrow(WheelUnusual);
     expect(() => distInfoOf([`${DI}/METADATA`, "b-1.dist-info/METADATA"])).toThrow(WheelUnusual);
+    // pip counts a file named like one too (the first segment of every name)
+    expect(() => distInfoOf([`${DI}/METADATA`, "b-1.dist-info"])).toThrow(/2 .dist-info/);
     expect(duplicatePaths(["a.py", "b.py", "a.py"])).toEqual(["a.py"]);
   });
 });

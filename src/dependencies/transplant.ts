@@ -14,7 +14,14 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError, type Where } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import { cleanedAway, distributionFrom, MAX_METADATA_BYTES, parseRecord, recordHash } from "../install/tree.ts";
+import {
+  cleanedAway,
+  distributionFrom,
+  installedRecordKeeps,
+  MAX_METADATA_BYTES,
+  parseRecord,
+  recordHash,
+} from "../install/tree.ts";
 import type { DependencyFile, DependencyListing, InstalledDistribution } from "../install/types.ts";
 import { normalizeName } from "../lock/types.ts";
 import { parseWheelFilename } from "../target.ts";
@@ -32,9 +39,11 @@ import {
   recordMismatch,
   recordPathOf,
   renderInstalledRecord,
+  unextractableReason,
   WheelRefused,
   WheelUnusual,
 } from "./wheel-layout.ts";
+import { decodeAsPip, distInfoTextProblem } from "./wheel-metadata.ts";
 
 /** What the checks read of each file as it passes (inspect's scanKeeps and scanBytes). */
 export interface Scanner<S> {
@@ -53,6 +62,9 @@ const WHEELS_IN_FLIGHT = 4;
 const STORED_IN_MEMORY = 256 * 1024;
 
 type Placed = { entry: ZipEntry; place: Placement };
+
+/** stands for the text of a dist-info file that is not UTF-8 */
+const NOT_UTF8 = "\u0000not UTF-8";
 
 /**
  * Every refusal or fallback that names and headers show, before a byte is inflated; the
@@ -79,6 +91,13 @@ export function planWheel(directory: ZipDirectory): {
     const problem = entryProblem(entry);
     if (problem) throw new WheelUnusual(problem);
     const place = placeMember(entry.name, distInfo);
+    const unextractable = unextractableReason(entry.name, place.kind === "ship" ? place.path : undefined);
+    if (unextractable) {
+      throw new WheelRefused(
+        `member ${JSON.stringify(entry.name)} cannot be unpacked: ${unextractable}`,
+        "no Linux file system can hold this file (pip's own install fails on it too): pin another version or another wheel of this distribution",
+      );
+    }
     placement.set(entry.name, place);
     if (place.kind !== "leave") placed.push({ entry, place });
   }
@@ -113,9 +132,10 @@ class WheelJob<S> {
     scratch: string,
   ) {
     ({ distInfo: this.distInfo, placed: this.placed, placement: this.placement } = planWheel(directory));
-    const own = new Set(["RECORD", "METADATA", "WHEEL"].map((n) => `${this.distInfo}/${n}`));
+    const own = new Set(["RECORD", "METADATA", "WHEEL", "entry_points.txt"].map((n) => `${this.distInfo}/${n}`));
     const planned = this.placed.map(({ entry, place }) => {
-      const mode = pipExecutable(entry.mode) ? MODE_EXECUTABLE : MODE_FILE;
+      // pip reads the mode from the external attributes whatever system made the zip
+      const mode = pipExecutable(entry.externalAttributes >>> 16) ? MODE_EXECUTABLE : MODE_FILE;
       // the file the tree would hold: undefined for pip's own files and what cleanTree removes
       const file: DependencyFile | undefined =
         place.kind === "ship" && !cleanedAway(place.path)
@@ -153,7 +173,8 @@ class WheelJob<S> {
         if (checked instanceof MemberCorrupt)
           throw new WheelUnusual(`member ${JSON.stringify(entry.name)} ${checked.message}`);
         const { hash, bytes, spilled } = checked;
-        const text = own.has(entry.name) ? (bytes ?? Buffer.alloc(0)).toString("utf8") : undefined;
+        // pip decodes them strictly: one that is not UTF-8 is left to pip (finish says so)
+        const text = own.has(entry.name) ? (decodeAsPip(bytes ?? Buffer.alloc(0)) ?? NOT_UTF8) : undefined;
         if (!file) return { hash, text };
         if (spilled) {
           try {
@@ -196,7 +217,7 @@ class WheelJob<S> {
           : place.kind === "leave"
             ? place.recordPath
             : undefined;
-      if (installed === undefined) continue;
+      if (installed === undefined || !installedRecordKeeps(installed)) continue;
       rows.push({ path: installed, hash: row.hash ?? "", size: row.size === undefined ? "" : String(row.size) });
     }
     return rows;
@@ -206,7 +227,7 @@ class WheelJob<S> {
    * Waits for its members, holds each to the wheel's RECORD, and gives the shipped files, the
    * zip members and the distribution (with RECORD as pip rewrites it, written to scratch).
    */
-  async finish(into: { members: ZipMember[]; files: DependencyFile[]; scanned: S[] }) {
+  async finish(into: { members: ZipMember[]; files: DependencyFile[]; scanned: S[]; wheels: string[] }) {
     const { distInfo } = this;
     const checked = await Promise.all(this.checked);
     await Promise.all(this.unread);
@@ -215,13 +236,20 @@ class WheelJob<S> {
       const text = checked[i]!.text;
       if (text !== undefined) texts.set(entry.name, text);
     });
-    // a wheel format this code does not know: pip decides (and refuses a major version it cannot read)
-    const wheelVersion = /^Wheel-Version:\s*(\S+)/im.exec(texts.get(`${distInfo}/WHEEL`) ?? "")?.[1];
-    if (wheelVersion?.split(".")[0] !== "1") {
-      throw new WheelUnusual(`its WHEEL file gives Wheel-Version ${wheelVersion ?? "(none)"}, not 1.x`);
+    for (const [name, text] of texts) {
+      if (text === NOT_UTF8) throw new WheelUnusual(`its ${name} is not UTF-8`);
     }
+    // a wheel format this code does not know, or entry points pip reads its own way or stops
+    // at (a script without a callable): pip decides
+    const problem =
+      distInfoTextProblem("WHEEL", texts.get(`${distInfo}/WHEEL`) ?? "") ??
+      (texts.has(`${distInfo}/entry_points.txt`)
+        ? distInfoTextProblem("entry_points.txt", texts.get(`${distInfo}/entry_points.txt`))
+        : undefined);
+    if (problem) throw new WheelUnusual(problem);
     const recordText = texts.get(`${distInfo}/RECORD`);
     if (recordText === undefined) throw new WheelUnusual(`it has no ${distInfo}/RECORD`);
+    if (!texts.has(`${distInfo}/METADATA`)) throw new WheelUnusual(`it has no ${distInfo}/METADATA`);
     const wheelRecord = parseRecord(recordText);
     const record = new Map(wheelRecord.map((r) => [r.path, r]));
     /** the files its RECORD owns, given its name once METADATA is read */
@@ -241,6 +269,7 @@ class WheelJob<S> {
       // row climbs out of pip's lib folder, so it has no owner either way)
       if (recordPathOf(place.path, distInfo, entry.name) === place.path) owned.push(c.file);
       into.files.push(c.file);
+      into.wheels.push(this.wheel);
       into.scanned.push(c.scanned);
       const name = `${LAYER_PREFIX}${place.path}`;
       const { executable } = c.file;
@@ -260,6 +289,7 @@ class WheelJob<S> {
       const file: DependencyFile = { path: name, size: data.length, executable: false };
       owned.push(file);
       into.files.push(file);
+      into.wheels.push(this.wheel);
       into.scanned.push(await this.scanner.scan(file, MODE_FILE, undefined));
       into.members.push({ name: `${LAYER_PREFIX}${name}`, data, executable: false });
     }
@@ -295,11 +325,44 @@ async function planAll(wheels: readonly string[]): Promise<{ wheel: string; dire
   return planned;
 }
 
+/**
+ * A path one wheel installs as a file and one (the same or another) as a folder: no tree can
+ * hold both, and pip fails on it with an OSError. Named with both wheels.
+ */
+function fileFolderClash(
+  files: readonly DependencyFile[],
+  wheels: readonly string[],
+): { message: string; hint: string; folderWheel: string } | undefined {
+  const folders = new Map<string, number>();
+  files.forEach((f, i) => {
+    const segments = f.path.split("/");
+    for (let n = 1; n < segments.length; n++) {
+      const folder = segments.slice(0, n).join("/");
+      if (!folders.has(folder)) folders.set(folder, i);
+    }
+  });
+  for (let i = 0; i < files.length; i++) {
+    const inside = folders.get(files[i]!.path);
+    if (inside === undefined) continue;
+    const [asFile, asFolder] = [path.basename(wheels[i]!), path.basename(wheels[inside]!)];
+    const same = asFile === asFolder;
+    const file = JSON.stringify(files[i]!.path);
+    return {
+      message: `the wheel ${asFile} installs ${file} as a file, and ${same ? "also" : `the wheel ${asFolder}`} installs ${JSON.stringify(files[inside]!.path)}, inside ${file} as a folder: no file system holds both`,
+      hint: same
+        ? "the wheel is broken (pip's own install fails on it too): pin another version of it"
+        : "the two distributions cannot be installed together (pip's own install fails too): drop one of them, or pin versions that do not overlap",
+      folderWheel: asFolder,
+    };
+  }
+  return undefined;
+}
+
 function refusal(wheel: string, error: WheelRefused, locate: (wheelFile: string) => Where | undefined): UserError {
   const label = path.basename(wheel);
   return new UserError(`the wheel ${label} is not safe to install: ${error.message}`, {
     where: locate(label) ?? { file: label },
-    hint: "the wheel's RECORD contradicts its own contents (damaged or forged, though pip would install it): check the index, and pin the lockfile's hashes for it",
+    hint: error.hint,
   });
 }
 
@@ -331,7 +394,12 @@ export async function transplantWheels<S>(
       jobs[i] = new WheelJob(next.wheel, next.directory, pool, scanner, scratch);
     };
     for (let i = 0; i < WHEELS_IN_FLIGHT; i++) start(i);
-    const into = { members: [] as ZipMember[], files: [] as DependencyFile[], scanned: [] as S[] };
+    const into = {
+      members: [] as ZipMember[],
+      files: [] as DependencyFile[],
+      scanned: [] as S[],
+      wheels: [] as string[],
+    };
     const distributions: InstalledDistribution[] = [];
     for (let i = 0; i < planned.length; i++) {
       start(i + WHEELS_IN_FLIGHT);
@@ -341,6 +409,12 @@ export async function transplantWheels<S>(
     // pip lets the later wheel win and the collision check reports it: that path decides it as today
     const twice = duplicatePaths(into.files.map((f) => f.path));
     if (twice.length > 0) return { unusual: `two wheels install the same file ${JSON.stringify(twice[0])}` };
+    const clash = fileFolderClash(into.files, into.wheels);
+    if (clash)
+      throw new UserError(clash.message, {
+        where: locate(clash.folderWheel) ?? { file: clash.folderWheel },
+        hint: clash.hint,
+      });
     const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
     const order = new Map(into.files.map((f, i) => [f, i]));
     into.files.sort(byPath);

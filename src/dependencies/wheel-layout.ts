@@ -8,12 +8,14 @@
  * duplicates, a damaged member, an encrypted one or another compression method) is handed
  * back to pip's install path (WheelUnusual), so the user gets pip's refusal and its diagnosis
  * exactly as before. What pip does not check, a RECORD whose hash or size contradicts its
- * member, is refused here (WheelRefused). Links and special files are unpacked as pip unpacks
+ * member, is refused here (WheelRefused), and so is a member no Linux file system can hold
+ * (pip fails on it too, with an OSError). Links and special files are unpacked as pip unpacks
  * them: regular files holding the member's bytes, executable only by pip's rule. Scripts and
- * headers are left out: the install path removes bin/ and nothing imports a header.
+ * headers are left out, as cleanedAway leaves them out of the installed tree.
  */
 import { recordRow } from "../install/tree.ts";
 import type { ZipEntry } from "../zip/reader.ts";
+import { recordSha256 } from "./wheel-metadata.ts";
 
 export type Placement =
   /** shipped at `path` (relative to the tree root) */
@@ -26,8 +28,16 @@ export type Placement =
   /** pip's own dist-info files, written again rather than copied */
   | { kind: "regenerate"; path: string };
 
-/** A wheel that lies about its members (pip would install it): the message names the member. */
-export class WheelRefused extends Error {}
+/** A wheel refused here (pip would install it, or fail on it): the message names the member. */
+export class WheelRefused extends Error {
+  constructor(
+    message: string,
+    /** what the user can do about it */
+    readonly hint: string = "the wheel's RECORD contradicts its own contents (damaged or forged, though pip would install it): check the index, and pin the lockfile's hashes for it",
+  ) {
+    super(message);
+  }
+}
 /** A wheel this path leaves to pip (to unpack, or to refuse): the whole build takes the install path. */
 export class WheelUnusual extends Error {}
 
@@ -35,6 +45,11 @@ const SCHEMES = new Set(["purelib", "platlib", "headers", "scripts", "data"]);
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 const FLAG_ENCRYPTED = 1;
+const FLAG_UTF8 = 0x800;
+/** Linux's NAME_MAX: bytes in one path component */
+export const MAX_NAME_BYTES = 255;
+/** Linux's PATH_MAX, with its terminating NUL, for a file as Lambda unpacks a layer (the longer prefix) */
+export const MAX_PATH_BYTES = 4096 - 1 - "/opt/python/".length;
 
 /** "/"-separated, relative, no empty, "." or ".." segment, no backslash or control character. */
 export function unsafeNameReason(name: string): string | undefined {
@@ -65,9 +80,10 @@ export function placeMember(name: string, distInfo: string): Placement {
     if (!SCHEMES.has(scheme)) {
       throw new WheelUnusual(`member ${JSON.stringify(name)} names an unknown scheme "${scheme}"`);
     }
-    // scripts go to bin/ with the host's interpreter in their shebang, which no build ships;
-    // C headers are for compiling against the package, never imported in Lambda
-    if (scheme === "scripts" || scheme === "headers") return { kind: "leave" };
+    // where pip --target puts them (bin/, include/python/<name>/), which cleanedAway leaves out
+    // of every tree: RECORD rows are kept or dropped by that one rule (installedRecordKeeps)
+    if (scheme === "scripts") return { kind: "leave", recordPath: `../../bin/${inner.join("/")}` };
+    if (scheme === "headers") return { kind: "leave", recordPath: `../../include/python/${inner.join("/")}` };
     // pip --target installs into a home folder and moves only what lies beside lib/python:
     // a data item whose name is a prefix of "lib/python" (its own string test) stays behind
     if (scheme === "data" && "lib/python".startsWith(inner[0] ?? "")) {
@@ -84,10 +100,33 @@ export function placeMember(name: string, distInfo: string): Placement {
   return { kind: "ship", path: name };
 }
 
-/** What this code cannot copy as it is: left to pip. */
+/** What this code cannot copy as it is, or whose name pip may read otherwise: left to pip. */
 export function entryProblem(entry: ZipEntry): string | undefined {
   if (entry.flags & FLAG_ENCRYPTED) return `${entry.name} is encrypted`;
   if (entry.method !== 0 && entry.method !== 8) return `${entry.name} uses compression method ${entry.method}`;
+  // zipfile decodes a name without the UTF-8 flag as cp437, and one with it strictly: pip's
+  // name is this one only for ASCII, or for valid UTF-8 under the flag (U+FFFD: bytes that were not)
+  if (entry.name.includes("\uFFFD")) return `${JSON.stringify(entry.name)} is a name that is not valid UTF-8`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  if (!(entry.flags & FLAG_UTF8) && /[^\u0000-\u007f]/.test(entry.name)) {
+    return `${JSON.stringify(entry.name)} is a non-ASCII name without the UTF-8 flag (pip reads it as cp437)`;
+  }
+  return undefined;
+}
+
+/**
+ * Why a member cannot be unpacked on Linux (pip fails on it with ENAMETOOLONG, and a zip that
+ * ships it cannot be extracted): a name component over 255 bytes, or a path over PATH_MAX
+ * where Lambda unpacks it.
+ */
+export function unextractableReason(name: string, installed: string | undefined): string | undefined {
+  const long = name.split("/").find((segment) => Buffer.byteLength(segment) > MAX_NAME_BYTES);
+  if (long !== undefined) {
+    return `its name has a component of ${Buffer.byteLength(long)} bytes, over Linux's limit of ${MAX_NAME_BYTES}`;
+  }
+  if (installed !== undefined && Buffer.byteLength(installed) > MAX_PATH_BYTES) {
+    return `its path is ${Buffer.byteLength(installed)} bytes, over the ${MAX_PATH_BYTES} a file under /opt/python/ may have on Linux`;
+  }
   return undefined;
 }
 
@@ -125,7 +164,9 @@ export function renderInstalledRecord(rows: { path: string; hash: string; size: 
 
 /**
  * The wheel's RECORD row for a member against the member's digest and size: a lie (refused),
- * or a row this code cannot check (no row, no sha256: left to pip, which installs it unchecked).
+ * or a row this code cannot check (no row, no SHA-256 in an encoding it reads, a size that is
+ * no number: left to pip, which installs it unchecked). A digest is compared as bytes, so
+ * hex or padded base64 (which pip accepts, as it accepts anything there) is no lie.
  */
 export function recordMismatch(
   name: string,
@@ -133,19 +174,26 @@ export function recordMismatch(
   found: { hash: string; size: number },
 ): { refuse: string } | { unusual: string } | undefined {
   if (!row) return { unusual: `${name} is not listed in its RECORD` };
-  if (!row.hash?.startsWith("sha256=")) return { unusual: `${name} has no sha256 in its RECORD` };
-  if (row.hash !== found.hash) return { refuse: `${name} does not match the sha256 its RECORD gives` };
+  const claimed = recordSha256(row.hash);
+  if (!claimed) return { unusual: `${name} has no sha256 in its RECORD` };
+  if (!claimed.equals(recordSha256(found.hash) ?? Buffer.alloc(0)))
+    return { refuse: `${name} does not match the sha256 its RECORD gives` };
+  if (row.size !== undefined && !Number.isSafeInteger(row.size))
+    return { unusual: `${name} has a size in its RECORD that is no number` };
   if (row.size !== undefined && row.size !== found.size)
     return { refuse: `${name} is ${found.size} bytes, its RECORD says ${row.size}` };
   return undefined;
 }
 
-/** The `.dist-info` folder of a wheel from its members: exactly one top-level one. */
+/**
+ * The `.dist-info` folder of a wheel from its members: exactly one, counted as pip counts
+ * them (the first segment of every name, a file's own name included, ending in ".dist-info").
+ */
 export function distInfoOf(names: readonly string[]): string {
   const found = new Set<string>();
   for (const n of names) {
     const top = n.split("/")[0] ?? "";
-    if (top.endsWith(".dist-info") && n.includes("/")) found.add(top);
+    if (top.endsWith(".dist-info")) found.add(top);
   }
   if (found.size !== 1) throw new WheelUnusual(`it has ${found.size} .dist-info folders, a wheel has exactly one`);
   return [...found][0]!;

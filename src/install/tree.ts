@@ -13,9 +13,32 @@ import type { DependencyTree, InstalledDistribution, TreeFile } from "./types.ts
 
 /**
  * Remove what the installer leaves that Lambda cannot use (cleanedAway's rule, applied to
- * the folders and files on disk). Returns the removed relative paths, a folder's with its "/".
+ * the folders and files on disk), and the rows of those files from each RECORD (the same rule
+ * the unpacking of wheels applies: one package whatever the path). Returns the removed
+ * relative paths, a folder's with its "/".
  */
 export async function cleanTree(root: string): Promise<string[]> {
+  const removed = await removeCleanedAway(root);
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name.endsWith(".dist-info"))
+      await cleanRecord(path.join(root, entry.name, "RECORD"));
+  }
+  return removed;
+}
+
+/** A RECORD's lines without the rows installedRecordKeeps drops; pip's bytes otherwise. */
+async function cleanRecord(file: string): Promise<void> {
+  const text = await readMetadataFile(file);
+  // each line is one row: pip quotes a path with a comma or quote, and a name with a line break is refused
+  const lines = text.split(/(?<=\n)/);
+  const kept = lines.filter((line) => {
+    const row = parseRecord(line)[0];
+    return !row || installedRecordKeeps(row.path);
+  });
+  if (kept.length !== lines.length) await writeFile(file, kept.join(""));
+}
+
+async function removeCleanedAway(root: string): Promise<string[]> {
   const removed: string[] = [];
   const walk = async (dir: string, prefix: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -36,11 +59,26 @@ export async function cleanTree(root: string): Promise<string[]> {
 
 /**
  * Whether cleanTree removes this tree path (a folder's ends with "/"): bin/ at the root (console
- * scripts with the host's interpreter in their shebang), a __pycache__ folder or a .pyc (host byte-code).
+ * scripts with the host's interpreter in their shebang), include/python/ at the root (C headers,
+ * where pip --target puts a wheel's .data/headers: nothing compiles against them in Lambda),
+ * a __pycache__ folder or a .pyc (host byte-code).
  */
 export function cleanedAway(relative: string): boolean {
   const segments = relative.split("/");
-  return segments[0] === "bin" || segments.slice(0, -1).includes("__pycache__") || relative.endsWith(".pyc");
+  return (
+    segments[0] === "bin" ||
+    (segments[0] === "include" && segments[1] === "python" && segments.length > 2) ||
+    segments.slice(0, -1).includes("__pycache__") ||
+    relative.endsWith(".pyc")
+  );
+}
+
+/**
+ * Whether a row of an installed RECORD stays: not when it names a file cleanTree removes. pip
+ * names what it put beside its lib folder (scripts, headers, .data/data) `../../<tree path>`.
+ */
+export function installedRecordKeeps(recordPath: string): boolean {
+  return !cleanedAway(recordPath.startsWith("../../") ? recordPath.slice("../../".length) : recordPath);
 }
 
 /**
