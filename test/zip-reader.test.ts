@@ -9,6 +9,7 @@ import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { decodeName, storedDataStart, type ZipEntry, zipDirectoryOf } from "../src/zip/reader.ts";
 import { baseWheel, layoutOf, rngOf, serialize } from "./support/wheel-fuzz/model.ts";
+import { withSecondView } from "./support/wheel-fuzz/mutate-zip.ts";
 import type { ZipLayout } from "./support/wheel-fuzz/types.ts";
 
 /** A small wheel's layout, to change before it is written. */
@@ -30,37 +31,8 @@ function memberData(bytes: Buffer, entry: ZipEntry): Buffer | string {
 /** The wheel: the end record's comment holds a second directory and end record, whose comment overruns. */
 function twoViews(innerCommentLength: number): Buffer {
   const layout = wheelLayout();
-  const view = layout.entries.findIndex((e) => e.centralName.toString().endsWith("__init__.py"));
-  const { bytes, directoryOffset, directorySize, endOffset } = serialize(layout);
-  const name = layout.entries[view]!.centralName;
-  const data = Buffer.from("VIEW = 'pip'\n");
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt32LE(zlib.crc32(data) >>> 0, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const secondLocal = endOffset + 22;
-  const record = Buffer.concat([local, name, data]);
-  const directory = Buffer.from(bytes.subarray(directoryOffset, directoryOffset + directorySize));
-  for (let p = 0; p < directory.length; ) {
-    const n = directory.readUInt16LE(p + 28);
-    if (directory.subarray(p + 46, p + 46 + n).equals(name)) {
-      directory.writeUInt16LE(0, p + 10);
-      directory.writeUInt32LE(zlib.crc32(data) >>> 0, p + 16);
-      directory.writeUInt32LE(data.length, p + 20);
-      directory.writeUInt32LE(data.length, p + 24);
-      directory.writeUInt32LE(secondLocal, p + 42);
-    }
-    p += 46 + n + directory.readUInt16LE(p + 30) + directory.readUInt16LE(p + 32);
-  }
-  const inner = Buffer.from(bytes.subarray(endOffset, endOffset + 22));
-  inner.writeUInt32LE(secondLocal + record.length, 16);
-  inner.writeUInt16LE(innerCommentLength, 20);
-  const comment = Buffer.concat([record, directory, inner]);
-  const outer = Buffer.from(bytes.subarray(0, endOffset + 22));
-  outer.writeUInt16LE(comment.length, endOffset + 20);
-  return Buffer.concat([outer, comment]);
+  const init = layout.entries.find((e) => e.centralName.toString().endsWith("__init__.py"))!;
+  return withSecondView(serialize(layout), init, Buffer.from("VIEW = 'pip'\n"), innerCommentLength);
 }
 
 describe("where the directory is", () => {
