@@ -152,7 +152,9 @@ export class InflatePool {
         end++;
       }
       const slice = members.slice(start, end).map(({ entry, keep }) => {
-        const { localHeaderOffset, compressedSize, size, method, crc, flags, nameBytes, dataLimit } = entry;
+        const { localHeaderOffset, compressedSize, size, method, crc, flags, dataLimit } = entry;
+        // a copy of the name alone: the directory's view would send its whole buffer with every group
+        const nameBytes = new Uint8Array(entry.nameBytes);
         return { localHeaderOffset, compressedSize, size, method, crc, flags, nameBytes, dataLimit, keep };
       });
       const group = this.pool.run({ file, members: slice, spillDir, spillOver: SPILL_OVER }, bytes);
