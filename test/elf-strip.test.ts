@@ -46,9 +46,9 @@ function elf(spec: Spec): Buffer {
     out.writeBigUInt64LE(BigInt(align), at + 48);
   };
   header(1, ".shstrtab", SHT_STRTAB, namesAt, names.bytes.length, 1);
-  spec.sections.forEach((s, i) =>
-    header(i + 2, s.name, s.type ?? SHT_PROGBITS, bodyAt + s.at, s.size, s.align ?? 1, s.link),
-  );
+  spec.sections.forEach((s, i) => {
+    header(i + 2, s.name, s.type ?? SHT_PROGBITS, bodyAt + s.at, s.size, s.align ?? 1, s.link);
+  });
   return out;
 }
 

@@ -190,7 +190,7 @@ class WheelJob<S> {
         // most are empty __init__.py files; a large one waits on disk rather than in memory
         const data = bytes ?? Buffer.alloc(0);
         if (data.length <= STORED_IN_MEMORY) return { hash, text, scanned, file, stored: { data } };
-        const absolutePath = path.join(scratch, ...file.path.split("/"));
+        const absolutePath = path.join(scratch, file.path);
         await mkdir(path.dirname(absolutePath), { recursive: true });
         await writeFile(absolutePath, data);
         return { hash, text, scanned, file, stored: { absolutePath } };

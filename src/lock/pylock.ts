@@ -1,3 +1,4 @@
+import { append } from "../append.ts";
 import { throwAll, UserError } from "../errors.ts";
 import {
   asArray,
@@ -164,7 +165,7 @@ class PylockEntries {
 
   lockedSet(): LockedSet {
     const indexes = indexesFor(this.requirements);
-    indexes.findLinks.push(...new Set(this.findLinks));
+    append(indexes.findLinks, new Set(this.findLinks));
     return {
       format: "pylock",
       lockfile: this.ctx.file,

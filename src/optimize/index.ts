@@ -191,8 +191,8 @@ async function optimizeDependencies(input: OptimizeInput, tree: DependencyTree):
   const added = new Map<string, string[]>();
   if (compiler) {
     const jobs: CompileJob[] = plan.compile.map((source) => ({
-      source: path.join(tree.root, ...source.split("/")),
-      pyc: path.join(tree.root, ...pycPath(source, compiler.cacheTag).split("/")),
+      source: path.join(tree.root, source),
+      pyc: path.join(tree.root, pycPath(source, compiler.cacheTag)),
       displayName: source,
     }));
     const failed = await compileSources(compiler, jobs, input.scratch, input.env);
@@ -230,7 +230,7 @@ async function compileCode(input: OptimizeInput): Promise<TreeFile[]> {
   await mkdir(out, { recursive: true });
   const jobs = sources.map((f) => ({
     source: f.absolutePath,
-    pyc: path.join(out, ...pycPath(f.path, compiler.cacheTag).split("/")),
+    pyc: path.join(out, pycPath(f.path, compiler.cacheTag)),
     displayName: f.path,
   }));
   const failed = new Set((await compileSources(compiler, jobs, input.scratch, input.env)).map((f) => f.path));
@@ -244,7 +244,7 @@ async function compileCode(input: OptimizeInput): Promise<TreeFile[]> {
   for (const f of sources) {
     if (failed.has(f.path)) continue;
     const rel = pycPath(f.path, compiler.cacheTag);
-    const absolutePath = path.join(out, ...rel.split("/"));
+    const absolutePath = path.join(out, rel);
     pycs.push({ path: rel, absolutePath, size: (await stat(absolutePath)).size, executable: false });
   }
   return [...code, ...pycs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -9,6 +9,7 @@
  * a failed run never claims a check it did not get to.
  */
 
+import { append } from "../append.ts";
 import type { BuildProgress } from "../build.ts";
 import type { PackageMode } from "../constants.ts";
 import type { CacheStatus } from "../dependencies/index.ts";
@@ -350,7 +351,8 @@ export function renderSummary(s: SummaryOutcome): string {
     ...packages(s),
   ];
   if (s.diff) parts.push(renderDiff(s.diff));
-  parts.push(...renderOptimization(s.optimization));
-  parts.push(...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
+  for (const more of [renderOptimization(s.optimization), distributions(s), findings(s), stages(s)])
+    append(parts, more);
+  parts.push("### Deploy", renderDeploy(s));
   return `${parts.join("\n\n")}\n`;
 }
