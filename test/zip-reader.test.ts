@@ -7,7 +7,8 @@
  */
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { decodeName, storedDataStart, type ZipEntry, zipDirectoryOf } from "../src/zip/reader.ts";
+import { decodeName } from "../src/zip/directory.ts";
+import { storedDataStart, type ZipEntry, zipDirectoryOf } from "../src/zip/reader.ts";
 import { baseWheel, layoutOf, rngOf, serialize } from "./support/wheel-fuzz/model.ts";
 import { withSecondView } from "./support/wheel-fuzz/mutate-zip.ts";
 import type { ZipLayout } from "./support/wheel-fuzz/types.ts";
