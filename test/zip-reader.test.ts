@@ -201,6 +201,21 @@ describe("each member's local header", () => {
     );
   });
 
+  it("refuses every member sharing a local header with another, a folder entry listed first included", () => {
+    // zipfile 3.13 bounds the later of the two by the shared offset: the file, never opened
+    // if the folder had been the one bounded
+    const layout = wheelLayout();
+    const file = layout.entries[0]!;
+    layout.entries.unshift({ ...file, centralName: Buffer.from("pkg/"), noLocal: true, offsetDelta: 0 });
+    const written = serialize(layout);
+    // the folder's directory entry points at the file's local header
+    const bytes = Buffer.from(written.bytes);
+    bytes.writeUInt32LE(written.localOffsets[1]!, written.directoryOffset + 42);
+    const entries = read(bytes);
+    expect(entries[0]!.name).toBe("pkg/");
+    expect(memberData(bytes, entries[1]!)).toBe("overlaps the next member or the directory");
+  });
+
   it("reads a member with a data descriptor and a local extra field as zipfile does", () => {
     const layout = wheelLayout();
     const e = layout.entries[0]!;

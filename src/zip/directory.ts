@@ -240,12 +240,15 @@ function centralExtraProblem(extra: Buffer): string | undefined {
 
 /**
  * zipfile's bound on each member's data (CPython 3.13 refuses "overlapped entries" past it):
- * the next local header in file order, or the central directory for the last. Two entries
- * at one offset: the first gets its own offset, which no data fits.
+ * the next local header in file order, or the central directory for the last. Entries at one
+ * offset all get that offset, which no data fits: zipfile bounds one of them so (the later in
+ * the directory), and which one it is must not decide whether a member is read.
  */
 function setDataLimits(entries: ZipEntry[], cdOffset: number): void {
   const byOffset = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
   for (let i = 0; i < byOffset.length; i++) {
-    byOffset[i]!.dataLimit = byOffset[i + 1]?.localHeaderOffset ?? cdOffset;
+    const at = byOffset[i]!.localHeaderOffset;
+    const shared = byOffset[i - 1]?.localHeaderOffset === at;
+    byOffset[i]!.dataLimit = shared ? at : (byOffset[i + 1]?.localHeaderOffset ?? cdOffset);
   }
 }

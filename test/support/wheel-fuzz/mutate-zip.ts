@@ -319,6 +319,20 @@ const LAYOUT: Mutation[] = [
     zip.entries[b]!.offsetDelta += a < b ? -delta : delta;
     if (rng.chance(0.5)) setName(zip.entries[b]!, Buffer.from(zip.entries[a]!.localName), "central");
   }),
+  layout("folder-shares-header", (zip, rng) => {
+    // a folder entry (never opened) listed before a file, pointing at the file's local header
+    const at = rng.int(zip.entries.length);
+    const file = zip.entries[at]!;
+    const folder = { ...file, centralName: Buffer.from(`${rng.pick(["pkg", "x", "a/b"])}/`), noLocal: true };
+    let delta = 0;
+    for (let i = 0; i < at; i++) {
+      const e = zip.entries[i]!;
+      delta += 30 + e.localName.length + e.localExtra.length + e.stored.length + e.after.length;
+    }
+    // a noLocal entry's offset is the archive's start plus its delta
+    folder.offsetDelta = zip.prefix.length + delta;
+    zip.entries.splice(rng.chance(0.7) ? at : at + 1, 0, folder);
+  }),
   layout("no-local", (zip, rng) => {
     someEntry(zip, rng).noLocal = true;
   }),
