@@ -122,6 +122,8 @@ const entry = (over: Partial<ZipEntry>): ZipEntry => ({
   externalAttributes: 0,
   mode: 0o100644,
   localHeaderOffset: 0,
+  nameBytes: Buffer.from(over.name ?? "a.py"),
+  dataLimit: 100,
   ...over,
 });
 

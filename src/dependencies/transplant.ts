@@ -75,6 +75,8 @@ class WheelJob<S> {
   readonly placed: Placed[];
   private readonly placement: Map<string, Placement>;
   readonly checked: Promise<Checked<S>>[];
+  /** the members not unpacked here (scripts, headers): pip opens them, so they are held to the same checks */
+  readonly unread: Promise<void>[];
 
   constructor(
     readonly wheel: string,
@@ -103,6 +105,22 @@ class WheelJob<S> {
       return { entry, mode, file, wanted, keep };
     });
     const answers = pool.checkAll(wheel, planned);
+    const unread = directory.entries.filter(
+      (e) => !e.name.endsWith("/") && this.placement.get(e.name)?.kind === "leave",
+    );
+    this.unread = pool
+      .checkAll(
+        wheel,
+        unread.map((entry) => ({ entry, keep: { kind: "none" } as const })),
+      )
+      .map((answer, i) =>
+        answer.then((checked) => {
+          if (checked instanceof MemberCorrupt)
+            throw new WheelUnusual(`member ${JSON.stringify(unread[i]!.name)} ${checked.message}`);
+        }),
+      );
+    // awaited in finish; a refusal before then is not an unhandled rejection
+    for (const u of this.unread) u.catch(() => {});
     this.checked = answers.map((answer, i) =>
       answer.then(async (checked): Promise<Checked<S>> => {
         const { entry, mode, file, wanted } = planned[i]!;
@@ -160,6 +178,7 @@ class WheelJob<S> {
   async finish(into: { members: ZipMember[]; files: DependencyFile[]; scanned: S[] }) {
     const { distInfo } = this;
     const checked = await Promise.all(this.checked);
+    await Promise.all(this.unread);
     const texts = new Map<string, string>();
     this.placed.forEach(({ entry }, i) => {
       const text = checked[i]!.text;
@@ -328,6 +347,6 @@ export async function transplantWheels<S>(
   } finally {
     await pool.close();
     // members still in flight when one failed: their outcome no longer matters
-    await Promise.allSettled(jobs.flatMap((j) => j.checked));
+    await Promise.allSettled(jobs.flatMap((j) => [...j.checked, ...j.unread]));
   }
 }

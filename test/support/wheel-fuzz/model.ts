@@ -161,6 +161,9 @@ function centralHeader(e: LayoutEntry, offset: number): Buffer {
   return Buffer.concat([h, e.centralName, e.centralExtra, e.comment]);
 }
 
+/** A mutated field as the 64-bit field can hold it. */
+const u64 = (n: number) => BigInt(Math.max(0, Math.trunc(n)));
+
 /** The layout's bytes, and where each part landed. */
 export function serialize(zip: ZipLayout): Written {
   const parts: Buffer[] = [zip.prefix];
@@ -199,14 +202,14 @@ export function serialize(zip: ZipLayout): Written {
     record.writeBigUInt64LE(44n, 4);
     record.writeUInt16LE(45, 12);
     record.writeUInt16LE(45, 14);
-    record.writeBigUInt64LE(BigInt(z.entries ?? count), 24);
-    record.writeBigUInt64LE(BigInt(z.entries ?? count), 32);
-    record.writeBigUInt64LE(BigInt(z.directorySize ?? directory.length), 40);
-    record.writeBigUInt64LE(BigInt(z.directoryOffset ?? directoryOffset), 48);
+    record.writeBigUInt64LE(u64(z.entries ?? count), 24);
+    record.writeBigUInt64LE(u64(z.entries ?? count), 32);
+    record.writeBigUInt64LE(u64(z.directorySize ?? directory.length), 40);
+    record.writeBigUInt64LE(u64(z.directoryOffset ?? directoryOffset), 48);
     const locator = Buffer.alloc(20);
     locator.writeUInt32LE(0x07064b50, 0);
     locator.writeUInt32LE(z.disk, 4);
-    locator.writeBigUInt64LE(BigInt(Math.max(0, at + z.offsetDelta)), 8);
+    locator.writeBigUInt64LE(u64(at + z.offsetDelta), 8);
     locator.writeUInt32LE(z.disks, 16);
     parts.push(record, z.gap, locator);
     at += 56 + z.gap.length + 20;

@@ -319,6 +319,20 @@ const LAYOUT: Mutation[] = [
     zip.entries[b]!.offsetDelta += a < b ? -delta : delta;
     if (rng.chance(0.5)) setName(zip.entries[b]!, Buffer.from(zip.entries[a]!.localName), "central");
   }),
+  layout("folder-shares-header", (zip, rng) => {
+    // a folder entry (never opened) listed before a file, pointing at the file's local header
+    const at = rng.int(zip.entries.length);
+    const file = zip.entries[at]!;
+    const folder = { ...file, centralName: Buffer.from(`${rng.pick(["pkg", "x", "a/b"])}/`), noLocal: true };
+    let delta = 0;
+    for (let i = 0; i < at; i++) {
+      const e = zip.entries[i]!;
+      delta += 30 + e.localName.length + e.localExtra.length + e.stored.length + e.after.length;
+    }
+    // a noLocal entry's offset is the archive's start plus its delta
+    folder.offsetDelta = zip.prefix.length + delta;
+    zip.entries.splice(rng.chance(0.7) ? at : at + 1, 0, folder);
+  }),
   layout("no-local", (zip, rng) => {
     someEntry(zip, rng).noLocal = true;
   }),
@@ -331,35 +345,35 @@ const LAYOUT: Mutation[] = [
   }),
 ];
 
-/** A second directory and end record hidden in the first end record's comment (the issue's example and kin). */
-function secondEnd(written: Written, rng: Rng, zip: ZipLayout): Buffer {
+/**
+ * A second directory and end record hidden in the first end record's comment (the issue's
+ * example and kin): the second directory is the first with one member (`entry`) pointing at
+ * a local record of `data` in the comment; the inner end record's comment length is
+ * `innerCommentLength` (0xffff overruns the file: the reader as it was skipped that record,
+ * zipfile takes it), followed by `tail`.
+ */
+export function withSecondView(
+  written: Written,
+  entry: LayoutEntry,
+  data: Buffer,
+  innerCommentLength: number,
+  tail: Buffer = Buffer.alloc(0),
+): Buffer {
   const { bytes, directoryOffset, directorySize, endOffset } = written;
-  // an earlier bytes mutation cut the file short: nothing to hide a second view in
-  if (endOffset + 22 > bytes.length) return bytes;
   const directory = Buffer.from(bytes.subarray(directoryOffset, directoryOffset + directorySize));
-  const realEnd = bytes.subarray(endOffset, endOffset + 22);
-  // the second view: one member's directory entry points at a local record in the comment
-  const victim = rng.int(zip.entries.length);
-  const e = zip.entries[victim]!;
-  const data = Buffer.from(`VIEW = 'other' # ${rng.int(1000)}\n`);
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
   local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(e.localFlags, 6);
+  local.writeUInt16LE(entry.localFlags, 6);
   local.writeUInt32LE(zlib.crc32(data) >>> 0, 14);
   local.writeUInt32LE(data.length, 18);
   local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(e.localName.length, 26);
-  const commentStart = endOffset + 22;
-  const secondLocal = commentStart;
-  const record = Buffer.concat([local, e.localName, data]);
-  // rewrite the victim's directory entry in the copy
-  let p = 0;
-  while (p + 46 <= directory.length) {
+  local.writeUInt16LE(entry.localName.length, 26);
+  const secondLocal = endOffset + 22;
+  const record = Buffer.concat([local, entry.localName, data]);
+  for (let p = 0; p + 46 <= directory.length; ) {
     const n = directory.readUInt16LE(p + 28);
-    const x = directory.readUInt16LE(p + 30);
-    const c = directory.readUInt16LE(p + 32);
-    if (directory.subarray(p + 46, p + 46 + n).equals(e.centralName)) {
+    if (directory.subarray(p + 46, p + 46 + n).equals(entry.centralName)) {
       directory.writeUInt16LE(0, p + 10);
       directory.writeUInt32LE(zlib.crc32(data) >>> 0, p + 16);
       directory.writeUInt32LE(data.length, p + 20);
@@ -367,17 +381,24 @@ function secondEnd(written: Written, rng: Rng, zip: ZipLayout): Buffer {
       directory.writeUInt32LE(secondLocal, p + 42);
       break;
     }
-    p += 46 + n + x + c;
+    p += 46 + n + directory.readUInt16LE(p + 30) + directory.readUInt16LE(p + 32);
   }
-  const secondDirectoryOffset = commentStart + record.length;
-  const end = Buffer.from(realEnd);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(secondDirectoryOffset, 16);
-  end.writeUInt16LE(rng.pick([0xffff, 100, 0, 1]), 20);
-  const comment = Buffer.concat([record, directory, end, junk(rng, rng.pick([0, 0, 5]))]);
+  const inner = Buffer.from(bytes.subarray(endOffset, endOffset + 22));
+  inner.writeUInt32LE(directory.length, 12);
+  inner.writeUInt32LE(secondLocal + record.length, 16);
+  inner.writeUInt16LE(innerCommentLength, 20);
+  const comment = Buffer.concat([record, directory, inner, tail]);
   const outer = Buffer.from(bytes.subarray(0, endOffset + 22));
   outer.writeUInt16LE(comment.length, endOffset + 20);
   return Buffer.concat([outer, comment]);
+}
+
+function secondEnd(written: Written, rng: Rng, zip: ZipLayout): Buffer {
+  // an earlier bytes mutation cut the file short: nothing to hide a second view in
+  if (written.endOffset + 22 > written.bytes.length) return written.bytes;
+  const data = Buffer.from(`VIEW = 'other' # ${rng.int(1000)}\n`);
+  const tail = junk(rng, rng.pick([0, 0, 5]));
+  return withSecondView(written, rng.pick(zip.entries), data, rng.pick([0xffff, 100, 0, 1]), tail);
 }
 
 const BYTES: Mutation[] = [
