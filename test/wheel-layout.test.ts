@@ -17,7 +17,7 @@ import {
   WheelUnusual,
 } from "../src/dependencies/wheel-layout.ts";
 import { installedRecordKeeps } from "../src/install/tree.ts";
-import type { ZipEntry } from "../src/zip/reader.ts";
+import { zipEntry } from "./support/zip-entry.ts";
 
 const DI = "gamma_pkg-1.0.dist-info";
 
@@ -109,23 +109,7 @@ describe("placeMember", () => {
   });
 });
 
-const entry = (over: Partial<ZipEntry>): ZipEntry => ({
-  name: "a.py",
-  madeBy: 3,
-  method: 8,
-  flags: 0,
-  dosTime: 0,
-  dosDate: 33,
-  crc: 0,
-  compressedSize: 1,
-  size: 1,
-  externalAttributes: 0,
-  mode: 0o100644,
-  localHeaderOffset: 0,
-  nameBytes: Buffer.from(over.name ?? "a.py"),
-  dataLimit: 100,
-  ...over,
-});
+const entry = zipEntry;
 
 describe("entryProblem", () => {
   it("takes members stored or deflated, whatever mode their creator recorded", () => {

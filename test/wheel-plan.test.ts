@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { installProblem, planWheel } from "../src/dependencies/wheel-plan.ts";
 import type { ZipDirectory } from "../src/zip/reader.ts";
+import { zipEntry } from "./support/zip-entry.ts";
 
 function wheel(name: string, members: string[]): { wheel: string; plan: ReturnType<typeof planWheel> } {
   const file = `/w/${name}-1.0-py3-none-any.whl`;
@@ -14,20 +15,7 @@ function wheel(name: string, members: string[]): { wheel: string; plan: ReturnTy
   const directory: ZipDirectory = {
     path: file,
     size: 0,
-    entries: all.map((n) => ({
-      name: n,
-      madeBy: 3,
-      method: 8,
-      flags: 0x800,
-      dosTime: 0,
-      dosDate: 33,
-      crc: 0,
-      compressedSize: 0,
-      size: 0,
-      externalAttributes: 0o100644 << 16,
-      mode: 0o100644,
-      localHeaderOffset: 0,
-    })),
+    entries: all.map((name) => zipEntry({ name, flags: 0x800, size: 0, externalAttributes: 0o100644 << 16 })),
   };
   return { wheel: file, plan: planWheel(directory) };
 }
