@@ -3,7 +3,6 @@
  * refuses it with its own diagnosis) or refused here: the pure mapping the build from
  * downloaded wheels uses in place of pip's own unpacking.
  */
-import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   distInfoOf,
@@ -11,7 +10,6 @@ import {
   entryProblem,
   pipExecutable,
   placeMember,
-  recordMismatch,
   renderInstalledRecord,
   unextractableReason,
   WheelUnusual,
@@ -168,37 +166,6 @@ describe("RECORD", () => {
         "",
       ].join("\r\n"),
     );
-  });
-
-  it("refuses a member whose hash or size its RECORD contradicts; leaves one it cannot check to pip", () => {
-    const digest = createHash("sha256").update("abc").digest();
-    const found = { hash: `sha256=${digest.toString("base64url")}`, size: 3 };
-    expect(recordMismatch("a.py", { hash: found.hash, size: 3 }, found)).toBeUndefined();
-    expect(recordMismatch("a.py", { hash: found.hash }, found)).toBeUndefined();
-    // the same digest written as hex (gmsh) or padded base64 is no lie
-    expect(recordMismatch("a.py", { hash: `sha256=${digest.toString("hex")}`, size: 3 }, found)).toBeUndefined();
-    expect(recordMismatch("a.py", { hash: `SHA256=${digest.toString("hex").toUpperCase()}` }, found)).toBeUndefined();
-    expect(recordMismatch("a.py", { hash: `sha256=${digest.toString("base64")}`, size: 3 }, found)).toBeUndefined();
-    const other = createHash("sha256").update("abd").digest();
-    expect(recordMismatch("a.py", { hash: `sha256=${other.toString("hex")}` }, found)).toEqual({
-      refuse: expect.stringMatching(/a\.py does not match/),
-    });
-    expect(recordMismatch("a.py", { hash: "sha256=abc" }, found)).toEqual({
-      unusual: expect.stringMatching(/no sha256/),
-    });
-    expect(recordMismatch("a.py", { hash: found.hash, size: Number.NaN }, found)).toEqual({
-      unusual: expect.stringMatching(/no number/),
-    });
-    expect(recordMismatch("a.py", { hash: `sha256=${other.toString("base64url")}`, size: 3 }, found)).toEqual({
-      refuse: expect.stringMatching(/a\.py does not match/),
-    });
-    expect(recordMismatch("a.py", { hash: found.hash, size: 4 }, found)).toEqual({
-      refuse: expect.stringMatching(/a\.py is 3 bytes/),
-    });
-    expect(recordMismatch("a.py", { hash: "md5=xyz", size: 3 }, found)).toEqual({
-      unusual: expect.stringMatching(/no sha256/),
-    });
-    expect(recordMismatch("a.py", undefined, found)).toEqual({ unusual: expect.stringMatching(/not listed/) });
   });
 
   it("finds the one dist-info folder and installed paths given twice", () => {

@@ -14,6 +14,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError, type Where } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
+import { recordMismatch, recordSha256, wheelRefusal } from "../install/record.ts";
 import {
   cleanedAway,
   distributionFrom,
@@ -31,7 +32,6 @@ import {
   duplicatePaths,
   type Placement,
   pipExecutable,
-  recordMismatch,
   renderInstalledRecord,
   WheelRefused,
   WheelUnusual,
@@ -209,7 +209,7 @@ class WheelJob<S> {
       const signature = entry.name === `${distInfo}/RECORD.jws` || entry.name === `${distInfo}/RECORD.p7s`;
       const mismatch = signature
         ? undefined
-        : recordMismatch(entry.name, record.get(entry.name), { hash: c.hash, size: entry.size });
+        : recordMismatch(entry.name, record.get(entry.name), { sha256: recordSha256(c.hash)!, size: entry.size });
       if (mismatch && "refuse" in mismatch) throw new WheelRefused(mismatch.refuse);
       if (mismatch) throw new WheelUnusual(mismatch.unusual);
       if (!c.file || c.scanned === undefined) return;
@@ -273,10 +273,7 @@ async function planAll(wheels: readonly string[]): Promise<{ wheel: string; dire
 
 function refusal(wheel: string, error: WheelRefused, locate: (wheelFile: string) => Where | undefined): UserError {
   const label = path.basename(wheel);
-  return new UserError(`the wheel ${label} is not safe to install: ${error.message}`, {
-    where: locate(label) ?? { file: label },
-    hint: error.hint,
-  });
+  return wheelRefusal(label, error.message, locate(label), error.hint);
 }
 
 /**

@@ -14,9 +14,9 @@
  * headers are left out, as cleanedAway leaves them out of the installed tree.
  */
 import { posix } from "node:path";
+import { RECORD_CONTRADICTS_HINT } from "../install/record.ts";
 import { recordRow } from "../install/tree.ts";
 import type { ZipEntry } from "../zip/reader.ts";
-import { recordSha256 } from "./wheel-metadata.ts";
 
 export type Placement =
   /** shipped at `path` (relative to the tree root); pip's RECORD names it `recordPath` */
@@ -34,7 +34,7 @@ export class WheelRefused extends Error {
   constructor(
     message: string,
     /** what the user can do about it */
-    readonly hint: string = "the wheel's RECORD contradicts its own contents (damaged or forged, though pip would install it): check the index, and pin the lockfile's hashes for it",
+    readonly hint: string = RECORD_CONTRADICTS_HINT,
   ) {
     super(message);
   }
@@ -167,29 +167,6 @@ export function renderInstalledRecord(rows: { path: string; hash: string; size: 
     return 0;
   });
   return all.map((row) => `${recordRow(row)}\r\n`).join("");
-}
-
-/**
- * The wheel's RECORD row for a member against the member's digest and size: a lie (refused),
- * or a row this code cannot check (no row, no SHA-256 in an encoding it reads, a size that is
- * no number: left to pip, which installs it unchecked). A digest is compared as bytes, so
- * hex or padded base64 (which pip accepts, as it accepts anything there) is no lie.
- */
-export function recordMismatch(
-  name: string,
-  row: { hash?: string; size?: number } | undefined,
-  found: { hash: string; size: number },
-): { refuse: string } | { unusual: string } | undefined {
-  if (!row) return { unusual: `${name} is not listed in its RECORD` };
-  const claimed = recordSha256(row.hash);
-  if (!claimed) return { unusual: `${name} has no sha256 in its RECORD` };
-  if (!claimed.equals(recordSha256(found.hash) ?? Buffer.alloc(0)))
-    return { refuse: `${name} does not match the sha256 its RECORD gives` };
-  if (row.size !== undefined && !Number.isSafeInteger(row.size))
-    return { unusual: `${name} has a size in its RECORD that is no number` };
-  if (row.size !== undefined && row.size !== found.size)
-    return { refuse: `${name} is ${found.size} bytes, its RECORD says ${row.size}` };
-  return undefined;
 }
 
 /**
