@@ -3,13 +3,11 @@
  * whose WHEEL or entry_points.txt falls outside is handed to pip (which refuses it, or reads
  * it its own way), never unpacked here on a guess.
  */
-import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   decodeAsPip,
   distInfoTextProblem,
   entryPointsProblem,
-  recordSha256,
   wheelVersionProblem,
 } from "../src/dependencies/wheel-metadata.ts";
 
@@ -59,20 +57,5 @@ describe("entry_points.txt", () => {
     ["[pytest11]\nplug = not a module\n", "its own way"],
   ])("leaves %j to pip (%s)", (text, why) => {
     expect(entryPointsProblem(text)).toContain(why);
-  });
-});
-
-describe("RECORD digests", () => {
-  const digest = createHash("sha256").update("x").digest();
-  it("reads a SHA-256 in URL-safe base64, padded base64 or hex, as the same 32 bytes", () => {
-    for (const value of [digest.toString("base64url"), digest.toString("base64"), digest.toString("hex")]) {
-      expect(recordSha256(`sha256=${value}`)).toEqual(digest);
-    }
-  });
-  it("reads nothing from another algorithm or a value of another length", () => {
-    expect(recordSha256(`sha512=${digest.toString("hex")}`)).toBeUndefined();
-    expect(recordSha256(`sha256=${digest.toString("hex").slice(2)}`)).toBeUndefined();
-    expect(recordSha256("sha256")).toBeUndefined();
-    expect(recordSha256(undefined)).toBeUndefined();
   });
 });

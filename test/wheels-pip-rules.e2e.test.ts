@@ -68,6 +68,28 @@ const CASES: Record<string, RawWheelSpec[]> = {
   hexrecord: [
     wheel("hexrecord", { digest: "hex", entries: [init("hexrecord"), { name: "hexrecord/data.txt", data: "d\n" }] }),
   ],
+  // .data/data as pip --target places it: lib/python/… is its lib folder (shipped), lib/… stays behind
+  // (its RECORD row "../libdatalib.so", relative to lib/python)
+  datalib: [
+    wheel("datalib", {
+      entries: [
+        init("datalib"),
+        { name: "datalib-1.0.data/data/lib/python/datalib_extra.py", data: "E = 1\n" },
+        { name: "datalib-1.0.data/data/lib/libdatalib.so", data: "not really ELF\n" },
+        { name: "datalib-1.0.data/data/share/datalib/notes.txt", data: "notes\n" },
+      ],
+    }),
+  ],
+  // gmsh 4.15.2's shape: RECORD in hex, its library installed through .data/data/lib (left behind by pip --target)
+  gmshlike: [
+    wheel("gmshlike", {
+      digest: "hex",
+      entries: [
+        { name: "gmshlike.py", data: "import ctypes\nlib = ctypes.CDLL('libgmshlike.so')\n" },
+        { name: "gmshlike-1.0.data/data/lib/libgmshlike.so", data: "\u007fELF not really\n" },
+      ],
+    }),
+  ],
   // headers and scripts: left out of both trees, and out of both RECORDs (with pip's launcher)
   headers: [
     wheel("headers", {
@@ -171,6 +193,12 @@ describe("each of pip's rules ends the same way whoever unpacks the wheel", () =
     const ours = await outcome("hexrecord", "action");
     if ("error" in ours) throw new Error(ours.error);
     expect(ours.log).not.toContain("pip install");
+  });
+
+  it("a wheel like gmsh 4.15.2 gets the same diagnosis both ways, and no accusation of forgery", async () => {
+    const [ours, pips] = [await outcome("gmshlike", "action"), await outcome("gmshlike", "pip")];
+    expect(ours).toEqual(pips);
+    expect(JSON.stringify(ours)).not.toMatch(/forged|not safe to install/);
   });
 
   it("headers, scripts and their RECORD rows are left out on both paths", async () => {

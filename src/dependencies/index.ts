@@ -13,10 +13,12 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { type CacheManifest, DEPENDENCY_ZIP_FILE, readManifest, sha256File, writeManifest } from "../cache/manifest.ts";
 import type { CacheStore } from "../cache/store.ts";
+import type { Where } from "../errors.ts";
 import type { ScannedFile } from "../inspect/scan.ts";
 import type { TreeChecks } from "../inspect/types.ts";
 import { chooseInstaller, type Installer, type InstallerChoice } from "../install/index.ts";
 import { describeIndexes, effectiveIndexes, readPipConfig } from "../install/indexes.ts";
+import { checkInstalledRecords } from "../install/record.ts";
 import { cleanTree, loadChosenWheels, readTree, writeChosenWheels } from "../install/tree.ts";
 import type { DependencyListing, DependencyTree, InstallRequest } from "../install/types.ts";
 import { type LockedSet, normalizeName } from "../lock/types.ts";
@@ -171,6 +173,8 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   const chosenWheels = installer ? await installer.install(request) : {};
   await cleanTree(directory);
   const tree = { ...(await readTree(directory)), chosenWheels };
+  // the wheels' RECORD held to their files here too: one lockfile, one verdict, whatever the path
+  await checkInstalledRecords(tree, (d) => ({ wheel: chosenWheels[d.name], where: pinOf(lock, d.name) }));
   await writeChosenWheels(entryDir, chosenWheels);
   const installMs = Math.round(performance.now() - started);
   return missed(tree, { kind: "installed", tree, compressTo, installMs });
@@ -205,11 +209,9 @@ async function fromDownloadedWheels(
   const started = performance.now();
   const downloaded = await installer.download({ ...request, directory: wheels });
   const downloadMs = Math.round(performance.now() - started);
-  const result = await transplantWheels(downloaded.wheels, unpackedFiles, scanner, (wheelFile) => {
-    const name = normalizeName(parseWheelFilename(wheelFile)?.name ?? "");
-    const pin = request.lock.requirements.find((r) => normalizeName(r.name) === name);
-    return pin ? { file: pin.where.file, line: pin.where.line, distribution: name } : undefined;
-  });
+  const result = await transplantWheels(downloaded.wheels, unpackedFiles, scanner, (wheelFile) =>
+    pinOf(request.lock, parseWheelFilename(wheelFile)?.name ?? ""),
+  );
   const unpackMs = Math.round(performance.now() - started) - downloadMs;
   if ("unusual" in result) {
     request.log.debug(`Unpacking the wheels here is not possible (${result.unusual}): pip installs them instead`);
@@ -217,6 +219,13 @@ async function fromDownloadedWheels(
   }
   const listing = { ...result.listing, chosenWheels: downloaded.chosenWheels };
   return { listing, members: result.members, scanned: result.scanned, downloadMs, unpackMs };
+}
+
+/** Where a distribution is pinned in the lockfile (file, line), for a refusal that names it. */
+function pinOf(lock: LockedSet, distribution: string): Where | undefined {
+  const name = normalizeName(distribution);
+  const pin = lock.requirements.find((r) => normalizeName(r.name) === name);
+  return pin ? { file: pin.where.file, line: pin.where.line, distribution: name } : undefined;
 }
 
 /** The tree compressed once under python/: the verified one from the cache entry, or made now. */

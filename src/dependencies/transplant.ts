@@ -14,6 +14,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError, type Where } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
+import { recordMismatch, recordSha256, wheelRefusal } from "../install/record.ts";
 import {
   cleanedAway,
   distributionFrom,
@@ -23,27 +24,20 @@ import {
   recordHash,
 } from "../install/tree.ts";
 import type { DependencyFile, DependencyListing, InstalledDistribution } from "../install/types.ts";
-import { normalizeName } from "../lock/types.ts";
-import { parseWheelFilename } from "../target.ts";
 import { InflatePool, type Keep, MemberCorrupt } from "../zip/inflate.ts";
 import { LAYER_PREFIX } from "../zip/package.ts";
-import { readZipDirectory, type ZipDirectory, type ZipEntry } from "../zip/reader.ts";
+import { readZipDirectory, type ZipDirectory } from "../zip/reader.ts";
 import { MODE_EXECUTABLE, MODE_FILE, type ZipMember } from "../zip/writer.ts";
 import {
-  distInfoOf,
   duplicatePaths,
-  entryProblem,
   type Placement,
   pipExecutable,
-  placeMember,
-  recordMismatch,
-  recordPathOf,
   renderInstalledRecord,
-  unextractableReason,
   WheelRefused,
   WheelUnusual,
 } from "./wheel-layout.ts";
 import { decodeAsPip, distInfoTextProblem } from "./wheel-metadata.ts";
+import { installProblem, type Placed, planWheel, type WheelPlan } from "./wheel-plan.ts";
 
 /** What the checks read of each file as it passes (inspect's scanKeeps and scanBytes). */
 export interface Scanner<S> {
@@ -61,48 +55,8 @@ const WHEELS_IN_FLIGHT = 4;
 /** stored members up to this size are held in memory until the zip is written */
 const STORED_IN_MEMORY = 256 * 1024;
 
-type Placed = { entry: ZipEntry; place: Placement };
-
 /** stands for the text of a dist-info file that is not UTF-8 */
 const NOT_UTF8 = "\u0000not UTF-8";
-
-/**
- * Every refusal or fallback that names and headers show, before a byte is inflated; the
- * members that are unpacked, and where every member lands (RECORD's rows are mapped by it).
- */
-export function planWheel(directory: ZipDirectory): {
-  distInfo: string;
-  placed: Placed[];
-  placement: Map<string, Placement>;
-} {
-  const names = directory.entries.map((e) => e.name);
-  const twice = duplicatePaths(names);
-  if (twice.length > 0) throw new WheelUnusual(`member ${JSON.stringify(twice[0])} is in it twice`);
-  const distInfo = distInfoOf(names);
-  // pip install refuses a wheel whose .dist-info is another distribution's: so does this
-  const named = parseWheelFilename(path.basename(directory.path));
-  const infoName = distInfo.replace(/\.dist-info$/, "").split("-")[0] ?? "";
-  if (!named || normalizeName(infoName) !== normalizeName(named.name)) {
-    throw new WheelUnusual(`its ${distInfo} folder is not of the distribution its file name gives`);
-  }
-  const placed: Placed[] = [];
-  const placement = new Map<string, Placement>();
-  for (const entry of directory.entries) {
-    const problem = entryProblem(entry);
-    if (problem) throw new WheelUnusual(problem);
-    const place = placeMember(entry.name, distInfo);
-    const unextractable = unextractableReason(entry.name, place.kind === "ship" ? place.path : undefined);
-    if (unextractable) {
-      throw new WheelRefused(
-        `member ${JSON.stringify(entry.name)} cannot be unpacked: ${unextractable}`,
-        "no Linux file system can hold this file (pip's own install fails on it too): pin another version or another wheel of this distribution",
-      );
-    }
-    placement.set(entry.name, place);
-    if (place.kind !== "leave") placed.push({ entry, place });
-  }
-  return { distInfo, placed, placement };
-}
 
 interface Checked<S> {
   hash: string;
@@ -127,11 +81,12 @@ class WheelJob<S> {
   constructor(
     readonly wheel: string,
     readonly directory: ZipDirectory,
+    plan: WheelPlan,
     pool: InflatePool,
     private readonly scanner: Scanner<S>,
     scratch: string,
   ) {
-    ({ distInfo: this.distInfo, placed: this.placed, placement: this.placement } = planWheel(directory));
+    ({ distInfo: this.distInfo, placed: this.placed, placement: this.placement } = plan);
     const own = new Set(["RECORD", "METADATA", "WHEEL", "entry_points.txt"].map((n) => `${this.distInfo}/${n}`));
     const planned = this.placed.map(({ entry, place }) => {
       // pip reads the mode from the external attributes whatever system made the zip
@@ -206,17 +161,10 @@ class WheelJob<S> {
    * headers and pip's own files (written anew) left out.
    */
   private installedRows(wheelRecord: InstalledDistribution["record"]) {
-    const { distInfo, placement } = this;
     const rows: { path: string; hash: string; size: string }[] = [];
     for (const row of wheelRecord) {
-      const place = placement.get(row.path);
-      const installed = !place
-        ? row.path
-        : place.kind === "ship"
-          ? recordPathOf(place.path, distInfo, row.path)
-          : place.kind === "leave"
-            ? place.recordPath
-            : undefined;
+      const place = this.placement.get(row.path);
+      const installed = !place ? row.path : place.kind === "regenerate" ? undefined : place.recordPath;
       if (installed === undefined || !installedRecordKeeps(installed)) continue;
       rows.push({ path: installed, hash: row.hash ?? "", size: row.size === undefined ? "" : String(row.size) });
     }
@@ -227,7 +175,7 @@ class WheelJob<S> {
    * Waits for its members, holds each to the wheel's RECORD, and gives the shipped files, the
    * zip members and the distribution (with RECORD as pip rewrites it, written to scratch).
    */
-  async finish(into: { members: ZipMember[]; files: DependencyFile[]; scanned: S[]; wheels: string[] }) {
+  async finish(into: { members: ZipMember[]; files: DependencyFile[]; scanned: S[] }) {
     const { distInfo } = this;
     const checked = await Promise.all(this.checked);
     await Promise.all(this.unread);
@@ -261,15 +209,14 @@ class WheelJob<S> {
       const signature = entry.name === `${distInfo}/RECORD.jws` || entry.name === `${distInfo}/RECORD.p7s`;
       const mismatch = signature
         ? undefined
-        : recordMismatch(entry.name, record.get(entry.name), { hash: c.hash, size: entry.size });
+        : recordMismatch(entry.name, record.get(entry.name), { sha256: recordSha256(c.hash)!, size: entry.size });
       if (mismatch && "refuse" in mismatch) throw new WheelRefused(mismatch.refuse);
       if (mismatch) throw new WheelUnusual(mismatch.unusual);
       if (!c.file || c.scanned === undefined) return;
       // owned as readTree owns pip's files: by a RECORD row naming its path (a .data/data file's
       // row climbs out of pip's lib folder, so it has no owner either way)
-      if (recordPathOf(place.path, distInfo, entry.name) === place.path) owned.push(c.file);
+      if (place.recordPath === place.path) owned.push(c.file);
       into.files.push(c.file);
-      into.wheels.push(this.wheel);
       into.scanned.push(c.scanned);
       const name = `${LAYER_PREFIX}${place.path}`;
       const { executable } = c.file;
@@ -289,7 +236,6 @@ class WheelJob<S> {
       const file: DependencyFile = { path: name, size: data.length, executable: false };
       owned.push(file);
       into.files.push(file);
-      into.wheels.push(this.wheel);
       into.scanned.push(await this.scanner.scan(file, MODE_FILE, undefined));
       into.members.push({ name: `${LAYER_PREFIX}${name}`, data, executable: false });
     }
@@ -325,45 +271,9 @@ async function planAll(wheels: readonly string[]): Promise<{ wheel: string; dire
   return planned;
 }
 
-/**
- * A path one wheel installs as a file and one (the same or another) as a folder: no tree can
- * hold both, and pip fails on it with an OSError. Named with both wheels.
- */
-function fileFolderClash(
-  files: readonly DependencyFile[],
-  wheels: readonly string[],
-): { message: string; hint: string; folderWheel: string } | undefined {
-  const folders = new Map<string, number>();
-  files.forEach((f, i) => {
-    const segments = f.path.split("/");
-    for (let n = 1; n < segments.length; n++) {
-      const folder = segments.slice(0, n).join("/");
-      if (!folders.has(folder)) folders.set(folder, i);
-    }
-  });
-  for (let i = 0; i < files.length; i++) {
-    const inside = folders.get(files[i]!.path);
-    if (inside === undefined) continue;
-    const [asFile, asFolder] = [path.basename(wheels[i]!), path.basename(wheels[inside]!)];
-    const same = asFile === asFolder;
-    const file = JSON.stringify(files[i]!.path);
-    return {
-      message: `the wheel ${asFile} installs ${file} as a file, and ${same ? "also" : `the wheel ${asFolder}`} installs ${JSON.stringify(files[inside]!.path)}, inside ${file} as a folder: no file system holds both`,
-      hint: same
-        ? "the wheel is broken (pip's own install fails on it too): pin another version of it"
-        : "the two distributions cannot be installed together (pip's own install fails too): drop one of them, or pin versions that do not overlap",
-      folderWheel: asFolder,
-    };
-  }
-  return undefined;
-}
-
 function refusal(wheel: string, error: WheelRefused, locate: (wheelFile: string) => Where | undefined): UserError {
   const label = path.basename(wheel);
-  return new UserError(`the wheel ${label} is not safe to install: ${error.message}`, {
-    where: locate(label) ?? { file: label },
-    hint: error.hint,
-  });
+  return wheelRefusal(label, error.message, locate(label), error.hint);
 }
 
 /**
@@ -385,20 +295,29 @@ export async function transplantWheels<S>(
   let current = "";
   try {
     const planned = await planAll(wheels);
+    // what pip's install of them all would fail on or leave out, from the names alone
+    const plans = planned.map(({ wheel, directory }) => {
+      current = wheel;
+      return { wheel, plan: planWheel(directory) };
+    });
+    const clash = installProblem(plans);
+    if (clash && "unusual" in clash) return { unusual: clash.unusual };
+    if (clash) {
+      throw new UserError(clash.message, { where: locate(clash.wheel) ?? { file: clash.wheel }, hint: clash.hint });
+    }
     // a few wheels in flight keep both workers busy; all of them at once would hold every
     // member's job, promise and answer in memory together
     const start = (i: number) => {
       const next = planned[i];
       if (!next || jobs[i]) return;
       current = next.wheel;
-      jobs[i] = new WheelJob(next.wheel, next.directory, pool, scanner, scratch);
+      jobs[i] = new WheelJob(next.wheel, next.directory, plans[i]!.plan, pool, scanner, scratch);
     };
     for (let i = 0; i < WHEELS_IN_FLIGHT; i++) start(i);
     const into = {
       members: [] as ZipMember[],
       files: [] as DependencyFile[],
       scanned: [] as S[],
-      wheels: [] as string[],
     };
     const distributions: InstalledDistribution[] = [];
     for (let i = 0; i < planned.length; i++) {
@@ -409,12 +328,6 @@ export async function transplantWheels<S>(
     // pip lets the later wheel win and the collision check reports it: that path decides it as today
     const twice = duplicatePaths(into.files.map((f) => f.path));
     if (twice.length > 0) return { unusual: `two wheels install the same file ${JSON.stringify(twice[0])}` };
-    const clash = fileFolderClash(into.files, into.wheels);
-    if (clash)
-      throw new UserError(clash.message, {
-        where: locate(clash.folderWheel) ?? { file: clash.folderWheel },
-        hint: clash.hint,
-      });
     const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
     const order = new Map(into.files.map((f, i) => [f, i]));
     into.files.sort(byPath);

@@ -13,13 +13,14 @@
  * them: regular files holding the member's bytes, executable only by pip's rule. Scripts and
  * headers are left out, as cleanedAway leaves them out of the installed tree.
  */
+import { posix } from "node:path";
+import { RECORD_CONTRADICTS_HINT } from "../install/record.ts";
 import { recordRow } from "../install/tree.ts";
 import type { ZipEntry } from "../zip/reader.ts";
-import { recordSha256 } from "./wheel-metadata.ts";
 
 export type Placement =
-  /** shipped at `path` (relative to the tree root) */
-  | { kind: "ship"; path: string }
+  /** shipped at `path` (relative to the tree root); pip's RECORD names it `recordPath` */
+  | { kind: "ship"; path: string; recordPath: string }
   /**
    * a folder entry, or what the tree never keeps (scripts go to bin/, which is removed);
    * `recordPath` when pip's RECORD still lists it (a .data/data file pip --target leaves out)
@@ -33,7 +34,7 @@ export class WheelRefused extends Error {
   constructor(
     message: string,
     /** what the user can do about it */
-    readonly hint: string = "the wheel's RECORD contradicts its own contents (damaged or forged, though pip would install it): check the index, and pin the lockfile's hashes for it",
+    readonly hint: string = RECORD_CONTRADICTS_HINT,
   ) {
     super(message);
   }
@@ -84,12 +85,8 @@ export function placeMember(name: string, distInfo: string): Placement {
     // of every tree: RECORD rows are kept or dropped by that one rule (installedRecordKeeps)
     if (scheme === "scripts") return { kind: "leave", recordPath: `../../bin/${inner.join("/")}` };
     if (scheme === "headers") return { kind: "leave", recordPath: `../../include/python/${inner.join("/")}` };
-    // pip --target installs into a home folder and moves only what lies beside lib/python:
-    // a data item whose name is a prefix of "lib/python" (its own string test) stays behind
-    if (scheme === "data" && "lib/python".startsWith(inner[0] ?? "")) {
-      return { kind: "leave", recordPath: `../../${inner.join("/")}` };
-    }
-    return { kind: "ship", path: inner.join("/") };
+    const path = inner.join("/");
+    return scheme === "data" ? placeData(path) : { kind: "ship", path, recordPath: path };
   }
   if (top.endsWith(".dist-info") && top !== distInfo) {
     throw new WheelUnusual(`member ${JSON.stringify(name)} lies in a second .dist-info folder`);
@@ -97,7 +94,24 @@ export function placeMember(name: string, distInfo: string): Placement {
   if (top === distInfo && ["RECORD", "INSTALLER", "REQUESTED"].includes(rest.join("/"))) {
     return { kind: "regenerate", path: name };
   }
-  return { kind: "ship", path: name };
+  return { kind: "ship", path: name, recordPath: name };
+}
+
+/** pip --target's home scheme: purelib and platlib are lib/python in it, data is the home itself */
+const LIB = "lib/python";
+
+/**
+ * A .data/data file, as pip --target places it: into the home folder, whose lib/python is the
+ * tree (a file under it ships from there); of the rest, only the items beside lib/python are
+ * moved into the tree, not one whose name is a string prefix of "lib/python" (pip's own test:
+ * "lib", "li"...), which stays behind. RECORD names each relative to lib/python, as pip does.
+ */
+function placeData(path: string): Placement {
+  if (path.startsWith(`${LIB}/`))
+    return { kind: "ship", path: path.slice(LIB.length + 1), recordPath: path.slice(LIB.length + 1) };
+  const top = path.split("/")[0]!;
+  if (LIB.startsWith(top)) return { kind: "leave", recordPath: posix.relative(LIB, path) };
+  return { kind: "ship", path, recordPath: `../../${path}` };
 }
 
 /** What this code cannot copy as it is, or whose name pip may read otherwise: left to pip. */
@@ -138,13 +152,6 @@ export function pipExecutable(mode: number): boolean {
   return (mode & S_IFMT) === S_IFREG && (mode & 0o111) !== 0;
 }
 
-/** The installed path (root-relative) → as pip's RECORD names it, relative to its lib folder. */
-export function recordPathOf(installed: string, distInfo: string, member: string): string {
-  // files from .data/data live outside pip's purelib (lib/python under --target)
-  const fromData = member.startsWith(distInfo.replace(/\.dist-info$/, ".data/data/"));
-  return fromData ? `../../${installed}` : installed;
-}
-
 /**
  * RECORD as pip writes it after an install: every installed file's row (path, sha256, size),
  * INSTALLER and REQUESTED among them, RECORD itself without hash, sorted as pip sorts
@@ -160,29 +167,6 @@ export function renderInstalledRecord(rows: { path: string; hash: string; size: 
     return 0;
   });
   return all.map((row) => `${recordRow(row)}\r\n`).join("");
-}
-
-/**
- * The wheel's RECORD row for a member against the member's digest and size: a lie (refused),
- * or a row this code cannot check (no row, no SHA-256 in an encoding it reads, a size that is
- * no number: left to pip, which installs it unchecked). A digest is compared as bytes, so
- * hex or padded base64 (which pip accepts, as it accepts anything there) is no lie.
- */
-export function recordMismatch(
-  name: string,
-  row: { hash?: string; size?: number } | undefined,
-  found: { hash: string; size: number },
-): { refuse: string } | { unusual: string } | undefined {
-  if (!row) return { unusual: `${name} is not listed in its RECORD` };
-  const claimed = recordSha256(row.hash);
-  if (!claimed) return { unusual: `${name} has no sha256 in its RECORD` };
-  if (!claimed.equals(recordSha256(found.hash) ?? Buffer.alloc(0)))
-    return { refuse: `${name} does not match the sha256 its RECORD gives` };
-  if (row.size !== undefined && !Number.isSafeInteger(row.size))
-    return { unusual: `${name} has a size in its RECORD that is no number` };
-  if (row.size !== undefined && row.size !== found.size)
-    return { refuse: `${name} is ${found.size} bytes, its RECORD says ${row.size}` };
-  return undefined;
 }
 
 /**

@@ -10,7 +10,8 @@
  * - entry_points.txt is read by importlib.metadata (Python 3.11+) or pkg_resources; every
  *   `console_scripts`/`gui_scripts` entry becomes a script, and one without a callable
  *   (`name = module`) stops the install: "Invalid script entry point … A callable suffix is required".
- * - RECORD's digests are never compared to the members: pip installs whatever they say.
+ * - RECORD's digests are never compared to the members: pip installs whatever they say
+ *   (the action does compare them: install/record.ts).
  */
 /** The text of a dist-info file as pip decodes it: UTF-8, a byte-order mark kept; undefined when not UTF-8. */
 export function decodeAsPip(bytes: Buffer): string | undefined {
@@ -82,21 +83,6 @@ export function entryPointsProblem(text: string): string | undefined {
     if (!SCRIPT_NAME.test(name))
       return `its [${group}] entry ${JSON.stringify(name.slice(0, 80))} is not a plain script name`;
   }
-  return undefined;
-}
-
-/**
- * A RECORD digest's 32 bytes, whichever way a builder wrote them: PEP 376's URL-safe base64
- * without padding, base64 with padding, or hex (gmsh's wheels). Undefined for another
- * algorithm or a value that decodes to no SHA-256.
- */
-export function recordSha256(hash: string | undefined): Buffer | undefined {
-  const at = hash?.indexOf("=") ?? -1;
-  if (!hash || at < 0 || hash.slice(0, at).toLowerCase() !== "sha256") return undefined;
-  const value = hash.slice(at + 1);
-  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
-  if (/^[A-Za-z0-9_-]{43}$/.test(value)) return Buffer.from(value, "base64url");
-  if (/^[A-Za-z0-9+/]{43}=$/.test(value)) return Buffer.from(value, "base64");
   return undefined;
 }
 
