@@ -1,17 +1,19 @@
 /**
  * npm run fuzz:wheels -- [--seed S] [--count N] [--first I] [--python 3.12,3.13] [--dir DIR]
+ * npm run fuzz:wheels -- --wheels FOLDER [--count N] [--first I] [--python …]
  *
  * The wheel fuzzer (test/support/wheel-fuzz/): N generated wheels of seed S through the
  * action's unpacker and pip's (under each Python given), a line per disagreement and a
  * tally at the end. A disagreeing case's wheel is kept under DIR to replay; the exit code
- * is 1 when any case disagreed.
+ * is 1 when any case disagreed. With --wheels, the real wheels of FOLDER instead (in name
+ * order, from the I-th), judged the same way.
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { pythonFor } from "../test/support/python.ts";
-import { type CaseResult, runCases } from "../test/support/wheel-fuzz/harness.ts";
+import { type CaseResult, compareWheel, PipBatch, runCases } from "../test/support/wheel-fuzz/harness.ts";
 import { MUTATIONS } from "../test/support/wheel-fuzz/index.ts";
 
 const { values } = parseArgs({
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     first: { type: "string", default: "0" },
     python: { type: "string", default: "3.12" },
     dir: { type: "string" },
+    wheels: { type: "string" },
   },
 });
 const whole = (name: string, text: string | undefined) => {
@@ -59,8 +62,27 @@ const onResult = (r: CaseResult) => {
   if (done % 100 === 0)
     process.stdout.write(`${done}/${count} cases, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 };
-await runCases({ seed, count, first, pythons, dir, mutations: MUTATIONS, onResult });
+if (values.wheels) await runWheels(path.resolve(values.wheels));
+else await runCases({ seed, count, first, pythons, dir, mutations: MUTATIONS, onResult });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-process.stdout.write(`seed ${seed}, cases ${first}–${first + count - 1}, pip under ${values.python}: ${seconds} s\n`);
+const what = values.wheels ? `wheels of ${values.wheels}` : `seed ${seed}`;
+process.stdout.write(`${what}, cases ${first}–${first + count - 1}, pip under ${values.python}: ${seconds} s\n`);
 for (const [key, n] of [...tally].sort()) process.stdout.write(`  ${key}: ${n}\n`);
 process.exitCode = disagreements > 0 ? 1 : 0;
+
+/** The real wheels of `folder` through both unpackers: the same verdicts, the wheel left in place. */
+async function runWheels(folder: string): Promise<void> {
+  const files = (await readdir(folder)).filter((f) => f.endsWith(".whl")).sort();
+  const batches = pythons.map((p) => new PipBatch(p));
+  try {
+    for (const [index, file] of files.slice(first, first + count).entries()) {
+      const caseDir = path.join(dir, `wheel-${first + index}`);
+      await rm(caseDir, { recursive: true, force: true });
+      const result = await compareWheel(path.join(folder, file), caseDir, batches);
+      onResult({ case: { id: file, seed: 0, index: first + index, mutations: [], filename: file }, ...result });
+      if (result.verdict.agree) await rm(caseDir, { recursive: true, force: true });
+    }
+  } finally {
+    for (const b of batches) b.close();
+  }
+}

@@ -23,6 +23,7 @@ import { readZip } from "../../../devtools/zipread.ts";
 import { transplantWheels } from "../../../src/dependencies/transplant.ts";
 import { UserError } from "../../../src/errors.ts";
 import { cleanTree, readTree } from "../../../src/install/tree.ts";
+import { parseWheelFilename } from "../../../src/target.ts";
 import { LAYER_PREFIX } from "../../../src/zip/package.ts";
 import { writeZip } from "../../../src/zip/writer.ts";
 import { baseWheel, layoutOf, rngOf, serialize } from "./model.ts";
@@ -204,13 +205,8 @@ export async function runCases(options: {
       await mkdir(path.join(caseDir, "wheels"), { recursive: true });
       const wheel = path.join(caseDir, "wheels", fuzzCase.filename);
       await writeFile(wheel, fuzzCase.bytes);
-      const [name = "", version = ""] = fuzzCase.filename.split("-");
-      const [action, ...pips] = await Promise.all([
-        actionOutcome(wheel, path.join(caseDir, "action")),
-        ...batches.map((b, i) => b.outcome(wheel, path.join(caseDir, `pip-${i}`), name, version)),
-      ]);
       const { bytes: _bytes, ...described } = fuzzCase;
-      const result: CaseResult = { case: described, action: action!, pips, verdict: judge(action!, pips) };
+      const result = { case: described, ...(await compareWheel(wheel, caseDir, batches)) };
       results.push(result);
       options.onResult?.(result);
       if (result.verdict.agree) await rm(caseDir, { recursive: true, force: true });
@@ -219,4 +215,20 @@ export async function runCases(options: {
     for (const b of batches) b.close();
   }
   return results;
+}
+
+/** One wheel file through both unpackers (the scratch in `caseDir`), and the verdict. */
+export async function compareWheel(
+  wheel: string,
+  caseDir: string,
+  batches: readonly PipBatch[],
+): Promise<Omit<CaseResult, "case">> {
+  const parsed = parseWheelFilename(path.basename(wheel));
+  const [action, ...pips] = await Promise.all([
+    actionOutcome(wheel, path.join(caseDir, "action")),
+    ...batches.map((b, i) =>
+      b.outcome(wheel, path.join(caseDir, `pip-${i}`), parsed?.name ?? "", parsed?.version ?? ""),
+    ),
+  ]);
+  return { action: action!, pips, verdict: judge(action!, pips) };
 }
