@@ -135,7 +135,11 @@ describe("one wheel file, two contents (the issue's example)", () => {
         },
       ],
     };
+    // RECORD vouches for pip's view, as a wheel made to pass pip-based vetting would (the action
+    // refuses a RECORD that contradicts the files on both paths)
+    wheel.files[0]!.data = Buffer.from("VIEW = 'pip'\n");
     refreshRecord(wheel);
+    wheel.files[0]!.data = Buffer.from("VIEW = 'action'\n");
     const layout = layoutOf(wheel);
     const bytes = withSecondView(serialize(layout), layout.entries[0]!, Buffer.from("VIEW = 'pip'\n"), 0xffff);
     const dir = path.join(work, "index");
