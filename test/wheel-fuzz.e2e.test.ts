@@ -94,12 +94,16 @@ describe("cases the fuzzer found", () => {
     expect(judge(action, [pip])).toMatchObject({ agree: true });
   });
 
-  it("a second end record in the comment: pip installs the inner view, the action hands it to pip", async () => {
+  it("a second end record in the comment: pip reads the inner view, the action hands it to pip", async () => {
     const { action, pip } = await caseOutcomes("two-views", {}, (layout) => {
       const init = layout.entries.find((e) => e.centralName.toString().endsWith("/__init__.py"))!;
       return withSecondView(serialize(layout), init, Buffer.from("VIEW = 'pip'\n"), 0xffff);
     });
-    expect(pip.kind).toBe("tree");
+    // the inner view contradicts the RECORD written for the outer one: refused after pip's install
+    expect(pip).toMatchObject({
+      kind: "refused",
+      message: expect.stringMatching(/does not match the sha256 its RECORD/),
+    });
     expect(action).toMatchObject({ kind: "handed", reason: expect.stringMatching(/comment does not end the file/) });
   });
 });

@@ -5,8 +5,8 @@
  * - the default path's unpacker: transplantWheels (the action's own code, reader and inflate
  *   workers included), whose members are written by the action's zip writer and read back;
  * - pip's install path: pip's own install_wheel and --target move (pip_batch.py, one Python
- *   process per interpreter for every case), then the action's cleanTree and readTree, as the
- *   LPP_UNPACK=pip build does after `pip install --target`.
+ *   process per interpreter for every case), then the action's cleanTree, readTree and checks
+ *   of the installed tree (paths, RECORD), as the LPP_UNPACK=pip build does after `pip install`.
  *
  * A case agrees when both refuse, or both ship the same tree (paths, bytes, executable bit:
  * what the zip holds), or the unpacker handed the wheel to pip (the build then takes pip's
@@ -22,7 +22,8 @@ import { fileURLToPath } from "node:url";
 import { readZip } from "../../../devtools/zipread.ts";
 import { transplantWheels } from "../../../src/dependencies/transplant.ts";
 import { UserError } from "../../../src/errors.ts";
-import { cleanTree, readTree } from "../../../src/install/tree.ts";
+import { checkInstalledRecords } from "../../../src/install/record.ts";
+import { checkInstalledPaths, cleanTree, readTree } from "../../../src/install/tree.ts";
 import { parseWheelFilename } from "../../../src/target.ts";
 import { LAYER_PREFIX } from "../../../src/zip/package.ts";
 import { writeZip } from "../../../src/zip/writer.ts";
@@ -118,6 +119,14 @@ export class PipBatch {
     if (!parsed.ok) return { kind: "refused", message: parsed.error ?? "" };
     await cleanTree(target);
     const tree = await readTree(target);
+    try {
+      // what the LPP_UNPACK=pip build refuses after pip's install
+      checkInstalledPaths(tree, () => ({}));
+      checkInstalledRecords(tree, () => ({}));
+    } catch (error) {
+      if (error instanceof UserError) return { kind: "refused", message: error.message };
+      throw error;
+    }
     const files: Record<string, { mode: string; sha256: string }> = {};
     for (const f of tree.files) {
       files[f.path] = { mode: modeOf(f.executable), sha256: sha256(await readFile(path.join(target, f.path))) };
