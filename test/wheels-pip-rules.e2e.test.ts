@@ -88,14 +88,13 @@ const CASES: Record<string, RawWheelSpec[]> = {
   hexrecord: [
     wheel("hexrecord", { digest: "hex", entries: [init("hexrecord"), { name: "hexrecord/data.txt", data: "d\n" }] }),
   ],
-  // .data/data as pip --target places it: lib/python/… is its lib folder (shipped), lib/… stays behind
-  // (its RECORD row "../libdatalib.so", relative to lib/python)
+  // .data/data as pip --target places it: lib/python/… is its lib folder, shipped from there
+  // (lib/… beside it stays behind: gmshlike)
   datalib: [
     wheel("datalib", {
       entries: [
         init("datalib"),
         { name: "datalib-1.0.data/data/lib/python/datalib_extra.py", data: "E = 1\n" },
-        { name: "datalib-1.0.data/data/lib/libdatalib.so", data: "not really ELF\n" },
         { name: "datalib-1.0.data/data/share/datalib/notes.txt", data: "notes\n" },
       ],
     }),
@@ -229,6 +228,13 @@ describe("each of pip's rules ends the same way whoever unpacks the wheel", () =
   it("a RECORD in hex is no forgery, and the wheel is unpacked here", async () => {
     const ours = await outcome("hexrecord", "action");
     if ("error" in ours) throw new Error(ours.error);
+    expect(ours.log).not.toContain("pip install");
+  });
+
+  it(".data/data/lib/python/ ships from pip's lib folder, unpacked here", async () => {
+    const ours = await outcome("datalib", "action");
+    if ("error" in ours) throw new Error(ours.error);
+    expect(ours.layer.some((l) => l.startsWith("python/datalib_extra.py "))).toBe(true);
     expect(ours.log).not.toContain("pip install");
   });
 
