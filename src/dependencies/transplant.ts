@@ -14,7 +14,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError, type Where } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import { recordMismatch, recordSha256, wheelRefusal } from "../install/record.ts";
+import { recordSha256, recordVerdict, rowsByPath, wheelRefusal } from "../install/record.ts";
 import {
   cleanedAway,
   distributionFrom,
@@ -161,14 +161,16 @@ class WheelJob<S> {
    * The wheel's RECORD rows as pip rewrites them on install: each row kept with the hash and
    * size it gives (every member's was just checked), its path mapped where the member lands
    * (or would have, for a .data/data file pip --target leaves out: the layout check names it);
-   * rows naming no member kept as they are (the layout check judges those); rows of scripts,
-   * headers and pip's own files (written anew) left out.
+   * rows naming no member or a folder entry kept as they are (the layout check judges those);
+   * rows of what cleanTree's rule leaves out (scripts, headers, byte-code) and of pip's own
+   * files (written anew) left out.
    */
   private installedRows(wheelRecord: InstalledDistribution["record"]) {
     const rows: { path: string; hash: string; size: string }[] = [];
     for (const row of wheelRecord) {
       const place = this.placement.get(row.path);
-      const installed = !place ? row.path : place.kind === "regenerate" ? undefined : place.recordPath;
+      // a row naming no installed file (a folder entry, a member that is not there) stays as written
+      const installed = !place ? row.path : place.kind === "regenerate" ? undefined : (place.recordPath ?? row.path);
       if (installed === undefined || !installedRecordKeeps(installed)) continue;
       rows.push({ path: installed, hash: row.hash ?? "", size: row.size === undefined ? "" : String(row.size) });
     }
@@ -203,7 +205,7 @@ class WheelJob<S> {
     if (recordText === undefined) throw new WheelUnusual(`it has no ${distInfo}/RECORD`);
     if (!texts.has(`${distInfo}/METADATA`)) throw new WheelUnusual(`it has no ${distInfo}/METADATA`);
     const wheelRecord = parseRecord(recordText);
-    const record = new Map(wheelRecord.map((r) => [r.path, r]));
+    const record = rowsByPath(wheelRecord);
     /** the files its RECORD owns, given its name once METADATA is read */
     const owned: DependencyFile[] = [];
     this.placed.forEach(({ entry, place }, i) => {
@@ -213,7 +215,7 @@ class WheelJob<S> {
       const signature = entry.name === `${distInfo}/RECORD.jws` || entry.name === `${distInfo}/RECORD.p7s`;
       const mismatch = signature
         ? undefined
-        : recordMismatch(entry.name, record.get(entry.name), { sha256: recordSha256(c.hash)!, size: entry.size });
+        : recordVerdict(entry.name, record.get(entry.name) ?? [], { sha256: recordSha256(c.hash)!, size: entry.size });
       if (mismatch && "refuse" in mismatch) throw new WheelRefused(mismatch.refuse);
       if (mismatch) throw new WheelUnusual(mismatch.unusual);
       if (!c.file || c.scanned === undefined) return;
