@@ -72,11 +72,14 @@ describe("recordVerdict", () => {
   const found = { sha256: digest, size: 3 };
   const right = { hash: `sha256=${digest.toString("base64url")}`, size: 3 };
   const wrong = { hash: `sha256=${createHash("sha256").update("abd").digest("base64url")}`, size: 3 };
-  it("takes a file any checkable row vouches for (a skipped member's row stays beside the installed one's)", () => {
-    expect(recordVerdict("a.py", [wrong, right], found)).toBeUndefined();
+  it("takes a file every checkable row vouches for, rows it cannot read aside", () => {
+    expect(recordVerdict("a.py", [right, right], found)).toBeUndefined();
     expect(recordVerdict("a.py", [{ hash: "md5=x" }, right], found)).toBeUndefined();
   });
-  it("refuses one no row vouches for, and leaves one no row can check", () => {
+  it("refuses one any row contradicts (a second row for the same path included), leaves one no row can check", () => {
+    expect(recordVerdict("a.py", [right, wrong], found)).toEqual({
+      refuse: expect.stringMatching(/a\.py does not match/),
+    });
     expect(recordVerdict("a.py", [wrong, { hash: "md5=x" }], found)).toEqual({
       refuse: expect.stringMatching(/a\.py does not match/),
     });

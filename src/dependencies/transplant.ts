@@ -166,13 +166,18 @@ class WheelJob<S> {
    * files (written anew) left out.
    */
   private installedRows(wheelRecord: InstalledDistribution["record"]) {
-    const rows: { path: string; hash: string; size: string }[] = [];
+    const rows: { path: string; hash: string; size: string; source: (typeof wheelRecord)[number] }[] = [];
     for (const row of wheelRecord) {
       const place = this.placement.get(row.path);
       // a row naming no installed file (a folder entry, a member that is not there) stays as written
       const installed = !place ? row.path : place.kind === "regenerate" ? undefined : (place.recordPath ?? row.path);
       if (installed === undefined || !installedRecordKeeps(installed)) continue;
-      rows.push({ path: installed, hash: row.hash ?? "", size: row.size === undefined ? "" : String(row.size) });
+      rows.push({
+        path: installed,
+        hash: row.hash ?? "",
+        size: row.size === undefined ? "" : String(row.size),
+        source: row,
+      });
     }
     return rows;
   }
@@ -208,6 +213,8 @@ class WheelJob<S> {
     const record = rowsByPath(wheelRecord);
     /** the files its RECORD owns, given its name once METADATA is read */
     const owned: DependencyFile[] = [];
+    /** each shipped file's digest, by the path the installed RECORD names it with */
+    const shipped = new Map<string, { sha256: Buffer; size: number }>();
     this.placed.forEach(({ entry, place }, i) => {
       if (place.kind !== "ship") return;
       const c = checked[i]!;
@@ -219,6 +226,7 @@ class WheelJob<S> {
       if (mismatch && "refuse" in mismatch) throw new WheelRefused(mismatch.refuse);
       if (mismatch) throw new WheelUnusual(mismatch.unusual);
       if (!c.file || c.scanned === undefined) return;
+      shipped.set(place.recordPath, { sha256: recordSha256(c.hash)!, size: entry.size });
       // owned as readTree owns pip's files: by a RECORD row naming its path (a .data/data file's
       // row climbs out of pip's lib folder, so it has no owner either way)
       if (place.recordPath === place.path) owned.push(c.file);
@@ -231,12 +239,16 @@ class WheelJob<S> {
       else into.members.push({ name, absolutePath: c.stored.absolutePath, executable, size: entry.size });
     });
     const rows = this.installedRows(wheelRecord);
+    // every row of RECORD as installed vouches for the file it names, as on the install path
+    // (checkInstalledRecords): a row kept as written may name what another member installed
+    const lie = installedRecordLie(rows, shipped);
+    if (lie) throw new WheelRefused(lie);
     const own: [string, Buffer][] = [
       [`${distInfo}/INSTALLER`, Buffer.from("pip\n")],
       [`${distInfo}/REQUESTED`, Buffer.alloc(0)],
     ];
-    for (const [name, data] of own) rows.push({ path: name, hash: recordHash(data), size: String(data.length) });
-    const installedRecord = renderInstalledRecord(rows, distInfo);
+    const written = own.map(([name, data]) => ({ path: name, hash: recordHash(data), size: String(data.length) }));
+    const installedRecord = renderInstalledRecord([...rows, ...written], distInfo);
     own.push([`${distInfo}/RECORD`, Buffer.from(installedRecord)]);
     for (const [name, data] of own) {
       const file: DependencyFile = { path: name, size: data.length, executable: false };
@@ -253,6 +265,25 @@ class WheelJob<S> {
     for (const f of owned) f.distribution = distribution.name;
     return distribution;
   }
+}
+
+/** The first row of an installed RECORD that contradicts the shipped file it names (rows out of the tree aside). */
+function installedRecordLie(
+  rows: readonly { path: string; source: { hash?: string; size?: number } }[],
+  shipped: ReadonlyMap<string, { sha256: Buffer; size: number }>,
+): string | undefined {
+  for (const [recordPath, named] of rowsByPath(rows)) {
+    const found = recordPath.startsWith("../") ? undefined : shipped.get(recordPath);
+    const verdict =
+      found &&
+      recordVerdict(
+        recordPath,
+        named.map((r) => r.source),
+        found,
+      );
+    if (verdict && "refuse" in verdict) return verdict.refuse;
+  }
+  return undefined;
 }
 
 /** The wheels' central directories and plans; unusual (as a thrown WheelUnusual) for what only pip can unpack. */

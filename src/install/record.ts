@@ -52,9 +52,9 @@ export function recordMismatch(
 }
 
 /**
- * A file against every RECORD row naming it (a wheel may give a path twice: a row of a
- * member pip skipped stays beside the row of the member it installed there): a lie only when
- * no row that can be checked vouches for it.
+ * A file against every RECORD row naming it (a wheel may give a path twice, or keep the row
+ * of a member pip skipped beside the row of the one it installed there): a lie when any row
+ * that can be checked contradicts it; left to pip when none can be checked.
  */
 export function recordVerdict(
   name: string,
@@ -62,8 +62,9 @@ export function recordVerdict(
   found: { sha256: Buffer; size: number },
 ): { refuse: string } | { unusual: string } | undefined {
   const verdicts = (rows.length > 0 ? rows : [undefined]).map((row) => recordMismatch(name, row, found));
-  if (verdicts.some((v) => v === undefined)) return undefined;
-  return verdicts.find((v) => v !== undefined && "refuse" in v) ?? verdicts[0];
+  const refused = verdicts.find((v) => v !== undefined && "refuse" in v);
+  if (refused) return refused;
+  return verdicts.every((v) => v !== undefined) ? verdicts[0] : undefined;
 }
 
 /** The rows of a RECORD by the path they name. */
