@@ -49,9 +49,6 @@ let disagreements = 0;
 const onResult = (r: CaseResult) => {
   const key = r.verdict.agree ? r.verdict.how : "DISAGREE";
   tally.set(key, (tally.get(key) ?? 0) + 1);
-  if (r.verdict.agree && r.verdict.how === "record-refused" && r.action.kind === "refused") {
-    process.stdout.write(`record-refused ${r.case.id} [${r.case.mutations.join(", ")}] ${r.action.message}\n`);
-  }
   if (!r.verdict.agree) {
     disagreements++;
     process.stdout.write(

@@ -47,11 +47,26 @@ describe("generated wheels", () => {
   }, 300_000);
 });
 
+/**
+ * The issue's wheel: the directory zipfile takes (hidden in the end record's comment, its own
+ * end record's comment length overrunning the file) gives `__init__.py` as VIEW = 'pip' and a
+ * RECORD to match; the directory the reader as it was took gives the wheel as it was zipped.
+ */
+function twoViews(wheel: WheelModel, layout: ZipLayout): Buffer {
+  const init = wheel.files.findIndex((f) => f.name.endsWith("/__init__.py"));
+  const pipView: WheelModel = { ...wheel, files: wheel.files.map((f) => ({ ...f })) };
+  pipView.files[init]!.data = Buffer.from("VIEW = 'pip'\n");
+  refreshRecord(pipView);
+  const record = wheel.files.findIndex((f) => f.name === `${wheel.distInfo}/RECORD`);
+  const replaced = [init, record].map((i) => ({ entry: layout.entries[i]!, data: pipView.files[i]!.data }));
+  return withSecondView(serialize(layout), replaced, 0xffff);
+}
+
 /** A wheel from the base generator, changed before it is zipped and after. */
 async function caseOutcomes(
   name: string,
   change: { wheel?: (w: WheelModel) => void; layout?: (z: ZipLayout, w: WheelModel) => void } = {},
-  bytesOf: (layout: ZipLayout) => Buffer = (layout) => serialize(layout).bytes,
+  bytesOf: (layout: ZipLayout, wheel: WheelModel) => Buffer = (layout) => serialize(layout).bytes,
 ): Promise<{ action: Outcome; pip: Outcome }> {
   const wheel = baseWheel(rngOf(24));
   change.wheel?.(wheel);
@@ -60,7 +75,7 @@ async function caseOutcomes(
   const file = path.join(work, name, `${wheel.name}-${wheel.version}-${wheel.tag}.whl`);
   await rm(path.dirname(file), { recursive: true, force: true });
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, bytesOf(layout));
+  await writeFile(file, bytesOf(layout, wheel));
   const batch = new PipBatch(hostPython());
   try {
     const [action, pip] = await Promise.all([
@@ -95,10 +110,7 @@ describe("cases the fuzzer found", () => {
   });
 
   it("a second end record in the comment: pip installs the inner view, the action hands it to pip", async () => {
-    const { action, pip } = await caseOutcomes("two-views", {}, (layout) => {
-      const init = layout.entries.find((e) => e.centralName.toString().endsWith("/__init__.py"))!;
-      return withSecondView(serialize(layout), init, Buffer.from("VIEW = 'pip'\n"), 0xffff);
-    });
+    const { action, pip } = await caseOutcomes("two-views", {}, (layout, wheel) => twoViews(wheel, layout));
     expect(pip.kind).toBe("tree");
     expect(action).toMatchObject({ kind: "handed", reason: expect.stringMatching(/comment does not end the file/) });
   });
@@ -136,8 +148,7 @@ describe("one wheel file, two contents (the issue's example)", () => {
       ],
     };
     refreshRecord(wheel);
-    const layout = layoutOf(wheel);
-    const bytes = withSecondView(serialize(layout), layout.entries[0]!, Buffer.from("VIEW = 'pip'\n"), 0xffff);
+    const bytes = twoViews(wheel, layoutOf(wheel));
     const dir = path.join(work, "index");
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, "fz_x0-1.0-py3-none-any.whl"), bytes);

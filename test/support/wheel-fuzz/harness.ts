@@ -5,13 +5,12 @@
  * - the default path's unpacker: transplantWheels (the action's own code, reader and inflate
  *   workers included), whose members are written by the action's zip writer and read back;
  * - pip's install path: pip's own install_wheel and --target move (pip_batch.py, one Python
- *   process per interpreter for every case), then the action's cleanTree and readTree, as the
- *   LPP_UNPACK=pip build does after `pip install --target`.
+ *   process per interpreter for every case), then the action's cleanTree, readTree and
+ *   checkInstalledRecords, as the LPP_UNPACK=pip build does after `pip install --target`.
  *
  * A case agrees when both refuse, or both ship the same tree (paths, bytes, executable bit:
  * what the zip holds), or the unpacker handed the wheel to pip (the build then takes pip's
- * path, so pip's outcome is the user's). The one asymmetry allowed is the action's own
- * refusal of a RECORD that contradicts its member (pip installs it unchecked): counted apart.
+ * path, so pip's outcome is the user's).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -22,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { readZip } from "../../../devtools/zipread.ts";
 import { transplantWheels } from "../../../src/dependencies/transplant.ts";
 import { UserError } from "../../../src/errors.ts";
+import { checkInstalledRecords } from "../../../src/install/record.ts";
 import { cleanTree, readTree } from "../../../src/install/tree.ts";
 import { parseWheelFilename } from "../../../src/target.ts";
 import { LAYER_PREFIX } from "../../../src/zip/package.ts";
@@ -116,8 +116,15 @@ export class PipBatch {
     const parsed = JSON.parse(answer) as { ok?: boolean; error?: string; crashed?: string };
     if (parsed.crashed !== undefined) throw new Error(`pip_batch.py under ${this.python} died: ${parsed.crashed}`);
     if (!parsed.ok) return { kind: "refused", message: parsed.error ?? "" };
+    // what the LPP_UNPACK=pip build does after pip: clean, read, hold each RECORD to its files
     await cleanTree(target);
     const tree = await readTree(target);
+    try {
+      await checkInstalledRecords(tree, () => ({ wheel: path.basename(wheel) }));
+    } catch (error) {
+      if (error instanceof UserError) return { kind: "refused", message: error.message };
+      throw error;
+    }
     const files: Record<string, { mode: string; sha256: string }> = {};
     for (const f of tree.files) {
       files[f.path] = { mode: modeOf(f.executable), sha256: sha256(await readFile(path.join(target, f.path))) };
@@ -131,9 +138,7 @@ export class PipBatch {
   }
 }
 
-export type Verdict =
-  | { agree: true; how: "both-refuse" | "same-tree" | "handed" | "record-refused" }
-  | { agree: false; why: string };
+export type Verdict = { agree: true; how: "both-refuse" | "same-tree" | "handed" } | { agree: false; why: string };
 
 /** The case's verdict from the action's outcome and pip's (one per interpreter). */
 export function judge(action: Outcome, pips: readonly Outcome[]): Verdict {
@@ -141,21 +146,15 @@ export function judge(action: Outcome, pips: readonly Outcome[]): Verdict {
   const disagreements: string[] = [];
   for (const pip of pips) {
     if (action.kind === "refused" && pip.kind === "refused") continue;
-    if (action.kind === "refused") {
-      // the action's own RECORD check, stricter than pip's install by design
-      if (/its RECORD|RECORD gives/.test(action.message)) continue;
-      disagreements.push(`the action refuses (${action.message}), pip ships`);
-    } else if (pip.kind === "refused") disagreements.push(`the action ships, pip refuses (${pip.message})`);
+    if (action.kind === "refused") disagreements.push(`the action refuses (${action.message}), pip ships`);
+    else if (pip.kind === "refused") disagreements.push(`the action ships, pip refuses (${pip.message})`);
     else if (pip.kind === "tree") {
       const diff = treeDifference(action.files, pip.files);
       if (diff) disagreements.push(diff);
     }
   }
   if (disagreements.length > 0) return { agree: false, why: disagreements.join("; ") };
-  if (action.kind === "refused") {
-    return { agree: true, how: pips.every((p) => p.kind === "refused") ? "both-refuse" : "record-refused" };
-  }
-  return { agree: true, how: "same-tree" };
+  return { agree: true, how: action.kind === "refused" ? "both-refuse" : "same-tree" };
 }
 
 function treeDifference(
