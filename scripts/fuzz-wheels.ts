@@ -1,5 +1,5 @@
 /**
- * npm run fuzz:wheels -- [--seed S] [--count N] [--first I] [--python 3.12,3.13] [--dir DIR]
+ * npm run fuzz:wheels -- [--seed S] [--count N] [--first I] [--python 3.12,3.13] [--dir DIR] [--mutations zip|content]
  * npm run fuzz:wheels -- --wheels FOLDER [--count N] [--first I] [--python …]
  *
  * The wheel fuzzer (test/support/wheel-fuzz/): N generated wheels of seed S through the
@@ -14,7 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { pythonFor } from "../test/support/python.ts";
 import { type CaseResult, compareWheel, PipBatch, runCases } from "../test/support/wheel-fuzz/harness.ts";
-import { MUTATIONS } from "../test/support/wheel-fuzz/index.ts";
+import { MUTATION_GROUPS, MUTATIONS } from "../test/support/wheel-fuzz/index.ts";
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     python: { type: "string", default: "3.12" },
     dir: { type: "string" },
     wheels: { type: "string" },
+    /** one group of mutations only (the same seed then gives other cases) */
+    mutations: { type: "string" },
   },
 });
 const whole = (name: string, text: string | undefined) => {
@@ -40,6 +42,11 @@ const pythons = (values.python ?? "").split(",").map((v) => {
   if (!python) throw new Error(`no Python ${v} on this machine`);
   return python;
 });
+const group = values.mutations;
+if (group !== undefined && !(group in MUTATION_GROUPS)) {
+  throw new Error(`--mutations must be one of ${Object.keys(MUTATION_GROUPS).join(", ")}, got ${group}`);
+}
+const mutations = group === undefined ? MUTATIONS : MUTATION_GROUPS[group as keyof typeof MUTATION_GROUPS];
 const dir = path.resolve(values.dir ?? path.join(os.tmpdir(), `lpp-wheel-fuzz-${seed}`));
 await mkdir(dir, { recursive: true });
 
@@ -60,7 +67,7 @@ const onResult = (r: CaseResult) => {
     process.stdout.write(`${done}/${count} cases, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 };
 if (values.wheels) await runWheels(path.resolve(values.wheels));
-else await runCases({ seed, count, first, pythons, dir, mutations: MUTATIONS, onResult });
+else await runCases({ seed, count, first, pythons, dir, mutations, onResult });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const what = values.wheels ? `wheels of ${values.wheels}` : `seed ${seed}`;
 process.stdout.write(`${what}, cases ${first}–${first + count - 1}, pip under ${values.python}: ${seconds} s\n`);

@@ -79,7 +79,7 @@ describe("placeMember", () => {
   it("leaves scripts and headers out, with the RECORD path pip gives them, which cleanTree's rule drops", () => {
     expect(placeMember("gamma_pkg-1.0.data/scripts/tool", DI)).toEqual({ kind: "leave", recordPath: "../../bin/tool" });
     const header = placeMember("gamma_pkg-1.0.data/headers/g.h", DI);
-    expect(header).toEqual({ kind: "leave", recordPath: "../../include/python/g.h" });
+    expect(header).toEqual({ kind: "leave", recordPath: "../../include/python/gamma_pkg/g.h" });
     expect(installedRecordKeeps("../../bin/tool")).toBe(false);
     expect(installedRecordKeeps("../../include/python/greenlet/greenlet.h")).toBe(false);
     expect(installedRecordKeeps("../../share/g.txt")).toBe(true);

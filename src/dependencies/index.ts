@@ -174,7 +174,7 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
   await cleanTree(directory);
   const tree = { ...(await readTree(directory)), chosenWheels };
   // the wheels' RECORD held to their files here too: one lockfile, one verdict, whatever the path
-  await checkInstalledRecords(tree, (d) => ({ wheel: chosenWheels[d.name], where: pinOf(lock, d.name) }));
+  checkInstalledRecords(tree, (d) => ({ wheel: chosenWheels[d.name], where: pinOf(lock, d.name) }));
   await writeChosenWheels(entryDir, chosenWheels);
   const installMs = Math.round(performance.now() - started);
   return missed(tree, { kind: "installed", tree, compressTo, installMs });

@@ -84,7 +84,10 @@ export function placeMember(name: string, distInfo: string): Placement {
     // where pip --target puts them (bin/, include/python/<name>/), which cleanedAway leaves out
     // of every tree: RECORD rows are kept or dropped by that one rule (installedRecordKeeps)
     if (scheme === "scripts") return { kind: "leave", recordPath: `../../bin/${inner.join("/")}` };
-    if (scheme === "headers") return { kind: "leave", recordPath: `../../include/python/${inner.join("/")}` };
+    if (scheme === "headers") {
+      const dist = distInfo.replace(/-[^-]*\.dist-info$/, "");
+      return { kind: "leave", recordPath: `../../include/python/${dist}/${inner.join("/")}` };
+    }
     const path = inner.join("/");
     return scheme === "data" ? placeData(path) : { kind: "ship", path, recordPath: path };
   }
