@@ -109,6 +109,22 @@ describe("cases the fuzzer found", () => {
     expect(judge(action, [pip])).toMatchObject({ agree: true });
   });
 
+  it("a script entry point with spaces around its colon: pip stops at it, so it is handed to pip", async () => {
+    const { action, pip } = await caseOutcomes("entry-spaced", {
+      wheel: (w) => {
+        w.files.unshift({
+          name: `${w.distInfo}/entry_points.txt`,
+          data: Buffer.from(`[console_scripts]\r\ntool = ${w.name} : main\n`),
+          mode: 0o100644,
+          method: 8,
+        });
+        refreshRecord(w);
+      },
+    });
+    expect(pip).toMatchObject({ kind: "refused", message: expect.stringMatching(/Invalid script entry point/) });
+    expect(action).toMatchObject({ kind: "handed", reason: expect.stringMatching(/console_scripts/) });
+  });
+
   it("a second end record in the comment: pip installs the inner view, the action hands it to pip", async () => {
     const { action, pip } = await caseOutcomes("two-views", {}, (layout, wheel) => twoViews(wheel, layout));
     expect(pip.kind).toBe("tree");
