@@ -70,7 +70,8 @@ if (values.wheels) await runWheels(path.resolve(values.wheels));
 else await runCases({ seed, count, first, pythons, dir, mutations, onResult });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const what = values.wheels ? `wheels of ${values.wheels}` : `seed ${seed}`;
-process.stdout.write(`${what}, cases ${first}–${first + count - 1}, pip under ${values.python}: ${seconds} s\n`);
+const ran = [...tally.values()].reduce((a, b) => a + b, 0);
+process.stdout.write(`${what}, ${ran} cases from ${first}, pip under ${values.python}: ${seconds} s\n`);
 for (const [key, n] of [...tally].sort()) process.stdout.write(`  ${key}: ${n}\n`);
 process.exitCode = disagreements > 0 ? 1 : 0;
 
