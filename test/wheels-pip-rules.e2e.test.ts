@@ -4,7 +4,8 @@
  * the same way both times: both refuse, or both ship the same layer (names, modes, bytes).
  * One case per rule of docs/internals.md's table of pip's rules.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +25,15 @@ const wheel = (name: string, over: Partial<RawWheelSpec> = {}): RawWheelSpec => 
   ...over,
 });
 
+/** A member name of `length` bytes under `pkg/`, in 200-byte folders. */
+const deepName = (pkg: string, length: number) => {
+  const folders = Array.from({ length: Math.floor((length - pkg.length - 10) / 201) }, (_, i) =>
+    `${i}`.padEnd(200, "d"),
+  );
+  const stem = `${pkg}/${folders.join("/")}/`;
+  return `${stem}${"f".repeat(length - stem.length - 4)}.bin`;
+};
+
 /** Each case: the wheels it pins. */
 const CASES: Record<string, RawWheelSpec[]> = {
   // pip: "Invalid script entry point: … A callable suffix is required"
@@ -39,6 +49,16 @@ const CASES: Record<string, RawWheelSpec[]> = {
         { name: `longdeflated/${"n".repeat(256)}`, data: "x = 1\n".repeat(50), deflate: true },
       ],
     }),
+  ],
+  // a path of 3,000 bytes, stored and large: shipped both ways (it was written to scratch by its path)
+  deeppath: [
+    wheel("deeppath", {
+      entries: [init("deeppath"), { name: deepName("deeppath", 3000), data: Buffer.alloc(300_000, 7) }],
+    }),
+  ],
+  // 4,040 bytes: within PATH_MAX under /opt/python/, not under the folders the installers use
+  deeperpath: [
+    wheel("deeperpath", { entries: [init("deeperpath"), { name: deepName("deeperpath", 4040), data: "x" }] }),
   ],
   // pip reads the mode from the external attributes whatever system made the zip
   execdos: [
@@ -68,14 +88,13 @@ const CASES: Record<string, RawWheelSpec[]> = {
   hexrecord: [
     wheel("hexrecord", { digest: "hex", entries: [init("hexrecord"), { name: "hexrecord/data.txt", data: "d\n" }] }),
   ],
-  // .data/data as pip --target places it: lib/python/… is its lib folder (shipped), lib/… stays behind
-  // (its RECORD row "../libdatalib.so", relative to lib/python)
+  // .data/data as pip --target places it: lib/python/… is its lib folder, shipped from there
+  // (lib/… beside it stays behind: gmshlike)
   datalib: [
     wheel("datalib", {
       entries: [
         init("datalib"),
         { name: "datalib-1.0.data/data/lib/python/datalib_extra.py", data: "E = 1\n" },
-        { name: "datalib-1.0.data/data/lib/libdatalib.so", data: "not really ELF\n" },
         { name: "datalib-1.0.data/data/share/datalib/notes.txt", data: "notes\n" },
       ],
     }),
@@ -123,7 +142,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await index?.close();
-  await rm(work, { recursive: true, force: true });
+  // deeperpath leaves a tree deeper than fs.rm can name: GNU rm walks it folder by folder
+  execFileSync("rm", ["-rf", work]);
 });
 
 /** Each case is built once each way; the tests that look at one more detail of a case reuse its build. */
@@ -150,6 +170,22 @@ describe("each of pip's rules ends the same way whoever unpacks the wheel", () =
         /ERROR: For req: nocallable==1\.0\. Invalid script entry point: .* A callable suffix is required/,
       ),
     );
+  });
+
+  it("a path Linux can hold ships, stored and large, however deep", async () => {
+    const ours = await outcome("deeppath", "action");
+    if ("error" in ours) throw new Error(ours.error);
+    expect(ours.layer.some((l) => l.includes("ffff.bin "))).toBe(true);
+    expect(ours.log).not.toContain("pip install");
+  });
+
+  it("a path too long for the folders the tree goes into is refused both ways, never an internal error", async () => {
+    const [ours, pips] = [await outcome("deeperpath", "action"), await outcome("deeperpath", "pip")];
+    expect(ours).toHaveProperty(
+      "error",
+      expect.stringMatching(/cannot be unpacked: its path is 4040 bytes, over the 3072/),
+    );
+    expect(pips).toHaveProperty("error", expect.stringMatching(/too long|cannot be unpacked/));
   });
 
   it("a member no Linux file system can hold is refused, naming the wheel and the member", async () => {
@@ -192,6 +228,13 @@ describe("each of pip's rules ends the same way whoever unpacks the wheel", () =
   it("a RECORD in hex is no forgery, and the wheel is unpacked here", async () => {
     const ours = await outcome("hexrecord", "action");
     if ("error" in ours) throw new Error(ours.error);
+    expect(ours.log).not.toContain("pip install");
+  });
+
+  it(".data/data/lib/python/ ships from pip's lib folder, unpacked here", async () => {
+    const ours = await outcome("datalib", "action");
+    if ("error" in ours) throw new Error(ours.error);
+    expect(ours.layer.some((l) => l.startsWith("python/datalib_extra.py "))).toBe(true);
     expect(ours.log).not.toContain("pip install");
   });
 

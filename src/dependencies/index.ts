@@ -13,13 +13,20 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { type CacheManifest, DEPENDENCY_ZIP_FILE, readManifest, sha256File, writeManifest } from "../cache/manifest.ts";
 import type { CacheStore } from "../cache/store.ts";
-import type { Where } from "../errors.ts";
+import { UserError, type Where } from "../errors.ts";
 import type { ScannedFile } from "../inspect/scan.ts";
 import type { TreeChecks } from "../inspect/types.ts";
 import { chooseInstaller, type Installer, type InstallerChoice } from "../install/index.ts";
 import { describeIndexes, effectiveIndexes, readPipConfig } from "../install/indexes.ts";
 import { checkInstalledRecords } from "../install/record.ts";
-import { cleanTree, loadChosenWheels, readTree, writeChosenWheels } from "../install/tree.ts";
+import {
+  checkInstalledPaths,
+  cleanTree,
+  loadChosenWheels,
+  readTree,
+  UNEXTRACTABLE_HINT,
+  writeChosenWheels,
+} from "../install/tree.ts";
 import type { DependencyListing, DependencyTree, InstallRequest } from "../install/types.ts";
 import { type LockedSet, normalizeName } from "../lock/types.ts";
 import type { Log } from "../log.ts";
@@ -171,10 +178,12 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
     return missed(listing, { kind: "wheels", ...rest, compressTo, installMs });
   }
   const chosenWheels = installer ? await installer.install(request) : {};
-  await cleanTree(directory);
-  const tree = { ...(await readTree(directory)), chosenWheels };
-  // the wheels' RECORD held to their files here too: one lockfile, one verdict, whatever the path
-  checkInstalledRecords(tree, (d) => ({ wheel: chosenWheels[d.name], where: pinOf(lock, d.name) }));
+  const tree = { ...(await cleanAndRead(directory)), chosenWheels };
+  // held to the rules the wheels unpacked here are: one lockfile, one verdict, whatever the path
+  const origin = (name: string | undefined) =>
+    name === undefined ? {} : { wheel: chosenWheels[name], where: pinOf(lock, name) };
+  checkInstalledPaths(tree, origin);
+  checkInstalledRecords(tree, (d) => origin(d.name));
   await writeChosenWheels(entryDir, chosenWheels);
   const installMs = Math.round(performance.now() - started);
   return missed(tree, { kind: "installed", tree, compressTo, installMs });
@@ -219,6 +228,21 @@ async function fromDownloadedWheels(
   }
   const listing = { ...result.listing, chosenWheels: downloaded.chosenWheels };
   return { listing, members: result.members, scanned: result.scanned, downloadMs, unpackMs };
+}
+
+/** The installed tree cleaned and read; a path too long for this runner's folders is the wheel's problem. */
+async function cleanAndRead(directory: string): Promise<DependencyTree> {
+  try {
+    await cleanTree(directory);
+    return await readTree(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENAMETOOLONG") throw error;
+    const where = (error as NodeJS.ErrnoException).path ?? directory;
+    throw new UserError(
+      `an installed file's path is too long for Linux (${Buffer.byteLength(where)} bytes with the folders it is in): ${JSON.stringify(path.relative(directory, where))}`,
+      { hint: UNEXTRACTABLE_HINT },
+    );
+  }
 }
 
 /** Where a distribution is pinned in the lockfile (file, line), for a refusal that names it. */

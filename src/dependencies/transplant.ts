@@ -55,6 +55,9 @@ const WHEELS_IN_FLIGHT = 4;
 /** stored members up to this size are held in memory until the zip is written */
 const STORED_IN_MEMORY = 256 * 1024;
 
+/** large stored members written to scratch so far (their file names) */
+let storedFiles = 0;
+
 /** stands for the text of a dist-info file that is not UTF-8 */
 const NOT_UTF8 = "\u0000not UTF-8";
 
@@ -145,8 +148,9 @@ class WheelJob<S> {
         // most are empty __init__.py files; a large one waits on disk rather than in memory
         const data = bytes ?? Buffer.alloc(0);
         if (data.length <= STORED_IN_MEMORY) return { hash, text, scanned, file, stored: { data } };
-        const absolutePath = path.join(scratch, file.path);
-        await mkdir(path.dirname(absolutePath), { recursive: true });
+        // named by a counter, not by its path: a path Lambda can hold may be too long beneath scratch
+        storedFiles += 1;
+        const absolutePath = path.join(scratch, `stored-${storedFiles}`);
         await writeFile(absolutePath, data);
         return { hash, text, scanned, file, stored: { absolutePath } };
       }),

@@ -47,10 +47,6 @@ const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 const FLAG_ENCRYPTED = 1;
 const FLAG_UTF8 = 0x800;
-/** Linux's NAME_MAX: bytes in one path component */
-export const MAX_NAME_BYTES = 255;
-/** Linux's PATH_MAX, with its terminating NUL, for a file as Lambda unpacks a layer (the longer prefix) */
-export const MAX_PATH_BYTES = 4096 - 1 - "/opt/python/".length;
 
 /** "/"-separated, relative, no empty, "." or ".." segment, no backslash or control character. */
 export function unsafeNameReason(name: string): string | undefined {
@@ -127,22 +123,6 @@ export function entryProblem(entry: ZipEntry): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
   if (!(entry.flags & FLAG_UTF8) && /[^\u0000-\u007f]/.test(entry.name)) {
     return `${JSON.stringify(entry.name)} is a non-ASCII name without the UTF-8 flag (pip reads it as cp437)`;
-  }
-  return undefined;
-}
-
-/**
- * Why a member cannot be unpacked on Linux (pip fails on it with ENAMETOOLONG, and a zip that
- * ships it cannot be extracted): a name component over 255 bytes, or a path over PATH_MAX
- * where Lambda unpacks it.
- */
-export function unextractableReason(name: string, installed: string | undefined): string | undefined {
-  const long = name.split("/").find((segment) => Buffer.byteLength(segment) > MAX_NAME_BYTES);
-  if (long !== undefined) {
-    return `its name has a component of ${Buffer.byteLength(long)} bytes, over Linux's limit of ${MAX_NAME_BYTES}`;
-  }
-  if (installed !== undefined && Buffer.byteLength(installed) > MAX_PATH_BYTES) {
-    return `its path is ${Buffer.byteLength(installed)} bytes, over the ${MAX_PATH_BYTES} a file under /opt/python/ may have on Linux`;
   }
   return undefined;
 }

@@ -6,6 +6,7 @@
  * of the home's other items, those not already in the tree, into the target.
  */
 import path, { posix } from "node:path";
+import { UNEXTRACTABLE_HINT, unextractableReason } from "../install/tree.ts";
 import { normalizeName } from "../lock/types.ts";
 import { parseWheelFilename } from "../target.ts";
 import type { ZipDirectory, ZipEntry } from "../zip/reader.ts";
@@ -15,7 +16,6 @@ import {
   entryProblem,
   type Placement,
   placeMember,
-  unextractableReason,
   WheelRefused,
   WheelUnusual,
 } from "./wheel-layout.ts";
@@ -58,7 +58,7 @@ export function planWheel(directory: ZipDirectory): WheelPlan {
     if (unextractable) {
       throw new WheelRefused(
         `member ${JSON.stringify(entry.name)} cannot be unpacked: ${unextractable}`,
-        "no Linux file system can hold this file (pip's own install fails on it too): pin another version or another wheel of this distribution",
+        UNEXTRACTABLE_HINT,
       );
     }
     placement.set(entry.name, place);

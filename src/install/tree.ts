@@ -7,8 +7,10 @@ import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { Where } from "../errors.ts";
 import { normalizeName } from "../lock/types.ts";
 import { parseWheelFilename } from "../target.ts";
+import { wheelRefusal } from "./record.ts";
 import type { DependencyTree, InstalledDistribution, TreeFile } from "./types.ts";
 
 /**
@@ -128,6 +130,49 @@ function headerValues(text: string, header: string): string[] {
     if (i > 0 && line.slice(0, i).toLowerCase() === header.toLowerCase()) values.push(line.slice(i + 1).trim());
   }
   return values;
+}
+
+/** Linux's NAME_MAX: bytes in one path component */
+export const MAX_NAME_BYTES = 255;
+/**
+ * Bytes of a path under the tree. Linux's PATH_MAX (4,096) bounds the whole path, and the
+ * folders a tree is unpacked into come first: Lambda's /opt/python/, the installer's
+ * temporary folder, the runner's. A quarter is left for them.
+ */
+export const MAX_PATH_BYTES = 3072;
+
+/**
+ * Why a file cannot be unpacked on Linux wherever the tree goes (pip fails on it with
+ * ENAMETOOLONG, and a zip that ships it cannot be extracted): a name component over 255
+ * bytes, or a path under the tree over MAX_PATH_BYTES.
+ */
+export function unextractableReason(name: string, installed: string | undefined): string | undefined {
+  const long = name.split("/").find((segment) => Buffer.byteLength(segment) > MAX_NAME_BYTES);
+  if (long !== undefined) {
+    return `its name has a component of ${Buffer.byteLength(long)} bytes, over Linux's limit of ${MAX_NAME_BYTES}`;
+  }
+  if (installed !== undefined && Buffer.byteLength(installed) > MAX_PATH_BYTES) {
+    return `its path is ${Buffer.byteLength(installed)} bytes, over the ${MAX_PATH_BYTES} a file may have under the folders Lambda and the installers unpack into (Linux's PATH_MAX is 4096)`;
+  }
+  return undefined;
+}
+
+/** What to do about a file no Linux file system can hold where the tree goes. */
+export const UNEXTRACTABLE_HINT =
+  "no Linux file system can hold this file where Lambda unpacks it (pip's own install fails on it too, or on the runner): pin another version or another wheel of this distribution";
+
+/** The installed tree's files held to the same limits as the wheels unpacked here. */
+export function checkInstalledPaths(
+  tree: DependencyTree,
+  origin: (distribution: string | undefined) => { wheel?: string; where?: Where },
+): void {
+  for (const file of tree.files) {
+    const reason = unextractableReason(file.path, file.path);
+    if (!reason) continue;
+    const { wheel, where } = origin(file.distribution);
+    const message = `member ${JSON.stringify(file.path)} cannot be unpacked: ${reason}`;
+    throw wheelRefusal(wheel ?? file.distribution ?? file.path, message, where, UNEXTRACTABLE_HINT);
+  }
 }
 
 /** A RECORD hash as pip writes it: `sha256=` and the digest in URL-safe base64 without padding. */

@@ -5,12 +5,12 @@
  * - the default path's unpacker: transplantWheels (the action's own code, reader and inflate
  *   workers included), whose members are written by the action's zip writer and read back;
  * - pip's install path: pip's own install_wheel and --target move (pip_batch.py, one Python
- *   process per interpreter for every case), then the action's cleanTree, readTree and
- *   checkInstalledRecords, as the LPP_UNPACK=pip build does after `pip install --target`.
+ *   process per interpreter for every case), then the action's cleanTree, readTree and checks
+ *   of the installed tree (paths, RECORD), as the LPP_UNPACK=pip build does after `pip install`.
  *
  * A case agrees when both refuse, or both ship the same tree (paths, bytes, executable bit:
  * what the zip holds), or the unpacker handed the wheel to pip (the build then takes pip's
- * path, so pip's outcome is the user's).
+ * path, so pip's outcome is the user's). The RECORD check both paths make is part of each.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -22,7 +22,7 @@ import { readZip } from "../../../devtools/zipread.ts";
 import { transplantWheels } from "../../../src/dependencies/transplant.ts";
 import { UserError } from "../../../src/errors.ts";
 import { checkInstalledRecords } from "../../../src/install/record.ts";
-import { cleanTree, readTree } from "../../../src/install/tree.ts";
+import { checkInstalledPaths, cleanTree, readTree } from "../../../src/install/tree.ts";
 import { parseWheelFilename } from "../../../src/target.ts";
 import { LAYER_PREFIX } from "../../../src/zip/package.ts";
 import { writeZip } from "../../../src/zip/writer.ts";
@@ -116,11 +116,12 @@ export class PipBatch {
     const parsed = JSON.parse(answer) as { ok?: boolean; error?: string; crashed?: string };
     if (parsed.crashed !== undefined) throw new Error(`pip_batch.py under ${this.python} died: ${parsed.crashed}`);
     if (!parsed.ok) return { kind: "refused", message: parsed.error ?? "" };
-    // what the LPP_UNPACK=pip build does after pip: clean, read, hold each RECORD to its files
     await cleanTree(target);
     const tree = await readTree(target);
     try {
-      await checkInstalledRecords(tree, () => ({ wheel: path.basename(wheel) }));
+      // what the LPP_UNPACK=pip build refuses after pip's install
+      checkInstalledPaths(tree, () => ({}));
+      checkInstalledRecords(tree, () => ({}));
     } catch (error) {
       if (error instanceof UserError) return { kind: "refused", message: error.message };
       throw error;
