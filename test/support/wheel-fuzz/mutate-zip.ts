@@ -92,7 +92,7 @@ function extraField(rng: Rng, e: LayoutEntry): Buffer {
 function descriptor(e: LayoutEntry, rng: Rng): Buffer {
   const d = Buffer.alloc(16);
   d.writeUInt32LE(0x08074b50, 0);
-  d.writeUInt32LE(rng.chance(0.8) ? e.crc : rng.int(0xffffffff), 4);
+  d.writeUInt32LE(rng.chance(0.8) ? e.crc >>> 0 : rng.int(0xffffffff), 4);
   d.writeUInt32LE(e.compressedSize, 8);
   d.writeUInt32LE(e.size, 12);
   return rng.chance(0.5) ? d : d.subarray(4);
@@ -258,7 +258,8 @@ const LAYOUT: Mutation[] = [
     e.size = Math.max(0, e.size + signed(rng));
   }),
   layout("crc", (zip, rng) => {
-    someEntry(zip, rng).crc ^= 1 << rng.int(32);
+    const e = someEntry(zip, rng);
+    e.crc = (e.crc ^ (1 << rng.int(32))) >>> 0;
   }),
   layout("stored-tail", (zip, rng) => {
     // the stored bytes run on past the member: zipfile stops at the size, or at the deflate stream's end
