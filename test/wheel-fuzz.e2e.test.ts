@@ -125,6 +125,25 @@ describe("cases the fuzzer found", () => {
     expect(action).toMatchObject({ kind: "handed", reason: expect.stringMatching(/console_scripts/) });
   });
 
+  it("a RECORD row naming no member, where a .data member lands with other bytes: refused both ways", async () => {
+    const { action, pip } = await caseOutcomes("data-over-row", {
+      wheel: (w) => {
+        const init = w.files.find((f) => f.name === `${w.name}/__init__.py`)!;
+        w.files.push({
+          ...init,
+          name: `${w.name}-${w.version}.data/purelib/${w.name}/__init__.py`,
+          data: Buffer.from("B\n"),
+        });
+        refreshRecord(w);
+        // the root member goes, its RECORD row stays (seed 2002, case 1649)
+        w.files = w.files.filter((f) => f !== init);
+      },
+    });
+    const lie = /__init__\.py does not match the sha256 its RECORD gives/;
+    expect(pip).toMatchObject({ kind: "refused", message: expect.stringMatching(lie) });
+    expect(action).toMatchObject({ kind: "refused", message: expect.stringMatching(lie) });
+  });
+
   it("a second end record in the comment: pip installs the inner view, the action hands it to pip", async () => {
     const { action, pip } = await caseOutcomes("two-views", {}, (layout, wheel) => twoViews(wheel, layout));
     expect(pip.kind).toBe("tree");

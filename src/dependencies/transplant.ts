@@ -176,6 +176,26 @@ class WheelJob<S> {
   }
 
   /**
+   * Every installed RECORD row naming a shipped file held to it, as the install path holds
+   * pip's RECORD to the tree (checkInstalledRecords): a row naming no member can name the
+   * place a .data member lands.
+   */
+  private holdRowsToShipped(rows: { path: string; hash: string; size: string }[], checked: Checked<S>[]): void {
+    const shipped = new Map<string, { sha256: Buffer; size: number }>();
+    this.placed.forEach(({ entry, place }, i) => {
+      const sha256 = recordSha256(checked[i]!.hash);
+      if (place.kind === "ship" && sha256) shipped.set(place.path, { sha256, size: entry.size });
+    });
+    for (const row of rows) {
+      const found = shipped.get(row.path);
+      if (!found || !recordSha256(row.hash)) continue;
+      const size = row.size === "" ? undefined : Number(row.size);
+      const mismatch = recordMismatch(row.path, { hash: row.hash, size }, found);
+      if (mismatch && "refuse" in mismatch) throw new WheelRefused(mismatch.refuse);
+    }
+  }
+
+  /**
    * Waits for its members, holds each to the wheel's RECORD, and gives the shipped files, the
    * zip members and the distribution (with RECORD as pip rewrites it, written to scratch).
    */
@@ -229,6 +249,7 @@ class WheelJob<S> {
       else into.members.push({ name, absolutePath: c.stored.absolutePath, executable, size: entry.size });
     });
     const rows = this.installedRows(wheelRecord);
+    this.holdRowsToShipped(rows, checked);
     const own: [string, Buffer][] = [
       [`${distInfo}/INSTALLER`, Buffer.from("pip\n")],
       [`${distInfo}/REQUESTED`, Buffer.alloc(0)],
