@@ -47,11 +47,26 @@ describe("generated wheels", () => {
   }, 300_000);
 });
 
+/**
+ * The issue's wheel: the directory zipfile takes (hidden in the end record's comment, its own
+ * end record's comment length overrunning the file) gives `__init__.py` as VIEW = 'pip' and a
+ * RECORD to match; the directory the reader as it was took gives the wheel as it was zipped.
+ */
+function twoViews(wheel: WheelModel, layout: ZipLayout): Buffer {
+  const init = wheel.files.findIndex((f) => f.name.endsWith("/__init__.py"));
+  const pipView: WheelModel = { ...wheel, files: wheel.files.map((f) => ({ ...f })) };
+  pipView.files[init]!.data = Buffer.from("VIEW = 'pip'\n");
+  refreshRecord(pipView);
+  const record = wheel.files.findIndex((f) => f.name === `${wheel.distInfo}/RECORD`);
+  const replaced = [init, record].map((i) => ({ entry: layout.entries[i]!, data: pipView.files[i]!.data }));
+  return withSecondView(serialize(layout), replaced, 0xffff);
+}
+
 /** A wheel from the base generator, changed before it is zipped and after. */
 async function caseOutcomes(
   name: string,
   change: { wheel?: (w: WheelModel) => void; layout?: (z: ZipLayout, w: WheelModel) => void } = {},
-  bytesOf: (layout: ZipLayout) => Buffer = (layout) => serialize(layout).bytes,
+  bytesOf: (layout: ZipLayout, wheel: WheelModel) => Buffer = (layout) => serialize(layout).bytes,
 ): Promise<{ action: Outcome; pip: Outcome }> {
   const wheel = baseWheel(rngOf(24));
   change.wheel?.(wheel);
@@ -60,7 +75,7 @@ async function caseOutcomes(
   const file = path.join(work, name, `${wheel.name}-${wheel.version}-${wheel.tag}.whl`);
   await rm(path.dirname(file), { recursive: true, force: true });
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, bytesOf(layout));
+  await writeFile(file, bytesOf(layout, wheel));
   const batch = new PipBatch(hostPython());
   try {
     const [action, pip] = await Promise.all([
@@ -94,16 +109,44 @@ describe("cases the fuzzer found", () => {
     expect(judge(action, [pip])).toMatchObject({ agree: true });
   });
 
-  it("a second end record in the comment: pip reads the inner view, the action hands it to pip", async () => {
-    const { action, pip } = await caseOutcomes("two-views", {}, (layout) => {
-      const init = layout.entries.find((e) => e.centralName.toString().endsWith("/__init__.py"))!;
-      return withSecondView(serialize(layout), init, Buffer.from("VIEW = 'pip'\n"), 0xffff);
+  it("a script entry point with spaces around its colon: pip stops at it, so it is handed to pip", async () => {
+    const { action, pip } = await caseOutcomes("entry-spaced", {
+      wheel: (w) => {
+        w.files.unshift({
+          name: `${w.distInfo}/entry_points.txt`,
+          data: Buffer.from(`[console_scripts]\r\ntool = ${w.name} : main\n`),
+          mode: 0o100644,
+          method: 8,
+        });
+        refreshRecord(w);
+      },
     });
-    // the inner view contradicts the RECORD written for the outer one: refused after pip's install
-    expect(pip).toMatchObject({
-      kind: "refused",
-      message: expect.stringMatching(/does not match the sha256 its RECORD/),
+    expect(pip).toMatchObject({ kind: "refused", message: expect.stringMatching(/Invalid script entry point/) });
+    expect(action).toMatchObject({ kind: "handed", reason: expect.stringMatching(/console_scripts/) });
+  });
+
+  it("a RECORD row naming no member, where a .data member lands with other bytes: refused both ways", async () => {
+    const { action, pip } = await caseOutcomes("data-over-row", {
+      wheel: (w) => {
+        const init = w.files.find((f) => f.name === `${w.name}/__init__.py`)!;
+        w.files.push({
+          ...init,
+          name: `${w.name}-${w.version}.data/purelib/${w.name}/__init__.py`,
+          data: Buffer.from("B\n"),
+        });
+        refreshRecord(w);
+        // the root member goes, its RECORD row stays (seed 2002, case 1649)
+        w.files = w.files.filter((f) => f !== init);
+      },
     });
+    const lie = /__init__\.py does not match the sha256 its RECORD gives/;
+    expect(pip).toMatchObject({ kind: "refused", message: expect.stringMatching(lie) });
+    expect(action).toMatchObject({ kind: "refused", message: expect.stringMatching(lie) });
+  });
+
+  it("a second end record in the comment: pip installs the inner view, the action hands it to pip", async () => {
+    const { action, pip } = await caseOutcomes("two-views", {}, (layout, wheel) => twoViews(wheel, layout));
+    expect(pip.kind).toBe("tree");
     expect(action).toMatchObject({ kind: "handed", reason: expect.stringMatching(/comment does not end the file/) });
   });
 });
@@ -139,13 +182,8 @@ describe("one wheel file, two contents (the issue's example)", () => {
         },
       ],
     };
-    // RECORD vouches for pip's view, as a wheel made to pass pip-based vetting would (the action
-    // refuses a RECORD that contradicts the files on both paths)
-    wheel.files[0]!.data = Buffer.from("VIEW = 'pip'\n");
     refreshRecord(wheel);
-    wheel.files[0]!.data = Buffer.from("VIEW = 'action'\n");
-    const layout = layoutOf(wheel);
-    const bytes = withSecondView(serialize(layout), layout.entries[0]!, Buffer.from("VIEW = 'pip'\n"), 0xffff);
+    const bytes = twoViews(wheel, layoutOf(wheel));
     const dir = path.join(work, "index");
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, "fz_x0-1.0-py3-none-any.whl"), bytes);

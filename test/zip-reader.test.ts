@@ -33,7 +33,7 @@ function memberData(bytes: Buffer, entry: ZipEntry): Buffer | string {
 function twoViews(innerCommentLength: number): Buffer {
   const layout = wheelLayout();
   const init = layout.entries.find((e) => e.centralName.toString().endsWith("__init__.py"))!;
-  return withSecondView(serialize(layout), init, Buffer.from("VIEW = 'pip'\n"), innerCommentLength);
+  return withSecondView(serialize(layout), [{ entry: init, data: Buffer.from("VIEW = 'pip'\n") }], innerCommentLength);
 }
 
 describe("where the directory is", () => {

@@ -77,7 +77,9 @@ export function entryPointsProblem(text: string): string | undefined {
     if (seen.has(`${group}\n${name}`)) return `its entry_points.txt gives ${JSON.stringify(name)} twice in [${group}]`;
     seen.add(`${group}\n${name}`);
     if (!SCRIPT_GROUPS.has(group)) continue;
-    if (attr === undefined || !CALLABLE.test(module) || !CALLABLE.test(attr) || extras !== undefined) {
+    // distlib, which writes pip's scripts, reads "module : attr" as "module" with no callable
+    const spaced = /\s:|:\s/.test(line);
+    if (attr === undefined || spaced || !CALLABLE.test(module) || !CALLABLE.test(attr) || extras !== undefined) {
       return `its [${group}] entry ${JSON.stringify(line.slice(0, 80))} is not "name = module:callable" (pip stops at a script without a callable: "Invalid script entry point")`;
     }
     if (!SCRIPT_NAME.test(name))

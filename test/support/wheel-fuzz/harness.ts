@@ -10,8 +10,7 @@
  *
  * A case agrees when both refuse, or both ship the same tree (paths, bytes, executable bit:
  * what the zip holds), or the unpacker handed the wheel to pip (the build then takes pip's
- * path, so pip's outcome is the user's). The one asymmetry allowed is the action's own
- * refusal of a RECORD that contradicts its member (pip installs it unchecked): counted apart.
+ * path, so pip's outcome is the user's). The RECORD check both paths make is part of each.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -140,9 +139,7 @@ export class PipBatch {
   }
 }
 
-export type Verdict =
-  | { agree: true; how: "both-refuse" | "same-tree" | "handed" | "record-refused" }
-  | { agree: false; why: string };
+export type Verdict = { agree: true; how: "both-refuse" | "same-tree" | "handed" } | { agree: false; why: string };
 
 /** The case's verdict from the action's outcome and pip's (one per interpreter). */
 export function judge(action: Outcome, pips: readonly Outcome[]): Verdict {
@@ -150,21 +147,15 @@ export function judge(action: Outcome, pips: readonly Outcome[]): Verdict {
   const disagreements: string[] = [];
   for (const pip of pips) {
     if (action.kind === "refused" && pip.kind === "refused") continue;
-    if (action.kind === "refused") {
-      // the action's own RECORD check, stricter than pip's install by design
-      if (/its RECORD|RECORD gives/.test(action.message)) continue;
-      disagreements.push(`the action refuses (${action.message}), pip ships`);
-    } else if (pip.kind === "refused") disagreements.push(`the action ships, pip refuses (${pip.message})`);
+    if (action.kind === "refused") disagreements.push(`the action refuses (${action.message}), pip ships`);
+    else if (pip.kind === "refused") disagreements.push(`the action ships, pip refuses (${pip.message})`);
     else if (pip.kind === "tree") {
       const diff = treeDifference(action.files, pip.files);
       if (diff) disagreements.push(diff);
     }
   }
   if (disagreements.length > 0) return { agree: false, why: disagreements.join("; ") };
-  if (action.kind === "refused") {
-    return { agree: true, how: pips.every((p) => p.kind === "refused") ? "both-refuse" : "record-refused" };
-  }
-  return { agree: true, how: "same-tree" };
+  return { agree: true, how: action.kind === "refused" ? "both-refuse" : "same-tree" };
 }
 
 function treeDifference(

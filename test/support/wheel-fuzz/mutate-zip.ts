@@ -92,7 +92,7 @@ function extraField(rng: Rng, e: LayoutEntry): Buffer {
 function descriptor(e: LayoutEntry, rng: Rng): Buffer {
   const d = Buffer.alloc(16);
   d.writeUInt32LE(0x08074b50, 0);
-  d.writeUInt32LE(rng.chance(0.8) ? e.crc : rng.int(0xffffffff), 4);
+  d.writeUInt32LE(rng.chance(0.8) ? e.crc >>> 0 : rng.int(0xffffffff), 4);
   d.writeUInt32LE(e.compressedSize, 8);
   d.writeUInt32LE(e.size, 12);
   return rng.chance(0.5) ? d : d.subarray(4);
@@ -258,7 +258,8 @@ const LAYOUT: Mutation[] = [
     e.size = Math.max(0, e.size + signed(rng));
   }),
   layout("crc", (zip, rng) => {
-    someEntry(zip, rng).crc ^= 1 << rng.int(32);
+    const e = someEntry(zip, rng);
+    e.crc = (e.crc ^ (1 << rng.int(32))) >>> 0;
   }),
   layout("stored-tail", (zip, rng) => {
     // the stored bytes run on past the member: zipfile stops at the size, or at the deflate stream's end
@@ -347,47 +348,51 @@ const LAYOUT: Mutation[] = [
 
 /**
  * A second directory and end record hidden in the first end record's comment (the issue's
- * example and kin): the second directory is the first with one member (`entry`) pointing at
- * a local record of `data` in the comment; the inner end record's comment length is
+ * example and kin): the second directory is the first with some members pointing at local
+ * records of other bytes in the comment; the inner end record's comment length is
  * `innerCommentLength` (0xffff overruns the file: the reader as it was skipped that record,
  * zipfile takes it), followed by `tail`.
  */
 export function withSecondView(
   written: Written,
-  entry: LayoutEntry,
-  data: Buffer,
+  replaced: readonly { entry: LayoutEntry; data: Buffer }[],
   innerCommentLength: number,
   tail: Buffer = Buffer.alloc(0),
 ): Buffer {
   const { bytes, directoryOffset, directorySize, endOffset } = written;
   const directory = Buffer.from(bytes.subarray(directoryOffset, directoryOffset + directorySize));
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(entry.localFlags, 6);
-  local.writeUInt32LE(zlib.crc32(data) >>> 0, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(entry.localName.length, 26);
-  const secondLocal = endOffset + 22;
-  const record = Buffer.concat([local, entry.localName, data]);
-  for (let p = 0; p + 46 <= directory.length; ) {
-    const n = directory.readUInt16LE(p + 28);
-    if (directory.subarray(p + 46, p + 46 + n).equals(entry.centralName)) {
-      directory.writeUInt16LE(0, p + 10);
-      directory.writeUInt32LE(zlib.crc32(data) >>> 0, p + 16);
-      directory.writeUInt32LE(data.length, p + 20);
-      directory.writeUInt32LE(data.length, p + 24);
-      directory.writeUInt32LE(secondLocal, p + 42);
-      break;
+  const records: Buffer[] = [];
+  let at = endOffset + 22;
+  for (const { entry, data } of replaced) {
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(entry.localFlags, 6);
+    local.writeUInt32LE(zlib.crc32(data) >>> 0, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(entry.localName.length, 26);
+    for (let p = 0; p + 46 <= directory.length; ) {
+      const n = directory.readUInt16LE(p + 28);
+      if (directory.subarray(p + 46, p + 46 + n).equals(entry.centralName)) {
+        directory.writeUInt16LE(0, p + 10);
+        directory.writeUInt32LE(zlib.crc32(data) >>> 0, p + 16);
+        directory.writeUInt32LE(data.length, p + 20);
+        directory.writeUInt32LE(data.length, p + 24);
+        directory.writeUInt32LE(at, p + 42);
+        break;
+      }
+      p += 46 + n + directory.readUInt16LE(p + 30) + directory.readUInt16LE(p + 32);
     }
-    p += 46 + n + directory.readUInt16LE(p + 30) + directory.readUInt16LE(p + 32);
+    const record = Buffer.concat([local, entry.localName, data]);
+    records.push(record);
+    at += record.length;
   }
   const inner = Buffer.from(bytes.subarray(endOffset, endOffset + 22));
   inner.writeUInt32LE(directory.length, 12);
-  inner.writeUInt32LE(secondLocal + record.length, 16);
+  inner.writeUInt32LE(at, 16);
   inner.writeUInt16LE(innerCommentLength, 20);
-  const comment = Buffer.concat([record, directory, inner, tail]);
+  const comment = Buffer.concat([...records, directory, inner, tail]);
   const outer = Buffer.from(bytes.subarray(0, endOffset + 22));
   outer.writeUInt16LE(comment.length, endOffset + 20);
   return Buffer.concat([outer, comment]);
@@ -398,7 +403,7 @@ function secondEnd(written: Written, rng: Rng, zip: ZipLayout): Buffer {
   if (written.endOffset + 22 > written.bytes.length) return written.bytes;
   const data = Buffer.from(`VIEW = 'other' # ${rng.int(1000)}\n`);
   const tail = junk(rng, rng.pick([0, 0, 5]));
-  return withSecondView(written, rng.pick(zip.entries), data, rng.pick([0xffff, 100, 0, 1]), tail);
+  return withSecondView(written, [{ entry: rng.pick(zip.entries), data }], rng.pick([0xffff, 100, 0, 1]), tail);
 }
 
 const BYTES: Mutation[] = [
