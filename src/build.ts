@@ -171,7 +171,8 @@ export async function build(inputs: Inputs, ctx: RunContext, options: BuildOptio
     };
   } finally {
     await zips?.discard();
-    await rm(scratch, { recursive: true, force: true });
+    // a scratch folder that cannot be removed (a path too deep for rm) must not hide the build's outcome
+    await rm(scratch, { recursive: true, force: true }).catch(() => {});
   }
 }
 

@@ -2,6 +2,9 @@
  * Nothing secret is ever printed: registered secrets (credentials, tokens) and the
  * user-info part of any URL are replaced before a message leaves the action.
  */
+
+import { append } from "./append.ts";
+
 const secrets = new Set<string>();
 /** Each registered secret decoded (see `canonical`): what every text is searched for. */
 const secretBytes: Buffer[] = [];
@@ -61,7 +64,10 @@ export function secretsInUrl(url: string): string[] {
   if (!secret) return [];
   const plain = safeDecode(secret);
   const forms = [secret, plain, encodeURIComponent(plain), strictPercentEncode(plain)];
-  forms.push(...forms.map((f) => f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())));
+  append(
+    forms,
+    forms.map((f) => f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())),
+  );
   // the Authorization header a client builds from it (`token:` when the token is the user)
   forms.push(Buffer.from(`${safeDecode(user)}:${password ? plain : ""}`).toString("base64"));
   return [...new Set(forms)].filter((s) => s.length > 0);

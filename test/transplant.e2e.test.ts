@@ -43,7 +43,7 @@ beforeAll(async () => {
       "alpha_pkg-1.0.data/purelib/alpha_extra.py": "E = 1\n",
       "alpha_pkg-1.0.data/data/share/alpha/notes.txt": "notes\n".repeat(50),
       "alpha_pkg/with,comma.txt": "x\n",
-      // removed from pip's tree by cleanTree (their RECORD rows stay)
+      // removed from pip's tree by cleanTree, their RECORD rows with them
       "alpha_pkg/__pycache__/__init__.cpython-312.pyc": "bytecode",
       "alpha_pkg/old.pyc": "bytecode",
     },

@@ -10,36 +10,63 @@ import {
   entryProblem,
   pipExecutable,
   placeMember,
-  recordMismatch,
-  recordPathOf,
   renderInstalledRecord,
   WheelUnusual,
 } from "../src/dependencies/wheel-layout.ts";
-import type { ZipEntry } from "../src/zip/reader.ts";
+import { installedRecordKeeps, unextractableReason } from "../src/install/tree.ts";
+import { zipEntry } from "./support/zip-entry.ts";
 
 const DI = "gamma_pkg-1.0.dist-info";
 
 describe("placeMember", () => {
   it("ships package files and dist-info files where they are", () => {
-    expect(placeMember("gamma_pkg/__init__.py", DI)).toEqual({ kind: "ship", path: "gamma_pkg/__init__.py" });
-    expect(placeMember(`${DI}/METADATA`, DI)).toEqual({ kind: "ship", path: `${DI}/METADATA` });
-    expect(placeMember("top.py", DI)).toEqual({ kind: "ship", path: "top.py" });
+    const here = (path: string) => ({ kind: "ship", path, recordPath: path });
+    expect(placeMember("gamma_pkg/__init__.py", DI)).toEqual(here("gamma_pkg/__init__.py"));
+    expect(placeMember(`${DI}/METADATA`, DI)).toEqual(here(`${DI}/METADATA`));
+    expect(placeMember("top.py", DI)).toEqual(here("top.py"));
   });
 
   it("moves .data/purelib, platlib and data to the root", () => {
-    expect(placeMember("gamma_pkg-1.0.data/purelib/extra.py", DI)).toEqual({ kind: "ship", path: "extra.py" });
-    expect(placeMember("gamma_pkg-1.0.data/platlib/g/_c.so", DI)).toEqual({ kind: "ship", path: "g/_c.so" });
-    expect(placeMember("gamma_pkg-1.0.data/data/share/g.txt", DI)).toEqual({ kind: "ship", path: "share/g.txt" });
+    expect(placeMember("gamma_pkg-1.0.data/purelib/extra.py", DI)).toEqual({
+      kind: "ship",
+      path: "extra.py",
+      recordPath: "extra.py",
+    });
+    expect(placeMember("gamma_pkg-1.0.data/platlib/g/_c.so", DI)).toEqual({
+      kind: "ship",
+      path: "g/_c.so",
+      recordPath: "g/_c.so",
+    });
+    // pip names what it put beside its lib folder from there
+    expect(placeMember("gamma_pkg-1.0.data/data/share/g.txt", DI)).toEqual({
+      kind: "ship",
+      path: "share/g.txt",
+      recordPath: "../../share/g.txt",
+    });
+    // a data file under lib/python is in pip's lib folder: it ships from there
+    expect(placeMember("gamma_pkg-1.0.data/data/lib/python/g/x.py", DI)).toEqual({
+      kind: "ship",
+      path: "g/x.py",
+      recordPath: "g/x.py",
+    });
   });
 
   it("leaves .data/data/lib/ out, as pip --target does, keeping its RECORD path for the layout check", () => {
     expect(placeMember("gamma_pkg-1.0.data/data/lib/libg.so", DI)).toEqual({
       kind: "leave",
-      recordPath: "../../lib/libg.so",
+      recordPath: "../libg.so",
     });
     // pip's own test is a string prefix of lib/python: "li" stays behind too, "libs" does not
-    expect(placeMember("gamma_pkg-1.0.data/data/li/x", DI).kind).toBe("leave");
-    expect(placeMember("gamma_pkg-1.0.data/data/libs/x", DI)).toEqual({ kind: "ship", path: "libs/x" });
+    expect(placeMember("gamma_pkg-1.0.data/data/li/x", DI)).toEqual({ kind: "leave", recordPath: "../../li/x" });
+    expect(placeMember("gamma_pkg-1.0.data/data/lib/pythonic/x", DI)).toEqual({
+      kind: "leave",
+      recordPath: "../pythonic/x",
+    });
+    expect(placeMember("gamma_pkg-1.0.data/data/libs/x", DI)).toEqual({
+      kind: "ship",
+      path: "libs/x",
+      recordPath: "../../libs/x",
+    });
   });
 
   it("regenerates pip's own dist-info files and leaves folder entries out", () => {
@@ -48,9 +75,15 @@ describe("placeMember", () => {
     expect(placeMember("gamma_pkg/", DI)).toEqual({ kind: "leave" });
   });
 
-  it("leaves scripts and headers out: bin/ is removed after pip, and nothing imports a header", () => {
-    expect(placeMember("gamma_pkg-1.0.data/scripts/tool", DI)).toEqual({ kind: "leave" });
-    expect(placeMember("gamma_pkg-1.0.data/headers/g.h", DI)).toEqual({ kind: "leave" });
+  it("leaves scripts and headers out, with the RECORD path pip gives them, which cleanTree's rule drops", () => {
+    expect(placeMember("gamma_pkg-1.0.data/scripts/tool", DI)).toEqual({ kind: "leave", recordPath: "../../bin/tool" });
+    const header = placeMember("gamma_pkg-1.0.data/headers/g.h", DI);
+    expect(header).toEqual({ kind: "leave", recordPath: "../../include/python/gamma_pkg/g.h" });
+    expect(installedRecordKeeps("../../bin/tool")).toBe(false);
+    expect(installedRecordKeeps("../../include/python/greenlet/greenlet.h")).toBe(false);
+    expect(installedRecordKeeps("../../share/g.txt")).toBe(true);
+    expect(installedRecordKeeps("gamma_pkg/__init__.py")).toBe(true);
+    expect(installedRecordKeeps("gamma_pkg/__pycache__/x.cpython-312.pyc")).toBe(false);
   });
 
   it.each([
@@ -73,21 +106,7 @@ describe("placeMember", () => {
   });
 });
 
-const entry = (over: Partial<ZipEntry>): ZipEntry => ({
-  name: "a.py",
-  madeBy: 3,
-  method: 8,
-  flags: 0,
-  dosTime: 0,
-  dosDate: 33,
-  crc: 0,
-  compressedSize: 1,
-  size: 1,
-  externalAttributes: 0,
-  mode: 0o100644,
-  localHeaderOffset: 0,
-  ...over,
-});
+const entry = zipEntry;
 
 describe("entryProblem", () => {
   it("takes members stored or deflated, whatever mode their creator recorded", () => {
@@ -99,6 +118,21 @@ describe("entryProblem", () => {
   it("leaves encrypted members and other compression methods to pip", () => {
     expect(entryProblem(entry({ flags: 1 }))).toMatch(/encrypted/);
     expect(entryProblem(entry({ method: 12 }))).toMatch(/compression method 12/);
+  });
+  it("leaves a name to pip when zipfile may decode it otherwise: non-ASCII without the UTF-8 flag, or not UTF-8", () => {
+    expect(entryProblem(entry({ name: "g/caf\u00e9.py", flags: 0x800 }))).toBeUndefined();
+    expect(entryProblem(entry({ name: "g/caf\u00e9.py", flags: 0 }))).toMatch(/cp437/);
+    expect(entryProblem(entry({ name: "g/caf\uFFFD.py", flags: 0x800 }))).toMatch(/not valid UTF-8/);
+    expect(entryProblem(entry({ name: "g/plain.py", flags: 0 }))).toBeUndefined();
+  });
+  it("refuses what Linux cannot create: a component over 255 bytes, a path over 3,072 bytes under the tree", () => {
+    expect(unextractableReason(`g/${"a".repeat(255)}`, `g/${"a".repeat(255)}`)).toBeUndefined();
+    expect(unextractableReason(`g/${"a".repeat(256)}.py`, undefined)).toMatch(/component of 259 bytes/);
+    // bytes, not characters: 128 two-byte letters are 256 bytes
+    expect(unextractableReason(`g/${"\u00e9".repeat(128)}`, undefined)).toMatch(/256 bytes/);
+    const deep = Array.from({ length: 16 }, () => "d".repeat(200)).join("/");
+    expect(unextractableReason(deep, deep)).toMatch(/path is 3215 bytes/);
+    expect(unextractableReason(deep, undefined)).toBeUndefined();
   });
   it("makes a member executable by pip's rule: a regular file with an execute bit, never a link or device", () => {
     expect(pipExecutable(0o100755)).toBe(true);
@@ -115,7 +149,7 @@ describe("RECORD", () => {
     const text = renderInstalledRecord(
       [
         { path: "gamma_pkg/__init__.py", hash: "sha256=AAA", size: "6" },
-        { path: recordPathOf("share/g.txt", DI, "gamma_pkg-1.0.data/data/share/g.txt"), hash: "sha256=B", size: "2" },
+        { path: "../../share/g.txt", hash: "sha256=B", size: "2" },
         { path: `${DI}/INSTALLER`, hash: "sha256=C", size: "4" },
         { path: "a,b.py", hash: "sha256=D", size: "1" },
       ],
@@ -133,26 +167,12 @@ describe("RECORD", () => {
     );
   });
 
-  it("refuses a member whose hash or size its RECORD contradicts; leaves one it cannot check to pip", () => {
-    const found = { hash: "sha256=xyz", size: 3 };
-    expect(recordMismatch("a.py", { hash: "sha256=xyz", size: 3 }, found)).toBeUndefined();
-    expect(recordMismatch("a.py", { hash: "sha256=xyz" }, found)).toBeUndefined();
-    expect(recordMismatch("a.py", { hash: "sha256=abc", size: 3 }, found)).toEqual({
-      refuse: expect.stringMatching(/a\.py does not match/),
-    });
-    expect(recordMismatch("a.py", { hash: "sha256=xyz", size: 4 }, found)).toEqual({
-      refuse: expect.stringMatching(/a\.py is 3 bytes/),
-    });
-    expect(recordMismatch("a.py", { hash: "md5=xyz", size: 3 }, found)).toEqual({
-      unusual: expect.stringMatching(/no sha256/),
-    });
-    expect(recordMismatch("a.py", undefined, found)).toEqual({ unusual: expect.stringMatching(/not listed/) });
-  });
-
   it("finds the one dist-info folder and installed paths given twice", () => {
     expect(distInfoOf(["g/x.py", `${DI}/METADATA`, `${DI}/RECORD`])).toBe(DI);
     expect(() => distInfoOf(["g/x.py"])).toThrow(WheelUnusual);
     expect(() => distInfoOf([`${DI}/METADATA`, "b-1.dist-info/METADATA"])).toThrow(WheelUnusual);
+    // pip counts a file named like one too (the first segment of every name)
+    expect(() => distInfoOf([`${DI}/METADATA`, "b-1.dist-info"])).toThrow(/2 .dist-info/);
     expect(duplicatePaths(["a.py", "b.py", "a.py"])).toEqual(["a.py"]);
   });
 });

@@ -18,16 +18,17 @@ import { type CacheManifest, DEPENDENCY_ZIP_FILE, readManifest, sha256File, writ
 import type { CacheStore } from "../cache/store.ts";
 import type { ScannedFile } from "../inspect/scan.ts";
 import type { TreeChecks } from "../inspect/types.ts";
-import { chooseInstaller, type Installer, type InstallerChoice } from "../install/index.ts";
+import { chooseInstaller, type InstallerChoice } from "../install/index.ts";
 import { describeIndexes, effectiveIndexes, readPipConfig } from "../install/indexes.ts";
-import { cleanTree, loadChosenWheels, readTree, writeChosenWheels } from "../install/tree.ts";
-import type { DependencyListing, DependencyTree, InstallRequest } from "../install/types.ts";
-import { type BuildFromSource, type LockedSet, normalizeName } from "../lock/types.ts";
+import { loadChosenWheels, writeChosenWheels } from "../install/tree.ts";
+import type { DependencyListing, DependencyTree } from "../install/types.ts";
+import type { BuildFromSource, LockedSet } from "../lock/types.ts";
 import type { Log } from "../log.ts";
-import { parseWheelFilename, type Target } from "../target.ts";
+import type { Target } from "../target.ts";
 import { type DependencyZip, dependencyMembers } from "../zip/package.ts";
 import { readZipDirectory, type ZipDirectory } from "../zip/reader.ts";
 import { writeZip, type ZipMember } from "../zip/writer.ts";
+import { fromDownloadedWheels, installedTree } from "./made.ts";
 import {
   type DependencyZipRecord,
   dependencyKey,
@@ -39,7 +40,7 @@ import {
   unpackedHere,
   zipDigestProblems,
 } from "./plan.ts";
-import { type Scanner, transplantWheels } from "./transplant.ts";
+import type { Scanner } from "./transplant.ts";
 
 export interface CacheStatus {
   enabled: boolean;
@@ -201,71 +202,12 @@ export async function restoreOrInstall(options: RestoreOrInstallOptions): Promis
       const installMs = Math.round(performance.now() - started);
       return { ...missed(listing, { kind: "wheels", ...rest, compressTo, installMs }), builtFromSource: sources.built };
     }
-    const chosenWheels = installer ? await installer.install(request) : {};
-    await cleanTree(directory);
-    const tree = { ...(await readTree(directory)), chosenWheels };
-    await writeChosenWheels(entryDir, chosenWheels);
+    const tree = await installedTree(installer, request);
+    await writeChosenWheels(entryDir, tree.chosenWheels);
     const installMs = Math.round(performance.now() - started);
     return { ...missed(tree, { kind: "installed", tree, compressTo, installMs }), builtFromSource: sources.built };
   };
   return installBuilt(install, { ...sourceRequest, lock, indexes }, directory);
-}
-
-/** Undefined when a wheel needs the install path (said in the debug log). */
-async function fromDownloadedWheels(
-  installer: Installer,
-  request: Omit<InstallRequest, "python">,
-  scanner: Scanner<ScannedFile>,
-  optimize: { exclude: ReadonlySet<string>; mayLeaveOut?: (path: string) => boolean },
-): Promise<
-  | {
-      listing: DependencyListing;
-      members: ZipMember[];
-      scanned: ScannedFile[];
-      downloadMs: number;
-      unpackMs: number;
-      notDownloaded: { name: string; version: string }[];
-      unchecked: string[];
-    }
-  | undefined
-> {
-  if (!installer.download) return undefined;
-  const wheels = path.join(request.scratch, "wheels");
-  const unpackedFiles = path.join(request.scratch, "unpacked");
-  for (const dir of [wheels, unpackedFiles]) {
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-  }
-  const started = performance.now();
-  const left = (r: { name: string }) => optimize.exclude.has(normalizeName(r.name));
-  const notDownloaded = request.lock.requirements
-    .filter(left)
-    .map((r) => ({ name: normalizeName(r.name), version: r.version }));
-  const lock = { ...request.lock, requirements: request.lock.requirements.filter((r) => !left(r)) };
-  const downloaded =
-    lock.requirements.length > 0
-      ? await installer.download({ ...request, lock, directory: wheels })
-      : { wheels: [], chosenWheels: {} };
-  const downloadMs = Math.round(performance.now() - started);
-  const result = await transplantWheels(
-    downloaded.wheels,
-    unpackedFiles,
-    scanner,
-    (wheelFile) => {
-      const name = normalizeName(parseWheelFilename(wheelFile)?.name ?? "");
-      const pin = request.lock.requirements.find((r) => normalizeName(r.name) === name);
-      return pin ? { file: pin.where.file, line: pin.where.line, distribution: name } : undefined;
-    },
-    { mayLeaveOut: optimize.mayLeaveOut },
-  );
-  const unpackMs = Math.round(performance.now() - started) - downloadMs;
-  if ("unusual" in result) {
-    request.log.debug(`Unpacking the wheels here is not possible (${result.unusual}): pip installs them instead`);
-    return undefined;
-  }
-  const listing = { ...result.listing, chosenWheels: downloaded.chosenWheels };
-  const { members, scanned, unchecked } = result;
-  return { listing, members, scanned, downloadMs, unpackMs, notDownloaded, unchecked };
 }
 
 /** The tree compressed once under python/: the verified one from the cache entry, or made now. */

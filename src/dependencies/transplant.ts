@@ -13,28 +13,31 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError, type Where } from "../errors.ts";
-import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import { cleanedAway, distributionFrom, MAX_METADATA_BYTES, parseRecord, recordHash } from "../install/tree.ts";
+import { recordSha256, recordVerdict, rowsByPath, wheelRefusal } from "../install/record.ts";
+import {
+  cleanedAway,
+  distributionFrom,
+  installedRecordKeeps,
+  MAX_METADATA_BYTES,
+  parseRecord,
+  recordHash,
+} from "../install/tree.ts";
 import type { DependencyFile, DependencyListing, InstalledDistribution } from "../install/types.ts";
-import { normalizeName } from "../lock/types.ts";
-import { parseWheelFilename } from "../target.ts";
 import { InflatePool, type Keep, MemberCorrupt } from "../zip/inflate.ts";
 import { LAYER_PREFIX } from "../zip/package.ts";
-import { readZipDirectory, type ZipDirectory, type ZipEntry } from "../zip/reader.ts";
+import type { ZipDirectory } from "../zip/reader.ts";
 import { MODE_EXECUTABLE, MODE_FILE, type ZipMember } from "../zip/writer.ts";
+import { checkLeftOut, installedRecordLie, planAll } from "./transplant-checks.ts";
 import {
-  distInfoOf,
   duplicatePaths,
-  entryProblem,
   type Placement,
   pipExecutable,
-  placeMember,
-  recordMismatch,
-  recordPathOf,
   renderInstalledRecord,
   WheelRefused,
   WheelUnusual,
 } from "./wheel-layout.ts";
+import { decodeAsPip, distInfoTextProblem } from "./wheel-metadata.ts";
+import { installProblem, type Placed, planWheel, type WheelPlan } from "./wheel-plan.ts";
 
 /** What the checks read of each file as it passes (inspect's scanKeeps and scanBytes). */
 export interface Scanner<S> {
@@ -67,38 +70,11 @@ const WHEELS_IN_FLIGHT = 4;
 /** stored members up to this size are held in memory until the zip is written */
 const STORED_IN_MEMORY = 256 * 1024;
 
-type Placed = { entry: ZipEntry; place: Placement };
+/** large stored members written to scratch so far (their file names) */
+let storedFiles = 0;
 
-/**
- * Every refusal or fallback that names and headers show, before a byte is inflated; the
- * members that are unpacked, and where every member lands (RECORD's rows are mapped by it).
- */
-export function planWheel(directory: ZipDirectory): {
-  distInfo: string;
-  placed: Placed[];
-  placement: Map<string, Placement>;
-} {
-  const names = directory.entries.map((e) => e.name);
-  const twice = duplicatePaths(names);
-  if (twice.length > 0) throw new WheelUnusual(`member ${JSON.stringify(twice[0])} is in it twice`);
-  const distInfo = distInfoOf(names);
-  // pip install refuses a wheel whose .dist-info is another distribution's: so does this
-  const named = parseWheelFilename(path.basename(directory.path));
-  const infoName = distInfo.replace(/\.dist-info$/, "").split("-")[0] ?? "";
-  if (!named || normalizeName(infoName) !== normalizeName(named.name)) {
-    throw new WheelUnusual(`its ${distInfo} folder is not of the distribution its file name gives`);
-  }
-  const placed: Placed[] = [];
-  const placement = new Map<string, Placement>();
-  for (const entry of directory.entries) {
-    const problem = entryProblem(entry);
-    if (problem) throw new WheelUnusual(problem);
-    const place = placeMember(entry.name, distInfo);
-    placement.set(entry.name, place);
-    if (place.kind !== "leave") placed.push({ entry, place });
-  }
-  return { distInfo, placed, placement };
-}
+/** stands for the text of a dist-info file that is not UTF-8 */
+const NOT_UTF8 = "\u0000not UTF-8";
 
 interface Checked<S> {
   hash: string;
@@ -119,19 +95,23 @@ class WheelJob<S> {
   readonly placed: Placed[];
   private readonly placement: Map<string, Placement>;
   readonly checked: Promise<Checked<S>>[];
+  /** the members not unpacked here (scripts, headers): pip opens them, so they are held to the same checks */
+  readonly unread: Promise<void>[];
 
   constructor(
     readonly wheel: string,
     readonly directory: ZipDirectory,
+    plan: WheelPlan,
     pool: InflatePool,
     private readonly scanner: Scanner<S>,
     scratch: string,
     hooks: TransplantHooks,
   ) {
-    ({ distInfo: this.distInfo, placed: this.placed, placement: this.placement } = planWheel(directory));
-    const own = new Set(["RECORD", "METADATA", "WHEEL"].map((n) => `${this.distInfo}/${n}`));
+    ({ distInfo: this.distInfo, placed: this.placed, placement: this.placement } = plan);
+    const own = new Set(["RECORD", "METADATA", "WHEEL", "entry_points.txt"].map((n) => `${this.distInfo}/${n}`));
     const planned = this.placed.map(({ entry, place }) => {
-      const mode = pipExecutable(entry.mode) ? MODE_EXECUTABLE : MODE_FILE;
+      // pip reads the mode from the external attributes whatever system made the zip
+      const mode = pipExecutable(entry.externalAttributes >>> 16) ? MODE_EXECUTABLE : MODE_FILE;
       // the file the tree would hold: undefined for pip's own files and what cleanTree removes
       const file: DependencyFile | undefined =
         place.kind === "ship" && !cleanedAway(place.path)
@@ -145,16 +125,17 @@ class WheelJob<S> {
           : wanted;
       return { entry, mode, file, wanted, keep };
     });
-    const unread = planned.map(
+    this.unread = checkLeftOut(wheel, directory, this.placement, pool);
+    const leftOut = planned.map(
       (p) => p.file !== undefined && !own.has(p.entry.name) && hooks.mayLeaveOut?.(p.file.path) === true,
     );
     const read = pool.checkAll(
       wheel,
-      planned.filter((_, i) => !unread[i]),
+      planned.filter((_, i) => !leftOut[i]),
     );
     let next = 0;
     this.checked = planned.map((p, i) => {
-      if (unread[i]) {
+      if (leftOut[i]) {
         const file = p.file!;
         return scanner.scan(file, p.mode, undefined).then((scanned) => ({ hash: "", unchecked: true, scanned, file }));
       }
@@ -165,7 +146,8 @@ class WheelJob<S> {
         if (checked instanceof MemberCorrupt)
           throw new WheelUnusual(`member ${JSON.stringify(entry.name)} ${checked.message}`);
         const { hash, bytes, spilled } = checked;
-        const text = own.has(entry.name) ? (bytes ?? Buffer.alloc(0)).toString("utf8") : undefined;
+        // pip decodes them strictly: one that is not UTF-8 is left to pip (finish says so)
+        const text = own.has(entry.name) ? (decodeAsPip(bytes ?? Buffer.alloc(0)) ?? NOT_UTF8) : undefined;
         if (!file) return { hash, text };
         if (spilled) {
           try {
@@ -181,8 +163,9 @@ class WheelJob<S> {
         // most are empty __init__.py files; a large one waits on disk rather than in memory
         const data = bytes ?? Buffer.alloc(0);
         if (data.length <= STORED_IN_MEMORY) return { hash, text, scanned, file, stored: { data } };
-        const absolutePath = path.join(scratch, ...file.path.split("/"));
-        await mkdir(path.dirname(absolutePath), { recursive: true });
+        // named by a counter, not by its path: a path Lambda can hold may be too long beneath scratch
+        storedFiles += 1;
+        const absolutePath = path.join(scratch, `stored-${storedFiles}`);
         await writeFile(absolutePath, data);
         return { hash, text, scanned, file, stored: { absolutePath } };
       });
@@ -193,23 +176,23 @@ class WheelJob<S> {
    * The wheel's RECORD rows as pip rewrites them on install: each row kept with the hash and
    * size it gives (every member's was just checked), its path mapped where the member lands
    * (or would have, for a .data/data file pip --target leaves out: the layout check names it);
-   * rows naming no member kept as they are (the layout check judges those); rows of scripts,
-   * headers and pip's own files (written anew) left out.
+   * rows naming no member or a folder entry kept as they are (the layout check judges those);
+   * rows of what cleanTree's rule leaves out (scripts, headers, byte-code) and of pip's own
+   * files (written anew) left out.
    */
   private installedRows(wheelRecord: InstalledDistribution["record"]) {
-    const { distInfo, placement } = this;
-    const rows: { path: string; hash: string; size: string }[] = [];
+    const rows: { path: string; hash: string; size: string; source: (typeof wheelRecord)[number] }[] = [];
     for (const row of wheelRecord) {
-      const place = placement.get(row.path);
-      const installed = !place
-        ? row.path
-        : place.kind === "ship"
-          ? recordPathOf(place.path, distInfo, row.path)
-          : place.kind === "leave"
-            ? place.recordPath
-            : undefined;
-      if (installed === undefined) continue;
-      rows.push({ path: installed, hash: row.hash ?? "", size: row.size === undefined ? "" : String(row.size) });
+      const place = this.placement.get(row.path);
+      // a row naming no installed file (a folder entry, a member that is not there) stays as written
+      const installed = !place ? row.path : place.kind === "regenerate" ? undefined : (place.recordPath ?? row.path);
+      if (installed === undefined || !installedRecordKeeps(installed)) continue;
+      rows.push({
+        path: installed,
+        hash: row.hash ?? "",
+        size: row.size === undefined ? "" : String(row.size),
+        source: row,
+      });
     }
     return rows;
   }
@@ -221,22 +204,32 @@ class WheelJob<S> {
   async finish(into: { members: ZipMember[]; files: DependencyFile[]; scanned: S[]; unchecked: string[] }) {
     const { distInfo } = this;
     const checked = await Promise.all(this.checked);
+    await Promise.all(this.unread);
     const texts = new Map<string, string>();
     this.placed.forEach(({ entry }, i) => {
       const text = checked[i]!.text;
       if (text !== undefined) texts.set(entry.name, text);
     });
-    // a wheel format this code does not know: pip decides (and refuses a major version it cannot read)
-    const wheelVersion = /^Wheel-Version:\s*(\S+)/im.exec(texts.get(`${distInfo}/WHEEL`) ?? "")?.[1];
-    if (wheelVersion?.split(".")[0] !== "1") {
-      throw new WheelUnusual(`its WHEEL file gives Wheel-Version ${wheelVersion ?? "(none)"}, not 1.x`);
+    for (const [name, text] of texts) {
+      if (text === NOT_UTF8) throw new WheelUnusual(`its ${name} is not UTF-8`);
     }
+    // a wheel format this code does not know, or entry points pip reads its own way or stops
+    // at (a script without a callable): pip decides
+    const problem =
+      distInfoTextProblem("WHEEL", texts.get(`${distInfo}/WHEEL`) ?? "") ??
+      (texts.has(`${distInfo}/entry_points.txt`)
+        ? distInfoTextProblem("entry_points.txt", texts.get(`${distInfo}/entry_points.txt`))
+        : undefined);
+    if (problem) throw new WheelUnusual(problem);
     const recordText = texts.get(`${distInfo}/RECORD`);
     if (recordText === undefined) throw new WheelUnusual(`it has no ${distInfo}/RECORD`);
+    if (!texts.has(`${distInfo}/METADATA`)) throw new WheelUnusual(`it has no ${distInfo}/METADATA`);
     const wheelRecord = parseRecord(recordText);
-    const record = new Map(wheelRecord.map((r) => [r.path, r]));
+    const record = rowsByPath(wheelRecord);
     /** the files its RECORD owns, given its name once METADATA is read */
     const owned: DependencyFile[] = [];
+    /** each shipped file's digest, by the path the installed RECORD names it with */
+    const shipped = new Map<string, { sha256: Buffer; size: number }>();
     this.placed.forEach(({ entry, place }, i) => {
       if (place.kind !== "ship") return;
       const c = checked[i]!;
@@ -245,13 +238,18 @@ class WheelJob<S> {
       const mismatch =
         signature || c.unchecked
           ? undefined
-          : recordMismatch(entry.name, record.get(entry.name), { hash: c.hash, size: entry.size });
+          : recordVerdict(entry.name, record.get(entry.name) ?? [], {
+              sha256: recordSha256(c.hash)!,
+              size: entry.size,
+            });
       if (mismatch && "refuse" in mismatch) throw new WheelRefused(mismatch.refuse);
       if (mismatch) throw new WheelUnusual(mismatch.unusual);
       if (!c.file || c.scanned === undefined) return;
+      // a member read unchecked (slim may leave it out) is held to its row by optimize/members.ts
+      if (!c.unchecked) shipped.set(place.recordPath, { sha256: recordSha256(c.hash)!, size: entry.size });
       // owned as readTree owns pip's files: by a RECORD row naming its path (a .data/data file's
       // row climbs out of pip's lib folder, so it has no owner either way)
-      if (recordPathOf(place.path, distInfo, entry.name) === place.path) owned.push(c.file);
+      if (place.recordPath === place.path) owned.push(c.file);
       into.files.push(c.file);
       into.scanned.push(c.scanned);
       if (c.unchecked) into.unchecked.push(c.file.path);
@@ -262,12 +260,16 @@ class WheelJob<S> {
       else into.members.push({ name, absolutePath: c.stored.absolutePath, executable, size: entry.size });
     });
     const rows = this.installedRows(wheelRecord);
+    // every row of RECORD as installed vouches for the file it names, as on the install path
+    // (checkInstalledRecords): a row kept as written may name what another member installed
+    const lie = installedRecordLie(rows, shipped);
+    if (lie) throw new WheelRefused(lie);
     const own: [string, Buffer][] = [
       [`${distInfo}/INSTALLER`, Buffer.from("pip\n")],
       [`${distInfo}/REQUESTED`, Buffer.alloc(0)],
     ];
-    for (const [name, data] of own) rows.push({ path: name, hash: recordHash(data), size: String(data.length) });
-    const installedRecord = renderInstalledRecord(rows, distInfo);
+    const written = own.map(([name, data]) => ({ path: name, hash: recordHash(data), size: String(data.length) }));
+    const installedRecord = renderInstalledRecord([...rows, ...written], distInfo);
     own.push([`${distInfo}/RECORD`, Buffer.from(installedRecord)]);
     for (const [name, data] of own) {
       const file: DependencyFile = { path: name, size: data.length, executable: false };
@@ -286,34 +288,9 @@ class WheelJob<S> {
   }
 }
 
-/** The wheels' central directories and plans; unusual (as a thrown WheelUnusual) for what only pip can unpack. */
-async function planAll(wheels: readonly string[]): Promise<{ wheel: string; directory: ZipDirectory }[]> {
-  const planned: { wheel: string; directory: ZipDirectory }[] = [];
-  let declared = 0;
-  for (const wheel of wheels) {
-    let directory: ZipDirectory;
-    try {
-      directory = await readZipDirectory(wheel);
-    } catch (error) {
-      // ZIP64 members or another layout the reader does not handle: pip unpacks it instead
-      throw Object.assign(new WheelUnusual((error as Error).message), { wheel });
-    }
-    for (const e of directory.entries) declared += e.size;
-    planned.push({ wheel, directory });
-  }
-  // nothing past Lambda's limit is inflated here: the install path reports it as it always has
-  if (declared > UNZIPPED_LIMIT) {
-    throw new WheelUnusual(`the wheels declare ${declared} bytes unpacked, over Lambda's limit of ${UNZIPPED_LIMIT}`);
-  }
-  return planned;
-}
-
 function refusal(wheel: string, error: WheelRefused, locate: (wheelFile: string) => Where | undefined): UserError {
   const label = path.basename(wheel);
-  return new UserError(`the wheel ${label} is not safe to install: ${error.message}`, {
-    where: locate(label) ?? { file: label },
-    hint: "the wheel's RECORD contradicts its own contents (damaged or forged, though pip would install it): check the index, and pin the lockfile's hashes for it",
-  });
+  return wheelRefusal(label, error.message, locate(label), error.hint);
 }
 
 /**
@@ -336,13 +313,23 @@ export async function transplantWheels<S>(
   let current = "";
   try {
     const planned = await planAll(wheels);
+    // what pip's install of them all would fail on or leave out, from the names alone
+    const plans = planned.map(({ wheel, directory }) => {
+      current = wheel;
+      return { wheel, plan: planWheel(directory) };
+    });
+    const clash = installProblem(plans);
+    if (clash && "unusual" in clash) return { unusual: clash.unusual };
+    if (clash) {
+      throw new UserError(clash.message, { where: locate(clash.wheel) ?? { file: clash.wheel }, hint: clash.hint });
+    }
     // a few wheels in flight keep both workers busy; all of them at once would hold every
     // member's job, promise and answer in memory together
     const start = (i: number) => {
       const next = planned[i];
       if (!next || jobs[i]) return;
       current = next.wheel;
-      jobs[i] = new WheelJob(next.wheel, next.directory, pool, scanner, scratch, hooks);
+      jobs[i] = new WheelJob(next.wheel, next.directory, plans[i]!.plan, pool, scanner, scratch, hooks);
     };
     for (let i = 0; i < WHEELS_IN_FLIGHT; i++) start(i);
     const into = {
@@ -381,6 +368,6 @@ export async function transplantWheels<S>(
   } finally {
     await pool.close();
     // members still in flight when one failed: their outcome no longer matters
-    await Promise.allSettled(jobs.flatMap((j) => j.checked));
+    await Promise.allSettled(jobs.flatMap((j) => [...j.checked, ...j.unread]));
   }
 }

@@ -8,18 +8,19 @@
  * duplicates, a damaged member, an encrypted one or another compression method) is handed
  * back to pip's install path (WheelUnusual), so the user gets pip's refusal and its diagnosis
  * exactly as before. What pip does not check, a RECORD whose hash or size contradicts its
- * member, is refused here (WheelRefused). Links and special files are unpacked as pip unpacks
+ * member, is refused here (WheelRefused), and so is a member no Linux file system can hold
+ * (pip fails on it too, with an OSError). Links and special files are unpacked as pip unpacks
  * them: regular files holding the member's bytes, executable only by pip's rule. Scripts and
- * headers are left out: the install path removes bin/ and nothing imports a header.
+ * headers are left out, as cleanedAway leaves them out of the installed tree.
  */
+import { posix } from "node:path";
+import { RECORD_CONTRADICTS_HINT } from "../install/record.ts";
 import { recordRow } from "../install/tree.ts";
-
-/** What this code cannot copy as it is, left to pip: what the zip reader cannot read, one rule for both. */
-export { entryProblem } from "../zip/reader.ts";
+import { entryProblem as readerProblem, type ZipEntry } from "../zip/reader.ts";
 
 export type Placement =
-  /** shipped at `path` (relative to the tree root) */
-  | { kind: "ship"; path: string }
+  /** shipped at `path` (relative to the tree root); pip's RECORD names it `recordPath` */
+  | { kind: "ship"; path: string; recordPath: string }
   /**
    * a folder entry, or what the tree never keeps (scripts go to bin/, which is removed);
    * `recordPath` when pip's RECORD still lists it (a .data/data file pip --target leaves out)
@@ -28,14 +29,23 @@ export type Placement =
   /** pip's own dist-info files, written again rather than copied */
   | { kind: "regenerate"; path: string };
 
-/** A wheel that lies about its members (pip would install it): the message names the member. */
-export class WheelRefused extends Error {}
+/** A wheel refused here (pip would install it, or fail on it): the message names the member. */
+export class WheelRefused extends Error {
+  constructor(
+    message: string,
+    /** what the user can do about it */
+    readonly hint: string = RECORD_CONTRADICTS_HINT,
+  ) {
+    super(message);
+  }
+}
 /** A wheel this path leaves to pip (to unpack, or to refuse): the whole build takes the install path. */
 export class WheelUnusual extends Error {}
 
 const SCHEMES = new Set(["purelib", "platlib", "headers", "scripts", "data"]);
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
+const FLAG_UTF8 = 0x800;
 
 /** "/"-separated, relative, no empty, "." or ".." segment, no backslash or control character. */
 export function unsafeNameReason(name: string): string | undefined {
@@ -66,15 +76,15 @@ export function placeMember(name: string, distInfo: string): Placement {
     if (!SCHEMES.has(scheme)) {
       throw new WheelUnusual(`member ${JSON.stringify(name)} names an unknown scheme "${scheme}"`);
     }
-    // scripts go to bin/ with the host's interpreter in their shebang, which no build ships;
-    // C headers are for compiling against the package, never imported in Lambda
-    if (scheme === "scripts" || scheme === "headers") return { kind: "leave" };
-    // pip --target installs into a home folder and moves only what lies beside lib/python:
-    // a data item whose name is a prefix of "lib/python" (its own string test) stays behind
-    if (scheme === "data" && "lib/python".startsWith(inner[0] ?? "")) {
-      return { kind: "leave", recordPath: `../../${inner.join("/")}` };
+    // where pip --target puts them (bin/, include/python/<name>/), which cleanedAway leaves out
+    // of every tree: RECORD rows are kept or dropped by that one rule (installedRecordKeeps)
+    if (scheme === "scripts") return { kind: "leave", recordPath: `../../bin/${inner.join("/")}` };
+    if (scheme === "headers") {
+      const dist = distInfo.replace(/-[^-]*\.dist-info$/, "");
+      return { kind: "leave", recordPath: `../../include/python/${dist}/${inner.join("/")}` };
     }
-    return { kind: "ship", path: inner.join("/") };
+    const path = inner.join("/");
+    return scheme === "data" ? placeData(path) : { kind: "ship", path, recordPath: path };
   }
   if (top.endsWith(".dist-info") && top !== distInfo) {
     throw new WheelUnusual(`member ${JSON.stringify(name)} lies in a second .dist-info folder`);
@@ -82,7 +92,41 @@ export function placeMember(name: string, distInfo: string): Placement {
   if (top === distInfo && ["RECORD", "INSTALLER", "REQUESTED"].includes(rest.join("/"))) {
     return { kind: "regenerate", path: name };
   }
-  return { kind: "ship", path: name };
+  return { kind: "ship", path: name, recordPath: name };
+}
+
+/** pip --target's home scheme: purelib and platlib are lib/python in it, data is the home itself */
+const LIB = "lib/python";
+
+/**
+ * A .data/data file, as pip --target places it: into the home folder, whose lib/python is the
+ * tree (a file under it ships from there); of the rest, only the items beside lib/python are
+ * moved into the tree, not one whose name is a string prefix of "lib/python" (pip's own test:
+ * "lib", "li"...), which stays behind. RECORD names each relative to lib/python, as pip does.
+ */
+function placeData(path: string): Placement {
+  if (path.startsWith(`${LIB}/`))
+    return { kind: "ship", path: path.slice(LIB.length + 1), recordPath: path.slice(LIB.length + 1) };
+  const top = path.split("/")[0]!;
+  if (LIB.startsWith(top)) return { kind: "leave", recordPath: posix.relative(LIB, path) };
+  return { kind: "ship", path, recordPath: `../../${path}` };
+}
+
+/**
+ * What this code cannot copy as it is (what the zip reader cannot read: one rule for both), or
+ * whose name pip may read otherwise: left to pip.
+ */
+export function entryProblem(entry: ZipEntry): string | undefined {
+  const unreadable = readerProblem(entry);
+  if (unreadable) return unreadable;
+  // zipfile decodes a name without the UTF-8 flag as cp437, and one with it strictly: pip's
+  // name is this one only for ASCII, or for valid UTF-8 under the flag (U+FFFD: bytes that were not)
+  if (entry.name.includes("\uFFFD")) return `${JSON.stringify(entry.name)} is a name that is not valid UTF-8`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  if (!(entry.flags & FLAG_UTF8) && /[^\u0000-\u007f]/.test(entry.name)) {
+    return `${JSON.stringify(entry.name)} is a non-ASCII name without the UTF-8 flag (pip reads it as cp437)`;
+  }
+  return undefined;
 }
 
 /**
@@ -91,13 +135,6 @@ export function placeMember(name: string, distInfo: string): Placement {
  */
 export function pipExecutable(mode: number): boolean {
   return (mode & S_IFMT) === S_IFREG && (mode & 0o111) !== 0;
-}
-
-/** The installed path (root-relative) → as pip's RECORD names it, relative to its lib folder. */
-export function recordPathOf(installed: string, distInfo: string, member: string): string {
-  // files from .data/data live outside pip's purelib (lib/python under --target)
-  const fromData = member.startsWith(distInfo.replace(/\.dist-info$/, ".data/data/"));
-  return fromData ? `../../${installed}` : installed;
 }
 
 /**
@@ -118,28 +155,14 @@ export function renderInstalledRecord(rows: { path: string; hash: string; size: 
 }
 
 /**
- * The wheel's RECORD row for a member against the member's digest and size: a lie (refused),
- * or a row this code cannot check (no row, no sha256: left to pip, which installs it unchecked).
+ * The `.dist-info` folder of a wheel from its members: exactly one, counted as pip counts
+ * them (the first segment of every name, a file's own name included, ending in ".dist-info").
  */
-export function recordMismatch(
-  name: string,
-  row: { hash?: string; size?: number } | undefined,
-  found: { hash: string; size: number },
-): { refuse: string } | { unusual: string } | undefined {
-  if (!row) return { unusual: `${name} is not listed in its RECORD` };
-  if (!row.hash?.startsWith("sha256=")) return { unusual: `${name} has no sha256 in its RECORD` };
-  if (row.hash !== found.hash) return { refuse: `${name} does not match the sha256 its RECORD gives` };
-  if (row.size !== undefined && row.size !== found.size)
-    return { refuse: `${name} is ${found.size} bytes, its RECORD says ${row.size}` };
-  return undefined;
-}
-
-/** The `.dist-info` folder of a wheel from its members: exactly one top-level one. */
 export function distInfoOf(names: readonly string[]): string {
   const found = new Set<string>();
   for (const n of names) {
     const top = n.split("/")[0] ?? "";
-    if (top.endsWith(".dist-info") && n.includes("/")) found.add(top);
+    if (top.endsWith(".dist-info")) found.add(top);
   }
   if (found.size !== 1) throw new WheelUnusual(`it has ${found.size} .dist-info folders, a wheel has exactly one`);
   return [...found][0]!;

@@ -4,6 +4,8 @@
  * the combined unzipped size, and every refusal. Pure: `apply` only carries it out,
  * and nothing is written at all when the plan refuses.
  */
+
+import { append } from "../append.ts";
 import { UserError } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
 import { formatMB } from "../units.ts";
@@ -17,8 +19,8 @@ export function planDeploy(request: DeployRequest, observed: Observed): DeployPl
   const refusals: UserError[] = [];
   const warnings: string[] = [];
   const routes = uploadRoutes(request);
-  refusals.push(...routes.refusals);
-  if (routes.function === "s3" || routes.layer === "s3") refusals.push(...bucketRefusals(request, observed));
+  append(refusals, routes.refusals);
+  if (routes.function === "s3" || routes.layer === "s3") append(refusals, bucketRefusals(request, observed));
 
   const fn = request.functionName ? checkFunction(request, observed, refusals, warnings) : undefined;
   const plan: DeployPlan = { refusals, warnings };
@@ -65,8 +67,8 @@ export function planDeploy(request: DeployRequest, observed: Observed): DeployPl
       alarms: request.rollbackAlarms ?? [],
     };
   }
-  if (fn && plan.function) refusals.push(...handlerRefusals(request, fn, plan.function.code !== undefined));
-  refusals.push(...alarmRefusals(request, observed));
+  if (fn && plan.function) append(refusals, handlerRefusals(request, fn, plan.function.code !== undefined));
+  append(refusals, alarmRefusals(request, observed));
   return plan;
 }
 

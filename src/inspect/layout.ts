@@ -12,6 +12,7 @@
  *   0644 or 0755, so the bits never reach Lambda, but a wheel has no reason to carry them.
  */
 import { posix } from "node:path";
+import { append } from "../append.ts";
 import type { DependencyListing, InstalledDistribution } from "../install/types.ts";
 import type { ScannedFile } from "./scan.ts";
 import type { Finding } from "./types.ts";
@@ -49,12 +50,12 @@ export function checkLayout(tree: DependencyListing, scanned: ScannedFile[]): Fi
   }
 
   for (const dist of tree.distributions) {
-    findings.push(...editableDirectUrl(dist, present, heads));
-    findings.push(...recordEscapes(dist, present));
+    append(findings, editableDirectUrl(dist, present, heads));
+    append(findings, recordEscapes(dist, present));
   }
 
-  findings.push(...outsideTree(tree, scanned, label));
-  findings.push(...permissionFindings(scanned));
+  append(findings, outsideTree(tree, scanned, label));
+  append(findings, permissionFindings(scanned));
   return findings;
 }
 

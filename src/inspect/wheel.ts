@@ -1,4 +1,6 @@
 /** Checks on the distributions' metadata: wheel tags that fit the target, and a mix with the SDK the runtime provides. */
+
+import { append } from "../append.ts";
 import type { InstalledDistribution } from "../install/types.ts";
 import { normalizeName } from "../lock/types.ts";
 import { glibcString, parseWheelFilename, type Target, type WheelName, wheelFits } from "../target.ts";
@@ -32,7 +34,7 @@ export function checkWheelFit(
     const label = `${dist.name} ${dist.version}`;
     const file = chosenFile(dist, chosen);
     if (file) {
-      findings.push(...judgeChosenFile(dist, file, target));
+      append(findings, judgeChosenFile(dist, file, target));
       continue;
     }
     if (dist.wheelTags.length === 0) {

@@ -8,6 +8,7 @@
 import { open, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { append } from "../append.ts";
 import type { IndexOptions } from "../lock/types.ts";
 import { normalizeName } from "../lock/types.ts";
 import { redact } from "../redact.ts";
@@ -144,7 +145,10 @@ export async function listProjectFiles(
     const page = await fetchPage(`${index.replace(/\/+$/, "")}/${project}/`, deadline);
     if (page && "text" in page) {
       answered = true;
-      files.push(...linkedFiles(page.text).filter((f) => projectOfFile(f)?.name === project));
+      append(
+        files,
+        linkedFiles(page.text).filter((f) => projectOfFile(f)?.name === project),
+      );
     } else if (page?.status === 404) answered = true;
     else if (page?.status === 401 || page?.status === 403) refused.push({ url: redact(index), status: page.status });
   }
@@ -159,7 +163,7 @@ export async function listProjectFiles(
     }
     if (listed) {
       answered = true;
-      files.push(...listed);
+      append(files, listed);
     }
   }
   return { files: answered ? [...new Set(files)] : undefined, refused };

@@ -7,15 +7,40 @@ import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { Where } from "../errors.ts";
 import { normalizeName } from "../lock/types.ts";
 import { parseWheelFilename } from "../target.ts";
+import { wheelRefusal } from "./record.ts";
 import type { DependencyTree, InstalledDistribution, TreeFile } from "./types.ts";
 
 /**
  * Remove what the installer leaves that Lambda cannot use (cleanedAway's rule, applied to
- * the folders and files on disk). Returns the removed relative paths, a folder's with its "/".
+ * the folders and files on disk), and the rows of those files from each RECORD (the same rule
+ * the unpacking of wheels applies: one package whatever the path). Returns the removed
+ * relative paths, a folder's with its "/".
  */
 export async function cleanTree(root: string): Promise<string[]> {
+  const removed = await removeCleanedAway(root);
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name.endsWith(".dist-info"))
+      await cleanRecord(path.join(root, entry.name, "RECORD"));
+  }
+  return removed;
+}
+
+/** A RECORD's lines without the rows installedRecordKeeps drops; pip's bytes otherwise. */
+async function cleanRecord(file: string): Promise<void> {
+  const text = await readMetadataFile(file);
+  // each line is one row: pip quotes a path with a comma or quote, and a name with a line break is refused
+  const lines = text.split(/(?<=\n)/);
+  const kept = lines.filter((line) => {
+    const row = parseRecord(line)[0];
+    return !row || installedRecordKeeps(row.path);
+  });
+  if (kept.length !== lines.length) await writeFile(file, kept.join(""));
+}
+
+async function removeCleanedAway(root: string): Promise<string[]> {
   const removed: string[] = [];
   const walk = async (dir: string, prefix: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -36,11 +61,26 @@ export async function cleanTree(root: string): Promise<string[]> {
 
 /**
  * Whether cleanTree removes this tree path (a folder's ends with "/"): bin/ at the root (console
- * scripts with the host's interpreter in their shebang), a __pycache__ folder or a .pyc (host byte-code).
+ * scripts with the host's interpreter in their shebang), include/python/ at the root (C headers,
+ * where pip --target puts a wheel's .data/headers: nothing compiles against them in Lambda),
+ * a __pycache__ folder or a .pyc (host byte-code).
  */
 export function cleanedAway(relative: string): boolean {
   const segments = relative.split("/");
-  return segments[0] === "bin" || segments.slice(0, -1).includes("__pycache__") || relative.endsWith(".pyc");
+  return (
+    segments[0] === "bin" ||
+    (segments[0] === "include" && segments[1] === "python" && segments.length > 2) ||
+    segments.slice(0, -1).includes("__pycache__") ||
+    relative.endsWith(".pyc")
+  );
+}
+
+/**
+ * Whether a row of an installed RECORD stays: not when it names a file cleanTree removes. pip
+ * names what it put beside its lib folder (scripts, headers, .data/data) `../../<tree path>`.
+ */
+export function installedRecordKeeps(recordPath: string): boolean {
+  return !cleanedAway(recordPath.startsWith("../../") ? recordPath.slice("../../".length) : recordPath);
 }
 
 /**
@@ -90,6 +130,49 @@ function headerValues(text: string, header: string): string[] {
     if (i > 0 && line.slice(0, i).toLowerCase() === header.toLowerCase()) values.push(line.slice(i + 1).trim());
   }
   return values;
+}
+
+/** Linux's NAME_MAX: bytes in one path component */
+export const MAX_NAME_BYTES = 255;
+/**
+ * Bytes of a path under the tree. Linux's PATH_MAX (4,096) bounds the whole path, and the
+ * folders a tree is unpacked into come first: Lambda's /opt/python/, the installer's
+ * temporary folder, the runner's. A quarter is left for them.
+ */
+export const MAX_PATH_BYTES = 3072;
+
+/**
+ * Why a file cannot be unpacked on Linux wherever the tree goes (pip fails on it with
+ * ENAMETOOLONG, and a zip that ships it cannot be extracted): a name component over 255
+ * bytes, or a path under the tree over MAX_PATH_BYTES.
+ */
+export function unextractableReason(name: string, installed: string | undefined): string | undefined {
+  const long = name.split("/").find((segment) => Buffer.byteLength(segment) > MAX_NAME_BYTES);
+  if (long !== undefined) {
+    return `its name has a component of ${Buffer.byteLength(long)} bytes, over Linux's limit of ${MAX_NAME_BYTES}`;
+  }
+  if (installed !== undefined && Buffer.byteLength(installed) > MAX_PATH_BYTES) {
+    return `its path is ${Buffer.byteLength(installed)} bytes, over the ${MAX_PATH_BYTES} a file may have under the folders Lambda and the installers unpack into (Linux's PATH_MAX is 4096)`;
+  }
+  return undefined;
+}
+
+/** What to do about a file no Linux file system can hold where the tree goes. */
+export const UNEXTRACTABLE_HINT =
+  "no Linux file system can hold this file where Lambda unpacks it (pip's own install fails on it too, or on the runner): pin another version or another wheel of this distribution";
+
+/** The installed tree's files held to the same limits as the wheels unpacked here. */
+export function checkInstalledPaths(
+  tree: DependencyTree,
+  origin: (distribution: string | undefined) => { wheel?: string; where?: Where },
+): void {
+  for (const file of tree.files) {
+    const reason = unextractableReason(file.path, file.path);
+    if (!reason) continue;
+    const { wheel, where } = origin(file.distribution);
+    const message = `member ${JSON.stringify(file.path)} cannot be unpacked: ${reason}`;
+    throw wheelRefusal(wheel ?? file.distribution ?? file.path, message, where, UNEXTRACTABLE_HINT);
+  }
 }
 
 /** A RECORD hash as pip writes it: `sha256=` and the digest in URL-safe base64 without padding. */

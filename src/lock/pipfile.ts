@@ -4,6 +4,8 @@
  * `groups` input ("develop", or its Pipfile name "dev-packages"). Each entry's `markers`
  * is evaluated for the target; `index` names one of `_meta.sources`.
  */
+
+import { append } from "../append.ts";
 import { throwAll, UserError } from "../errors.ts";
 import { describeJsonError, findJsonError } from "../json-syntax.ts";
 import { firstPartyPath, indexesFor, listOrNone, localWheelDir, markerTrue, projectPath, vcsError } from "./common.ts";
@@ -134,8 +136,8 @@ class PipfileEntries {
       indexes.extraIndexUrls = indexes.extraIndexUrls.filter((u) => u !== primary);
       if (first?.verify_ssl === false) this.trustedHosts.add(hostOf(primary));
     }
-    indexes.findLinks.push(...this.findLinks);
-    indexes.trustedHosts.push(...this.trustedHosts);
+    append(indexes.findLinks, this.findLinks);
+    append(indexes.trustedHosts, this.trustedHosts);
     return {
       format: "pipfile",
       lockfile: this.ctx.file,

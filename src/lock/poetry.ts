@@ -12,6 +12,8 @@
  * The selection is in poetry-select.ts; this file reads the lock and pyproject.toml and
  * makes the selected packages pins.
  */
+
+import { append } from "../append.ts";
 import { throwAll, UserError } from "../errors.ts";
 import {
   asArray,
@@ -121,7 +123,7 @@ function pinSelected(sel: PoetrySelection): LockedSet {
   }
   throwAll(sel.errors);
   const indexes = indexesFor(pins.requirements, pins.fromPypi);
-  indexes.findLinks.push(...pins.findLinks);
+  append(indexes.findLinks, pins.findLinks);
   return {
     format: "poetry",
     lockfile: ctx.file,
@@ -303,14 +305,17 @@ function rootEdges(doc: TomlTable, pyprojectFile: string, ctx: LockContext): Roo
       .filter(([n]) => n.toLowerCase() !== "python")
       .flatMap(([n, spec]) => poetryEdges(n, spec, at));
 
-  edges.push(...asArray(project?.dependencies).map(fromPep508));
+  append(edges, asArray(project?.dependencies).map(fromPep508));
   const optionalDeps = asTable(project?.["optional-dependencies"]) ?? {};
   const extraPackages: string[] = [];
   for (const [extra, reqs] of Object.entries(optionalDeps)) {
     if (!requested.has(normalizeName(extra))) continue;
     const e = asArray(reqs).map(fromPep508);
-    edges.push(...e);
-    extraPackages.push(...e.map((x) => x.name));
+    append(edges, e);
+    append(
+      extraPackages,
+      e.map((x) => x.name),
+    );
   }
   const poetryExtras = asTable(poetry.extras) ?? {};
   const extraNames = new Set(
@@ -318,7 +323,7 @@ function rootEdges(doc: TomlTable, pyprojectFile: string, ctx: LockContext): Roo
       .filter(([extra]) => requested.has(normalizeName(extra)))
       .flatMap(([, names]) => asArray(names).map((n) => normalizeName(String(n)))),
   );
-  extraPackages.push(...extraNames);
+  append(extraPackages, extraNames);
   for (const edge of fromPoetryTable(poetry.dependencies)) {
     if (!edge.optional || extraNames.has(edge.name)) edges.push({ ...edge, optional: false });
   }
@@ -342,7 +347,8 @@ function rootEdges(doc: TomlTable, pyprojectFile: string, ctx: LockContext): Roo
     });
   };
   for (const g of ctx.groups.map(normalizeName)) {
-    edges.push(...(groupTables.get(g) ?? []).flatMap(fromPoetryTable), ...pep735Edges(g));
+    append(edges, (groupTables.get(g) ?? []).flatMap(fromPoetryTable));
+    append(edges, pep735Edges(g));
   }
   return { file: pyprojectFile, edges, groupNames, extraPackages };
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { append } from "../append.ts";
 import { throwAll, UserError } from "../errors.ts";
 import {
   asArray,
@@ -191,7 +192,7 @@ class PylockEntries {
 
   lockedSet(): LockedSet {
     const indexes = indexesFor(this.requirements);
-    indexes.findLinks.push(...new Set(this.findLinks));
+    append(indexes.findLinks, new Set(this.findLinks));
     return {
       format: "pylock",
       lockfile: this.ctx.file,

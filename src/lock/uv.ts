@@ -11,6 +11,7 @@
  * selected packages pins.
  */
 
+import { append } from "../append.ts";
 import { throwAll, UserError } from "../errors.ts";
 import {
   asArray,
@@ -122,7 +123,7 @@ function pinSelected(packages: UvPackage[], selected: Selected, ctx: LockContext
   }
   throwAll(errors);
   const indexes = indexesFor(pins.requirements);
-  indexes.findLinks.push(...pins.findLinks);
+  append(indexes.findLinks, pins.findLinks);
   return {
     format: "uv",
     lockfile: ctx.file,

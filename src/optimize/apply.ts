@@ -5,7 +5,7 @@ import { parseRecord, recordHash, recordRow } from "../install/tree.ts";
 import type { DependencyTree, InstalledDistribution } from "../install/types.ts";
 import { stripElf } from "./elf-strip.ts";
 
-const abs = (tree: DependencyTree, file: string) => path.join(tree.root, ...file.split("/"));
+const abs = (tree: DependencyTree, file: string) => path.join(tree.root, file);
 
 /**
  * A new file put in place of the old one, never written through it: an installer may

@@ -9,8 +9,10 @@
  * unchanged at the same offsets; the non-allocated sections that stay (`.shstrtab`,
  * `.comment`, `.gnu_debuglink`...) follow, then a new section header table. `.dynsym`
  * and `.dynstr` are allocated and never touched. Anything unusual (32-bit, big-endian,
- * section groups, extended numbering, a kept section linking to one to remove, offsets
- * outside the file) leaves the file as it is.
+ * section groups, extended numbering, offsets outside the file, kept sections that overlap
+ * where they would move, a field this code cannot read) leaves the file as it is, and the
+ * result is never larger than the input: a rewriter that copies what it does not understand
+ * could turn a 10 KB object into gigabytes.
  */
 
 const SHF_ALLOC = 0x2n;
@@ -109,25 +111,33 @@ function chooseRemoved(sections: Section[], shstrndx: number): Set<number> {
     s.link,
     ...(s.type === SHT_REL || s.type === SHT_RELA || (s.flags & SHF_INFO_LINK) !== 0n ? [s.info] : []),
   ];
-  // a kept section's link keeps its target (e.g. a kept .symtab keeps .strtab)
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const s of sections) {
-      if (removed.has(s)) continue;
-      for (const target of refersTo(s)) {
-        const t = sections[target];
-        if (t && removed.has(t)) {
-          removed.delete(t);
-          changed = true;
-        }
-      }
+  // a kept section's link keeps its target (e.g. a kept .symtab keeps .strtab), and what that
+  // one refers to in turn: each section is looked at once (a chain of links stays linear)
+  const work = sections.filter((s) => !removed.has(s));
+  for (let s = work.pop(); s; s = work.pop()) {
+    for (const target of refersTo(s)) {
+      const t = sections[target];
+      if (t && removed.delete(t)) work.push(t);
     }
   }
   return new Set([...removed].map((s) => s.index));
 }
 
-/** The object without its debug sections and symbol table, or undefined when there is nothing to do or it is not safe. */
+/**
+ * The object without its debug sections and symbol table, or undefined when there is nothing
+ * to do, it is not safe, or the layout is one this code does not fully understand (a field it
+ * cannot read is such a layout too: the file is then shipped as it is).
+ */
 export function stripElf(bytes: Buffer): StripResult | undefined {
+  try {
+    return rewrite(bytes);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+function rewrite(bytes: Buffer): StripResult | undefined {
   const sections = readSections(bytes);
   if (!sections) return undefined;
   const shstrndx = bytes.readUInt16LE(0x3e);
@@ -150,20 +160,31 @@ export function stripElf(bytes: Buffer): StripResult | undefined {
 
   const kept = sections.filter((s) => !removed.has(s.index));
   const newIndex = new Map(kept.map((s, i) => [s.index, i]));
-  const chunks: Buffer[] = [bytes.subarray(0, mapped)];
+  // where each kept non-allocated section past the mapped part moves, in file order; planned
+  // before a byte is copied, so a layout that would not shrink the file is never built
+  const moves: { section: Section; at: number }[] = [];
   let end = mapped;
-  const placed = new Map<number, number>();
-  // kept non-allocated sections past the mapped part move up, in their file order
+  let previousEnd = mapped;
   for (const s of [...kept].sort((a, b) => a.offset - b.offset || a.index - b.index)) {
     if (s.index === 0 || s.offset + s.size <= mapped || s.size === 0) continue;
     if (s.offset < mapped) return undefined; // straddles the mapped part: leave the file alone
+    if (s.offset < previousEnd) return undefined; // overlaps another kept section: copied twice
+    previousEnd = s.offset + s.size;
     const at = Math.ceil(end / s.align) * s.align;
-    chunks.push(Buffer.alloc(at - end), bytes.subarray(s.offset, s.offset + s.size));
-    placed.set(s.index, at);
+    moves.push({ section: s, at });
     end = at + s.size;
   }
   const shoff = Math.ceil(end / 8) * 8;
-  chunks.push(Buffer.alloc(shoff - end));
+  if (shoff + kept.length * SHDR_SIZE >= bytes.length) return undefined;
+  const chunks: Buffer[] = [bytes.subarray(0, mapped)];
+  const placed = new Map<number, number>();
+  let written = mapped;
+  for (const { section: s, at } of moves) {
+    chunks.push(Buffer.alloc(at - written), bytes.subarray(s.offset, s.offset + s.size));
+    placed.set(s.index, at);
+    written = at + s.size;
+  }
+  chunks.push(Buffer.alloc(shoff - written));
   for (const s of kept) {
     const h = Buffer.from(s.header);
     const moved = placed.get(s.index);

@@ -12,6 +12,7 @@
  * as PEP 701 (3.12) defines them, which accepts every older f-string too, so a nested
  * quote never throws the scanner out of step.
  */
+import { append } from "../append.ts";
 
 export interface ImportRef {
   /** the line of the statement (of the call's name for a call) */
@@ -350,7 +351,7 @@ export function scanSource(text: string): SourceScan {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.t !== "name") continue;
-    if (t.v === "import" && !isOp(tokens[i - 1], ".")) imports.push(...importStatement(tokens, i));
+    if (t.v === "import" && !isOp(tokens[i - 1], ".")) append(imports, importStatement(tokens, i));
     else if (t.v === "from") {
       const ref = fromStatement(tokens, i);
       if (ref) {

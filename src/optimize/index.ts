@@ -193,7 +193,7 @@ async function compileCode(input: OptimizeInput): Promise<TreeFile[]> {
   await mkdir(out, { recursive: true });
   const jobs = sources.map((f) => ({
     source: f.absolutePath,
-    pyc: path.join(out, ...pycPath(f.path, compiler.cacheTag).split("/")),
+    pyc: path.join(out, pycPath(f.path, compiler.cacheTag)),
     displayName: f.path,
   }));
   const failed = new Set((await compileSources(compiler, jobs, input.scratch, input.env)).map((f) => f.path));
@@ -207,7 +207,7 @@ async function compileCode(input: OptimizeInput): Promise<TreeFile[]> {
   for (const f of sources) {
     if (failed.has(f.path)) continue;
     const rel = pycPath(f.path, compiler.cacheTag);
-    const absolutePath = path.join(out, ...rel.split("/"));
+    const absolutePath = path.join(out, rel);
     pycs.push({ path: rel, absolutePath, size: (await stat(absolutePath)).size, executable: false });
   }
   return [...code, ...pycs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -9,8 +9,10 @@
  * Members are read back from their wheels (or from memory, for the few compressed here):
  * the sources slim scans and compile needs, and the shared objects it strips.
  */
+
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { append } from "../append.ts";
 import { UserError } from "../errors.ts";
 import type { ScannedFile } from "../inspect/scan.ts";
 import { parseRecord, recordHash } from "../install/tree.ts";
@@ -118,7 +120,7 @@ export async function optimizeMembers(input: OptimizeInput, wheels: UnpackedWhee
       const shipped = listing.files.reduce((n, f) => n + (removed.has(f.path) ? 0 : f.size), 0);
       const compiled = await compileMembers(input, compiler, wheels, bytes, plan.compile, scratch, shipped);
       report.compile = compiled.compile;
-      added.push(...compiled.added);
+      append(added, compiled.added);
     }
     const byDistribution = new Map<string, Added["record"][]>();
     for (const a of added) {
@@ -192,7 +194,7 @@ async function stripMembers(
     const original = await bytes.read(file);
     const result = original && stripElf(original);
     if (!result) continue;
-    const absolutePath = path.join(scratch, ...file.split("/"));
+    const absolutePath = path.join(scratch, file);
     await mkdir(path.dirname(absolutePath), { recursive: true });
     await writeFile(absolutePath, result.bytes);
     const i = byPath.get(file)!;
@@ -218,7 +220,7 @@ async function compileMembers(
   shipped: number,
 ): Promise<{ compile: OptimizeReport["compile"]; added: Added[] }> {
   const owners = new Map(wheels.listing.files.map((f) => [f.path, f.distribution]));
-  const at = (dir: string, file: string) => path.join(scratch, dir, ...file.split("/"));
+  const at = (dir: string, file: string) => path.join(scratch, dir, file);
   const jobs = [];
   for (const source of sources) {
     const text = await bytes.read(source);
@@ -276,13 +278,23 @@ async function apply(wheels: UnpackedWheels, removed: ReadonlySet<string>, added
     r.scanned = await wheels.scan(r.file, MODE_FILE, undefined);
   }
   kept.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
-  listing.files.splice(0, listing.files.length, ...kept.map((r) => r.file));
-  wheels.scanned.splice(0, wheels.scanned.length, ...kept.map((r) => r.scanned));
+  listing.files.length = 0;
+  append(
+    listing.files,
+    kept.map((r) => r.file),
+  );
+  wheels.scanned.length = 0;
+  append(
+    wheels.scanned,
+    kept.map((r) => r.scanned),
+  );
   const members = wheels.members
     .filter((m) => !m.name.startsWith(LAYER_PREFIX) || !removed.has(m.name.slice(LAYER_PREFIX.length)))
     .map((m): ZipMember => {
       const text = records.get(m.name.slice(LAYER_PREFIX.length));
       return text === undefined ? m : { name: m.name, data: Buffer.from(text), executable: false };
     });
-  wheels.members.splice(0, wheels.members.length, ...members, ...added.map((a) => a.member));
+  const shipped = members.concat(added.map((a) => a.member));
+  wheels.members.length = 0;
+  append(wheels.members, shipped);
 }

@@ -57,8 +57,8 @@ async function compileTree(
 ): Promise<Map<string, string[]>> {
   const owners = new Map(tree.files.map((f) => [f.path, f.distribution]));
   const jobs: CompileJob[] = plan.compile.map((source) => ({
-    source: path.join(tree.root, ...source.split("/")),
-    pyc: path.join(tree.root, ...pycPath(source, compiler.cacheTag).split("/")),
+    source: path.join(tree.root, source),
+    pyc: path.join(tree.root, pycPath(source, compiler.cacheTag)),
     displayName: source,
   }));
   const failed = await compileSources(compiler, jobs, input.scratch, input.env);
@@ -67,7 +67,7 @@ async function compileTree(
   for (const source of plan.compile) {
     if (failedPaths.has(source)) continue;
     const pyc = pycPath(source, compiler.cacheTag);
-    written.push({ pyc, source, bytes: (await stat(path.join(tree.root, ...pyc.split("/")))).size });
+    written.push({ pyc, source, bytes: (await stat(path.join(tree.root, pyc))).size });
   }
   const { fit, compile } = fitCompiled(input, compiler, tree, { written, failed: [...failedPaths], shipped });
   report.compile = compile;

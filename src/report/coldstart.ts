@@ -3,6 +3,7 @@
  * spread, where the time goes, whether bytecode shipped, and the change against the base
  * branch with the spread beside it. When there is no measurement, one line says why.
  */
+import { append } from "../append.ts";
 import {
   type ColdStart,
   type ColdStartOutcome,
@@ -101,7 +102,7 @@ export function renderColdStart(c: ColdStartOutcome | undefined, diff: SizeDiff 
     "### Cold start",
     `Importing the handler's module takes **${ms(m.import.medianMs)}** on this runner: the median of ${m.import.runs} runs, from ${ms(m.import.minMs)} to ${ms(m.import.maxMs)} (spread ${ms(spreadOf(m.import))}); ${m.modules} modules loaded. Bytecode: ${bytecodeText(m)}.`,
   ];
-  if (diff?.coldStart) parts.push(...changeText(diff.coldStart, diff));
+  if (diff?.coldStart) append(parts, changeText(diff.coldStart, diff));
   const heaviest = m.packages.slice(0, HEAVIEST_SHOWN);
   if (heaviest.length > 0) {
     const rows = heaviest.map((p) => [esc(p.name), origin(p), ms(p.cumulativeMs), ms(p.selfMs), String(p.modules)]);

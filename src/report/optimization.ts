@@ -1,4 +1,5 @@
 /** The summary's section for compile, slim and exclude-packages: what was left out, removed and compiled. */
+import { append } from "../append.ts";
 import type { OptimizeReport } from "../optimize/index.ts";
 import { formatBytes } from "../units.ts";
 import { code, esc, table } from "./markdown.ts";
@@ -39,7 +40,7 @@ export function renderOptimization(r: OptimizeReport | undefined): string[] {
     );
     if (rows.length > 0)
       parts.push(table(["Distribution", "Files removed", "Bytes removed", "What", "Shared objects stripped"], rows));
-    parts.push(...renderKeptBack(r));
+    append(parts, renderKeptBack(r));
   }
   return parts;
 }

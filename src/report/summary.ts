@@ -9,6 +9,7 @@
  * a failed run never claims a check it did not get to.
  */
 
+import { append } from "../append.ts";
 import type { BuildProgress, BuildResult } from "../build.ts";
 import type { PackageMode } from "../constants.ts";
 import type { CacheStatus } from "../dependencies/index.ts";
@@ -367,8 +368,15 @@ export function renderSummary(s: SummaryOutcome): string {
     ...packages(s),
   ];
   if (s.diff) parts.push(renderDiff(s.diff));
-  parts.push(...renderColdStart(s.coldStart, s.diff));
-  parts.push(...renderOptimization(s.optimization));
-  parts.push(...builtFromSource(s), ...distributions(s), ...findings(s), ...stages(s), "### Deploy", renderDeploy(s));
+  const sections = [
+    renderColdStart(s.coldStart, s.diff),
+    renderOptimization(s.optimization),
+    builtFromSource(s),
+    distributions(s),
+    findings(s),
+    stages(s),
+  ];
+  for (const more of sections) append(parts, more);
+  parts.push("### Deploy", renderDeploy(s));
   return `${parts.join("\n\n")}\n`;
 }

@@ -202,7 +202,7 @@ async function linkProblem(
   const rel = path.relative(root, target).split(path.sep).join("/");
   const inVenv = rel
     .split("/")
-    .some((_, i, parts) => i > 0 && existsSync(path.join(root, ...parts.slice(0, i), "pyvenv.cfg")));
+    .some((_, i, parts) => i > 0 && existsSync(path.join(root, parts.slice(0, i).join("/"), "pyvenv.cfg")));
   if ((NEVER_TARGET(rel) || inVenv) && !shipped.has(path.relative(root, target))) {
     return {
       message: `${link}, a file that is never shipped (hidden files such as .env or .git/config, lockfiles, virtualenvs, tests): the link would ship its content`,

@@ -8,7 +8,7 @@
  */
 
 import { defaultThreads, WorkerPool } from "./pool.ts";
-import { inflateWithin, storedDataStart, type ZipEntry } from "./reader.ts";
+import { inflateWithin, type LocalHeaderCheck, storedDataStart, type ZipEntry } from "./reader.ts";
 
 /** Which bytes come back: none, the whole member when it starts with the ELF magic, or its first `limit` bytes. */
 export type Keep = { kind: "none" } | { kind: "elf" } | { kind: "head"; limit: number };
@@ -33,9 +33,7 @@ const SPILL_OVER = 64 * 1024;
 export class MemberCorrupt extends Error {}
 
 /** One member to check, as the worker gets it. */
-interface MemberJob {
-  localHeaderOffset: number;
-  compressedSize: number;
+interface MemberJob extends LocalHeaderCheck {
   size: number;
   method: number;
   crc: number;
@@ -75,7 +73,7 @@ function readExactly(fd, length, position) {
   return buffer;
 }
 function check(fd, fileSize, job, group) {
-  const start = storedDataStart(readExactly(fd, 30, job.localHeaderOffset), 0, job.localHeaderOffset, job.compressedSize, fileSize);
+  const start = storedDataStart(readExactly(fd, 30 + job.nameBytes.length, job.localHeaderOffset), 0, job, fileSize);
   if (typeof start === "string") throw new Corrupt(start);
   const stored = readExactly(fd, job.compressedSize, start);
   const data = inflateWithin(stored, job.method, job.size, job.crc, { inflateRawSync, crc32 });
@@ -154,8 +152,10 @@ export class InflatePool {
         end++;
       }
       const slice = members.slice(start, end).map(({ entry, keep }) => {
-        const { localHeaderOffset, compressedSize, size, method, crc } = entry;
-        return { localHeaderOffset, compressedSize, size, method, crc, keep };
+        const { localHeaderOffset, compressedSize, size, method, crc, flags, dataLimit } = entry;
+        // a copy of the name alone: the directory's view would send its whole buffer with every group
+        const nameBytes = new Uint8Array(entry.nameBytes);
+        return { localHeaderOffset, compressedSize, size, method, crc, flags, nameBytes, dataLimit, keep };
       });
       const group = this.pool.run({ file, members: slice, spillDir, spillOver: SPILL_OVER }, bytes);
       for (let i = 0; i < slice.length; i++) answers.push(group.then((results) => member(results[i])));

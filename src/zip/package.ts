@@ -13,6 +13,7 @@
 import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { append } from "../append.ts";
 import type { PackageMode } from "../constants.ts";
 import { UserError } from "../errors.ts";
 import { describeFileFolderClash, fileFolderClashes } from "../inspect/collisions.ts";
@@ -105,12 +106,11 @@ export function functionMembers(
     size: f.size,
   }));
   if (plan.withDependencies) {
-    members.push(
-      ...copyEntries(dependencyZip, (name) => {
-        const inTree = name.startsWith(LAYER_PREFIX) ? name.slice(LAYER_PREFIX.length) : undefined;
-        return inTree && !plan.overridden.has(inTree) ? inTree : undefined;
-      }),
-    );
+    const copied = copyEntries(dependencyZip, (name) => {
+      const inTree = name.startsWith(LAYER_PREFIX) ? name.slice(LAYER_PREFIX.length) : undefined;
+      return inTree && !plan.overridden.has(inTree) ? inTree : undefined;
+    });
+    append(members, copied);
   }
   return members;
 }

@@ -1,31 +1,16 @@
 /**
- * Reads a zip's central directory, and an entry's stored (still compressed) bytes,
- * so the writer can copy entries from one zip into another without inflating and
- * deflating them again. No encryption, stored or deflated; ZIP64 for the entry count
- * (the writer's zips), not for entries of 4 GiB (which none of Lambda's can hold).
+ * Reads a zip's central directory (directory.ts: only as Python's zipfile reads it), and
+ * an entry's stored (still compressed) bytes, so the writer can copy entries from one zip
+ * into another without inflating and deflating them again. No encryption, stored or
+ * deflated; ZIP64 for the entry count (the writer's zips), not for entries of 4 GiB (which
+ * none of Lambda's can hold).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { crc32, inflateRawSync } from "node:zlib";
+import { readEntries, type ZipEntry } from "./directory.ts";
 
-export interface ZipEntry {
-  name: string;
-  /** the creating system: 3 is Unix */
-  madeBy: number;
-  /** 0 stored, 8 deflated */
-  method: number;
-  flags: number;
-  /** MS-DOS time and date fields, as stored */
-  dosTime: number;
-  dosDate: number;
-  crc: number;
-  compressedSize: number;
-  size: number;
-  externalAttributes: number;
-  /** Unix mode from the external attributes (0 when the creator was not Unix) */
-  mode: number;
-  localHeaderOffset: number;
-}
+export type { ZipEntry } from "./directory.ts";
 
 export interface ZipDirectory {
   path: string;
@@ -35,14 +20,6 @@ export interface ZipDirectory {
   entries: ZipEntry[];
 }
 
-const EOCD_SIGNATURE = 0x06054b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const EOCD_SIZE = 22;
-const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
-const ZIP64_LOCATOR_SIZE = 20;
-const ZIP64_RECORD_SIGNATURE = 0x06064b50;
-const ZIP64_RECORD_SIZE = 56;
-const MAX_COMMENT = 0xffff;
 const FLAG_ENCRYPTED = 1;
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
@@ -90,76 +67,6 @@ function readSyncAt(fd: number, position: number, length: number): Buffer {
     done += bytesRead;
   }
   return buffer;
-}
-
-/**
- * The central directory, bounded by what the file holds: every offset and count is checked
- * against the file's size before anything is read or allocated.
- */
-function readEntries(label: string, size: number, readAt: (position: number, length: number) => Buffer): ZipEntry[] {
-  const fail = (why: string): never => {
-    throw new Error(`${label} is not a zip this reader handles: ${why}`);
-  };
-  if (size < EOCD_SIZE) fail("too short");
-  const tailLength = Math.min(size, EOCD_SIZE + MAX_COMMENT);
-  const tail = readAt(size - tailLength, tailLength);
-  let eocd = -1;
-  for (let i = tailLength - EOCD_SIZE; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === EOCD_SIGNATURE && i + EOCD_SIZE + tail.readUInt16LE(i + 20) === tailLength) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) fail("no end-of-central-directory record");
-  let count = tail.readUInt16LE(eocd + 10);
-  let cdSize = tail.readUInt32LE(eocd + 12);
-  let cdOffset = tail.readUInt32LE(eocd + 16);
-  // the directory ends where the ZIP64 end record starts, when there is one
-  let cdEnd = size - tailLength + eocd;
-  if (eocd >= ZIP64_LOCATOR_SIZE && tail.readUInt32LE(eocd - ZIP64_LOCATOR_SIZE) === ZIP64_LOCATOR_SIGNATURE) {
-    const recordOffset = Number(tail.readBigUInt64LE(eocd - ZIP64_LOCATOR_SIZE + 8));
-    if (recordOffset + ZIP64_RECORD_SIZE > cdEnd) fail("the ZIP64 end record lies outside the file");
-    const record = readAt(recordOffset, ZIP64_RECORD_SIZE);
-    if (record.readUInt32LE(0) !== ZIP64_RECORD_SIGNATURE) fail("no ZIP64 end record where its locator points");
-    count = Number(record.readBigUInt64LE(32));
-    cdSize = Number(record.readBigUInt64LE(40));
-    cdOffset = Number(record.readBigUInt64LE(48));
-    cdEnd = recordOffset;
-  } else if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) fail("ZIP64 without its end record");
-  if (cdOffset + cdSize > cdEnd) fail("the central directory lies outside the file");
-  // each entry takes at least 46 bytes of it: a count beyond that is a lie, not an allocation
-  if (count * 46 > cdSize) fail(`${count} entries cannot fit a central directory of ${cdSize} bytes`);
-  const cd = readAt(cdOffset, cdSize);
-  const entries: ZipEntry[] = [];
-  let p = 0;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIGNATURE) fail(`bad central header ${i}`);
-    const nameLength = cd.readUInt16LE(p + 28);
-    const extraLength = cd.readUInt16LE(p + 30);
-    const commentLength = cd.readUInt16LE(p + 32);
-    const madeBy = cd.readUInt16LE(p + 4) >> 8;
-    const externalAttributes = cd.readUInt32LE(p + 38);
-    const entry: ZipEntry = {
-      name: cd.toString("utf8", p + 46, p + 46 + nameLength),
-      madeBy,
-      flags: cd.readUInt16LE(p + 8),
-      method: cd.readUInt16LE(p + 10),
-      dosTime: cd.readUInt16LE(p + 12),
-      dosDate: cd.readUInt16LE(p + 14),
-      crc: cd.readUInt32LE(p + 16),
-      compressedSize: cd.readUInt32LE(p + 20),
-      size: cd.readUInt32LE(p + 24),
-      externalAttributes,
-      mode: madeBy === 3 ? externalAttributes >>> 16 : 0,
-      localHeaderOffset: cd.readUInt32LE(p + 42),
-    };
-    if ([entry.size, entry.compressedSize, entry.localHeaderOffset].includes(0xffffffff)) {
-      fail(`${entry.name} needs ZIP64 sizes (4 GiB or more)`);
-    }
-    entries.push(entry);
-    p += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
 }
 
 /**
@@ -212,22 +119,42 @@ export function inflateWithin(
   return data;
 }
 
+/** What storedDataStart needs of an entry (what the inflate workers are sent). */
+export interface LocalHeaderCheck {
+  localHeaderOffset: number;
+  compressedSize: number;
+  flags: number;
+  nameBytes: Uint8Array;
+  dataLimit: number;
+}
+
+/** Bytes of an entry's local header up to and with its name: what storedDataStart reads. */
+export const localHeaderLength = (entry: { nameBytes: Uint8Array }) => 30 + entry.nameBytes.length;
+
 /**
- * Where an entry's stored bytes start, from its local header (30 bytes at `at` in `header`),
- * or what is wrong (to follow the entry's name): no header where the directory points, or
- * data running past the end of the file. Kept free of outside names: the inflate workers
+ * Where an entry's stored bytes start, from its local header (localHeaderLength bytes at `at`
+ * in `header`), or what is wrong (to follow the entry's name). As zipfile's open: a signature,
+ * the directory's name (the same bytes, the same UTF-8 flag: zipfile refuses names that
+ * differ), data skipping the local extra field; and data within the entry's limit (CPython 3.13
+ * refuses overlapping entries) and the file. Kept free of outside names: the inflate workers
  * (inflate.ts) also run it as source text.
  */
 export function storedDataStart(
-  header: Buffer,
+  header: Uint8Array,
   at: number,
-  localHeaderOffset: number,
-  compressedSize: number,
+  entry: LocalHeaderCheck,
   fileSize: number,
 ): number | string {
-  if (header.readUInt32LE(at) !== 0x04034b50) return "has no local header where its directory entry points";
-  const start = localHeaderOffset + 30 + header.readUInt16LE(at + 26) + header.readUInt16LE(at + 28);
-  if (start + compressedSize > fileSize) return "runs past the end of the file";
+  const view = new DataView(header.buffer, header.byteOffset + at, 30);
+  if (view.getUint32(0, true) !== 0x04034b50) return "has no local header where its directory entry points";
+  const name = entry.nameBytes;
+  let sameName = view.getUint16(26, true) === name.length && ((view.getUint16(6, true) ^ entry.flags) & 0x800) === 0;
+  for (let i = 0; sameName && i < name.length; i++) sameName = header[at + 30 + i] === name[i];
+  if (!sameName) return "has another name (or name encoding) in its local header than in the directory";
+  const start = entry.localHeaderOffset + 30 + name.length + view.getUint16(28, true);
+  const end = start + entry.compressedSize;
+  if (end > entry.dataLimit) return "overlaps the next member or the directory";
+  if (end > fileSize) return "runs past the end of the file";
   return start;
 }
 
@@ -253,8 +180,8 @@ export class EntryReader {
   async read(entry: ZipEntry): Promise<Buffer> {
     const problem = entryProblem(entry);
     if (problem) throw new Error(`${this.directory.path}: ${problem}`);
-    const [header, at] = await this.locate(entry.localHeaderOffset, 30);
-    const start = storedDataStart(header, at, entry.localHeaderOffset, entry.compressedSize, this.directory.size);
+    const [header, at] = await this.locate(entry.localHeaderOffset, localHeaderLength(entry));
+    const start = storedDataStart(header, at, entry, this.directory.size);
     if (typeof start === "string") throw new Error(`${this.directory.path}: ${entry.name} ${start}`);
     const [data, offset] = await this.locate(start, entry.compressedSize);
     return data.subarray(offset, offset + entry.compressedSize);

@@ -17,6 +17,13 @@ export interface RawEntry {
   deflate?: boolean;
   /** write this CRC instead of the real one */
   crc?: number;
+  /** the creating system (the high byte of "version made by"): 3 (Unix) unless given */
+  madeBy?: number;
+  /**
+   * the name's bytes as written, without the UTF-8 flag (a cp437 name, or bytes that are no
+   * UTF-8); `name` is then what RECORD gives (zipfile's cp437 reading of them)
+   */
+  nameBytes?: Buffer;
 }
 
 /** An entry's bytes: a Buffer as it is (entries of hundreds of megabytes are not copied), text as UTF-8. */
@@ -28,14 +35,15 @@ export function rawZip(entries: RawEntry[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const data = bytesOf(e.data);
-    const name = Buffer.from(e.name, "utf8");
+    const name = e.nameBytes ?? Buffer.from(e.name, "utf8");
+    const flags = e.nameBytes ? 0 : 0x0800;
     const stored = e.deflate ? zlib.deflateRawSync(data, { level: 9 }) : data;
     const method = e.deflate ? 8 : 0;
     const crc = e.crc ?? zlib.crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(method, 8);
     local.writeUInt16LE(0, 10);
     local.writeUInt16LE(0x21, 12);
@@ -46,9 +54,9 @@ export function rawZip(entries: RawEntry[]): Buffer {
     local.writeUInt16LE(0, 28);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4);
+    central.writeUInt16LE(((e.madeBy ?? 3) << 8) | 20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(flags, 8);
     central.writeUInt16LE(method, 10);
     central.writeUInt16LE(0, 12);
     central.writeUInt16LE(0x21, 14);
@@ -82,9 +90,15 @@ export interface RawWheelSpec {
   extraRecord?: string[];
   /** bytes to keep of the finished file (a truncated download) */
   truncateTo?: number;
+  /** the WHEEL file's text instead of a plain Wheel-Version 1.0 one */
+  wheelText?: string;
+  /** an entry_points.txt with this text */
+  entryPoints?: string;
+  /** how RECORD writes a digest: PEP 376's URL-safe base64 unless given (gmsh writes hex) */
+  digest?: "base64url" | "hex";
 }
 
-const b64 = (data: Buffer) => createHash("sha256").update(data).digest("base64url");
+const digestOf = (data: Buffer, encoding: "base64url" | "hex") => createHash("sha256").update(data).digest(encoding);
 
 /** A wheel (METADATA, WHEEL, RECORD) around entries the caller controls. Returns its file name, path and sha256. */
 export async function makeRawWheel(
@@ -99,12 +113,17 @@ export async function makeRawWheel(
     { name: `${info}/METADATA`, data: `Metadata-Version: 2.1\nName: ${spec.name}\nVersion: ${spec.version}\n` },
     {
       name: `${info}/WHEEL`,
-      data: `Wheel-Version: 1.0\nGenerator: lpp-tests\nRoot-Is-Purelib: ${plat === "any"}\nTag: ${py}-${abi}-${plat}\n`,
+      data:
+        spec.wheelText ??
+        `Wheel-Version: 1.0\nGenerator: lpp-tests\nRoot-Is-Purelib: ${plat === "any"}\nTag: ${py}-${abi}-${plat}\n`,
     },
+    ...(spec.entryPoints === undefined ? [] : [{ name: `${info}/entry_points.txt`, data: spec.entryPoints }]),
   ];
   const all = [...spec.entries, ...meta];
   const record = [
-    ...all.map((e) => `${e.name},sha256=${b64(bytesOf(e.data))},${Buffer.byteLength(e.data)}`),
+    ...all.map(
+      (e) => `${e.name},sha256=${digestOf(bytesOf(e.data), spec.digest ?? "base64url")},${Buffer.byteLength(e.data)}`,
+    ),
     ...(spec.extraRecord ?? []),
     `${info}/RECORD,,`,
   ];
