@@ -1,0 +1,28 @@
+import { createRequire as __lppCreateRequire } from 'node:module'; const require = __lppCreateRequire(import.meta.url);
+import {
+  credentialsFrom,
+  defaultRetryPolicy,
+  describeAwsError,
+  endpointFrom,
+  isRetryable,
+  isThrottle,
+  makeClients,
+  toUserError,
+  withRetry
+} from "./chunk-IJFJYBRP.js";
+import "./chunk-HCMR2GAL.js";
+import "./chunk-LYXEWKKS.js";
+import "./chunk-SJ6SIYOC.js";
+import "./chunk-RFDIGIAS.js";
+import "./chunk-QK3BG52E.js";
+export {
+  credentialsFrom,
+  defaultRetryPolicy,
+  describeAwsError,
+  endpointFrom,
+  isRetryable,
+  isThrottle,
+  makeClients,
+  toUserError,
+  withRetry
+};
