@@ -1,12 +1,5 @@
-/**
- * What a wheel's RECORD claims against what its files hold: pip installs a wheel whose RECORD
- * contradicts a member unchecked, the action does not, on either path (the wheels unpacked
- * here, and the tree pip or uv installed), with one comparison: the digest as bytes, whatever
- * encoding the builder wrote it in (PEP 376's URL-safe base64, padded base64, hex).
- */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import path from "node:path";
+import { sha256File } from "../cache/manifest.ts";
 import { UserError, type Where } from "../errors.ts";
 import type { DependencyTree, InstalledDistribution } from "./types.ts";
 
@@ -99,14 +92,16 @@ export function checkInstalledRecords(
   origin: (distribution: InstalledDistribution) => { wheel?: string; where?: Where },
 ): void {
   const files = new Map(tree.files.filter((f) => f.symlink === undefined).map((f) => [f.path, f]));
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
   for (const distribution of tree.distributions) {
     for (const [rowPath, rows] of rowsByPath(distribution.record)) {
       // rows outside the lib folder (.data/data, scripts) name files by the installer's own
       // layout, which another installer lays out otherwise: only the tree's own rows are held
       const file = rowPath.startsWith("../") ? undefined : files.get(rowPath);
       if (!file || !rows.some((row) => recordSha256(row.hash))) continue;
-      const data = readFileSync(path.join(tree.root, rowPath));
-      const found = { sha256: createHash("sha256").update(data).digest(), size: data.length };
+      // read a megabyte at a time: an installed file may be hundreds of megabytes (a zip bomb's)
+      const sha256 = Buffer.from(sha256File(path.join(tree.root, rowPath), buffer), "hex");
+      const found = { sha256, size: file.size };
       const mismatch = recordVerdict(rowPath, rows, found);
       if (mismatch && "refuse" in mismatch) {
         const { wheel, where } = origin(distribution);
