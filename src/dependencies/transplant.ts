@@ -176,21 +176,27 @@ class WheelJob<S> {
   }
 
   /**
-   * Every installed RECORD row naming a shipped file held to it, as the install path holds
-   * pip's RECORD to the tree (checkInstalledRecords): a row naming no member can name the
-   * place a .data member lands.
+   * The RECORD rows the member check did not read, held to the shipped file they name, as the
+   * install path holds pip's RECORD to the tree (checkInstalledRecords): a row naming no member
+   * (it can name where a .data member lands), and a member's earlier rows when it is listed
+   * twice. pip keeps both as they are written, so their path is the tree's.
    */
-  private holdRowsToShipped(rows: { path: string; hash: string; size: string }[], checked: Checked<S>[]): void {
-    const shipped = new Map<string, { sha256: Buffer; size: number }>();
+  private holdOtherRowsToShipped(
+    wheelRecord: InstalledDistribution["record"],
+    lastRow: Map<string, InstalledDistribution["record"][number]>,
+    checked: Checked<S>[],
+  ): void {
+    const others = wheelRecord.filter((row) => !this.placement.has(row.path) || lastRow.get(row.path) !== row);
+    if (others.length === 0) return;
+    const shipped = new Map<string, { hash: string; size: number }>();
     this.placed.forEach(({ entry, place }, i) => {
-      const sha256 = recordSha256(checked[i]!.hash);
-      if (place.kind === "ship" && sha256) shipped.set(place.path, { sha256, size: entry.size });
+      if (place.kind === "ship") shipped.set(place.path, { hash: checked[i]!.hash, size: entry.size });
     });
-    for (const row of rows) {
-      const found = shipped.get(row.path);
-      if (!found || !recordSha256(row.hash)) continue;
-      const size = row.size === "" ? undefined : Number(row.size);
-      const mismatch = recordMismatch(row.path, { hash: row.hash, size }, found);
+    for (const row of others) {
+      const file = shipped.get(row.path);
+      const sha256 = recordSha256(file?.hash);
+      if (!file || !sha256 || !recordSha256(row.hash)) continue;
+      const mismatch = recordMismatch(row.path, row, { sha256, size: file.size });
       if (mismatch && "refuse" in mismatch) throw new WheelRefused(mismatch.refuse);
     }
   }
@@ -248,8 +254,8 @@ class WheelJob<S> {
       else if ("data" in c.stored) into.members.push({ name, data: c.stored.data, executable });
       else into.members.push({ name, absolutePath: c.stored.absolutePath, executable, size: entry.size });
     });
+    this.holdOtherRowsToShipped(wheelRecord, record, checked);
     const rows = this.installedRows(wheelRecord);
-    this.holdRowsToShipped(rows, checked);
     const own: [string, Buffer][] = [
       [`${distInfo}/INSTALLER`, Buffer.from("pip\n")],
       [`${distInfo}/REQUESTED`, Buffer.alloc(0)],
