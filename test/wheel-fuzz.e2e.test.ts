@@ -147,6 +147,16 @@ describe("cases the fuzzer found", () => {
     expect(action).toMatchObject({ kind: "handed", reason: expect.stringMatching(/\[pytest11\] twice/) });
   });
 
+  it("a folder entry whose name is too long for Linux: pip never creates it, so both ship", async () => {
+    const { action, pip } = await caseOutcomes("long-folder", {
+      wheel: (w) => {
+        w.files.unshift({ name: `${w.name}/${"é".repeat(128)}/`, data: Buffer.alloc(0), mode: 0o040755, method: 0 });
+      },
+    });
+    expect(pip.kind).toBe("tree");
+    expect(judge(action, [pip])).toEqual({ agree: true, how: "same-tree" });
+  });
+
   it("a RECORD row naming no member, where a .data member lands with other bytes: refused both ways", async () => {
     const { action, pip } = await caseOutcomes("data-over-row", {
       wheel: (w) => {
