@@ -11,7 +11,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalIndex, startIndex } from "../devtools/pypi/index-server.ts";
-import { hostPython } from "./support/python.ts";
+import { hostPython, pythonFor } from "./support/python.ts";
 import { unpackOutcomes } from "./support/unpack-both.ts";
 import { actionOutcome, judge, PipBatch, runCases } from "./support/wheel-fuzz/harness.ts";
 import { MUTATIONS } from "./support/wheel-fuzz/index.ts";
@@ -67,6 +67,7 @@ async function caseOutcomes(
   name: string,
   change: { wheel?: (w: WheelModel) => void; layout?: (z: ZipLayout, w: WheelModel) => void } = {},
   bytesOf: (layout: ZipLayout, wheel: WheelModel) => Buffer = (layout) => serialize(layout).bytes,
+  python: string = hostPython(),
 ): Promise<{ action: Outcome; pip: Outcome }> {
   const wheel = baseWheel(rngOf(24));
   change.wheel?.(wheel);
@@ -76,7 +77,7 @@ async function caseOutcomes(
   await rm(path.dirname(file), { recursive: true, force: true });
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, bytesOf(layout, wheel));
-  const batch = new PipBatch(hostPython());
+  const batch = new PipBatch(python);
   try {
     const [action, pip] = await Promise.all([
       actionOutcome(file, path.join(work, name, "action")),
@@ -123,6 +124,37 @@ describe("cases the fuzzer found", () => {
     });
     expect(pip).toMatchObject({ kind: "refused", message: expect.stringMatching(/Invalid script entry point/) });
     expect(action).toMatchObject({ kind: "handed", reason: expect.stringMatching(/console_scripts/) });
+  });
+
+  it("an entry-point group given twice: pip on Python 3.9 stops at it, so it is handed to pip", async () => {
+    const { action, pip } = await caseOutcomes(
+      "group-twice",
+      {
+        wheel: (w) => {
+          w.files.unshift({
+            name: `${w.distInfo}/entry_points.txt`,
+            data: Buffer.from(`[pytest11]\na = ${w.name}:main\n[pytest11]\nb = ${w.name}:main\n`),
+            mode: 0o100644,
+            method: 8,
+          });
+          refreshRecord(w);
+        },
+      },
+      undefined,
+      pythonFor(9) ?? hostPython(),
+    );
+    if (pythonFor(9)) expect(pip).toMatchObject({ kind: "refused", message: expect.stringMatching(/Duplicate group/) });
+    expect(action).toMatchObject({ kind: "handed", reason: expect.stringMatching(/\[pytest11\] twice/) });
+  });
+
+  it("a folder entry whose name is too long for Linux: pip never creates it, so both ship", async () => {
+    const { action, pip } = await caseOutcomes("long-folder", {
+      wheel: (w) => {
+        w.files.unshift({ name: `${w.name}/${"é".repeat(128)}/`, data: Buffer.alloc(0), mode: 0o040755, method: 0 });
+      },
+    });
+    expect(pip.kind).toBe("tree");
+    expect(judge(action, [pip])).toEqual({ agree: true, how: "same-tree" });
   });
 
   it("a RECORD row naming no member, where a .data member lands with other bytes: refused both ways", async () => {

@@ -62,12 +62,16 @@ const CALLABLE = /^\w+(\.\w+)*$/;
 export function entryPointsProblem(text: string): string | undefined {
   let group: string | undefined;
   const seen = new Set<string>();
+  const groups = new Set<string>();
   for (const raw of text.split(/\r\n|\n|\r/)) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
     const section = /^\[([A-Za-z0-9_.-]+)\]$/.exec(line);
     if (section) {
       group = section[1]!;
+      // pkg_resources (pip's metadata backend on Python 3.9 and 3.10) stops at "Duplicate group name"
+      if (groups.has(group)) return `its entry_points.txt gives [${group}] twice`;
+      groups.add(group);
       continue;
     }
     const entry = ENTRY.exec(line);

@@ -54,7 +54,10 @@ export function planWheel(directory: ZipDirectory): WheelPlan {
     const problem = entryProblem(entry);
     if (problem) throw new WheelUnusual(problem);
     const place = placeMember(entry.name, distInfo);
-    const unextractable = unextractableReason(entry.name, place.kind === "ship" ? place.path : undefined);
+    // pip never creates a folder entry (a folder comes with the files in it): no limit to hold it to
+    const unextractable = entry.name.endsWith("/")
+      ? undefined
+      : unextractableReason(entry.name, place.kind === "ship" ? place.path : undefined);
     if (unextractable) {
       throw new WheelRefused(
         `member ${JSON.stringify(entry.name)} cannot be unpacked: ${unextractable}`,
