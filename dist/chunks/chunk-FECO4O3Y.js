@@ -1,5 +1,7 @@
 import { createRequire as __lppCreateRequire } from 'node:module'; const require = __lppCreateRequire(import.meta.url);
 import {
+  DEPENDENCY_ZIP_FILE,
+  MANIFEST_FILE,
   MAX_METADATA_BYTES,
   RECORD_CONTRADICTS_HINT,
   SdistOnly,
@@ -33,6 +35,7 @@ import {
   parseRecord,
   printable,
   quoted,
+  readManifest,
   readPipConfig,
   readTree,
   recordHash,
@@ -43,11 +46,13 @@ import {
   rowsByPath,
   runBounded,
   runProcess,
+  sha256File,
   shown,
   unextractableReason,
   wheelRefusal,
-  writeChosenWheels
-} from "./chunk-B343ERD3.js";
+  writeChosenWheels,
+  writeManifest
+} from "./chunk-EUACNY2S.js";
 import {
   checkPackageSizes,
   checkTree,
@@ -108,9 +113,9 @@ import {
   __toESM
 } from "./chunk-QK3BG52E.js";
 
-// ../main/node_modules/picomatch/lib/constants.js
+// node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "../main/node_modules/picomatch/lib/constants.js"(exports, module) {
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -310,9 +315,9 @@ var require_constants = __commonJS({
   }
 });
 
-// ../main/node_modules/picomatch/lib/utils.js
+// node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "../main/node_modules/picomatch/lib/utils.js"(exports) {
+  "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -363,8 +368,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path28, { windows } = {}) => {
-      const segs = path28.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path27, { windows } = {}) => {
+      const segs = path27.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -374,9 +379,9 @@ var require_utils = __commonJS({
   }
 });
 
-// ../main/node_modules/picomatch/lib/scan.js
+// node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "../main/node_modules/picomatch/lib/scan.js"(exports, module) {
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils();
     var {
@@ -712,9 +717,9 @@ var require_scan = __commonJS({
   }
 });
 
-// ../main/node_modules/picomatch/lib/parse.js
+// node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "../main/node_modules/picomatch/lib/parse.js"(exports, module) {
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
     var constants = require_constants();
     var utils = require_utils();
@@ -1727,9 +1732,9 @@ var require_parse = __commonJS({
   }
 });
 
-// ../main/node_modules/picomatch/lib/picomatch.js
+// node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "../main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
     var parse2 = require_parse();
@@ -1867,9 +1872,9 @@ var require_picomatch = __commonJS({
   }
 });
 
-// ../main/node_modules/picomatch/index.js
+// node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "../main/node_modules/picomatch/index.js"(exports, module) {
+  "node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -1887,14 +1892,14 @@ var require_picomatch2 = __commonJS({
 // src/build.ts
 import { mkdir as mkdir12, mkdtemp as mkdtemp2, rm as rm9 } from "node:fs/promises";
 import os2 from "node:os";
-import path27 from "node:path";
+import path26 from "node:path";
 
 // src/cache/store.ts
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rename as rename2, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
-import path2 from "node:path";
+import path from "node:path";
 
 // src/toolkit-env.ts
 var CACHE_VARIABLES = [
@@ -1966,37 +1971,6 @@ function borrow(env, names2, cwd) {
   };
 }
 
-// src/cache/manifest.ts
-import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
-var MANIFEST_FILE = "manifest.json";
-var DEPENDENCY_ZIP_FILE = "dependencies.zip";
-function sha256File(file, buffer = Buffer.allocUnsafe(1024 * 1024)) {
-  const hash = createHash("sha256");
-  const fd = openSync(file, "r");
-  try {
-    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest("hex");
-}
-async function writeManifest(entryDir, manifest) {
-  const target = path.join(entryDir, MANIFEST_FILE);
-  await writeFile(`${target}.tmp`, JSON.stringify(manifest));
-  await rename(`${target}.tmp`, target);
-}
-async function readManifest(entryDir) {
-  try {
-    const parsed = JSON.parse(await readFile(path.join(entryDir, MANIFEST_FILE), "utf8"));
-    return parsed?.format === 2 && typeof parsed.dependencyZip?.sha256 === "string" && Array.isArray(parsed.distributions) && Array.isArray(parsed.owners) && Array.isArray(parsed.treeChecks?.before) && Array.isArray(parsed.treeChecks?.after) && Array.isArray(parsed.treeChecks?.collisions?.strict) && Array.isArray(parsed.treeChecks?.collisions?.allowed) ? parsed : void 0;
-  } catch {
-    return void 0;
-  }
-}
-
 // src/cache/store.ts
 async function inCacheRoot(root, env, fn) {
   await mkdir(root, { recursive: true });
@@ -2016,14 +1990,14 @@ var ActionsCacheStore = class {
   restoresOwnCopy = true;
   checksRestoredBytes = true;
   entryDir(key) {
-    return path2.join(this.root, key);
+    return path.join(this.root, key);
   }
   async restore(key) {
     const dir = this.entryDir(key);
     await rm(dir, { recursive: true, force: true });
     const { restoreCache } = await actionsCache();
     const hit = await inCacheRoot(this.root, this.env, () => restoreCache([key], key, [], {}, false));
-    return hit === key && existsSync(path2.join(dir, MANIFEST_FILE));
+    return hit === key && existsSync(path.join(dir, MANIFEST_FILE));
   }
   async save(key) {
     const { saveCache } = await actionsCache();
@@ -2052,21 +2026,21 @@ var DirectoryCacheStore = class {
     return `the folder ${this.root}`;
   }
   published(key) {
-    return path2.join(this.root, key);
+    return path.join(this.root, key);
   }
   /** the published entry after a hit; else this run's own staging folder for the key */
   entryDir(key) {
     if (this.hits.has(key)) return this.published(key);
     let dir = this.staging.get(key);
     if (!dir) {
-      dir = path2.join(this.root, STAGING_DIR, `${key}-${process.pid}-${randomBytes(6).toString("hex")}`);
+      dir = path.join(this.root, STAGING_DIR, `${key}-${process.pid}-${randomBytes(6).toString("hex")}`);
       this.staging.set(key, dir);
     }
     return dir;
   }
   async restore(key) {
     await this.removeStaleStaging();
-    const hit = existsSync(path2.join(this.published(key), MANIFEST_FILE));
+    const hit = existsSync(path.join(this.published(key), MANIFEST_FILE));
     if (hit) this.hits.add(key);
     return hit;
   }
@@ -2076,12 +2050,12 @@ var DirectoryCacheStore = class {
     await mkdir(this.root, { recursive: true });
     for (let attempt = 0; ; attempt++) {
       try {
-        await rename2(dir, this.published(key));
+        await rename(dir, this.published(key));
         break;
       } catch (error) {
         const code = error.code;
         if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
-        if (attempt === 0 && !existsSync(path2.join(this.published(key), MANIFEST_FILE))) {
+        if (attempt === 0 && !existsSync(path.join(this.published(key), MANIFEST_FILE))) {
           await this.moveAside(key);
           continue;
         }
@@ -2104,59 +2078,59 @@ var DirectoryCacheStore = class {
    * publishes the key again meanwhile is not deleted with it, then removed.
    */
   async moveAside(key) {
-    const aside = path2.join(
+    const aside = path.join(
       this.root,
       STAGING_DIR,
       `discarded-${key}-${process.pid}-${randomBytes(6).toString("hex")}`
     );
-    await mkdir(path2.dirname(aside), { recursive: true });
-    const moved = await rename2(this.published(key), aside).then(
+    await mkdir(path.dirname(aside), { recursive: true });
+    const moved = await rename(this.published(key), aside).then(
       () => true,
       () => false
     );
     if (moved) await rm(aside, { recursive: true, force: true });
   }
   async removeStaleStaging() {
-    const dir = path2.join(this.root, STAGING_DIR);
+    const dir = path.join(this.root, STAGING_DIR);
     const names2 = await readdir(dir).catch(() => []);
     const now = Date.now();
     for (const name of names2) {
-      const info = await stat(path2.join(dir, name)).catch(() => void 0);
+      const info = await stat(path.join(dir, name)).catch(() => void 0);
       if (info && now - info.mtimeMs > STALE_STAGING_MS)
-        await rm(path2.join(dir, name), { recursive: true, force: true });
+        await rm(path.join(dir, name), { recursive: true, force: true });
     }
   }
 };
 var STAGING_DIR = ".staging";
 function directoryCacheRoot(env) {
-  return path2.join(env.XDG_CACHE_HOME || path2.join(env.HOME || os.homedir(), ".cache"), "lambda-python-package");
+  return path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), ".cache"), "lambda-python-package");
 }
 function actionsCache() {
-  return import("./cache-LG2JGDFF.js");
+  return import("./cache-KJOS2OEI.js");
 }
 async function chooseStore(env) {
   if (env.GITHUB_ACTIONS !== "true") return new DirectoryCacheStore(directoryCacheRoot(env));
   const { isFeatureAvailable } = await actionsCache();
   if (withToolkitEnvSync(env, CACHE_VARIABLES, isFeatureAvailable)) {
-    return new ActionsCacheStore(path2.join(env.RUNNER_TEMP || os.tmpdir(), "lambda-python-package-cache"), env);
+    return new ActionsCacheStore(path.join(env.RUNNER_TEMP || os.tmpdir(), "lambda-python-package-cache"), env);
   }
   return new DirectoryCacheStore(directoryCacheRoot(env));
 }
 
 // src/dependencies/index.ts
 import { mkdir as mkdir7, rm as rm6, stat as stat2 } from "node:fs/promises";
-import path10 from "node:path";
+import path9 from "node:path";
 
 // src/build-source/retry.ts
 import { mkdir as mkdir4, rm as rm3 } from "node:fs/promises";
 
 // src/build-source/index.ts
-import { mkdir as mkdir3, readdir as readdir2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import path6 from "node:path";
+import { mkdir as mkdir3, readdir as readdir2, rm as rm2, writeFile } from "node:fs/promises";
+import path5 from "node:path";
 
 // src/runtime-python.ts
 import { existsSync as existsSync2, readdirSync } from "node:fs";
-import path3 from "node:path";
+import path2 from "node:path";
 function newestFirst(versions) {
   const key = (v) => v.split(/[.+-]/).map((n) => Number.parseInt(n, 10) || 0);
   return versions.sort((a, b) => {
@@ -2178,20 +2152,20 @@ function runtimePythonCandidates(minor, requested, env) {
   const prefix = `3.${minor}.`;
   const candidates = [];
   if (requested) candidates.push(requested);
-  for (const dir of (env.PATH ?? "").split(path3.delimiter)) {
-    if (dir && !dir.includes(`${path3.sep}shims`)) candidates.push(path3.join(dir, `python3.${minor}`));
+  for (const dir of (env.PATH ?? "").split(path2.delimiter)) {
+    if (dir && !dir.includes(`${path2.sep}shims`)) candidates.push(path2.join(dir, `python3.${minor}`));
   }
   if (env.RUNNER_TOOL_CACHE) {
-    const base = path3.join(env.RUNNER_TOOL_CACHE, "Python");
+    const base = path2.join(env.RUNNER_TOOL_CACHE, "Python");
     for (const v of newestFirst(listDir(base).filter((v2) => v2.startsWith(prefix)))) {
-      for (const arch of ["x64", "arm64"]) candidates.push(path3.join(base, v, arch, "bin", "python3"));
+      for (const arch of ["x64", "arm64"]) candidates.push(path2.join(base, v, arch, "bin", "python3"));
     }
   }
-  const pyenvRoot = env.PYENV_ROOT || (env.HOME ? path3.join(env.HOME, ".pyenv") : void 0);
+  const pyenvRoot = env.PYENV_ROOT || (env.HOME ? path2.join(env.HOME, ".pyenv") : void 0);
   if (pyenvRoot) {
-    const base = path3.join(pyenvRoot, "versions");
+    const base = path2.join(pyenvRoot, "versions");
     for (const v of newestFirst(listDir(base).filter((v2) => v2.startsWith(prefix) && /^3\.\d+\.\d+$/.test(v2)))) {
-      candidates.push(path3.join(base, v, "bin", "python3"));
+      candidates.push(path2.join(base, v, "bin", "python3"));
     }
   }
   return [...new Set(candidates)].filter((c) => c === requested || existsSync2(c));
@@ -2218,7 +2192,7 @@ var setupPythonHint = (version) => `add a step \`uses: actions/setup-python@v6\`
 // src/build-source/git.ts
 import { existsSync as existsSync3 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
-import path4 from "node:path";
+import path3 from "node:path";
 
 // src/build-source/plan.ts
 var SOURCE_DATE_EPOCH = "315619200";
@@ -2450,14 +2424,14 @@ async function checkoutCommit(pin2, source, directory, env, log) {
       }
     );
   }
-  if (existsSync3(path4.join(directory, ".gitmodules"))) {
+  if (existsSync3(path3.join(directory, ".gitmodules"))) {
     r = await submodules("submodule", "update", "--init", "--recursive", "--depth", "1");
     if (r.code !== 0) throw failed("check out the submodules of", r.output);
   }
 }
 
 // src/build-source/wheel.ts
-import path5 from "node:path";
+import path4 from "node:path";
 async function readBuiltWheel(file, wheel, pin2) {
   let reader;
   try {
@@ -2501,7 +2475,7 @@ async function writeBuiltWheel(wheel, members, outDir, platform) {
     }
   }
   const zipMembers = [...files.entries()].map(([name, member2]) => ({ name, ...member2 }));
-  const out = path5.join(outDir, filename);
+  const out = path4.join(outDir, filename);
   await writeZip(zipMembers, out);
   return out;
 }
@@ -2512,7 +2486,7 @@ async function buildSources(request) {
   const pins = lock.requirements.filter((r) => r.build !== void 0);
   if (pins.length === 0) return { lock, indexes, built: [] };
   const builder = await findBuilder(request);
-  const wheelDir = path6.join(request.scratch, "built-wheels");
+  const wheelDir = path5.join(request.scratch, "built-wheels");
   await mkdir3(wheelDir, { recursive: true });
   const built = [];
   const hashing = lock.requirements.some((r) => r.hashes.length > 0);
@@ -2524,7 +2498,7 @@ async function buildSources(request) {
       () => buildOne(pin2, request, builder, wheelDir)
     );
     const ms = Math.round(performance.now() - started);
-    const name = path6.basename(wheel.file);
+    const name = path5.basename(wheel.file);
     log.info(`Built ${wheel.name} ${wheel.version} from ${sourceLabel(pin2)} in ${(ms / 1e3).toFixed(1)} s: ${name}`);
     built.push({ name: wheel.name, version: wheel.version, source: sourceLabel(pin2), wheel: name, ms });
     const { build: _build, index: _index, ...rest } = pin2;
@@ -2544,26 +2518,26 @@ async function findBuilder({ target, python, env, log }) {
 }
 async function buildOne(pin2, request, builder, wheelDir) {
   const { env, target, mode } = request;
-  const work = path6.join(request.scratch, "source-builds", pin2.name);
+  const work = path5.join(request.scratch, "source-builds", pin2.name);
   await rm2(work, { recursive: true, force: true });
-  await mkdir3(path6.join(work, "out"), { recursive: true });
+  await mkdir3(path5.join(work, "out"), { recursive: true });
   const buildEnv = buildEnvironment(env);
   let checkout;
   if (pin2.build?.kind === "git") {
-    const repository = path6.join(work, "checkout");
+    const repository = path5.join(work, "checkout");
     await checkoutCommit(pin2, pin2.build, repository, buildEnv, request.log);
-    checkout = pin2.build.subdirectory ? path6.join(repository, pin2.build.subdirectory) : repository;
+    checkout = pin2.build.subdirectory ? path5.join(repository, pin2.build.subdirectory) : repository;
   }
   const head = renderRequirements({ ...request.lock, requirements: [] }, request.indexes.written);
-  const requirementsFile = path6.join(work, "requirements.build.txt");
-  await writeFile2(requirementsFile, `${head}${pinLine(pin2, checkout)}
+  const requirementsFile = path5.join(work, "requirements.build.txt");
+  await writeFile(requirementsFile, `${head}${pinLine(pin2, checkout)}
 `);
-  const args = pipWheelArgs(pin2.name, requirementsFile, path6.join(work, "out"));
+  const args = pipWheelArgs(pin2.name, requirementsFile, path5.join(work, "out"));
   const result = await runProcess(builder.command, args, { env: buildEnv, cwd: work, log: request.log });
   if (result.code !== 0) throw buildFailure(pin2, result.code, result.output);
-  const made = (await readdir2(path6.join(work, "out"))).filter((f) => f.endsWith(".whl"));
+  const made = (await readdir2(path5.join(work, "out"))).filter((f) => f.endsWith(".whl"));
   if (made.length !== 1) throw buildFailure(pin2, 0, `pip wheel left ${made.length} wheels: ${made.join(", ")}`);
-  const read = await readBuiltWheel(path6.join(work, "out", made[0]), checkBuiltWheel(pin2, made[0]), pin2);
+  const read = await readBuiltWheel(path5.join(work, "out", made[0]), checkBuiltWheel(pin2, made[0]), pin2);
   const runner = { machine: runnerMachine(), pythonMinor: builder.minor };
   const verdict = judgeBuiltWheel(pin2, read, mode, target, runner);
   if (!verdict.ship) throw verdict.error;
@@ -2597,11 +2571,11 @@ function sdistOnlyRetry(error, lock, mode) {
 
 // src/dependencies/made.ts
 import { mkdir as mkdir6, rm as rm5 } from "node:fs/promises";
-import path9 from "node:path";
+import path8 from "node:path";
 
 // src/dependencies/transplant.ts
-import { mkdir as mkdir5, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
-import path8 from "node:path";
+import { mkdir as mkdir5, rm as rm4, writeFile as writeFile2 } from "node:fs/promises";
+import path7 from "node:path";
 
 // src/zip/inflate.ts
 var SPILL_OVER = 64 * 1024;
@@ -2766,8 +2740,8 @@ function placeMember(name, distInfo) {
       const dist = distInfo.replace(/-[^-]*\.dist-info$/, "");
       return { kind: "leave", recordPath: `../../include/python/${dist}/${inner.join("/")}` };
     }
-    const path28 = inner.join("/");
-    return scheme === "data" ? placeData(path28) : { kind: "ship", path: path28, recordPath: path28 };
+    const path27 = inner.join("/");
+    return scheme === "data" ? placeData(path27) : { kind: "ship", path: path27, recordPath: path27 };
   }
   if (top.endsWith(".dist-info") && top !== distInfo) {
     throw new WheelUnusual(`member ${JSON.stringify(name)} lies in a second .dist-info folder`);
@@ -2778,12 +2752,12 @@ function placeMember(name, distInfo) {
   return { kind: "ship", path: name, recordPath: name };
 }
 var LIB = "lib/python";
-function placeData(path28) {
-  if (path28.startsWith(`${LIB}/`))
-    return { kind: "ship", path: path28.slice(LIB.length + 1), recordPath: path28.slice(LIB.length + 1) };
-  const top = path28.split("/")[0];
-  if (LIB.startsWith(top)) return { kind: "leave", recordPath: posix.relative(LIB, path28) };
-  return { kind: "ship", path: path28, recordPath: `../../${path28}` };
+function placeData(path27) {
+  if (path27.startsWith(`${LIB}/`))
+    return { kind: "ship", path: path27.slice(LIB.length + 1), recordPath: path27.slice(LIB.length + 1) };
+  const top = path27.split("/")[0];
+  if (LIB.startsWith(top)) return { kind: "leave", recordPath: posix.relative(LIB, path27) };
+  return { kind: "ship", path: path27, recordPath: `../../${path27}` };
 }
 function entryProblem2(entry) {
   const unreadable = entryProblem(entry);
@@ -2903,12 +2877,15 @@ var CALLABLE = /^\w+(\.\w+)*$/;
 function entryPointsProblem(text) {
   let group;
   const seen = /* @__PURE__ */ new Set();
+  const groups = /* @__PURE__ */ new Set();
   for (const raw of text.split(/\r\n|\n|\r/)) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
     const section = /^\[([A-Za-z0-9_.-]+)\]$/.exec(line);
     if (section) {
       group = section[1];
+      if (groups.has(group)) return `its entry_points.txt gives [${group}] twice`;
+      groups.add(group);
       continue;
     }
     const entry = ENTRY.exec(line);
@@ -2935,14 +2912,14 @@ function distInfoTextProblem(file, text) {
 }
 
 // src/dependencies/wheel-plan.ts
-import path7, { posix as posix2 } from "node:path";
+import path6, { posix as posix2 } from "node:path";
 var LIB2 = "lib/python";
 function planWheel(directory) {
   const names2 = directory.entries.map((e) => e.name);
   const twice = duplicatePaths(names2);
   if (twice.length > 0) throw new WheelUnusual(`member ${JSON.stringify(twice[0])} is in it twice`);
   const distInfo = distInfoOf(names2);
-  const named = parseWheelFilename(path7.basename(directory.path));
+  const named = parseWheelFilename(path6.basename(directory.path));
   const infoName = distInfo.replace(/\.dist-info$/, "").split("-")[0] ?? "";
   if (!named || normalizeName(infoName) !== normalizeName(named.name)) {
     throw new WheelUnusual(`its ${distInfo} folder is not of the distribution its file name gives`);
@@ -2953,7 +2930,7 @@ function planWheel(directory) {
     const problem = entryProblem2(entry);
     if (problem) throw new WheelUnusual(problem);
     const place = placeMember(entry.name, distInfo);
-    const unextractable = unextractableReason(entry.name, place.kind === "ship" ? place.path : void 0);
+    const unextractable = entry.name.endsWith("/") ? void 0 : unextractableReason(entry.name, place.kind === "ship" ? place.path : void 0);
     if (unextractable) {
       throw new WheelRefused(
         `member ${JSON.stringify(entry.name)} cannot be unpacked: ${unextractable}`,
@@ -2974,7 +2951,7 @@ function installProblem(plans) {
   for (const { wheel, plan } of plans) {
     for (const [member2, place] of plan.placement) {
       const home = homePath(place);
-      if (home !== void 0) files.push({ home, member: member2, wheel: path7.basename(wheel) });
+      if (home !== void 0) files.push({ home, member: member2, wheel: path6.basename(wheel) });
     }
   }
   const folders = /* @__PURE__ */ new Map();
@@ -3062,8 +3039,8 @@ var WheelJob = class {
         const data = bytes ?? Buffer.alloc(0);
         if (data.length <= STORED_IN_MEMORY) return { hash, text, scanned, file, stored: { data } };
         storedFiles += 1;
-        const absolutePath = path8.join(scratch, `stored-${storedFiles}`);
-        await writeFile3(absolutePath, data);
+        const absolutePath = path7.join(scratch, `stored-${storedFiles}`);
+        await writeFile2(absolutePath, data);
         return { hash, text, scanned, file, stored: { absolutePath } };
       });
     });
@@ -3174,11 +3151,11 @@ var WheelJob = class {
   }
 };
 function refusal(wheel, error, locate) {
-  const label = path8.basename(wheel);
+  const label = path7.basename(wheel);
   return wheelRefusal(label, error.message, locate(label), error.hint);
 }
 async function transplantWheels(wheels, scratch, scanner, locate = () => void 0, hooks = {}) {
-  const spill = path8.join(scratch, ".elf");
+  const spill = path7.join(scratch, ".elf");
   await mkdir5(spill, { recursive: true });
   const pool = new InflatePool(spill);
   const jobs = [];
@@ -3229,7 +3206,7 @@ async function transplantWheels(wheels, scratch, scanner, locate = () => void 0,
   } catch (error) {
     if (error instanceof WheelUnusual) {
       const wheel = error.wheel ?? current;
-      return { unusual: wheel ? `${path8.basename(wheel)}: ${error.message}` : error.message };
+      return { unusual: wheel ? `${path7.basename(wheel)}: ${error.message}` : error.message };
     }
     if (error instanceof WheelRefused) throw refusal(current, error, locate);
     throw error;
@@ -3242,8 +3219,8 @@ async function transplantWheels(wheels, scratch, scanner, locate = () => void 0,
 // src/dependencies/made.ts
 async function fromDownloadedWheels(installer, request, scanner, optimize2) {
   if (!installer.download) return void 0;
-  const wheels = path9.join(request.scratch, "wheels");
-  const unpackedFiles = path9.join(request.scratch, "unpacked");
+  const wheels = path8.join(request.scratch, "wheels");
+  const unpackedFiles = path8.join(request.scratch, "unpacked");
   for (const dir of [wheels, unpackedFiles]) {
     await rm5(dir, { recursive: true, force: true });
     await mkdir6(dir, { recursive: true });
@@ -3286,7 +3263,7 @@ async function cleanAndRead(directory) {
     if (error.code !== "ENAMETOOLONG") throw error;
     const where = error.path ?? directory;
     throw new UserError(
-      `an installed file's path is too long for Linux (${Buffer.byteLength(where)} bytes with the folders it is in): ${JSON.stringify(path9.relative(directory, where))}`,
+      `an installed file's path is too long for Linux (${Buffer.byteLength(where)} bytes with the folders it is in): ${JSON.stringify(path8.relative(directory, where))}`,
       { hint: UNEXTRACTABLE_HINT }
     );
   }
@@ -3298,7 +3275,7 @@ function pinOf(lock, distribution) {
 }
 
 // src/cache/key.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 var CACHE_FORMAT = "v2";
 function treeFingerprint(input) {
   const requirements = [...input.lock.requirements].map((r) => ({
@@ -3320,7 +3297,7 @@ function treeFingerprint(input) {
     options: input.options,
     ...input.optimize ? { optimize: input.optimize } : {}
   };
-  return createHash2("sha256").update(JSON.stringify(normalized)).digest("hex");
+  return createHash("sha256").update(JSON.stringify(normalized)).digest("hex");
 }
 function builtFrom(build2) {
   const sub = build2.kind !== "sdist" && build2.subdirectory ? { subdirectory: build2.subdirectory } : {};
@@ -3451,7 +3428,7 @@ async function restoreOrInstall(options) {
         source: {
           kind: "cached",
           zip: restored.manifest.dependencyZip,
-          file: path10.join(restored.entryDir, DEPENDENCY_ZIP_FILE),
+          file: path9.join(restored.entryDir, DEPENDENCY_ZIP_FILE),
           directory: restored.directory,
           treeChecks: restored.manifest.treeChecks,
           ownCopy: store.restoresOwnCopy
@@ -3460,10 +3437,10 @@ async function restoreOrInstall(options) {
     }
     log.info(`Cache miss: ${key} (${store.description}); installing`);
   }
-  const entryDir = store ? store.entryDir(key) : path10.join(scratch, "entry");
+  const entryDir = store ? store.entryDir(key) : path9.join(scratch, "entry");
   await rm6(entryDir, { recursive: true, force: true });
   await mkdir7(entryDir, { recursive: true });
-  const directory = path10.join(scratch, "tree");
+  const directory = path9.join(scratch, "tree");
   await rm6(directory, { recursive: true, force: true });
   await mkdir7(directory, { recursive: true });
   const started = performance.now();
@@ -3475,7 +3452,7 @@ async function restoreOrInstall(options) {
     restoreMs,
     source
   });
-  const compressTo = path10.join(entryDir, DEPENDENCY_ZIP_FILE);
+  const compressTo = path9.join(entryDir, DEPENDENCY_ZIP_FILE);
   if (installer) {
     log.info(`Installer: ${installerLabel}`);
     log.info(describeIndexes(indexes));
@@ -3520,7 +3497,7 @@ async function saveDependencies(dependencies, dependencyZip, treeChecks, store, 
   if (!store || source.kind === "cached" || !dependencyZip || !treeChecks) return;
   const { key } = dependencies.cache;
   try {
-    if (path10.dirname(dependencyZip.zip.path) !== entryDir) return;
+    if (path9.dirname(dependencyZip.zip.path) !== entryDir) return;
     const manifest = {
       format: 2,
       key,
@@ -3550,7 +3527,7 @@ async function restoreEntry(store, key, log) {
     }
     const entryDir = store.entryDir(key);
     const manifest = await readManifest(entryDir);
-    const zipFile = path10.join(entryDir, DEPENDENCY_ZIP_FILE);
+    const zipFile = path9.join(entryDir, DEPENDENCY_ZIP_FILE);
     let problems = manifestProblems(key, manifest);
     if (manifest && problems.length === 0) {
       const found = await digest(zipFile, !store.checksRestoredBytes);
@@ -3583,15 +3560,15 @@ async function digest(file, hash) {
 
 // src/lock/index.ts
 import { existsSync as existsSync5, readdirSync as readdirSync2 } from "node:fs";
-import path16 from "node:path";
+import path15 from "node:path";
 
 // src/lock/files.ts
-import { closeSync as closeSync2, fstatSync, openSync as openSync2, readSync as readSync2, realpathSync, statSync } from "node:fs";
-import path11 from "node:path";
+import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import path10 from "node:path";
 var MAX_LOCKFILE_BYTES = 16 * 1024 * 1024;
 function isInside(parent, child) {
-  const rel = path11.relative(parent, child);
-  return rel === "" || !rel.startsWith("..") && !path11.isAbsolute(rel);
+  const rel = path10.relative(parent, child);
+  return rel === "" || !rel.startsWith("..") && !path10.isAbsolute(rel);
 }
 function readLockText(abs2, shown2, where, allowedRoots, what = "lockfile", missingHint = `check the path of the ${what}`) {
   let real;
@@ -3611,7 +3588,7 @@ function readLockText(abs2, shown2, where, allowedRoots, what = "lockfile", miss
     try {
       return realpathSync(r);
     } catch {
-      return path11.resolve(r);
+      return path10.resolve(r);
     }
   });
   if (!roots.some((root) => isInside(root, real))) {
@@ -3632,7 +3609,7 @@ function readLockText(abs2, shown2, where, allowedRoots, what = "lockfile", miss
       hint: "point at the lockfile itself"
     }
   );
-  const fd = openSync2(real, "r");
+  const fd = openSync(real, "r");
   try {
     const stat9 = fstatSync(fd);
     if (!stat9.isFile()) throw notRegular();
@@ -3643,7 +3620,7 @@ function readLockText(abs2, shown2, where, allowedRoots, what = "lockfile", miss
     for (; ; ) {
       const chunk = Buffer.allocUnsafe(Math.min(want, 1024 * 1024, MAX_LOCKFILE_BYTES + 1 - total));
       want = 1024 * 1024;
-      const n = readSync2(fd, chunk, 0, chunk.length, null);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
@@ -3651,15 +3628,15 @@ function readLockText(abs2, shown2, where, allowedRoots, what = "lockfile", miss
     }
     return Buffer.concat(chunks).toString("utf8");
   } finally {
-    closeSync2(fd);
+    closeSync(fd);
   }
 }
 
 // src/lock/common.ts
 import { existsSync as existsSync4 } from "node:fs";
-import path12 from "node:path";
+import path11 from "node:path";
 
-// ../main/node_modules/smol-toml/dist/error.js
+// node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
   let lines = string.slice(0, ptr).split(/\r?\n/);
   return [lines.length, lines.pop().length + 1];
@@ -3703,7 +3680,7 @@ ${codeblock}`, options);
   }
 };
 
-// ../main/node_modules/smol-toml/dist/primitive.js
+// node_modules/smol-toml/dist/primitive.js
 function parseString(ctx) {
   let startPtr = ctx.p;
   let c = ctx.s.charCodeAt(ctx.p++);
@@ -3804,7 +3781,7 @@ function parseString(ctx) {
   TomlError.x("unfinished string", ctx, startPtr);
 }
 
-// ../main/node_modules/smol-toml/dist/date.js
+// node_modules/smol-toml/dist/date.js
 var DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
 var TomlDate = class _TomlDate extends Date {
   #hasDate = false;
@@ -3919,7 +3896,7 @@ var TomlDate = class _TomlDate extends Date {
   }
 };
 
-// ../main/node_modules/smol-toml/dist/extract.js
+// node_modules/smol-toml/dist/extract.js
 function isDigit(char, base = 10) {
   return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
 }
@@ -4128,7 +4105,7 @@ function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
   }
 }
 
-// ../main/node_modules/smol-toml/dist/util.js
+// node_modules/smol-toml/dist/util.js
 function skipComment(ctx) {
   for (; ctx.p < ctx.s.length; ctx.p++) {
     let c = ctx.s.charCodeAt(ctx.p);
@@ -4154,7 +4131,7 @@ function skipVoid(ctx, banNewLines, banComments) {
   }
 }
 
-// ../main/node_modules/smol-toml/dist/struct.js
+// node_modules/smol-toml/dist/struct.js
 function parseKey(ctx, end = 61) {
   let startPtr;
   let state = 0;
@@ -4271,7 +4248,7 @@ function parseArray(ctx) {
   TomlError.x("unfinished array", ctx, startPtr);
 }
 
-// ../main/node_modules/smol-toml/dist/parse.js
+// node_modules/smol-toml/dist/parse.js
 function peekTable(ctx, key, table, meta, type) {
   let t = table;
   let m = meta;
@@ -4414,7 +4391,7 @@ function parse(toml, options = {}) {
   return res;
 }
 
-// ../main/node_modules/smol-toml/dist/stringify.js
+// node_modules/smol-toml/dist/stringify.js
 var HAS_WELLFORMED = !!"".isWellFormed;
 
 // src/lock/markers.ts
@@ -4610,10 +4587,10 @@ function parseLockToml(text, file) {
   }
 }
 function readPyprojectBeside(ctx) {
-  const abs2 = path12.join(path12.dirname(ctx.path), "pyproject.toml");
+  const abs2 = path11.join(path11.dirname(ctx.path), "pyproject.toml");
   if (!existsSync4(abs2)) return void 0;
-  const file = path12.relative(ctx.workingDirectory, abs2) || "pyproject.toml";
-  const text = readLockText(abs2, file, { file }, [ctx.workingDirectory, path12.dirname(ctx.path)], "pyproject.toml");
+  const file = path11.relative(ctx.workingDirectory, abs2) || "pyproject.toml";
+  const text = readLockText(abs2, file, { file }, [ctx.workingDirectory, path11.dirname(ctx.path)], "pyproject.toml");
   return { doc: parseLockToml(text, file), file };
 }
 function asTable(v) {
@@ -4795,9 +4772,9 @@ function checkWheels(a) {
   );
 }
 function projectPath(ctx, recorded) {
-  const abs2 = path12.resolve(path12.dirname(ctx.path), recorded);
-  if (!isInside(ctx.workingDirectory, abs2) && !isInside(path12.dirname(ctx.path), abs2)) return void 0;
-  return { abs: abs2, rel: path12.relative(ctx.workingDirectory, abs2).split(path12.sep).join("/") || "." };
+  const abs2 = path11.resolve(path11.dirname(ctx.path), recorded);
+  if (!isInside(ctx.workingDirectory, abs2) && !isInside(path11.dirname(ctx.path), abs2)) return void 0;
+  return { abs: abs2, rel: path11.relative(ctx.workingDirectory, abs2).split(path11.sep).join("/") || "." };
 }
 function firstPartyPath(ctx, recorded, table, name, where) {
   checkPath(recorded, { ...where, distribution: name });
@@ -4828,7 +4805,7 @@ function localWheelDir(ctx, recorded, table, name, where) {
       }
     );
   }
-  return path12.dirname(inside.abs);
+  return path11.dirname(inside.abs);
 }
 function vcsError(table, name, source, where) {
   return new UserError(
@@ -5712,7 +5689,7 @@ function rootEdges(doc, pyprojectFile, ctx) {
 }
 
 // src/lock/pylock.ts
-import path13 from "node:path";
+import path12 from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
 var SUPPORTED_PYLOCK = "1.x (PEP 751)";
 var RELOCK3 = "regenerate pylock.toml with the tool that wrote it (`pip lock`, `uv export --format pylock.toml`)";
@@ -5735,7 +5712,7 @@ function parsePylock(text, ctx) {
     return parseLockToml(text, ctx.file);
   } catch (e) {
     if (!(e instanceof UserError) || !looksLikeRequirements(text)) throw e;
-    const name = path13.basename(ctx.file);
+    const name = path12.basename(ctx.file);
     throw new UserError(
       `${name} is a requirements file (name==version lines), not a PEP 751 lock: older \`uv export -o ${name}\` wrote this format, which is not TOML`,
       {
@@ -5755,20 +5732,20 @@ function checkHeader3(doc, text, ctx, env) {
   const lockVersion = asString(doc["lock-version"]);
   if (!lockVersion || !/^1(\.\d+)*$/.test(lockVersion)) {
     throw new UserError(
-      `unsupported ${path13.basename(ctx.file)} lock-version ${quoted(String(doc["lock-version"] ?? "(missing)"))}: this action reads lock-version ${SUPPORTED_PYLOCK}`,
+      `unsupported ${path12.basename(ctx.file)} lock-version ${quoted(String(doc["lock-version"] ?? "(missing)"))}: this action reads lock-version ${SUPPORTED_PYLOCK}`,
       {
         where: { file: ctx.file, line: lineOf(text, /^lock-version\s*=/m) },
         hint: "write the lock with a tool that follows PEP 751 (`pip lock`, `uv export --format pylock.toml`)"
       }
     );
   }
-  checkRequiresPython(text, doc, "requires-python", ctx, path13.basename(ctx.file));
+  checkRequiresPython(text, doc, "requires-python", ctx, path12.basename(ctx.file));
   const environments = strings(doc.environments);
   if (environments.length > 0) {
     const where = { file: ctx.file, line: lineOf(text, /^environments\s*=/m) };
     if (!environments.some((m) => markerTrue(m, env, [], [], where))) {
       throw new UserError(
-        `${path13.basename(ctx.file)} was locked for the environments ${environments.map((e) => quoted(e, 200)).join(", ")}, and none of them is ${describeTarget(ctx.target)}`,
+        `${path12.basename(ctx.file)} was locked for the environments ${environments.map((e) => quoted(e, 200)).join(", ")}, and none of them is ${describeTarget(ctx.target)}`,
         {
           where,
           hint: "lock for the Lambda target too (add its environment to the locker's environments)"
@@ -6016,7 +5993,7 @@ function hashesOf(value, at) {
 }
 
 // src/lock/requirements.ts
-import path14 from "node:path";
+import path13 from "node:path";
 var FIX_HINT = "fix the line: a requirements file holds one requirement or option per line, each as pip writes it";
 var PIN_HINT = "pin every requirement exactly (name==version), e.g. with `pip-compile`, `uv pip compile` or `uv export`";
 function logicalLines(text, file) {
@@ -6083,7 +6060,7 @@ function readRequirements(text, ctx) {
                 includeAbs,
                 includeRel,
                 where,
-                [ctx.workingDirectory, path14.dirname(ctx.path)],
+                [ctx.workingDirectory, path13.dirname(ctx.path)],
                 "included requirements file",
                 "fix the path after -r: it is relative to the file that includes it"
               );
@@ -6159,8 +6136,8 @@ function handleOption(l, fileAbs, indexes, include, ctx) {
   switch (name) {
     case "-r":
     case "--requirement": {
-      const abs2 = path14.resolve(path14.dirname(fileAbs), checkPath(value, at));
-      include(shown(path14.relative(ctx.workingDirectory, abs2) || value, 200), abs2);
+      const abs2 = path13.resolve(path13.dirname(fileAbs), checkPath(value, at));
+      include(shown(path13.relative(ctx.workingDirectory, abs2) || value, 200), abs2);
       return;
     }
     case "-c":
@@ -6179,7 +6156,7 @@ function handleOption(l, fileAbs, indexes, include, ctx) {
     case "-f":
     case "--find-links":
       indexes.findLinks.push(
-        /^[a-z][a-z0-9+.-]*:/i.test(value) ? checkIndexUrl(value, at) : path14.resolve(path14.dirname(fileAbs), checkPath(value, at))
+        /^[a-z][a-z0-9+.-]*:/i.test(value) ? checkIndexUrl(value, at) : path13.resolve(path13.dirname(fileAbs), checkPath(value, at))
       );
       return;
     case "--trusted-host":
@@ -6307,7 +6284,7 @@ function directReference(l, body, parsed, hashes, env, ctx) {
 }
 
 // src/lock/uv-select.ts
-import path15 from "node:path";
+import path14 from "node:path";
 var FIRST_PARTY = /* @__PURE__ */ new Set(["editable", "virtual", "workspace", "directory"]);
 var RELOCK4 = "run `uv lock` to regenerate uv.lock; uv never writes this value";
 function sourceKey(source) {
@@ -6316,9 +6293,9 @@ function sourceKey(source) {
 }
 function findRoots(packages, doc, ctx) {
   const firstParty = packages.filter((p) => FIRST_PARTY.has(p.sourceKind));
-  const lockDir = path15.dirname(ctx.path);
+  const lockDir = path14.dirname(ctx.path);
   const here = firstParty.filter(
-    (p) => path15.resolve(lockDir, p.sourceValue || ".") === path15.resolve(ctx.workingDirectory)
+    (p) => path14.resolve(lockDir, p.sourceValue || ".") === path14.resolve(ctx.workingDirectory)
   );
   if (here.length > 0) return here;
   const members = asArray(asTable(doc.manifest)?.members).map(asString).filter((m) => !!m).map(normalizeName);
@@ -6720,14 +6697,14 @@ var DETECTED_LOCKFILES = [
 ].join(", ");
 function chooseLockfile(workingDirectory, requested) {
   if (requested) {
-    const abs2 = path16.resolve(workingDirectory, requested);
+    const abs2 = path15.resolve(workingDirectory, requested);
     if (!existsSync5(abs2)) {
       throw new UserError(`lockfile ${requested} does not exist in ${workingDirectory}`, {
         where: { file: requested },
         hint: "check the `lockfile` input: it is relative to `working-directory`"
       });
     }
-    const spec2 = FORMATS.find((f) => f.matches(path16.basename(abs2)));
+    const spec2 = FORMATS.find((f) => f.matches(path15.basename(abs2)));
     return { format: spec2.format, file: requested, ignored: [] };
   }
   const present = readdirSync2(workingDirectory);
@@ -6738,9 +6715,9 @@ function chooseLockfile(workingDirectory, requested) {
   return { format: spec.format, file: first, ignored: found.slice(1) };
 }
 function readLockfile(choice, ctx) {
-  const abs2 = path16.resolve(ctx.workingDirectory, choice.file);
+  const abs2 = path15.resolve(ctx.workingDirectory, choice.file);
   const spec = FORMATS.find((f) => f.format === choice.format);
-  const text = readLockText(abs2, choice.file, { file: choice.file }, [path16.dirname(abs2), ctx.workingDirectory]);
+  const text = readLockText(abs2, choice.file, { file: choice.file }, [path15.dirname(abs2), ctx.workingDirectory]);
   return { ...spec.reader(text, { ...ctx, file: choice.file, path: abs2 }), text };
 }
 
@@ -6805,8 +6782,8 @@ function codeWithoutLockfile(inputs, log) {
 }
 
 // src/optimize/index.ts
-import { mkdir as mkdir10, readFile as readFile7, stat as stat7, writeFile as writeFile7 } from "node:fs/promises";
-import path21 from "node:path";
+import { mkdir as mkdir10, readFile as readFile6, stat as stat7, writeFile as writeFile6 } from "node:fs/promises";
+import path20 from "node:path";
 
 // src/optimize/plan.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
@@ -7121,8 +7098,8 @@ function bytecodeWouldFit(unzipped, sourceBytes, limit = UNZIPPED_LIMIT) {
 }
 
 // src/optimize/compile.ts
-import { mkdir as mkdir8, readFile as readFile2, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
-import path17 from "node:path";
+import { mkdir as mkdir8, readFile, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import path16 from "node:path";
 var SCRIPT = `
 import json, py_compile, sys
 from py_compile import PycInvalidationMode
@@ -7141,10 +7118,10 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
 var FILES_PER_PROCESS = 200;
 async function compileSources(python, jobs, scratch, env, processes = Math.min(defaultThreads(), Math.ceil(jobs.length / FILES_PER_PROCESS))) {
   if (jobs.length === 0) return [];
-  const dir = path17.join(scratch, "compile");
+  const dir = path16.join(scratch, "compile");
   await mkdir8(dir, { recursive: true });
-  const script = path17.join(dir, "compile.py");
-  await writeFile4(script, SCRIPT);
+  const script = path16.join(dir, "compile.py");
+  await writeFile3(script, SCRIPT);
   const sizes = await Promise.all(
     jobs.map(
       (j) => stat3(j.source).then(
@@ -7180,37 +7157,37 @@ function shareOut(sizes, n) {
   return shares.filter((s) => s.length > 0);
 }
 async function compileShare(python, script, dir, jobs, env) {
-  const list = path17.join(dir, `jobs-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+  const list = path16.join(dir, `jobs-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const result = `${list}.out`;
-  await writeFile4(list, JSON.stringify(jobs.map((j) => [j.source, j.pyc, j.displayName])));
+  await writeFile3(list, JSON.stringify(jobs.map((j) => [j.source, j.pyc, j.displayName])));
   const r = await runProcess(python.command, ["-I", "-S", script, list, result], { env: { PATH: env.PATH } });
   if (r.code !== 0) {
     throw new Error(
       `${python.command} failed to compile (exit ${r.code}): ${r.output.trim().split("\n").slice(-3).join(" ")}`
     );
   }
-  const failed = JSON.parse(await readFile2(result, "utf8"));
+  const failed = JSON.parse(await readFile(result, "utf8"));
   return failed.map(([p, error]) => ({ path: p, error }));
 }
 
 // src/optimize/members.ts
-import { mkdir as mkdir9, readFile as readFile5, stat as stat5, writeFile as writeFile6 } from "node:fs/promises";
-import path19 from "node:path";
+import { mkdir as mkdir9, readFile as readFile4, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
+import path18 from "node:path";
 
 // src/optimize/apply.ts
-import { readFile as readFile3, rename as rename3, rm as rm7, rmdir, stat as stat4, writeFile as writeFile5 } from "node:fs/promises";
-import path18 from "node:path";
-var abs = (tree, file) => path18.join(tree.root, file);
+import { readFile as readFile2, rename as rename2, rm as rm7, rmdir, stat as stat4, writeFile as writeFile4 } from "node:fs/promises";
+import path17 from "node:path";
+var abs = (tree, file) => path17.join(tree.root, file);
 async function replaceFile(file, bytes, mode) {
   const next = `${file}.lpp-new`;
-  await writeFile5(next, bytes, { mode });
-  await rename3(next, file);
+  await writeFile4(next, bytes, { mode });
+  await rename2(next, file);
 }
 async function removeFiles(tree, files) {
   const dirs = /* @__PURE__ */ new Set();
   for (const f of files) {
     await rm7(abs(tree, f), { force: true });
-    for (let d = path18.posix.dirname(f); d !== "."; d = path18.posix.dirname(d)) dirs.add(d);
+    for (let d = path17.posix.dirname(f); d !== "."; d = path17.posix.dirname(d)) dirs.add(d);
   }
   for (const d of [...dirs].sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? 1 : -1))) {
     await rmdir(abs(tree, d)).catch(() => {
@@ -7221,7 +7198,7 @@ async function stripSharedObjects(tree, files) {
   const changed = /* @__PURE__ */ new Map();
   for (const f of files) {
     const file = abs(tree, f);
-    const result = stripElf(await readFile3(file));
+    const result = stripElf(await readFile2(file));
     if (!result) continue;
     await replaceFile(file, result.bytes, (await stat4(file)).mode & 511);
     changed.set(f, result.bytes.length);
@@ -7247,7 +7224,7 @@ function recordTouched(dist, changes) {
 }
 async function rewriteRecords(tree, changes) {
   const described = async (file) => {
-    const bytes = await readFile3(abs(tree, file));
+    const bytes = await readFile2(abs(tree, file));
     return { path: file, hash: recordHash(bytes), size: bytes.length };
   };
   const rewritten = /* @__PURE__ */ new Map();
@@ -7258,13 +7235,13 @@ async function rewriteRecords(tree, changes) {
   for (const dist of tree.distributions) {
     if (!recordTouched(dist, all)) continue;
     const recordFile = abs(tree, `${dist.distInfo}/RECORD`);
-    const text = rewriteRecordText(await readFile3(recordFile, "utf8"), all, dist.name);
+    const text = rewriteRecordText(await readFile2(recordFile, "utf8"), all, dist.name);
     await replaceFile(recordFile, text, 420);
   }
 }
 
 // src/optimize/steps.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 
 // src/optimize/imports.ts
 var PLAIN_SPECIAL = /[\\\n\r'"]/g;
@@ -7630,10 +7607,10 @@ async function keptByImports(input) {
   const kept = /* @__PURE__ */ new Map();
   if (modules.size === 0 && byFile.size === 0) return [];
   const queue2 = files.filter((f) => !candidates.has(f) && f.endsWith(".py"));
-  const keep = (path28, reason) => {
-    if (kept.has(path28)) return;
-    kept.set(path28, { path: path28, ...reason });
-    if (path28.endsWith(".py")) queue2.push(path28);
+  const keep = (path27, reason) => {
+    if (kept.has(path27)) return;
+    kept.set(path27, { path: path27, ...reason });
+    if (path27.endsWith(".py")) queue2.push(path27);
   };
   for (let i = 0; i < queue2.length; i++) {
     const file = queue2[i];
@@ -7642,7 +7619,7 @@ async function keptByImports(input) {
     const scan = scanSource(text);
     for (const ref of scan.imports) {
       for (const name of namedModules(ref, file)) {
-        for (const path28 of modules.get(name) ?? []) keep(path28, { by: file, line: ref.line, name, how: "imports" });
+        for (const path27 of modules.get(name) ?? []) keep(path27, { by: file, line: ref.line, name, how: "imports" });
       }
     }
     for (const literal of scan.literals) {
@@ -7650,8 +7627,8 @@ async function keptByImports(input) {
       const last = segments?.[segments.length - 1];
       if (!segments || !last) continue;
       const named = [...byFile.get(last) ?? [], ...segments.length > 1 ? byFolder.get(last) ?? [] : []];
-      for (const path28 of named) {
-        if (names(path28, segments)) keep(path28, { by: file, name: literal, how: "reads" });
+      for (const path27 of named) {
+        if (names(path27, segments)) keep(path27, { by: file, name: literal, how: "reads" });
       }
     }
   }
@@ -7685,7 +7662,7 @@ async function slimKeptBack(listing, settings, code, read) {
     candidates,
     read: (file) => {
       const own = codePaths.get(file);
-      return own ? readFile4(own, "utf8").catch(() => void 0) : read(file);
+      return own ? readFile3(own, "utf8").catch(() => void 0) : read(file);
     }
   });
 }
@@ -7728,7 +7705,7 @@ var MemberBytes = class {
     const m = this.byPath.get(file);
     if (!m) return void 0;
     if ("data" in m) return m.data;
-    if ("absolutePath" in m) return readFile5(m.absolutePath);
+    if ("absolutePath" in m) return readFile4(m.absolutePath);
     let reader = this.readers.get(m.from);
     if (!reader) {
       reader = new EntryReader(m.from);
@@ -7767,7 +7744,7 @@ async function optimizeMembers(input, wheels) {
     ]);
     await checkKept(wheels, bytes, removed);
     const rewritten = /* @__PURE__ */ new Map();
-    const scratch = path19.join(input.scratch, "optimized");
+    const scratch = path18.join(input.scratch, "optimized");
     const savings = await stripMembers(wheels, bytes, plan.strip, scratch, rewritten);
     Object.assign(report, slimFigures(plan.removed, savings));
     const added = [];
@@ -7829,9 +7806,9 @@ async function stripMembers(wheels, bytes, files, scratch, rewritten) {
     const original = await bytes.read(file);
     const result = original && stripElf(original);
     if (!result) continue;
-    const absolutePath = path19.join(scratch, file);
-    await mkdir9(path19.dirname(absolutePath), { recursive: true });
-    await writeFile6(absolutePath, result.bytes);
+    const absolutePath = path18.join(scratch, file);
+    await mkdir9(path18.dirname(absolutePath), { recursive: true });
+    await writeFile5(absolutePath, result.bytes);
     const i = byPath.get(file);
     const listed = wheels.listing.files[i];
     savings.push({ path: file, distribution: listed.distribution, saved: listed.size - result.bytes.length });
@@ -7845,13 +7822,13 @@ async function stripMembers(wheels, bytes, files, scratch, rewritten) {
 }
 async function compileMembers(input, compiler, wheels, bytes, sources, scratch, shipped) {
   const owners = new Map(wheels.listing.files.map((f) => [f.path, f.distribution]));
-  const at = (dir, file) => path19.join(scratch, dir, file);
+  const at = (dir, file) => path18.join(scratch, dir, file);
   const jobs = [];
   for (const source of sources) {
     const text = await bytes.read(source);
     if (!text) continue;
-    await mkdir9(path19.dirname(at("sources", source)), { recursive: true });
-    await writeFile6(at("sources", source), text);
+    await mkdir9(path18.dirname(at("sources", source)), { recursive: true });
+    await writeFile5(at("sources", source), text);
     jobs.push({
       source: at("sources", source),
       pyc: at("bytecode", pycPath(source, compiler.cacheTag)),
@@ -7869,7 +7846,7 @@ async function compileMembers(input, compiler, wheels, bytes, sources, scratch, 
   const added = [];
   for (const b of fit.kept) {
     const absolutePath = at("bytecode", b.pyc);
-    const data = await readFile5(absolutePath);
+    const data = await readFile4(absolutePath);
     const distribution = owners.get(b.source);
     added.push({
       file: { path: b.pyc, size: b.bytes, executable: false, ...distribution ? { distribution } : {} },
@@ -7921,12 +7898,12 @@ async function apply(wheels, removed, added, changes) {
 }
 
 // src/optimize/tree.ts
-import { readFile as readFile6, stat as stat6 } from "node:fs/promises";
-import path20 from "node:path";
+import { readFile as readFile5, stat as stat6 } from "node:fs/promises";
+import path19 from "node:path";
 async function optimizeTree(input, tree) {
   const { settings, compiler } = input;
   const where = new Map(tree.files.map((f) => [f.path, f.absolutePath]));
-  const keptBack = settings.slim ? await slimKeptBack(tree, settings, input.code, (f) => readFile6(where.get(f), "utf8").catch(() => void 0)) : [];
+  const keptBack = settings.slim ? await slimKeptBack(tree, settings, input.code, (f) => readFile5(where.get(f), "utf8").catch(() => void 0)) : [];
   const plan = planDependencies(tree, settings, compiler !== void 0, new Set(keptBack.map((k) => k.path)));
   const report = emptyReport(settings, compiler, reasonWithoutCompiler(settings));
   report.notInstalled = plan.notInstalled;
@@ -7955,8 +7932,8 @@ async function optimizeTree(input, tree) {
 async function compileTree(input, compiler, tree, plan, shipped, report) {
   const owners = new Map(tree.files.map((f) => [f.path, f.distribution]));
   const jobs = plan.compile.map((source) => ({
-    source: path20.join(tree.root, source),
-    pyc: path20.join(tree.root, pycPath(source, compiler.cacheTag)),
+    source: path19.join(tree.root, source),
+    pyc: path19.join(tree.root, pycPath(source, compiler.cacheTag)),
     displayName: source
   }));
   const failed = await compileSources(compiler, jobs, input.scratch, input.env);
@@ -7965,7 +7942,7 @@ async function compileTree(input, compiler, tree, plan, shipped, report) {
   for (const source of plan.compile) {
     if (failedPaths.has(source)) continue;
     const pyc = pycPath(source, compiler.cacheTag);
-    written.push({ pyc, source, bytes: (await stat6(path20.join(tree.root, pyc))).size });
+    written.push({ pyc, source, bytes: (await stat6(path19.join(tree.root, pyc))).size });
   }
   const { fit, compile } = fitCompiled(input, compiler, tree, { written, failed: [...failedPaths], shipped });
   report.compile = compile;
@@ -8036,10 +8013,10 @@ function optimizeKey(settings, compiler) {
 async function optimize(input) {
   const { settings, compiler, tree, wheels, log } = input;
   const fromCache = tree === void 0 && wheels === void 0;
-  const entryReport = path21.join(input.entryDir, REPORT_FILE);
+  const entryReport = path20.join(input.entryDir, REPORT_FILE);
   const report = tree ? await optimizeTree(input, tree) : wheels ? await optimizeMembers(input, wheels) : await readReport(entryReport) ?? emptyReport(settings, compiler, "the cache entry has no record of it");
   report.fromCache = fromCache;
-  if (!fromCache) await writeFile7(entryReport, JSON.stringify(report));
+  if (!fromCache) await writeFile6(entryReport, JSON.stringify(report));
   const code = await compileCode(input);
   if (report.compile.done) report.compile.code = code.length - input.code.length;
   for (const e of report.excluded) {
@@ -8080,7 +8057,7 @@ ${lines.join("\n")}${more}`
 async function readReport(file) {
   try {
     if ((await stat7(file)).size > MAX_REPORT_BYTES) return void 0;
-    const parsed = JSON.parse(await readFile7(file, "utf8"));
+    const parsed = JSON.parse(await readFile6(file, "utf8"));
     return parsed && typeof parsed === "object" && Array.isArray(parsed.slimmed) ? parsed : void 0;
   } catch {
     return void 0;
@@ -8090,11 +8067,11 @@ async function compileCode(input) {
   const { compiler, code } = input;
   const sources = planCode(code, compiler !== void 0);
   if (!compiler || sources.length === 0) return code;
-  const out = path21.join(input.scratch, "code-bytecode");
+  const out = path20.join(input.scratch, "code-bytecode");
   await mkdir10(out, { recursive: true });
   const jobs = sources.map((f) => ({
     source: f.absolutePath,
-    pyc: path21.join(out, pycPath(f.path, compiler.cacheTag)),
+    pyc: path20.join(out, pycPath(f.path, compiler.cacheTag)),
     displayName: f.path
   }));
   const failed = new Set((await compileSources(compiler, jobs, input.scratch, input.env)).map((f) => f.path));
@@ -8108,7 +8085,7 @@ async function compileCode(input) {
   for (const f of sources) {
     if (failed.has(f.path)) continue;
     const rel = pycPath(f.path, compiler.cacheTag);
-    const absolutePath = path21.join(out, rel);
+    const absolutePath = path20.join(out, rel);
     pycs.push({ path: rel, absolutePath, size: (await stat7(absolutePath)).size, executable: false });
   }
   return [...code, ...pycs].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -8118,11 +8095,11 @@ async function compileCode(input) {
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { existsSync as existsSync6, statSync as statSync3 } from "node:fs";
 import { realpath, stat as stat8 } from "node:fs/promises";
-import path23 from "node:path";
+import path22 from "node:path";
 
 // src/source/walk.ts
 import { lstatSync, readdirSync as readdirSync3, readlinkSync, statSync as statSync2 } from "node:fs";
-import path22 from "node:path";
+import path21 from "node:path";
 var UTF8 = new TextDecoder("utf-8", { fatal: true });
 function escapeName(bytes) {
   let out = "";
@@ -8176,11 +8153,11 @@ function walkSource(workingDirectory, options) {
         found.set(shown2, { path: shown2, absolutePath: abs2, size: 0, executable: false, badName: true });
         continue;
       }
-      visit(rel === "" ? name : `${rel}/${name}`, path22.join(abs2, name), entry);
+      visit(rel === "" ? name : `${rel}/${name}`, path21.join(abs2, name), entry);
     }
   };
   for (const root of new Set(options.roots)) {
-    visit(root, root === "" ? workingDirectory : path22.join(workingDirectory, root), void 0);
+    visit(root, root === "" ? workingDirectory : path21.join(workingDirectory, root), void 0);
   }
   return [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
@@ -8268,14 +8245,14 @@ var OUTPUT_FILES = /\.zip$/;
 var OWN_FOLDER_HINT = "give the zips a folder of their own: leave `output-dir` unset, or use a folder that holds no code (e.g. `output-dir: .lambda-python-package`, or one outside `working-directory`)";
 async function collectSource(options) {
   const { workingDirectory } = options;
-  const outputRel = path23.relative(workingDirectory, options.outputDir).split(path23.sep).join("/");
+  const outputRel = path22.relative(workingDirectory, options.outputDir).split(path22.sep).join("/");
   if (outputRel === "") {
     throw new UserError(
       `output-dir is the working directory itself (${workingDirectory}): function.zip and layer.zip would be written among the function code, and the next build would ship them inside the new zip`,
       { hint: OWN_FOLDER_HINT }
     );
   }
-  const outputInside = !outputRel.startsWith("..") && !path23.isAbsolute(outputRel);
+  const outputInside = !outputRel.startsWith("..") && !path22.isAbsolute(outputRel);
   const inOutput = (rel) => outputInside && (rel === outputRel || rel.startsWith(`${outputRel}/`));
   const never = (0, import_picomatch2.default)(NEVER, { dot: true });
   const defaultExcluded = (0, import_picomatch2.default)(DEFAULT_EXCLUDES, { dot: true });
@@ -8285,7 +8262,7 @@ async function collectSource(options) {
   const useDefault = options.source.length === 0;
   const pruneDir = (rel) => {
     if (neverDir(rel) || userExcluded(rel) || useDefault && defaultDir(rel)) return true;
-    return existsSync6(path23.join(workingDirectory, rel, "pyvenv.cfg"));
+    return existsSync6(path22.join(workingDirectory, rel, "pyvenv.cfg"));
   };
   const roots = useDefault ? [""] : options.source.map((p) => sourceRoot(p, workingDirectory));
   const all = walkSource(workingDirectory, { roots, pruneDir }).filter((f) => !never(f.path));
@@ -8310,7 +8287,7 @@ async function collectSource(options) {
       (f) => !userExcluded(f.path) && !f.path.split("/").some((_, i, parts) => userExcluded(parts.slice(0, i + 1).join("/")))
     );
   }
-  const stranded = selected.filter((f) => inOutput(f.path) && !OUTPUT_FILES.test(path23.posix.basename(f.path)));
+  const stranded = selected.filter((f) => inOutput(f.path) && !OUTPUT_FILES.test(path22.posix.basename(f.path)));
   if (stranded.length > 0) {
     const shown2 = stranded.slice(0, 5).map((f) => f.path);
     throw new UserError(
@@ -8328,7 +8305,7 @@ async function checkSymlinks(files, workingDirectory) {
   if (links.length === 0) return;
   const root = await realpath(workingDirectory).catch(() => workingDirectory);
   const shipped = new Set(
-    files.filter((f) => f.symlink === void 0).map((f) => path23.relative(workingDirectory, f.absolutePath))
+    files.filter((f) => f.symlink === void 0).map((f) => path22.relative(workingDirectory, f.absolutePath))
   );
   const errors = [];
   for (const f of links) {
@@ -8357,7 +8334,7 @@ async function linkProblem(f, root, shipped) {
     };
   }
   const target = await realpath(f.absolutePath);
-  if (target !== root && !target.startsWith(`${root}${path23.sep}`)) {
+  if (target !== root && !target.startsWith(`${root}${path22.sep}`)) {
     return {
       message: `${link}, outside the working directory (${target})`,
       hint: "copy the file into the project, or leave the link out with `exclude`: only files inside `working-directory` are shipped"
@@ -8376,9 +8353,9 @@ async function linkProblem(f, root, shipped) {
       hint: "point the link at a regular file, or leave it out with `exclude`"
     };
   }
-  const rel = path23.relative(root, target).split(path23.sep).join("/");
-  const inVenv = rel.split("/").some((_, i, parts) => i > 0 && existsSync6(path23.join(root, parts.slice(0, i).join("/"), "pyvenv.cfg")));
-  if ((NEVER_TARGET(rel) || inVenv) && !shipped.has(path23.relative(root, target))) {
+  const rel = path22.relative(root, target).split(path22.sep).join("/");
+  const inVenv = rel.split("/").some((_, i, parts) => i > 0 && existsSync6(path22.join(root, parts.slice(0, i).join("/"), "pyvenv.cfg")));
+  if ((NEVER_TARGET(rel) || inVenv) && !shipped.has(path22.relative(root, target))) {
     return {
       message: `${link}, a file that is never shipped (hidden files such as .env or .git/config, lockfiles, virtualenvs, tests): the link would ship its content`,
       hint: "link to a file that is part of the code, or copy what the function needs into one; or leave the link out with `exclude`"
@@ -8391,9 +8368,9 @@ function folderPatterns(patterns) {
 }
 function relativeSource(pattern, workingDirectory) {
   const clean = pattern.replace(/^\.\//, "").replace(/\/+$/, "");
-  const abs2 = path23.resolve(workingDirectory, clean === "" ? "." : clean);
-  const rel = path23.relative(workingDirectory, abs2).split(path23.sep).join("/");
-  if (rel.startsWith("..") || path23.isAbsolute(rel)) {
+  const abs2 = path22.resolve(workingDirectory, clean === "" ? "." : clean);
+  const rel = path22.relative(workingDirectory, abs2).split(path22.sep).join("/");
+  if (rel.startsWith("..") || path22.isAbsolute(rel)) {
     throw new UserError(`source "${pattern}" lies outside the working directory ${workingDirectory}`, {
       hint: "set `working-directory` to a folder that holds all of the function code"
     });
@@ -8417,14 +8394,14 @@ function matchSource(pattern, workingDirectory, all) {
 // src/source/firstparty.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
 import { existsSync as existsSync7, statSync as statSync4 } from "node:fs";
-import path24 from "node:path";
+import path23 from "node:path";
 var MEMBER_EXCLUDES = [...DEFAULT_EXCLUDES, "setup.py", "setup.cfg", "README*", "LICENSE*", "CHANGELOG*", "*.md"];
 async function collectFirstParty(lock, workingDirectory) {
   const excluded = (0, import_picomatch3.default)(MEMBER_EXCLUDES, { dot: true });
   const members = [];
   for (const member2 of lock.firstParty) {
-    const dir = path24.resolve(workingDirectory, member2.path);
-    const src = path24.join(dir, "src");
+    const dir = path23.resolve(workingDirectory, member2.path);
+    const src = path23.join(dir, "src");
     const srcLayout = existsSync7(src) && statSync4(src).isDirectory();
     if (member2.path === "." && !srcLayout) continue;
     const root = srcLayout ? src : dir;
@@ -8588,11 +8565,11 @@ function lambdaProcess(layout, options) {
 }
 
 // src/verify/layout.ts
-import { chmod, mkdir as mkdir11, mkdtemp, readdir as readdir3, rm as rm8, writeFile as writeFile8 } from "node:fs/promises";
-import path25 from "node:path";
+import { chmod, mkdir as mkdir11, mkdtemp, readdir as readdir3, rm as rm8, writeFile as writeFile7 } from "node:fs/promises";
+import path24 from "node:path";
 async function withLambdaLayout(zips, fn) {
-  const root = await mkdtemp(path25.join(zips.scratch, "import-"));
-  const layout = { root, task: path25.join(root, "task"), opt: path25.join(root, "opt"), work: path25.join(root, "work") };
+  const root = await mkdtemp(path24.join(zips.scratch, "import-"));
+  const layout = { root, task: path24.join(root, "task"), opt: path24.join(root, "opt"), work: path24.join(root, "work") };
   try {
     await mkdir11(layout.task);
     await mkdir11(layout.opt);
@@ -8620,28 +8597,28 @@ async function unzipInto(zip, into) {
 }
 async function unzipEntries(zip, entries, reader, into) {
   for (const entry of entries) {
-    const target = path25.resolve(into, entry.name);
-    if (!target.startsWith(`${into}${path25.sep}`)) throw new Error(`${zip}: entry ${entry.name} leaves the folder`);
+    const target = path24.resolve(into, entry.name);
+    if (!target.startsWith(`${into}${path24.sep}`)) throw new Error(`${zip}: entry ${entry.name} leaves the folder`);
     if (entry.name.endsWith("/")) {
       await mkdir11(target, { recursive: true });
       continue;
     }
     const stored = await reader.read(entry);
     const data = inflateEntry(entry, stored);
-    await mkdir11(path25.dirname(target), { recursive: true });
-    await writeFile8(target, data, { mode: 420 });
+    await mkdir11(path24.dirname(target), { recursive: true });
+    await writeFile7(target, data, { mode: 420 });
   }
 }
 async function readOnly(dir, on) {
   if (!on) await chmod(dir, 493);
   for (const entry of await readdir3(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) await readOnly(path25.join(dir, entry.name), on);
+    if (entry.isDirectory()) await readOnly(path24.join(dir, entry.name), on);
   }
   if (on) await chmod(dir, 365);
 }
 
 // src/verify/measure.ts
-import path26 from "node:path";
+import path25 from "node:path";
 var MEASURE_SCRIPT = `
 import sys, os, json, time, importlib
 task, opt, minor, module = sys.argv[1:5]
@@ -8688,7 +8665,7 @@ async function runOnce(layout, o, flags, extra = []) {
   }
   return { output: JSON.parse(result.stdout.slice(marked + MARK.length).trim()), stderr: result.stderr };
 }
-var pycachePrefix = (layout) => ["-X", `pycache_prefix=${path26.join(layout.work, "pycache")}`];
+var pycachePrefix = (layout) => ["-X", `pycache_prefix=${path25.join(layout.work, "pycache")}`];
 function writeBytecode(layout, o) {
   const run = runOnce(layout, o, pycachePrefix(layout));
   run.catch(() => void 0);
@@ -8953,7 +8930,7 @@ async function build(inputs, ctx, options = {}) {
   progress.lock = lock;
   const tempBase = env.RUNNER_TEMP || os2.tmpdir();
   await mkdir12(tempBase, { recursive: true });
-  const scratch = await mkdtemp2(path27.join(tempBase, "lpp-"));
+  const scratch = await mkdtemp2(path26.join(tempBase, "lpp-"));
   let zips;
   try {
     const stage = { inputs, ctx, target, lock, scratch, timings };

@@ -19,7 +19,7 @@ import {
   iterableToReadableStream,
   readableStreamToIterable,
   resolveEventStreamSerdeConfig
-} from "./chunk-RFDIGIAS.js";
+} from "./chunk-52GMXU76.js";
 import "./chunk-QK3BG52E.js";
 init_event_streams();
 export {

@@ -24,7 +24,7 @@ import {
   require_dist_cjs3,
   toUserError,
   withRetry
-} from "./chunk-IJFJYBRP.js";
+} from "./chunk-IUD7GM4C.js";
 import {
   cutText,
   redactEdges
@@ -39,7 +39,7 @@ import {
 import {
   endpoints_exports,
   init_endpoints
-} from "./chunk-RFDIGIAS.js";
+} from "./chunk-52GMXU76.js";
 import {
   __commonJS,
   __require,
@@ -47,9 +47,9 @@ import {
   __toESM
 } from "./chunk-QK3BG52E.js";
 
-// ../main/node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
+// node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
 var require_dist_cjs4 = __commonJS({
-  "../main/node_modules/@aws-sdk/lib-storage/dist-cjs/index.js"(exports) {
+  "node_modules/@aws-sdk/lib-storage/dist-cjs/index.js"(exports) {
     var { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = require_dist_cjs3();
     var { toEndpointV1, getEndpointFromInstructions } = (init_endpoints(), __toCommonJS(endpoints_exports));
     var { extendedEncodeURIComponent } = (init_protocols(), __toCommonJS(protocols_exports));

@@ -3,8 +3,8 @@ import {
   build,
   buildProgress,
   timed
-} from "./chunk-JFM2T6TG.js";
-import "./chunk-B343ERD3.js";
+} from "./chunk-FECO4O3Y.js";
+import "./chunk-EUACNY2S.js";
 import "./chunk-TM23IENH.js";
 import "./chunk-QJVFUJPW.js";
 import "./chunk-DG5AWIPM.js";

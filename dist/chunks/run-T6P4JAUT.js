@@ -7,8 +7,8 @@ import {
   build,
   timed,
   zipEntries
-} from "./chunk-JFM2T6TG.js";
-import "./chunk-B343ERD3.js";
+} from "./chunk-FECO4O3Y.js";
+import "./chunk-EUACNY2S.js";
 import "./chunk-TM23IENH.js";
 import "./chunk-QJVFUJPW.js";
 import "./chunk-DG5AWIPM.js";
@@ -53,8 +53,8 @@ async function buildAndDeploy(inputs, ctx, alongside) {
     return { build: built, deploy: { deployed: "skipped", changes: [] } };
   }
   const [{ deploy }, { defaultRetryPolicy, makeClients }] = await Promise.all([
-    import("./deploy-V3KZOU63.js"),
-    import("./aws-YKARQSTK.js")
+    import("./deploy-7MFB5QLK.js"),
+    import("./aws-2LKXC3YY.js")
   ]);
   const clients = (ctx.awsClients ?? ((region) => makeClients(region, ctx.env)))(d.region);
   const functionZip = d.functionName ? built.functionZip : void 0;

@@ -257,16 +257,45 @@ async function readPipConfig(env, prefix, command = "install") {
   return Object.keys(merged).length > 0 ? { ...merged, origin } : merged;
 }
 
+// src/cache/manifest.ts
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
+import { readFile as readFile2, rename, writeFile } from "node:fs/promises";
+import path2 from "node:path";
+var MANIFEST_FILE = "manifest.json";
+var DEPENDENCY_ZIP_FILE = "dependencies.zip";
+function sha256File(file, buffer = Buffer.allocUnsafe(1024 * 1024)) {
+  const hash = createHash("sha256");
+  const fd = openSync(file, "r");
+  try {
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
+}
+async function writeManifest(entryDir, manifest) {
+  const target = path2.join(entryDir, MANIFEST_FILE);
+  await writeFile(`${target}.tmp`, JSON.stringify(manifest));
+  await rename(`${target}.tmp`, target);
+}
+async function readManifest(entryDir) {
+  try {
+    const parsed = JSON.parse(await readFile2(path2.join(entryDir, MANIFEST_FILE), "utf8"));
+    return parsed?.format === 2 && typeof parsed.dependencyZip?.sha256 === "string" && Array.isArray(parsed.distributions) && Array.isArray(parsed.owners) && Array.isArray(parsed.treeChecks?.before) && Array.isArray(parsed.treeChecks?.after) && Array.isArray(parsed.treeChecks?.collisions?.strict) && Array.isArray(parsed.treeChecks?.collisions?.allowed) ? parsed : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
 // src/install/tree.ts
 import { createHash as createHash2 } from "node:crypto";
 import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
-import { readdir, readFile as readFile2, rm, stat, writeFile } from "node:fs/promises";
-import path3 from "node:path";
+import { readdir, readFile as readFile3, rm, stat, writeFile as writeFile2 } from "node:fs/promises";
+import path4 from "node:path";
 
 // src/install/record.ts
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import path2 from "node:path";
+import path3 from "node:path";
 var RECORD_CONTRADICTS_HINT = "the wheel's RECORD contradicts its own contents (damaged or forged, though pip would install it): check the index, and pin the lockfile's hashes for it";
 function recordSha256(hash) {
   const at = hash?.indexOf("=") ?? -1;
@@ -311,12 +340,13 @@ function wheelRefusal(wheelLabel, message, where, hint) {
 }
 function checkInstalledRecords(tree, origin) {
   const files = new Map(tree.files.filter((f) => f.symlink === void 0).map((f) => [f.path, f]));
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
   for (const distribution of tree.distributions) {
     for (const [rowPath, rows] of rowsByPath(distribution.record)) {
       const file = rowPath.startsWith("../") ? void 0 : files.get(rowPath);
       if (!file || !rows.some((row) => recordSha256(row.hash))) continue;
-      const data = readFileSync(path2.join(tree.root, rowPath));
-      const found = { sha256: createHash("sha256").update(data).digest(), size: data.length };
+      const sha256 = Buffer.from(sha256File(path3.join(tree.root, rowPath), buffer), "hex");
+      const found = { sha256, size: file.size };
       const mismatch = recordVerdict(rowPath, rows, found);
       if (mismatch && "refuse" in mismatch) {
         const { wheel, where } = origin(distribution);
@@ -331,7 +361,7 @@ async function cleanTree(root) {
   const removed = await removeCleanedAway(root);
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (entry.isDirectory() && entry.name.endsWith(".dist-info"))
-      await cleanRecord(path3.join(root, entry.name, "RECORD"));
+      await cleanRecord(path4.join(root, entry.name, "RECORD"));
   }
   return removed;
 }
@@ -342,13 +372,13 @@ async function cleanRecord(file) {
     const row = parseRecord(line)[0];
     return !row || installedRecordKeeps(row.path);
   });
-  if (kept.length !== lines.length) await writeFile(file, kept.join(""));
+  if (kept.length !== lines.length) await writeFile2(file, kept.join(""));
 }
 async function removeCleanedAway(root) {
   const removed = [];
   const walk = async (dir, prefix) => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const abs = path3.join(dir, entry.name);
+      const abs = path4.join(dir, entry.name);
       const relative = `${prefix}${entry.name}`;
       const folder = entry.isDirectory();
       if (cleanedAway(folder ? `${relative}/` : relative)) {
@@ -373,8 +403,8 @@ async function listFiles(root, skip = () => false) {
   const files = [];
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const abs = path3.join(dir, entry.name);
-      const rel = path3.relative(root, abs).split(path3.sep).join("/");
+      const abs = path4.join(dir, entry.name);
+      const rel = path4.relative(root, abs).split(path4.sep).join("/");
       if (skip(rel, entry.isDirectory())) continue;
       if (entry.isDirectory()) {
         walk(abs);
@@ -458,7 +488,7 @@ async function readMetadataFile(file) {
   try {
     const st = await stat(file);
     if (!st.isFile() || st.size > MAX_METADATA_BYTES) return "";
-    return await readFile2(file, "utf8");
+    return await readFile3(file, "utf8");
   } catch {
     return "";
   }
@@ -467,10 +497,10 @@ async function readDistributions(root) {
   const distributions = [];
   for (const entry of (await readdir(root, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isDirectory() || !entry.name.endsWith(".dist-info")) continue;
-    const dir = path3.join(root, entry.name);
-    const metadata = await readMetadataFile(path3.join(dir, "METADATA"));
-    const wheel = await readMetadataFile(path3.join(dir, "WHEEL"));
-    const record = await readMetadataFile(path3.join(dir, "RECORD"));
+    const dir = path4.join(root, entry.name);
+    const metadata = await readMetadataFile(path4.join(dir, "METADATA"));
+    const wheel = await readMetadataFile(path4.join(dir, "WHEEL"));
+    const record = await readMetadataFile(path4.join(dir, "RECORD"));
     distributions.push(distributionFrom(entry.name, { metadata, wheel, record }));
   }
   return distributions;
@@ -489,7 +519,7 @@ async function readTree(root) {
   const [distributions, files] = await Promise.all([readDistributions(root), listFiles(root)]);
   const owner = /* @__PURE__ */ new Map();
   for (const d of distributions) {
-    for (const r of d.record) owner.set(path3.posix.normalize(r.path), d.name);
+    for (const r of d.record) owner.set(path4.posix.normalize(r.path), d.name);
     owner.set(`${d.distInfo}/RECORD`, d.name);
   }
   for (const f of files) {
@@ -508,7 +538,7 @@ async function readChosenWheels(reportFile) {
   const chosen = {};
   try {
     if ((await stat(reportFile)).size > MAX_REPORT_BYTES) return chosen;
-    const report = JSON.parse(await readFile2(reportFile, "utf8"));
+    const report = JSON.parse(await readFile3(reportFile, "utf8"));
     for (const item of Array.isArray(report.install) ? report.install : []) {
       const url = item?.download_info?.url;
       if (typeof url !== "string") continue;
@@ -522,15 +552,15 @@ async function readChosenWheels(reportFile) {
 }
 var CHOSEN_WHEELS_FILE = "chosen-wheels.json";
 async function writeChosenWheels(entryDir, chosen) {
-  await writeFile(path3.join(entryDir, CHOSEN_WHEELS_FILE), `${JSON.stringify(chosen, null, 1)}
+  await writeFile2(path4.join(entryDir, CHOSEN_WHEELS_FILE), `${JSON.stringify(chosen, null, 1)}
 `);
 }
 async function loadChosenWheels(entryDir) {
   const chosen = {};
   try {
-    const file = path3.join(entryDir, CHOSEN_WHEELS_FILE);
+    const file = path4.join(entryDir, CHOSEN_WHEELS_FILE);
     if ((await stat(file)).size > MAX_REPORT_BYTES) return chosen;
-    const parsed = JSON.parse(await readFile2(file, "utf8"));
+    const parsed = JSON.parse(await readFile3(file, "utf8"));
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return chosen;
     for (const [name, value] of Object.entries(parsed)) {
       const entry = wheelFor(name, value);
@@ -542,8 +572,8 @@ async function loadChosenWheels(entryDir) {
 }
 
 // src/install/pip.ts
-import { readdir as readdir3, writeFile as writeFile2 } from "node:fs/promises";
-import path5 from "node:path";
+import { readdir as readdir3, writeFile as writeFile3 } from "node:fs/promises";
+import path6 from "node:path";
 import { pathToFileURL } from "node:url";
 
 // src/lock/grammar.ts
@@ -686,7 +716,7 @@ function checkSubdirectory(value, at) {
   return parts.filter((p) => p && p !== ".").join("/");
 }
 
-// ../main/node_modules/@renovatebot/pep440/lib/version.js
+// node_modules/@renovatebot/pep440/lib/version.js
 var VERSION_PATTERN = [
   "v?",
   "(?:",
@@ -856,7 +886,7 @@ function explain(version) {
   };
 }
 
-// ../main/node_modules/@renovatebot/pep440/lib/operator.js
+// node_modules/@renovatebot/pep440/lib/operator.js
 var operator_exports = {};
 __export(operator_exports, {
   "!=": () => ne,
@@ -957,7 +987,7 @@ function calculateKey(input) {
   return [epoch, release, pre, post, dev, local];
 }
 
-// ../main/node_modules/@renovatebot/pep440/lib/specifier.js
+// node_modules/@renovatebot/pep440/lib/specifier.js
 var RANGE_PATTERN = [
   "(?<operator>(===|~=|==|!=|<=|>=|<|>))",
   "\\s*",
@@ -1172,7 +1202,7 @@ function exclusiveOrdered(version, op, bound) {
 
 // src/install/listing.ts
 import { open, readdir as readdir2, stat as stat2 } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 import { fileURLToPath } from "node:url";
 var MAX_PAGE_BYTES = 16 * 1024 * 1024;
 var PAGE_TIMEOUT_MS = 1e4;
@@ -1232,7 +1262,7 @@ async function fetchPage(pageUrl, deadline) {
         () => void 0
       );
       if (isDir === void 0) return { status: 404 };
-      return { text: await readBounded(isDir ? path4.join(file, "index.html") : file) };
+      return { text: await readBounded(isDir ? path5.join(file, "index.html") : file) };
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") return void 0;
     const headers = { Accept: "text/html" };
@@ -1261,7 +1291,7 @@ async function fetchPage(pageUrl, deadline) {
 }
 async function readFolder(link, project) {
   try {
-    const names2 = await readdir2(link.startsWith("file:") ? fileURLToPath(link) : path4.resolve(link));
+    const names2 = await readdir2(link.startsWith("file:") ? fileURLToPath(link) : path5.resolve(link));
     return names2.filter((n) => projectOfFile(n)?.name === project);
   } catch {
     return void 0;
@@ -1687,8 +1717,8 @@ function pipHasReport(version) {
 }
 async function runPip(request, verb, args, env) {
   const { lock, target, python, log } = request;
-  const requirementsFile = path5.join(request.scratch, "requirements.lambda.txt");
-  await writeFile2(requirementsFile, renderRequirements(lock, request.indexes.written));
+  const requirementsFile = path6.join(request.scratch, "requirements.lambda.txt");
+  await writeFile3(requirementsFile, renderRequirements(lock, request.indexes.written));
   const result = await log.group(
     `pip ${verb} for ${target.runtime} ${target.architecture}`,
     () => runProcess(python, args(requirementsFile), { env, log })
@@ -1712,7 +1742,7 @@ async function pipInstall(request) {
     PIP_ROOT_USER_ACTION: "ignore",
     PYTHONDONTWRITEBYTECODE: "1"
   };
-  const reportFile = pipHasReport(request.pipVersion) ? path5.join(request.scratch, "pip-report.json") : void 0;
+  const reportFile = pipHasReport(request.pipVersion) ? path6.join(request.scratch, "pip-report.json") : void 0;
   await runPip(request, "install", (file) => pipArgs(target, file, directory, lock, reportFile), env);
   return reportFile ? readChosenWheels(reportFile) : {};
 }
@@ -1726,14 +1756,14 @@ async function pipDownload(request) {
     const parsed = parseWheelFilename(file);
     if (!parsed) continue;
     chosenWheels[normalizeName(parsed.name)] = file;
-    wheels.push(path5.join(directory, file));
+    wheels.push(path6.join(directory, file));
   }
   return { wheels, chosenWheels };
 }
 
 // src/install/python.ts
-import { closeSync, existsSync, openSync, readdirSync as readdirSync2, readFileSync as readFileSync2, readSync, realpathSync, statSync as statSync2 } from "node:fs";
-import path6 from "node:path";
+import { closeSync as closeSync2, existsSync, openSync as openSync2, readdirSync as readdirSync2, readFileSync, readSync as readSync2, realpathSync, statSync as statSync2 } from "node:fs";
+import path7 from "node:path";
 var PROBE = "import sys, pip; print('pip %s from %s (python %d.%d)' % ((pip.__version__, pip.__path__[0]) + sys.version_info[:2])); print('prefix=' + sys.prefix)";
 async function findPython(requested, env) {
   const candidates = requested ? [requested] : ["python3", "python"];
@@ -1757,9 +1787,9 @@ async function findPython(requested, env) {
 }
 function locate(command, env) {
   const isFile = (file) => statSync2(file, { throwIfNoEntry: false })?.isFile() === true;
-  if (command.includes("/")) return isFile(command) ? path6.resolve(command) : void 0;
-  for (const dir of (env.PATH ?? "").split(path6.delimiter)) {
-    const file = dir && path6.join(dir, command);
+  if (command.includes("/")) return isFile(command) ? path7.resolve(command) : void 0;
+  for (const dir of (env.PATH ?? "").split(path7.delimiter)) {
+    const file = dir && path7.join(dir, command);
     if (file && isFile(file)) return file;
   }
   return void 0;
@@ -1772,16 +1802,16 @@ function pipWithoutPython(command, env) {
     const located = locate(command, env);
     if (!located) return void 0;
     const real = realpathSync(located);
-    if (!/^python3(\.\d+)?$/.test(path6.basename(real)) || !isElf(real)) return void 0;
-    const venv = path6.dirname(path6.dirname(located));
-    const isVenv = path6.basename(path6.dirname(located)) === "bin" && existsSync(path6.join(venv, "pyvenv.cfg"));
-    const prefix = isVenv ? venv : path6.dirname(path6.dirname(real));
+    if (!/^python3(\.\d+)?$/.test(path7.basename(real)) || !isElf(real)) return void 0;
+    const venv = path7.dirname(path7.dirname(located));
+    const isVenv = path7.basename(path7.dirname(located)) === "bin" && existsSync(path7.join(venv, "pyvenv.cfg"));
+    const prefix = isVenv ? venv : path7.dirname(path7.dirname(real));
     const found = pipInPrefix(prefix);
     if (!found) return void 0;
-    const named = /^python(3\.\d+)$/.exec(path6.basename(real))?.[1];
+    const named = /^python(3\.\d+)$/.exec(path7.basename(real))?.[1];
     if (named && named !== found.version) return void 0;
     const home = env.HOME;
-    if (!isVenv && home && existsSync(path6.join(home, ".local", "lib", `python${found.version}`, "site-packages", "pip")))
+    if (!isVenv && home && existsSync(path7.join(home, ".local", "lib", `python${found.version}`, "site-packages", "pip")))
       return void 0;
     return { command, version: found.version, pipVersion: found.pipVersion, prefix };
   } catch {
@@ -1789,22 +1819,22 @@ function pipWithoutPython(command, env) {
   }
 }
 function isElf(file) {
-  const fd = openSync(file, "r");
+  const fd = openSync2(file, "r");
   try {
     const magic = Buffer.alloc(4);
-    return readSync(fd, magic, 0, 4, 0) === 4 && magic.toString("latin1") === "\x7FELF";
+    return readSync2(fd, magic, 0, 4, 0) === 4 && magic.toString("latin1") === "\x7FELF";
   } finally {
-    closeSync(fd);
+    closeSync2(fd);
   }
 }
 function pipInPrefix(prefix) {
-  const lib = path6.join(prefix, "lib");
+  const lib = path7.join(prefix, "lib");
   const found = [];
   for (const name of readdirSync2(lib)) {
     const version = LIB_PYTHON.exec(name)?.[1];
-    const init = version && path6.join(lib, name, "site-packages", "pip", "__init__.py");
+    const init = version && path7.join(lib, name, "site-packages", "pip", "__init__.py");
     if (!version || !init || !existsSync(init)) continue;
-    const pipVersion = PIP_VERSION.exec(readFileSync2(init, "utf8").slice(0, 4096))?.[1];
+    const pipVersion = PIP_VERSION.exec(readFileSync(init, "utf8").slice(0, 4096))?.[1];
     if (!pipVersion) return void 0;
     found.push({ version, pipVersion });
   }
@@ -1812,8 +1842,8 @@ function pipInPrefix(prefix) {
 }
 
 // src/install/uv.ts
-import { writeFile as writeFile3 } from "node:fs/promises";
-import path7 from "node:path";
+import { writeFile as writeFile4 } from "node:fs/promises";
+import path8 from "node:path";
 function uvPythonPlatform(target) {
   const [, minor2] = target.glibcCeiling;
   return minor2 >= 34 ? `${target.machine}-manylinux_2_34` : `${target.machine}-manylinux2014`;
@@ -1844,8 +1874,8 @@ function uvArgs(target, requirementsFile, directory, lock, python) {
 async function uvInstall(request) {
   const { lock, target, directory, log } = request;
   const { written, asked, unset } = request.indexes;
-  const requirementsFile = path7.join(request.scratch, "requirements.lambda.txt");
-  await writeFile3(requirementsFile, renderRequirements(lock, written));
+  const requirementsFile = path8.join(request.scratch, "requirements.lambda.txt");
+  await writeFile4(requirementsFile, renderRequirements(lock, written));
   const env = { ...request.env, UV_NO_PROGRESS: "1", PYTHONDONTWRITEBYTECODE: "1" };
   for (const name of unset) delete env[name];
   const result = await log.group(
@@ -1926,6 +1956,11 @@ export {
   SdistOnly,
   runProcess,
   runBounded,
+  MANIFEST_FILE,
+  DEPENDENCY_ZIP_FILE,
+  sha256File,
+  writeManifest,
+  readManifest,
   RECORD_CONTRADICTS_HINT,
   recordSha256,
   recordVerdict,

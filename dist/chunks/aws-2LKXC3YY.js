@@ -9,11 +9,11 @@ import {
   makeClients,
   toUserError,
   withRetry
-} from "./chunk-IJFJYBRP.js";
+} from "./chunk-IUD7GM4C.js";
 import "./chunk-HCMR2GAL.js";
 import "./chunk-LYXEWKKS.js";
 import "./chunk-SJ6SIYOC.js";
-import "./chunk-RFDIGIAS.js";
+import "./chunk-52GMXU76.js";
 import "./chunk-QK3BG52E.js";
 export {
   credentialsFrom,

@@ -12,8 +12,8 @@ import {
   directoryCacheRoot,
   spreadOf,
   withToolkitEnv
-} from "./chunk-JFM2T6TG.js";
-import "./chunk-B343ERD3.js";
+} from "./chunk-FECO4O3Y.js";
+import "./chunk-EUACNY2S.js";
 import {
   InspectionFailed
 } from "./chunk-TM23IENH.js";
@@ -66,7 +66,7 @@ async function uploadZipsAsArtifact(name, files, rootDirectory, ctx, options = {
   }
   const retention = options.retentionDays !== void 0 && options.retentionDays > 0 ? { retentionDays: options.retentionDays } : {};
   try {
-    const { DefaultArtifactClient } = await import("./artifact-JOJSQ7D5.js");
+    const { DefaultArtifactClient } = await import("./artifact-BGULWHV7.js");
     const result = await withToolkitEnv(
       env,
       ARTIFACT_VARIABLES,
