@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UserError } from "../src/errors.ts";
-import { checkInstalledRecords, recordMismatch, recordSha256 } from "../src/install/record.ts";
+import { checkInstalledRecords, recordMismatch, recordSha256, recordVerdict } from "../src/install/record.ts";
 import { readTree } from "../src/install/tree.ts";
 
 describe("recordMismatch", () => {
@@ -65,6 +65,27 @@ describe("RECORD digests", () => {
 let dir: string | undefined;
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("recordVerdict", () => {
+  const digest = createHash("sha256").update("abc").digest();
+  const found = { sha256: digest, size: 3 };
+  const right = { hash: `sha256=${digest.toString("base64url")}`, size: 3 };
+  const wrong = { hash: `sha256=${createHash("sha256").update("abd").digest("base64url")}`, size: 3 };
+  it("takes a file every checkable row vouches for, rows it cannot read aside", () => {
+    expect(recordVerdict("a.py", [right, right], found)).toBeUndefined();
+    expect(recordVerdict("a.py", [{ hash: "md5=x" }, right], found)).toBeUndefined();
+  });
+  it("refuses one any row contradicts (a second row for the same path included), leaves one no row can check", () => {
+    expect(recordVerdict("a.py", [right, wrong], found)).toEqual({
+      refuse: expect.stringMatching(/a\.py does not match/),
+    });
+    expect(recordVerdict("a.py", [wrong, { hash: "md5=x" }], found)).toEqual({
+      refuse: expect.stringMatching(/a\.py does not match/),
+    });
+    expect(recordVerdict("a.py", [{ hash: "md5=x" }], found)).toEqual({ unusual: expect.stringMatching(/no sha256/) });
+    expect(recordVerdict("a.py", [], found)).toEqual({ unusual: expect.stringMatching(/not listed/) });
+  });
 });
 
 describe("checkInstalledRecords", () => {

@@ -20,6 +20,15 @@ function wheel(name: string, members: string[]): { wheel: string; plan: ReturnTy
   return { wheel: file, plan: planWheel(directory) };
 }
 
+describe("planWheel", () => {
+  it("leaves to pip a folder entry named like a dist-info file pip reads (fuzzer seed 8 cases 3298, 4638)", () => {
+    expect(() => wheel("a", ["a/__init__.py", "a-1.0.dist-info/entry_points.txt/"])).toThrow(
+      /folder entry where pip reads a file/,
+    );
+    expect(() => wheel("a", ["a/__init__.py", "a-1.0.dist-info/licenses/"])).not.toThrow();
+  });
+});
+
 describe("installProblem", () => {
   it("finds nothing in wheels that install side by side", () => {
     expect(installProblem([wheel("a", ["a/__init__.py", "a-1.0.data/data/share/a.txt"]), wheel("b", ["b.py"])])).toBe(

@@ -5,6 +5,7 @@
  * One case per rule of docs/internals.md's table of pip's rules.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -107,6 +108,17 @@ const CASES: Record<string, RawWheelSpec[]> = {
         { name: "gmshlike.py", data: "import ctypes\nlib = ctypes.CDLL('libgmshlike.so')\n" },
         { name: "gmshlike-1.0.data/data/lib/libgmshlike.so", data: "\u007fELF not really\n" },
       ],
+    }),
+  ],
+  // a folder entry where RECORD names a file, the file installed from .data/purelib: pip's RECORD
+  // keeps the stale row beside the installed one, contradicting it (fuzzer seed 6 case 448)
+  shadowed: [
+    wheel("shadowed", {
+      entries: [
+        { name: "shadowed/__init__.py/", data: "" },
+        { name: "shadowed-1.0.data/purelib/shadowed/__init__.py", data: "V = 2\n" },
+      ],
+      extraRecord: [`shadowed/__init__.py,sha256=${createHash("sha256").update("V = 1\n").digest("base64url")},6`],
     }),
   ],
   // headers and scripts: left out of both trees, and out of both RECORDs (with pip's launcher)
@@ -229,6 +241,15 @@ describe("each of pip's rules ends the same way whoever unpacks the wheel", () =
     const ours = await outcome("hexrecord", "action");
     if ("error" in ours) throw new Error(ours.error);
     expect(ours.log).not.toContain("pip install");
+  });
+
+  it("a RECORD row that contradicts the installed file is refused on both paths in the same words, stale or not", async () => {
+    const [ours, pips] = [await outcome("shadowed", "action"), await outcome("shadowed", "pip")];
+    expect(ours).toHaveProperty(
+      "error",
+      expect.stringContaining("shadowed/__init__.py does not match the sha256 its RECORD gives"),
+    );
+    expect(pips).toEqual(ours);
   });
 
   it(".data/data/lib/python/ ships from pip's lib folder, unpacked here", async () => {

@@ -14,7 +14,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError, type Where } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
-import { recordMismatch, recordSha256, wheelRefusal } from "../install/record.ts";
+import { recordSha256, recordVerdict, rowsByPath, wheelRefusal } from "../install/record.ts";
 import {
   cleanedAway,
   distributionFrom,
@@ -161,44 +161,25 @@ class WheelJob<S> {
    * The wheel's RECORD rows as pip rewrites them on install: each row kept with the hash and
    * size it gives (every member's was just checked), its path mapped where the member lands
    * (or would have, for a .data/data file pip --target leaves out: the layout check names it);
-   * rows naming no member kept as they are (the layout check judges those); rows of scripts,
-   * headers and pip's own files (written anew) left out.
+   * rows naming no member or a folder entry kept as they are (the layout check judges those);
+   * rows of what cleanTree's rule leaves out (scripts, headers, byte-code) and of pip's own
+   * files (written anew) left out.
    */
   private installedRows(wheelRecord: InstalledDistribution["record"]) {
-    const rows: { path: string; hash: string; size: string }[] = [];
+    const rows: { path: string; hash: string; size: string; source: (typeof wheelRecord)[number] }[] = [];
     for (const row of wheelRecord) {
       const place = this.placement.get(row.path);
-      const installed = !place ? row.path : place.kind === "regenerate" ? undefined : place.recordPath;
+      // a row naming no installed file (a folder entry, a member that is not there) stays as written
+      const installed = !place ? row.path : place.kind === "regenerate" ? undefined : (place.recordPath ?? row.path);
       if (installed === undefined || !installedRecordKeeps(installed)) continue;
-      rows.push({ path: installed, hash: row.hash ?? "", size: row.size === undefined ? "" : String(row.size) });
+      rows.push({
+        path: installed,
+        hash: row.hash ?? "",
+        size: row.size === undefined ? "" : String(row.size),
+        source: row,
+      });
     }
     return rows;
-  }
-
-  /**
-   * The RECORD rows the member check did not read, held to the shipped file they name, as the
-   * install path holds pip's RECORD to the tree (checkInstalledRecords): a row naming no member
-   * (it can name where a .data member lands), and a member's earlier rows when it is listed
-   * twice. pip keeps both as they are written, so their path is the tree's.
-   */
-  private holdOtherRowsToShipped(
-    wheelRecord: InstalledDistribution["record"],
-    lastRow: Map<string, InstalledDistribution["record"][number]>,
-    checked: Checked<S>[],
-  ): void {
-    const others = wheelRecord.filter((row) => !this.placement.has(row.path) || lastRow.get(row.path) !== row);
-    if (others.length === 0) return;
-    const shipped = new Map<string, { hash: string; size: number }>();
-    this.placed.forEach(({ entry, place }, i) => {
-      if (place.kind === "ship") shipped.set(place.path, { hash: checked[i]!.hash, size: entry.size });
-    });
-    for (const row of others) {
-      const file = shipped.get(row.path);
-      const sha256 = recordSha256(file?.hash);
-      if (!file || !sha256 || !recordSha256(row.hash)) continue;
-      const mismatch = recordMismatch(row.path, row, { sha256, size: file.size });
-      if (mismatch && "refuse" in mismatch) throw new WheelRefused(mismatch.refuse);
-    }
   }
 
   /**
@@ -229,9 +210,11 @@ class WheelJob<S> {
     if (recordText === undefined) throw new WheelUnusual(`it has no ${distInfo}/RECORD`);
     if (!texts.has(`${distInfo}/METADATA`)) throw new WheelUnusual(`it has no ${distInfo}/METADATA`);
     const wheelRecord = parseRecord(recordText);
-    const record = new Map(wheelRecord.map((r) => [r.path, r]));
+    const record = rowsByPath(wheelRecord);
     /** the files its RECORD owns, given its name once METADATA is read */
     const owned: DependencyFile[] = [];
+    /** each shipped file's digest, by the path the installed RECORD names it with */
+    const shipped = new Map<string, { sha256: Buffer; size: number }>();
     this.placed.forEach(({ entry, place }, i) => {
       if (place.kind !== "ship") return;
       const c = checked[i]!;
@@ -239,10 +222,11 @@ class WheelJob<S> {
       const signature = entry.name === `${distInfo}/RECORD.jws` || entry.name === `${distInfo}/RECORD.p7s`;
       const mismatch = signature
         ? undefined
-        : recordMismatch(entry.name, record.get(entry.name), { sha256: recordSha256(c.hash)!, size: entry.size });
+        : recordVerdict(entry.name, record.get(entry.name) ?? [], { sha256: recordSha256(c.hash)!, size: entry.size });
       if (mismatch && "refuse" in mismatch) throw new WheelRefused(mismatch.refuse);
       if (mismatch) throw new WheelUnusual(mismatch.unusual);
       if (!c.file || c.scanned === undefined) return;
+      shipped.set(place.recordPath, { sha256: recordSha256(c.hash)!, size: entry.size });
       // owned as readTree owns pip's files: by a RECORD row naming its path (a .data/data file's
       // row climbs out of pip's lib folder, so it has no owner either way)
       if (place.recordPath === place.path) owned.push(c.file);
@@ -254,14 +238,17 @@ class WheelJob<S> {
       else if ("data" in c.stored) into.members.push({ name, data: c.stored.data, executable });
       else into.members.push({ name, absolutePath: c.stored.absolutePath, executable, size: entry.size });
     });
-    this.holdOtherRowsToShipped(wheelRecord, record, checked);
     const rows = this.installedRows(wheelRecord);
+    // every row of RECORD as installed vouches for the file it names, as on the install path
+    // (checkInstalledRecords): a row kept as written may name what another member installed
+    const lie = installedRecordLie(rows, shipped);
+    if (lie) throw new WheelRefused(lie);
     const own: [string, Buffer][] = [
       [`${distInfo}/INSTALLER`, Buffer.from("pip\n")],
       [`${distInfo}/REQUESTED`, Buffer.alloc(0)],
     ];
-    for (const [name, data] of own) rows.push({ path: name, hash: recordHash(data), size: String(data.length) });
-    const installedRecord = renderInstalledRecord(rows, distInfo);
+    const written = own.map(([name, data]) => ({ path: name, hash: recordHash(data), size: String(data.length) }));
+    const installedRecord = renderInstalledRecord([...rows, ...written], distInfo);
     own.push([`${distInfo}/RECORD`, Buffer.from(installedRecord)]);
     for (const [name, data] of own) {
       const file: DependencyFile = { path: name, size: data.length, executable: false };
@@ -278,6 +265,25 @@ class WheelJob<S> {
     for (const f of owned) f.distribution = distribution.name;
     return distribution;
   }
+}
+
+/** The first row of an installed RECORD that contradicts the shipped file it names (rows out of the tree aside). */
+function installedRecordLie(
+  rows: readonly { path: string; source: { hash?: string; size?: number } }[],
+  shipped: ReadonlyMap<string, { sha256: Buffer; size: number }>,
+): string | undefined {
+  for (const [recordPath, named] of rowsByPath(rows)) {
+    const found = recordPath.startsWith("../") ? undefined : shipped.get(recordPath);
+    const verdict =
+      found &&
+      recordVerdict(
+        recordPath,
+        named.map((r) => r.source),
+        found,
+      );
+    if (verdict && "refuse" in verdict) return verdict.refuse;
+  }
+  return undefined;
 }
 
 /** The wheels' central directories and plans; unusual (as a thrown WheelUnusual) for what only pip can unpack. */

@@ -30,6 +30,9 @@ export interface WheelPlan {
   placement: Map<string, Placement>;
 }
 
+/** the dist-info files pip reads on install */
+const PIP_READS = new Set(["METADATA", "WHEEL", "RECORD", "entry_points.txt"]);
+
 /** pip's lib folder in its home scheme, which is the tree pip --target moves into place */
 const LIB = "lib/python";
 
@@ -51,6 +54,7 @@ export function planWheel(directory: ZipDirectory): WheelPlan {
   const placed: Placed[] = [];
   const placement = new Map<string, Placement>();
   for (const entry of directory.entries) {
+    const { name } = entry;
     const problem = entryProblem(entry);
     if (problem) throw new WheelUnusual(problem);
     const place = placeMember(entry.name, distInfo);
@@ -63,6 +67,10 @@ export function planWheel(directory: ZipDirectory): WheelPlan {
         `member ${JSON.stringify(entry.name)} cannot be unpacked: ${unextractable}`,
         UNEXTRACTABLE_HINT,
       );
+    }
+    // pip reads its dist-info files by name, a folder entry of that name included, and fails on it
+    if (name.endsWith("/") && PIP_READS.has(name.slice(distInfo.length + 1, -1)) && name.startsWith(`${distInfo}/`)) {
+      throw new WheelUnusual(`member ${JSON.stringify(name)} is a folder entry where pip reads a file`);
     }
     placement.set(entry.name, place);
     if (place.kind !== "leave") placed.push({ entry, place });

@@ -51,6 +51,33 @@ export function recordMismatch(
   return undefined;
 }
 
+/**
+ * A file against every RECORD row naming it (a wheel may give a path twice, or keep the row
+ * of a member pip skipped beside the row of the one it installed there): a lie when any row
+ * that can be checked contradicts it; left to pip when none can be checked.
+ */
+export function recordVerdict(
+  name: string,
+  rows: readonly { hash?: string; size?: number }[],
+  found: { sha256: Buffer; size: number },
+): { refuse: string } | { unusual: string } | undefined {
+  const verdicts = (rows.length > 0 ? rows : [undefined]).map((row) => recordMismatch(name, row, found));
+  const refused = verdicts.find((v) => v !== undefined && "refuse" in v);
+  if (refused) return refused;
+  return verdicts.every((v) => v !== undefined) ? verdicts[0] : undefined;
+}
+
+/** The rows of a RECORD by the path they name. */
+export function rowsByPath<R extends { path: string }>(rows: readonly R[]): Map<string, R[]> {
+  const byPath = new Map<string, R[]>();
+  for (const row of rows) {
+    const list = byPath.get(row.path);
+    if (list) list.push(row);
+    else byPath.set(row.path, [row]);
+  }
+  return byPath;
+}
+
 /** The refusal of a wheel the action will not ship, as both paths word it. */
 export function wheelRefusal(wheelLabel: string, message: string, where: Where | undefined, hint: string): UserError {
   return new UserError(`the wheel ${wheelLabel} is not safe to install: ${message}`, {
@@ -73,14 +100,14 @@ export function checkInstalledRecords(
 ): void {
   const files = new Map(tree.files.filter((f) => f.symlink === undefined).map((f) => [f.path, f]));
   for (const distribution of tree.distributions) {
-    for (const row of distribution.record) {
+    for (const [rowPath, rows] of rowsByPath(distribution.record)) {
       // rows outside the lib folder (.data/data, scripts) name files by the installer's own
       // layout, which another installer lays out otherwise: only the tree's own rows are held
-      const file = row.path.startsWith("../") ? undefined : files.get(row.path);
-      if (!file || !recordSha256(row.hash)) continue;
-      const data = readFileSync(path.join(tree.root, row.path));
+      const file = rowPath.startsWith("../") ? undefined : files.get(rowPath);
+      if (!file || !rows.some((row) => recordSha256(row.hash))) continue;
+      const data = readFileSync(path.join(tree.root, rowPath));
       const found = { sha256: createHash("sha256").update(data).digest(), size: data.length };
-      const mismatch = recordMismatch(row.path, row, found);
+      const mismatch = recordVerdict(rowPath, rows, found);
       if (mismatch && "refuse" in mismatch) {
         const { wheel, where } = origin(distribution);
         throw wheelRefusal(wheel ?? distribution.distInfo, mismatch.refuse, where, RECORD_CONTRADICTS_HINT);
