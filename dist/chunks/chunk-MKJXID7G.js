@@ -2913,6 +2913,7 @@ function distInfoTextProblem(file, text) {
 
 // src/dependencies/wheel-plan.ts
 import path6, { posix as posix2 } from "node:path";
+var PIP_READS = /* @__PURE__ */ new Set(["METADATA", "WHEEL", "RECORD", "entry_points.txt"]);
 var LIB2 = "lib/python";
 function planWheel(directory) {
   const names2 = directory.entries.map((e) => e.name);
@@ -2927,6 +2928,7 @@ function planWheel(directory) {
   const placed = [];
   const placement = /* @__PURE__ */ new Map();
   for (const entry of directory.entries) {
+    const { name } = entry;
     const problem = entryProblem2(entry);
     if (problem) throw new WheelUnusual(problem);
     const place = placeMember(entry.name, distInfo);
@@ -2936,6 +2938,9 @@ function planWheel(directory) {
         `member ${JSON.stringify(entry.name)} cannot be unpacked: ${unextractable}`,
         UNEXTRACTABLE_HINT
       );
+    }
+    if (name.endsWith("/") && PIP_READS.has(name.slice(distInfo.length + 1, -1)) && name.startsWith(`${distInfo}/`)) {
+      throw new WheelUnusual(`member ${JSON.stringify(name)} is a folder entry where pip reads a file`);
     }
     placement.set(entry.name, place);
     if (place.kind !== "leave") placed.push({ entry, place });

@@ -3,7 +3,7 @@ import {
   build,
   buildProgress,
   timed
-} from "./chunk-FECO4O3Y.js";
+} from "./chunk-MKJXID7G.js";
 import "./chunk-EUACNY2S.js";
 import "./chunk-TM23IENH.js";
 import "./chunk-QJVFUJPW.js";

@@ -12,7 +12,7 @@ import {
   directoryCacheRoot,
   spreadOf,
   withToolkitEnv
-} from "./chunk-FECO4O3Y.js";
+} from "./chunk-MKJXID7G.js";
 import "./chunk-EUACNY2S.js";
 import {
   InspectionFailed
