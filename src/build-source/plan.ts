@@ -5,7 +5,9 @@
  * wheel the runner could build for the target (same machine, the runtime's Python), retagged for
  * the target so the inspection then judges its binaries (ELF machine, GLIBC versions).
  */
+
 import { UserError } from "../errors.ts";
+import { hasElfMagic } from "../inspect/elf.ts";
 import { checkVersion, printable, shown } from "../lock/grammar.ts";
 import { type BuildFromSource, normalizeName, type PinnedRequirement } from "../lock/types.ts";
 import { redact } from "../redact.ts";
@@ -219,7 +221,6 @@ export interface BuiltWheel {
 
 const COMPILED_NAME = /\.(so|pyd|dylib|dll)(\.[0-9.]+)?$/i;
 const MAGICS = [
-  "7f454c46", // ELF: shared objects, executables, object files, whatever their name
   "feedface", // Mach-O 32, big- and little-endian
   "cefaedfe",
   "feedfacf", // Mach-O 64
@@ -232,7 +233,9 @@ const MAGICS = [
  * first bytes (ELF, Mach-O and universal Mach-O, a static library, a PE executable or DLL).
  */
 export function isCompiled(name: string, data: Buffer): boolean {
-  if (COMPILED_NAME.test(name) || MAGICS.some((m) => data.subarray(0, m.length).equals(m))) return true;
+  // ELF (shared objects, executables, object files, whatever their name) as the inspection knows it
+  if (COMPILED_NAME.test(name) || hasElfMagic(data)) return true;
+  if (MAGICS.some((m) => data.subarray(0, m.length).equals(m))) return true;
   const first = data.length >= 8 ? data.readUInt32BE(0) : 0;
   // 0xcafebabe is a universal Mach-O with a few architectures, or a Java class (its version, 45 and up, follows)
   if ((first === 0xcafebabe || first === 0xcafebabf) && data.readUInt32BE(4) < 45) return true;
