@@ -7,9 +7,9 @@ import {
   build,
   timed,
   zipEntries
-} from "./chunk-MKJXID7G.js";
+} from "./chunk-IY7X2GSG.js";
 import "./chunk-EUACNY2S.js";
-import "./chunk-TM23IENH.js";
+import "./chunk-G5Z4V3NS.js";
 import "./chunk-QJVFUJPW.js";
 import "./chunk-DG5AWIPM.js";
 import "./chunk-CYE4DHQG.js";

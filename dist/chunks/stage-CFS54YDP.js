@@ -4,7 +4,7 @@ import {
   checkPackageSizes,
   inspect,
   warnUnpinned
-} from "./chunk-TM23IENH.js";
+} from "./chunk-G5Z4V3NS.js";
 import "./chunk-QJVFUJPW.js";
 import "./chunk-CYE4DHQG.js";
 import "./chunk-LYXEWKKS.js";

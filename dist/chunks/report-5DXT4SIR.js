@@ -12,11 +12,11 @@ import {
   directoryCacheRoot,
   spreadOf,
   withToolkitEnv
-} from "./chunk-MKJXID7G.js";
+} from "./chunk-IY7X2GSG.js";
 import "./chunk-EUACNY2S.js";
 import {
   InspectionFailed
-} from "./chunk-TM23IENH.js";
+} from "./chunk-G5Z4V3NS.js";
 import {
   glibcString,
   makeTarget

@@ -56,12 +56,13 @@ import {
 import {
   checkPackageSizes,
   checkTree,
+  hasElfMagic,
   inspect,
   scanBytes,
   scanKeeps,
   scanTree,
   warnUnpinned
-} from "./chunk-TM23IENH.js";
+} from "./chunk-G5Z4V3NS.js";
 import {
   glibcString,
   makeTarget,
@@ -2330,8 +2331,6 @@ function runnerMachine(arch = process.arch) {
 }
 var COMPILED_NAME = /\.(so|pyd|dylib|dll)(\.[0-9.]+)?$/i;
 var MAGICS = [
-  "7f454c46",
-  // ELF: shared objects, executables, object files, whatever their name
   "feedface",
   // Mach-O 32, big- and little-endian
   "cefaedfe",
@@ -2342,7 +2341,8 @@ var MAGICS = [
   // "!<arch>\n": a static library (.a, .lib)
 ].map((hex) => Buffer.from(hex, "hex"));
 function isCompiled(name, data) {
-  if (COMPILED_NAME.test(name) || MAGICS.some((m) => data.subarray(0, m.length).equals(m))) return true;
+  if (COMPILED_NAME.test(name) || hasElfMagic(data)) return true;
+  if (MAGICS.some((m) => data.subarray(0, m.length).equals(m))) return true;
   const first = data.length >= 8 ? data.readUInt32BE(0) : 0;
   if ((first === 3405691582 || first === 3405691583) && data.readUInt32BE(4) < 45) return true;
   if (data.length >= 64 && data.readUInt16BE(0) === 19802) {

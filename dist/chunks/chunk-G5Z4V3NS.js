@@ -1037,6 +1037,7 @@ function warnUnpinned(tree, lock, log) {
 }
 
 export {
+  hasElfMagic,
   scanTree,
   scanBytes,
   scanKeeps,
