@@ -7,7 +7,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readZip } from "../devtools/zipread.ts";
-import { EntryReader, readZipDirectory } from "../src/zip/reader.ts";
+import { EntryReader, readZipDirectory, WindowPool } from "../src/zip/reader.ts";
 import { copyEntries, writeZip, type ZipInput, type ZipMember } from "../src/zip/writer.ts";
 import { hostPython } from "./support/python.ts";
 import { rawZip } from "./support/rawzip.ts";
@@ -108,6 +108,31 @@ describe("the zip writer", () => {
     const a = await writeZip(mixed, out("mixed.zip"));
     const b = await writeZip([...code, ...deps], out("all-fresh.zip"));
     expect(a.sha256).toBe(b.sha256);
+  });
+
+  it("copies from many zips through a few reused read windows, entries larger than a window in pieces", async () => {
+    // eight wheels, each with an entry bigger than the window (random bytes: stored) and small ones
+    const wheels: ZipInput[][] = [];
+    for (let w = 0; w < 8; w++) {
+      wheels.push([
+        await file(`w${w}/big-${w}.so`, randomBytes(300_000 + w * 7_919)),
+        await file(`w${w}/mod.py`, sourceText(50 + w)),
+        await file(`w${w}/data.txt`, `wheel ${w}\n`.repeat(20_000)),
+      ]);
+    }
+    const directories = [];
+    for (const [w, members] of wheels.entries()) {
+      directories.push(await readZipDirectory((await writeZip(members, out(`wheel-${w}.zip`))).path));
+    }
+    const windows = new WindowPool(64 * 1024);
+    // interleaved, so the writer moves from zip to zip as a dependency zip's sorted names make it
+    const copied = directories.flatMap((d) => copyEntries(d)).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const viaWindows = await writeZip(copied, out("via-windows.zip"), { windows });
+    expect(viaWindows.sha256).toBe((await writeZip(wheels.flat(), out("fresh-all.zip"))).sha256);
+    // four readers hold a window at a time (READ_WINDOWS); released windows are handed on, not dropped
+    expect(windows.allocated).toBeGreaterThan(0);
+    expect(windows.allocated).toBeLessThanOrEqual(5);
+    expect(pythonTestzip(viaWindows.path).split("\n")[0]).toBe("None");
   });
 
   it("writes the same bytes inline and on the worker threads, and under any memory budget", async () => {

@@ -13,7 +13,7 @@
  */
 import fs from "node:fs";
 import zlib from "node:zlib";
-import { WorkerPool } from "./pool.ts";
+import { COLLECT_SOURCE, WorkerPool } from "./pool.ts";
 
 export { defaultThreads } from "./pool.ts";
 
@@ -113,6 +113,7 @@ const compressBuffer = ${compressBuffer.toString()};
 const readRegular = ${readRegular.toString()};
 const fsApi = require("node:fs");
 const reused = Buffer.allocUnsafeSlow(${REUSED_INPUT});
+${COLLECT_SOURCE}
 class Refused extends Error {}
 parentPort.on("message", (batch) => {
   const transfer = [];
@@ -124,6 +125,7 @@ parentPort.on("message", (batch) => {
       const data = new Uint8Array(result.data.length);
       data.set(result.data);
       transfer.push(data.buffer);
+      dropped(result.data.length + (raw.length > reused.length ? raw.length : 0));
       return { ...result, data };
     } catch (error) {
       return { error: String(error && error.message ? error.message : error), refused: error instanceof Refused };

@@ -7,7 +7,7 @@
  * hash 0.2 s).
  */
 
-import { defaultThreads, WorkerPool } from "./pool.ts";
+import { COLLECT_SOURCE, defaultThreads, WorkerPool } from "./pool.ts";
 import { inflateWithin, type LocalHeaderCheck, storedDataStart, type ZipEntry } from "./reader.ts";
 
 /** Which bytes come back: none, the whole member when it starts with the ELF magic, or its first `limit` bytes. */
@@ -54,6 +54,7 @@ type MemberAnswer = { hash: string; bytes?: Uint8Array; spilled?: string } | { c
 const WORKER_SOURCE = `
 const { parentPort, threadId } = require("node:worker_threads");
 let spills = 0;
+${COLLECT_SOURCE}
 const { crc32, inflateRawSync } = require("node:zlib");
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
@@ -79,6 +80,7 @@ function check(fd, fileSize, job, group) {
   const data = inflateWithin(stored, job.method, job.size, job.crc, { inflateRawSync, crc32 });
   if (typeof data === "string") throw new Corrupt(data);
   const hash = "sha256=" + createHash("sha256").update(data).digest("base64url");
+  dropped(data.length + (job.compressedSize > reused.length ? job.compressedSize : 0));
   const keep = job.keep;
   let bytes;
   if (keep.kind === "elf" && data.length >= 4 && data[0] === 0x7f && data[1] === 0x45 && data[2] === 0x4c && data[3] === 0x46) {

@@ -111,7 +111,13 @@ export function inflateWithin(
 ): Buffer | string {
   let data: Buffer;
   try {
-    data = method === 0 ? Buffer.from(stored) : zlib.inflateRawSync(stored, { maxOutputLength: Math.max(size, 1) });
+    // one output buffer of the declared size (and a byte to spare, so zlib needs no second):
+    // inflating in 16 KB chunks and joining them would leave twice the member as garbage
+    const chunkSize = Math.min(Math.max(size + 1, 64), 64 * 1024 * 1024);
+    data =
+      method === 0
+        ? Buffer.from(stored)
+        : zlib.inflateRawSync(stored, { maxOutputLength: Math.max(size, 1), chunkSize });
   } catch (error) {
     return `does not inflate to its size: ${(error as Error).message}`;
   }
@@ -165,38 +171,99 @@ export function entryProblem(entry: ZipEntry): string | undefined {
   return undefined;
 }
 
+/**
+ * Read windows handed from reader to reader: a writer copying from fifty wheels moves a
+ * window to the next wheel instead of leaving the old one for the collector.
+ */
+export class WindowPool {
+  private readonly free: Buffer[] = [];
+  /** windows made so far: at most one more than the readers holding one at once */
+  allocated = 0;
+  constructor(readonly size = 4 * 1024 * 1024) {}
+
+  take(): Buffer {
+    const reused = this.free.pop();
+    if (reused) return reused;
+    this.allocated++;
+    return Buffer.allocUnsafe(this.size);
+  }
+
+  give(buffer: Buffer): void {
+    if (buffer.length === this.size) this.free.push(buffer);
+  }
+}
+
 export class EntryReader {
   private handle: Promise<FileHandle> | undefined;
   private buffer: Buffer | undefined;
   private windowStart = 0;
   private windowLength = 0;
+  private readonly windows: WindowPool;
 
   constructor(
     readonly directory: ZipDirectory,
-    private readonly chunkSize = 4 * 1024 * 1024,
-  ) {}
+    windows?: WindowPool,
+  ) {
+    this.windows = windows ?? new WindowPool();
+  }
+
+  private get chunkSize(): number {
+    return this.windows.size;
+  }
 
   /** the entry's data exactly as stored in the zip (compressed when method is 8), until the next read */
   async read(entry: ZipEntry): Promise<Buffer> {
+    const start = await this.dataStart(entry);
+    const [data, offset] = await this.locate(start, entry.compressedSize);
+    return data.subarray(offset, offset + entry.compressedSize);
+  }
+
+  /**
+   * The entry's stored data handed to `sink` in pieces of at most a window, each valid until
+   * `sink` settles: a large shared object is copied through the window, not read whole.
+   */
+  async copy(entry: ZipEntry, sink: (piece: Buffer) => Promise<void>): Promise<void> {
+    const start = await this.dataStart(entry);
+    if (entry.compressedSize <= this.chunkSize / 2) {
+      const [data, offset] = await this.locate(start, entry.compressedSize);
+      return sink(data.subarray(offset, offset + entry.compressedSize));
+    }
+    const handle = await this.open();
+    this.buffer ??= this.windows.take();
+    // the window is overwritten piece by piece: it no longer holds what it held
+    this.windowLength = 0;
+    for (let done = 0; done < entry.compressedSize; ) {
+      const want = Math.min(this.chunkSize, entry.compressedSize - done);
+      const { bytesRead } = await handle.read(this.buffer, 0, want, start + done);
+      if (bytesRead === 0) throw new Error(`${this.directory.path}: unexpected end of file at byte ${start + done}`);
+      await sink(this.buffer.subarray(0, bytesRead));
+      done += bytesRead;
+    }
+  }
+
+  private async dataStart(entry: ZipEntry): Promise<number> {
     const problem = entryProblem(entry);
     if (problem) throw new Error(`${this.directory.path}: ${problem}`);
     const [header, at] = await this.locate(entry.localHeaderOffset, localHeaderLength(entry));
     const start = storedDataStart(header, at, entry, this.directory.size);
     if (typeof start === "string") throw new Error(`${this.directory.path}: ${entry.name} ${start}`);
-    const [data, offset] = await this.locate(start, entry.compressedSize);
-    return data.subarray(offset, offset + entry.compressedSize);
+    return start;
+  }
+
+  private open(): Promise<FileHandle> {
+    this.handle ??= open(this.directory.path, "r");
+    return this.handle;
   }
 
   /** A buffer holding the bytes, and where they start in it. */
   private async locate(position: number, length: number): Promise<[Buffer, number]> {
     const inWindow = position >= this.windowStart && position + length <= this.windowStart + this.windowLength;
     if (this.buffer && inWindow) return [this.buffer, position - this.windowStart];
-    this.handle ??= open(this.directory.path, "r");
-    const handle = await this.handle;
+    const handle = await this.open();
     // bigger than the window: a buffer of its own (a large shared object, now and then)
     if (length > this.chunkSize / 2) return [await readAt(handle, position, length), 0];
     // the window moves to start here, so the entry (header and data) is in it whole
-    this.buffer ??= Buffer.allocUnsafe(this.chunkSize);
+    this.buffer ??= this.windows.take();
     const wanted = Math.min(this.chunkSize, this.directory.size - position);
     let done = 0;
     while (done < wanted) {
@@ -212,6 +279,7 @@ export class EntryReader {
 
   /** Drops the read window (the file stays open): a writer copying from many zips keeps few windows. */
   release(): void {
+    if (this.buffer) this.windows.give(this.buffer);
     this.buffer = undefined;
     this.windowLength = 0;
   }
@@ -219,7 +287,7 @@ export class EntryReader {
   async close(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
-    this.buffer = undefined;
+    this.release();
     if (handle) await (await handle).close();
   }
 }

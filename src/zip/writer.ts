@@ -15,7 +15,7 @@ import { type FileHandle, open } from "node:fs/promises";
 import { UserError } from "../errors.ts";
 import { UNZIPPED_LIMIT } from "../inspect/sizes.ts";
 import { type Compressed, compressData, compressInline, DeflatePool, defaultThreads, Refused } from "./deflate.ts";
-import { EntryReader, type ZipDirectory, type ZipEntry } from "./reader.ts";
+import { EntryReader, WindowPool, type ZipDirectory, type ZipEntry } from "./reader.ts";
 import {
   type EntryHeader,
   endOfCentralDirectory,
@@ -81,6 +81,8 @@ export interface ZipOptions {
   bytesInFlight?: number;
   /** the largest file taken; default Lambda's unzipped limit, which no larger file could ever fit */
   maxFileBytes?: number;
+  /** the read windows copied entries pass through (a test counts them); default a pool of this zip's own */
+  windows?: WindowPool;
 }
 
 /** The deflate level every zip of the action uses: part of what makes a copied entry equal a fresh one. */
@@ -267,8 +269,9 @@ export async function writeZip(members: ZipMember[], outPath: string, options: Z
   const readers = new Map<ZipDirectory, EntryReader>();
   // the readers whose window is held, most recent last: copying from 50 wheels must not hold 50 windows
   const windows: EntryReader[] = [];
-  const copiedBytes = (c: CopiedEntry): Promise<Buffer> => {
-    const reader = readers.get(c.from) ?? new EntryReader(c.from);
+  const windowPool = options.windows ?? new WindowPool();
+  const copyInto = (c: CopiedEntry, sink: (piece: Buffer) => Promise<void>): Promise<void> => {
+    const reader = readers.get(c.from) ?? new EntryReader(c.from, windowPool);
     readers.set(c.from, reader);
     if (windows.at(-1) !== reader) {
       const at = windows.indexOf(reader);
@@ -276,7 +279,7 @@ export async function writeZip(members: ZipMember[], outPath: string, options: Z
       windows.push(reader);
       if (windows.length > READ_WINDOWS) windows.shift()?.release();
     }
-    return reader.read(c.entry);
+    return reader.copy(c.entry, sink);
   };
 
   const handle = await open(outPath, "w");
@@ -318,7 +321,7 @@ export async function writeZip(members: ZipMember[], outPath: string, options: Z
       const [stage, at] = await out.reserve(30 + p.nameBytes.length);
       writeLocalHeader(p, stage, at);
       if (p.data) await out.write(p.data);
-      else if (p.copied) await out.write(await copiedBytes(p.copied));
+      else if (p.copied) await copyInto(p.copied, (piece) => out.write(piece));
       unzippedSize += p.size;
     }
     const cdOffset = out.offset;
