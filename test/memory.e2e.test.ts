@@ -3,8 +3,9 @@
  * V8 flags may do nothing, so each is held to its effect in a child process, beside the
  * same child without them (which must show the problem, or the test proves nothing).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -36,6 +37,22 @@ async function inChild<T>(name: string, settings: boolean, body: string): Promis
   return JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "") as T;
 }
 
+/** inChild without blocking this process (which may be serving the child). */
+async function inChildAsync<T>(name: string, settings: boolean, body: string): Promise<T> {
+  const script = path.join(work, `${name}-${settings ? "with" : "without"}.mts`);
+  await writeFile(script, `${settings ? `import ${src("src/memory.ts")};\n` : ""}${body}`);
+  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on("data", (d: Buffer) => out.push(d));
+  child.stderr.on("data", (d: Buffer) => err.push(d));
+  const timer = setTimeout(() => child.kill(), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearTimeout(timer);
+  expect(code, Buffer.concat(err).toString()).toBe(0);
+  return JSON.parse(Buffer.concat(out).toString().trim().split("\n").at(-1) ?? "") as T;
+}
+
 const peak = `Number(/^VmHWM:\\s+(\\d+) kB$/m.exec((await import("node:fs")).readFileSync("/proc/self/status", "utf8"))[1]) * 1024`;
 
 describe("the action's memory settings", () => {
@@ -50,6 +67,39 @@ console.log(JSON.stringify({ young: young.space_size, kept: kept.length }));`;
     const withSettings = await inChild<{ young: number }>("young", true, body);
     expect(without.young).toBeGreaterThan(32 * 1024 * 1024);
     expect(withSettings.young).toBeLessThanOrEqual(16 * 1024 * 1024);
+  });
+
+  it("collect the read buffers a download drops, where V8 would let 64 MB of them pile up", async () => {
+    // the cache entry's download as @actions/cache makes it: the response piped into a file
+    const body = Buffer.alloc(200 * 1024 * 1024, 7);
+    const server = http.createServer((_req, res) => {
+      res.setHeader("content-length", body.length);
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const download = `import http from "node:http";
+import fs from "node:fs";
+import { pipeline } from "node:stream/promises";
+let most = 0;
+const watch = setInterval(() => { most = Math.max(most, process.memoryUsage().arrayBuffers); }, 2);
+const response = await new Promise((resolve) => http.get("http://127.0.0.1:${port}/", resolve));
+await pipeline(response, fs.createWriteStream(${JSON.stringify(path.join(work, "entry.tzst"))}));
+clearInterval(watch);
+console.log(JSON.stringify({ most, size: fs.statSync(${JSON.stringify(path.join(work, "entry.tzst"))}).size }));`;
+    try {
+      // asynchronous: the server answers from this process
+      const run = (settings: boolean) => inChildAsync<{ most: number; size: number }>("download", settings, download);
+      const without = await run(false);
+      const withSettings = await run(true);
+      expect(without.size).toBe(body.length);
+      expect(withSettings.size).toBe(body.length);
+      expect(without.most).toBeGreaterThan(48 * 1024 * 1024);
+      // 16 MB between collections, and what arrives in the 20 ms between two looks
+      expect(withSettings.most).toBeLessThan(40 * 1024 * 1024);
+    } finally {
+      server.close();
+    }
   });
 
   it("let the inflate workers collect what they drop: their garbage does not pile up to V8's 64 MB", async () => {
