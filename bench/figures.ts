@@ -17,6 +17,10 @@ export const KINDS = [
   "coldPipUnpack",
 ] as const;
 export type Kind = (typeof KINDS)[number];
+const COLD_KINDS = KINDS.filter((k) => k.startsWith("cold"));
+const WARM_KINDS = KINDS.filter((k) => k.startsWith("warm"));
+/** Issue 29's memory limits: no higher than before the bundle was split (about 290 MB cold, 150 MB warm). */
+export const PEAK_RSS_LIMITS = { cold: 290e6, warm: 150e6 };
 /**
  * install includes restore (asking the cache) and, when the wheels are unpacked here, download
  * (pip download) and unpack (the wheels checked and laid out); save is the entry's upload or
@@ -89,9 +93,10 @@ export function figures({ recipe, action, zipStep }: Measured, datasetBytes: num
   const oursSize = zipStep[0]!.oursSize;
   const infoZipSize = zipStep[0]!.infoZipSize;
   const peak = (list: ActionRun[]) => Math.max(...list.map((a) => a.maxRss));
+  // every cold build (through the Actions cache, with pip's unpacking) and every warm one
   const peakRss = {
-    cold: Math.max(peak(action.coldSplit), peak(action.coldFunction)),
-    warm: Math.max(peak(action.warmSplit), peak(action.warmFunction)),
+    cold: Math.max(...COLD_KINDS.map((k) => peak(action[k]))),
+    warm: Math.max(...WARM_KINDS.map((k) => peak(action[k]))),
     byScenario: Object.fromEntries(Object.entries(action).map(([k, list]) => [k, peak(list)])),
   };
   const throughput = (ms: number) => treeBytes / 1e6 / (ms / 1000);
@@ -134,11 +139,16 @@ export function figures({ recipe, action, zipStep }: Measured, datasetBytes: num
       value: ratios.zipSize,
       met: ratios.zipSize !== undefined ? ratios.zipSize <= 1.01 : undefined,
     },
-    peakRss: {
-      // in MiB (1,048,576 bytes), as the limit was set; printed in both units
-      target: "≤ 300 MiB",
-      value: Math.max(peakRss.cold, peakRss.warm),
-      met: Math.max(peakRss.cold, peakRss.warm) <= 300 * 1024 * 1024,
+    // in MB (10^6 bytes), as the issue gives them: the peaks before the split bundle
+    peakRssCold: {
+      target: "≤ 290 MB",
+      value: peakRss.cold,
+      met: peakRss.cold <= PEAK_RSS_LIMITS.cold,
+    },
+    peakRssWarm: {
+      target: "≤ 150 MB",
+      value: peakRss.warm,
+      met: peakRss.warm <= PEAK_RSS_LIMITS.warm,
     },
   };
 
@@ -245,14 +255,13 @@ export function printFigures(f: Figures, { action }: Measured, log: (line: strin
   log(table([`zip step alone, ${megabytes(treeBytes)} tree`, "time", "throughput", "size"], zipRows));
   log("");
   for (const [name, t] of Object.entries(targets)) {
-    const value =
-      name === "peakRss"
-        ? mebibytes(Number(t.value))
-        : name === "firstLine"
-          ? `${t.value} ms`
-          : t.value === undefined
-            ? "n/a"
-            : `${t.value}`;
+    const value = name.startsWith("peakRss")
+      ? mebibytes(Number(t.value))
+      : name === "firstLine"
+        ? `${t.value} ms`
+        : t.value === undefined
+          ? "n/a"
+          : `${t.value}`;
     log(
       `${t.met === undefined ? "n/a " : t.met ? "met " : "MISS"}  ${name.padEnd(14)} ${t.target.padEnd(18)} measured ${value}`,
     );

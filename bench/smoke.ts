@@ -12,6 +12,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { PEAK_RSS_LIMITS } from "./figures.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const ROUNDS = 2;
@@ -165,8 +166,14 @@ try {
     ["warm", peak.warm],
   ] as const)
     assert.ok(bytes > 20 * 1024 * 1024 && bytes < 2 * 1024 * 1024 * 1024, `peak RSS ${what}: ${bytes} bytes`);
-  assert.equal(results.targets.peakRss.value, Math.max(peak.cold, peak.warm));
-  assert.equal(results.targets.peakRss.met, results.targets.peakRss.value <= 300 * 1024 * 1024);
+  // every cold and every warm build counts, the Actions cache's included
+  const byScenario = Object.entries(peak.byScenario as Record<string, number>);
+  assert.equal(peak.cold, Math.max(...byScenario.filter(([k]) => k.startsWith("cold")).map(([, v]) => v)));
+  assert.equal(peak.warm, Math.max(...byScenario.filter(([k]) => k.startsWith("warm")).map(([, v]) => v)));
+  assert.equal(results.targets.peakRssCold.value, peak.cold);
+  assert.equal(results.targets.peakRssCold.met, peak.cold <= PEAK_RSS_LIMITS.cold);
+  assert.equal(results.targets.peakRssWarm.value, peak.warm);
+  assert.equal(results.targets.peakRssWarm.met, peak.warm <= PEAK_RSS_LIMITS.warm);
   process.stdout.write("bench:smoke: every check passed\n");
 } finally {
   await rm(work, { recursive: true, force: true });
