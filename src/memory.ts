@@ -1,7 +1,8 @@
 /**
  * How the action keeps its memory down: two V8 settings and a watch on its buffers, made
- * before anything else is loaded (src/index.ts imports this module first). An action cannot
- * pass flags to the `node` the runner starts, so they are set here;
+ * before any of the action's own code runs (src/index.ts imports this module first; the
+ * bundle evaluates the libraries it shares between chunks before it, which allocate
+ * little). An action cannot pass flags to the `node` the runner starts, so they are set here;
  * `test/memory.e2e.test.ts` holds this Node to each taking effect.
  *
  * - `--semi-space-growth-factor=1`: the young generation keeps the size it starts with.

@@ -27,6 +27,15 @@ import zlib from "node:zlib";
 // src/zip/pool.ts
 import os from "node:os";
 import { Worker } from "node:worker_threads";
+var COLLECT_SOURCE = `
+let droppedSinceCollection = 0;
+function dropped(bytes) {
+  droppedSinceCollection += bytes;
+  if (droppedSinceCollection < ${8 * 1024 * 1024} || typeof gc !== "function") return;
+  droppedSinceCollection = 0;
+  gc();
+}
+`;
 var BATCH_FILES = 64;
 var BATCH_BYTES = 1024 * 1024;
 var BATCHES_PER_WORKER = 2;
@@ -172,6 +181,7 @@ const compressBuffer = ${compressBuffer.toString()};
 const readRegular = ${readRegular.toString()};
 const fsApi = require("node:fs");
 const reused = Buffer.allocUnsafeSlow(${REUSED_INPUT});
+${COLLECT_SOURCE}
 class Refused extends Error {}
 parentPort.on("message", (batch) => {
   const transfer = [];
@@ -183,6 +193,7 @@ parentPort.on("message", (batch) => {
       const data = new Uint8Array(result.data.length);
       data.set(result.data);
       transfer.push(data.buffer);
+      dropped(result.data.length + (raw.length > reused.length ? raw.length : 0));
       return { ...result, data };
     } catch (error) {
       return { error: String(error && error.message ? error.message : error), refused: error instanceof Refused };
@@ -423,7 +434,8 @@ function inflateEntry(entry, stored) {
 function inflateWithin(stored, method, size, crc, zlib2) {
   let data;
   try {
-    data = method === 0 ? Buffer.from(stored) : zlib2.inflateRawSync(stored, { maxOutputLength: Math.max(size, 1) });
+    const chunkSize = Math.min(Math.max(size + 1, 64), 64 * 1024 * 1024);
+    data = method === 0 ? Buffer.from(stored) : zlib2.inflateRawSync(stored, { maxOutputLength: Math.max(size, 1), chunkSize });
   } catch (error) {
     return `does not inflate to its size: ${error.message}`;
   }
@@ -449,35 +461,84 @@ function entryProblem(entry) {
   if (entry.method !== 0 && entry.method !== 8) return `${entry.name} uses compression method ${entry.method}`;
   return void 0;
 }
+var WindowPool = class {
+  constructor(size = 4 * 1024 * 1024) {
+    this.size = size;
+  }
+  size;
+  free = [];
+  /** windows made so far: at most one more than the readers holding one at once */
+  allocated = 0;
+  take() {
+    const reused = this.free.pop();
+    if (reused) return reused;
+    this.allocated++;
+    return Buffer.allocUnsafe(this.size);
+  }
+  give(buffer) {
+    if (buffer.length === this.size) this.free.push(buffer);
+  }
+};
 var EntryReader = class {
-  constructor(directory, chunkSize = 4 * 1024 * 1024) {
+  constructor(directory, windows) {
     this.directory = directory;
-    this.chunkSize = chunkSize;
+    this.windows = windows ?? new WindowPool();
   }
   directory;
-  chunkSize;
   handle;
   buffer;
   windowStart = 0;
   windowLength = 0;
+  windows;
+  get chunkSize() {
+    return this.windows.size;
+  }
   /** the entry's data exactly as stored in the zip (compressed when method is 8), until the next read */
   async read(entry) {
+    const start = await this.dataStart(entry);
+    const [data, offset] = await this.locate(start, entry.compressedSize);
+    return data.subarray(offset, offset + entry.compressedSize);
+  }
+  /**
+   * The entry's stored data handed to `sink` in pieces of at most a window, each valid until
+   * `sink` settles: a large shared object is copied through the window, not read whole.
+   */
+  async copy(entry, sink) {
+    const start = await this.dataStart(entry);
+    if (entry.compressedSize <= this.chunkSize / 2) {
+      const [data, offset] = await this.locate(start, entry.compressedSize);
+      return sink(data.subarray(offset, offset + entry.compressedSize));
+    }
+    const handle = await this.open();
+    this.buffer ??= this.windows.take();
+    this.windowLength = 0;
+    for (let done = 0; done < entry.compressedSize; ) {
+      const want = Math.min(this.chunkSize, entry.compressedSize - done);
+      const { bytesRead } = await handle.read(this.buffer, 0, want, start + done);
+      if (bytesRead === 0) throw new Error(`${this.directory.path}: unexpected end of file at byte ${start + done}`);
+      await sink(this.buffer.subarray(0, bytesRead));
+      done += bytesRead;
+    }
+  }
+  async dataStart(entry) {
     const problem = entryProblem(entry);
     if (problem) throw new Error(`${this.directory.path}: ${problem}`);
     const [header, at] = await this.locate(entry.localHeaderOffset, localHeaderLength(entry));
     const start = storedDataStart(header, at, entry, this.directory.size);
     if (typeof start === "string") throw new Error(`${this.directory.path}: ${entry.name} ${start}`);
-    const [data, offset] = await this.locate(start, entry.compressedSize);
-    return data.subarray(offset, offset + entry.compressedSize);
+    return start;
+  }
+  open() {
+    this.handle ??= open(this.directory.path, "r");
+    return this.handle;
   }
   /** A buffer holding the bytes, and where they start in it. */
   async locate(position, length) {
     const inWindow = position >= this.windowStart && position + length <= this.windowStart + this.windowLength;
     if (this.buffer && inWindow) return [this.buffer, position - this.windowStart];
-    this.handle ??= open(this.directory.path, "r");
-    const handle = await this.handle;
+    const handle = await this.open();
     if (length > this.chunkSize / 2) return [await readAt(handle, position, length), 0];
-    this.buffer ??= Buffer.allocUnsafe(this.chunkSize);
+    this.buffer ??= this.windows.take();
     const wanted = Math.min(this.chunkSize, this.directory.size - position);
     let done = 0;
     while (done < wanted) {
@@ -492,13 +553,14 @@ var EntryReader = class {
   }
   /** Drops the read window (the file stays open): a writer copying from many zips keeps few windows. */
   release() {
+    if (this.buffer) this.windows.give(this.buffer);
     this.buffer = void 0;
     this.windowLength = 0;
   }
   async close() {
     const handle = this.handle;
     this.handle = void 0;
-    this.buffer = void 0;
+    this.release();
     if (handle) await (await handle).close();
   }
 };
@@ -708,8 +770,9 @@ async function writeZip(members, outPath, options = {}) {
   };
   const readers = /* @__PURE__ */ new Map();
   const windows = [];
-  const copiedBytes = (c) => {
-    const reader = readers.get(c.from) ?? new EntryReader(c.from);
+  const windowPool = options.windows ?? new WindowPool();
+  const copyInto = (c, sink) => {
+    const reader = readers.get(c.from) ?? new EntryReader(c.from, windowPool);
     readers.set(c.from, reader);
     if (windows.at(-1) !== reader) {
       const at = windows.indexOf(reader);
@@ -717,7 +780,7 @@ async function writeZip(members, outPath, options = {}) {
       windows.push(reader);
       if (windows.length > READ_WINDOWS) windows.shift()?.release();
     }
-    return reader.read(c.entry);
+    return reader.copy(c.entry, sink);
   };
   const handle = await open2(outPath, "w");
   const out = new Output(handle);
@@ -756,7 +819,7 @@ async function writeZip(members, outPath, options = {}) {
       const [stage, at] = await out.reserve(30 + p.nameBytes.length);
       writeLocalHeader(p, stage, at);
       if (p.data) await out.write(p.data);
-      else if (p.copied) await out.write(await copiedBytes(p.copied));
+      else if (p.copied) await copyInto(p.copied, (piece) => out.write(piece));
       unzippedSize += p.size;
     }
     const cdOffset = out.offset;
@@ -1056,6 +1119,7 @@ export {
   findJsonError,
   describeJsonError,
   looksLikeJson,
+  COLLECT_SOURCE,
   WorkerPool,
   defaultThreads,
   readZipDirectory,

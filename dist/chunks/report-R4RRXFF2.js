@@ -12,7 +12,7 @@ import {
   directoryCacheRoot,
   spreadOf,
   withToolkitEnv
-} from "./chunk-IY7X2GSG.js";
+} from "./chunk-AAZ55UVD.js";
 import "./chunk-EUACNY2S.js";
 import {
   InspectionFailed
@@ -21,7 +21,7 @@ import {
   glibcString,
   makeTarget
 } from "./chunk-QJVFUJPW.js";
-import "./chunk-DG5AWIPM.js";
+import "./chunk-43H5SMRK.js";
 import {
   DIRECT_UPLOAD_LIMIT,
   UNZIPPED_LIMIT,

@@ -70,6 +70,7 @@ import {
   wheelFits
 } from "./chunk-QJVFUJPW.js";
 import {
+  COLLECT_SOURCE,
   EntryReader,
   LAYER_PREFIX,
   MODE_EXECUTABLE,
@@ -92,7 +93,7 @@ import {
   storedDataStart,
   writePackages,
   writeZip
-} from "./chunk-DG5AWIPM.js";
+} from "./chunk-43H5SMRK.js";
 import {
   UNZIPPED_LIMIT,
   emptyIndexOptions,
@@ -2584,6 +2585,7 @@ var MemberCorrupt = class extends Error {
 var WORKER_SOURCE = `
 const { parentPort, threadId } = require("node:worker_threads");
 let spills = 0;
+${COLLECT_SOURCE}
 const { crc32, inflateRawSync } = require("node:zlib");
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
@@ -2609,6 +2611,7 @@ function check(fd, fileSize, job, group) {
   const data = inflateWithin(stored, job.method, job.size, job.crc, { inflateRawSync, crc32 });
   if (typeof data === "string") throw new Corrupt(data);
   const hash = "sha256=" + createHash("sha256").update(data).digest("base64url");
+  dropped(data.length + (job.compressedSize > reused.length ? job.compressedSize : 0));
   const keep = job.keep;
   let bytes;
   if (keep.kind === "elf" && data.length >= 4 && data[0] === 0x7f && data[1] === 0x45 && data[2] === 0x4c && data[3] === 0x46) {

@@ -3,11 +3,11 @@ import {
   build,
   buildProgress,
   timed
-} from "./chunk-IY7X2GSG.js";
+} from "./chunk-AAZ55UVD.js";
 import "./chunk-EUACNY2S.js";
 import "./chunk-G5Z4V3NS.js";
 import "./chunk-QJVFUJPW.js";
-import "./chunk-DG5AWIPM.js";
+import "./chunk-43H5SMRK.js";
 import "./chunk-CYE4DHQG.js";
 import "./chunk-HCMR2GAL.js";
 import "./chunk-LYXEWKKS.js";

@@ -8,7 +8,7 @@ import {
   findModule,
   looksLikeJson,
   parseHandler
-} from "./chunk-DG5AWIPM.js";
+} from "./chunk-43H5SMRK.js";
 import {
   DIRECT_UPLOAD_LIMIT,
   UNZIPPED_LIMIT,
