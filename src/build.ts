@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import type { BuiltFromSource } from "./build-source/index.ts";
 import { chooseStore } from "./cache/store.ts";
+import { collectingDroppedBuffers } from "./collect.ts";
 import {
   type CacheStatus,
   compressDependencies,
@@ -129,11 +130,14 @@ export async function build(inputs: Inputs, ctx: RunContext, options: BuildOptio
     });
 
     const plan = planPackages(inputs.packageMode, code, tree.files, inputs.allowCollisions);
-    // the dependencies are compressed once (or come compressed from the cache); both zips copy them
-    const packaged = await timed(timings, "zip", async () => {
-      const dependencyZip = await compressDependencies(dependencies);
-      return { dependencyZip, zips: await writePackages(plan, dependencyZip, inputs.outputDir) };
-    });
+    // the dependencies are compressed once (or come compressed from the cache); both zips copy
+    // them, dropping what they compress as they write it: collected as it goes
+    const packaged = await timed(timings, "zip", () =>
+      collectingDroppedBuffers(async () => {
+        const dependencyZip = await compressDependencies(dependencies);
+        return { dependencyZip, zips: await writePackages(plan, dependencyZip, inputs.outputDir) };
+      }),
+    );
     const { dependencyZip } = packaged;
     zips = packaged.zips;
     const findings = checkPackageSizes(zips, inputs, target, lock, inspection, log);

@@ -69,7 +69,7 @@ console.log(JSON.stringify({ young: young.space_size, kept: kept.length }));`;
     expect(withSettings.young).toBeLessThanOrEqual(16 * 1024 * 1024);
   });
 
-  it("collect the read buffers a download drops, where V8 would let 64 MB of them pile up", async () => {
+  it("collect the read buffers a cache download drops, where V8 would let 64 MB of them pile up", async () => {
     // the cache entry's download as @actions/cache makes it: the response piped into a file
     const body = Buffer.alloc(200 * 1024 * 1024, 7);
     const server = http.createServer((_req, res) => {
@@ -78,13 +78,17 @@ console.log(JSON.stringify({ young: young.space_size, kept: kept.length }));`;
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as { port: number };
+    // wrapped as the cache store wraps a restore: without --expose-gc the wrapper only runs it
     const download = `import http from "node:http";
 import fs from "node:fs";
 import { pipeline } from "node:stream/promises";
+import { collectingDroppedBuffers } from ${src("src/collect.ts")};
 let most = 0;
 const watch = setInterval(() => { most = Math.max(most, process.memoryUsage().arrayBuffers); }, 2);
-const response = await new Promise((resolve) => http.get("http://127.0.0.1:${port}/", resolve));
-await pipeline(response, fs.createWriteStream(${JSON.stringify(path.join(work, "entry.tzst"))}));
+await collectingDroppedBuffers(async () => {
+  const response = await new Promise((resolve) => http.get("http://127.0.0.1:${port}/", resolve));
+  await pipeline(response, fs.createWriteStream(${JSON.stringify(path.join(work, "entry.tzst"))}));
+});
 clearInterval(watch);
 console.log(JSON.stringify({ most, size: fs.statSync(${JSON.stringify(path.join(work, "entry.tzst"))}).size }));`;
     try {
@@ -95,8 +99,8 @@ console.log(JSON.stringify({ most, size: fs.statSync(${JSON.stringify(path.join(
       expect(without.size).toBe(body.length);
       expect(withSettings.size).toBe(body.length);
       expect(without.most).toBeGreaterThan(48 * 1024 * 1024);
-      // 16 MB between collections, and what arrives in the 20 ms between two looks
-      expect(withSettings.most).toBeLessThan(40 * 1024 * 1024);
+      // 8 MB between collections, and what arrives in the 10 ms between two looks
+      expect(withSettings.most).toBeLessThan(32 * 1024 * 1024);
     } finally {
       server.close();
     }

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { collectingDroppedBuffers } from "../collect.ts";
 import { CACHE_VARIABLES, withToolkitEnv, withToolkitEnvSync } from "../toolkit-env.ts";
 import { MANIFEST_FILE } from "./manifest.ts";
 
@@ -73,12 +74,15 @@ export class ActionsCacheStore implements CacheStore {
     await rm(dir, { recursive: true, force: true });
     // Exact key only: a tree for another lockfile is never partly reused.
     const { restoreCache } = await actionsCache();
-    const hit = await inCacheRoot(this.root, this.env, () => restoreCache([key], key, [], {}, false));
+    // the download's read buffers freed as it goes, and before the hit's own work allocates
+    const hit = await collectingDroppedBuffers(() =>
+      inCacheRoot(this.root, this.env, () => restoreCache([key], key, [], {}, false)),
+    );
     return hit === key && existsSync(path.join(dir, MANIFEST_FILE));
   }
   async save(key: string): Promise<boolean> {
     const { saveCache } = await actionsCache();
-    const id = await inCacheRoot(this.root, this.env, () => saveCache([key], key));
+    const id = await collectingDroppedBuffers(() => inCacheRoot(this.root, this.env, () => saveCache([key], key)));
     return id !== -1;
   }
   async discard(key: string): Promise<void> {
