@@ -1903,6 +1903,39 @@ import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
+// src/collect.ts
+import { getHeapStatistics } from "node:v8";
+import { runInNewContext } from "node:vm";
+var BUFFERS_BETWEEN_COLLECTIONS = 8 * 1024 * 1024;
+var WATCH_EVERY_MS = 10;
+var gc;
+var looked = false;
+function collectGarbage() {
+  if (!looked) {
+    looked = true;
+    gc = runInNewContext("typeof gc === 'function' ? gc : undefined");
+  }
+  gc?.();
+}
+async function collectingDroppedBuffers(work) {
+  collectGarbage();
+  if (!gc) return work();
+  let mark = getHeapStatistics().external_memory;
+  const watch = setInterval(() => {
+    const buffers = getHeapStatistics().external_memory;
+    if (buffers < mark) mark = buffers;
+    if (buffers - mark < BUFFERS_BETWEEN_COLLECTIONS) return;
+    collectGarbage();
+    mark = getHeapStatistics().external_memory;
+  }, WATCH_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(watch);
+    collectGarbage();
+  }
+}
+
 // src/toolkit-env.ts
 var CACHE_VARIABLES = [
   "ACTIONS_CACHE_URL",
@@ -1998,12 +2031,14 @@ var ActionsCacheStore = class {
     const dir = this.entryDir(key);
     await rm(dir, { recursive: true, force: true });
     const { restoreCache } = await actionsCache();
-    const hit = await inCacheRoot(this.root, this.env, () => restoreCache([key], key, [], {}, false));
+    const hit = await collectingDroppedBuffers(
+      () => inCacheRoot(this.root, this.env, () => restoreCache([key], key, [], {}, false))
+    );
     return hit === key && existsSync(path.join(dir, MANIFEST_FILE));
   }
   async save(key) {
     const { saveCache } = await actionsCache();
-    const id = await inCacheRoot(this.root, this.env, () => saveCache([key], key));
+    const id = await collectingDroppedBuffers(() => inCacheRoot(this.root, this.env, () => saveCache([key], key)));
     return id !== -1;
   }
   async discard(key) {
@@ -8951,10 +8986,14 @@ async function build(inputs, ctx, options = {}) {
       return { treeChecks: treeChecks2, inspection: await inspect(inputs, target, lock, { tree, treeChecks: treeChecks2 }, code, log) };
     });
     const plan = planPackages(inputs.packageMode, code, tree.files, inputs.allowCollisions);
-    const packaged = await timed(timings, "zip", async () => {
-      const dependencyZip2 = await compressDependencies(dependencies);
-      return { dependencyZip: dependencyZip2, zips: await writePackages(plan, dependencyZip2, inputs.outputDir) };
-    });
+    const packaged = await timed(
+      timings,
+      "zip",
+      () => collectingDroppedBuffers(async () => {
+        const dependencyZip2 = await compressDependencies(dependencies);
+        return { dependencyZip: dependencyZip2, zips: await writePackages(plan, dependencyZip2, inputs.outputDir) };
+      })
+    );
     const { dependencyZip } = packaged;
     zips = packaged.zips;
     const findings = checkPackageSizes(zips, inputs, target, lock, inspection, log);

@@ -12,7 +12,7 @@ import {
   directoryCacheRoot,
   spreadOf,
   withToolkitEnv
-} from "./chunk-AAZ55UVD.js";
+} from "./chunk-GXTEJJKM.js";
 import "./chunk-EUACNY2S.js";
 import {
   InspectionFailed
