@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { collectingDroppedBuffers } from "../collect.ts";
+import { collectGarbage, collectingDroppedBuffers } from "../collect.ts";
 import { CACHE_VARIABLES, withToolkitEnv, withToolkitEnvSync } from "../toolkit-env.ts";
 import { MANIFEST_FILE } from "./manifest.ts";
 
@@ -74,10 +74,11 @@ export class ActionsCacheStore implements CacheStore {
     await rm(dir, { recursive: true, force: true });
     // Exact key only: a tree for another lockfile is never partly reused.
     const { restoreCache } = await actionsCache();
-    // the download's read buffers freed as it goes, and before the hit's own work allocates
+    // the download's read buffers freed as it goes, and the last of them before the hit's own work allocates
     const hit = await collectingDroppedBuffers(() =>
       inCacheRoot(this.root, this.env, () => restoreCache([key], key, [], {}, false)),
     );
+    collectGarbage();
     return hit === key && existsSync(path.join(dir, MANIFEST_FILE));
   }
   async save(key: string): Promise<boolean> {
