@@ -3,7 +3,7 @@ import {
   build,
   buildProgress,
   timed
-} from "./chunk-GXTEJJKM.js";
+} from "./chunk-IBZXSILN.js";
 import "./chunk-EUACNY2S.js";
 import "./chunk-G5Z4V3NS.js";
 import "./chunk-QJVFUJPW.js";

@@ -7,7 +7,7 @@ import {
   build,
   timed,
   zipEntries
-} from "./chunk-GXTEJJKM.js";
+} from "./chunk-IBZXSILN.js";
 import "./chunk-EUACNY2S.js";
 import "./chunk-G5Z4V3NS.js";
 import "./chunk-QJVFUJPW.js";

@@ -12,7 +12,7 @@ import {
   directoryCacheRoot,
   spreadOf,
   withToolkitEnv
-} from "./chunk-GXTEJJKM.js";
+} from "./chunk-IBZXSILN.js";
 import "./chunk-EUACNY2S.js";
 import {
   InspectionFailed

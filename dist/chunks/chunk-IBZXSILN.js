@@ -1906,20 +1906,22 @@ import path from "node:path";
 // src/collect.ts
 import { getHeapStatistics } from "node:v8";
 import { runInNewContext } from "node:vm";
-var BUFFERS_BETWEEN_COLLECTIONS = 8 * 1024 * 1024;
+var BUFFERS_BETWEEN_COLLECTIONS = 12 * 1024 * 1024;
 var WATCH_EVERY_MS = 10;
 var gc;
 var looked = false;
-function collectGarbage() {
+function findGc() {
   if (!looked) {
     looked = true;
     gc = runInNewContext("typeof gc === 'function' ? gc : undefined");
   }
-  gc?.();
+  return gc;
+}
+function collectGarbage() {
+  findGc()?.();
 }
 async function collectingDroppedBuffers(work) {
-  collectGarbage();
-  if (!gc) return work();
+  if (!findGc()) return work();
   let mark = getHeapStatistics().external_memory;
   const watch = setInterval(() => {
     const buffers = getHeapStatistics().external_memory;
@@ -1932,7 +1934,6 @@ async function collectingDroppedBuffers(work) {
     return await work();
   } finally {
     clearInterval(watch);
-    collectGarbage();
   }
 }
 
@@ -2034,6 +2035,7 @@ var ActionsCacheStore = class {
     const hit = await collectingDroppedBuffers(
       () => inCacheRoot(this.root, this.env, () => restoreCache([key], key, [], {}, false))
     );
+    collectGarbage();
     return hit === key && existsSync(path.join(dir, MANIFEST_FILE));
   }
   async save(key) {
