@@ -173,13 +173,14 @@ export function entryProblem(entry: ZipEntry): string | undefined {
 
 /**
  * Read windows handed from reader to reader: a writer copying from fifty wheels moves a
- * window to the next wheel instead of leaving the old one for the collector.
+ * window to the next wheel instead of leaving the old one for the collector. 1 MB each:
+ * bench/ copied the 85 MB dependency zip as fast as with 4 MB windows, and peaked 10 MB lower.
  */
 export class WindowPool {
   private readonly free: Buffer[] = [];
   /** windows made so far: at most one more than the readers holding one at once */
   allocated = 0;
-  constructor(readonly size = 4 * 1024 * 1024) {}
+  constructor(readonly size = 1024 * 1024) {}
 
   take(): Buffer {
     const reused = this.free.pop();

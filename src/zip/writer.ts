@@ -98,7 +98,7 @@ const INLINE_LIMIT = 1024 * 1024;
 const OUTPUT_BUFFER = 2 * 1024 * 1024;
 /** entries prepared ahead of the writer at most: copied ones weigh nothing in the byte budget */
 const ENTRIES_AHEAD = 512;
-/** source zips whose read window (4 MB each) is kept while copying entries */
+/** source zips whose read window (1 MB each, reader.ts WindowPool) is kept while copying entries */
 const READ_WINDOWS = 4;
 
 function isCopied(member: ZipMember): member is CopiedEntry {
