@@ -8,7 +8,7 @@ import {
   findModule,
   looksLikeJson,
   parseHandler
-} from "./chunk-43H5SMRK.js";
+} from "./chunk-LAK5FT6E.js";
 import {
   DIRECT_UPLOAD_LIMIT,
   UNZIPPED_LIMIT,

@@ -93,7 +93,7 @@ import {
   storedDataStart,
   writePackages,
   writeZip
-} from "./chunk-43H5SMRK.js";
+} from "./chunk-LAK5FT6E.js";
 import {
   UNZIPPED_LIMIT,
   emptyIndexOptions,

@@ -462,7 +462,7 @@ function entryProblem(entry) {
   return void 0;
 }
 var WindowPool = class {
-  constructor(size = 4 * 1024 * 1024) {
+  constructor(size = 1024 * 1024) {
     this.size = size;
   }
   size;
