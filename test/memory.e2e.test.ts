@@ -3,12 +3,13 @@
  * V8 flags may do nothing, so each is held to its effect in a child process, beside the
  * same child without them (which must show the problem, or the test proves nothing).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeZip } from "../src/zip/writer.ts";
 
@@ -23,34 +24,19 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-/** Runs `body` in a fresh Node (tsx for the sources), after src/memory.ts when `settings`; its last line is JSON. */
+/**
+ * Runs `body` in a fresh Node (tsx for the sources), after src/memory.ts when `settings`; its
+ * last line is JSON. Asynchronous: this process may be serving the child.
+ */
 async function inChild<T>(name: string, settings: boolean, body: string): Promise<T> {
   const script = path.join(work, `${name}-${settings ? "with" : "without"}.mts`);
   await writeFile(script, `${settings ? `import ${src("src/memory.ts")};\n` : ""}${body}`);
-  const run = spawnSync(process.execPath, ["--import", "tsx", script], {
+  // a child that fails or does not finish in time rejects, with its stderr in the message
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], {
     cwd: ROOT,
-    encoding: "utf8",
     timeout: 60_000,
   });
-  expect(run.signal, `the child did not finish: ${run.stderr}`).toBeNull();
-  expect(run.status, run.stderr).toBe(0);
-  return JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "") as T;
-}
-
-/** inChild without blocking this process (which may be serving the child). */
-async function inChildAsync<T>(name: string, settings: boolean, body: string): Promise<T> {
-  const script = path.join(work, `${name}-${settings ? "with" : "without"}.mts`);
-  await writeFile(script, `${settings ? `import ${src("src/memory.ts")};\n` : ""}${body}`);
-  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on("data", (d: Buffer) => out.push(d));
-  child.stderr.on("data", (d: Buffer) => err.push(d));
-  const timer = setTimeout(() => child.kill(), 60_000);
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearTimeout(timer);
-  expect(code, Buffer.concat(err).toString()).toBe(0);
-  return JSON.parse(Buffer.concat(out).toString().trim().split("\n").at(-1) ?? "") as T;
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as T;
 }
 
 const peak = `Number(/^VmHWM:\\s+(\\d+) kB$/m.exec((await import("node:fs")).readFileSync("/proc/self/status", "utf8"))[1]) * 1024`;
@@ -93,7 +79,7 @@ clearInterval(watch);
 console.log(JSON.stringify({ most, size: fs.statSync(${JSON.stringify(path.join(work, "entry.tzst"))}).size }));`;
     try {
       // asynchronous: the server answers from this process
-      const run = (settings: boolean) => inChildAsync<{ most: number; size: number }>("download", settings, download);
+      const run = (settings: boolean) => inChild<{ most: number; size: number }>("download", settings, download);
       const without = await run(false);
       const withSettings = await run(true);
       expect(without.size).toBe(body.length);

@@ -22,14 +22,21 @@ export interface ZipDirectory {
 
 const FLAG_ENCRYPTED = 1;
 
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
+/** Reads `length` bytes at `position` into the start of `buffer`, or fewer at the end of the file: the count read. */
+async function readInto(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<number> {
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
-    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + done}`);
+    if (bytesRead === 0) break;
     done += bytesRead;
   }
+  return done;
+}
+
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  const done = await readInto(handle, buffer, length, position);
+  if (done < length) throw new Error(`unexpected end of file at byte ${position + done}`);
   return buffer;
 }
 
@@ -199,14 +206,11 @@ export class EntryReader {
   private buffer: Buffer | undefined;
   private windowStart = 0;
   private windowLength = 0;
-  private readonly windows: WindowPool;
 
   constructor(
     readonly directory: ZipDirectory,
-    windows?: WindowPool,
-  ) {
-    this.windows = windows ?? new WindowPool();
-  }
+    private readonly windows = new WindowPool(),
+  ) {}
 
   private get chunkSize(): number {
     return this.windows.size;
@@ -235,10 +239,10 @@ export class EntryReader {
     this.windowLength = 0;
     for (let done = 0; done < entry.compressedSize; ) {
       const want = Math.min(this.chunkSize, entry.compressedSize - done);
-      const { bytesRead } = await handle.read(this.buffer, 0, want, start + done);
-      if (bytesRead === 0) throw new Error(`${this.directory.path}: unexpected end of file at byte ${start + done}`);
-      await sink(this.buffer.subarray(0, bytesRead));
-      done += bytesRead;
+      const got = await readInto(handle, this.buffer, want, start + done);
+      if (got < want) throw new Error(`${this.directory.path}: unexpected end of file at byte ${start + done + got}`);
+      await sink(this.buffer.subarray(0, want));
+      done += want;
     }
   }
 
@@ -265,13 +269,12 @@ export class EntryReader {
     if (length > this.chunkSize / 2) return [await readAt(handle, position, length), 0];
     // the window moves to start here, so the entry (header and data) is in it whole
     this.buffer ??= this.windows.take();
-    const wanted = Math.min(this.chunkSize, this.directory.size - position);
-    let done = 0;
-    while (done < wanted) {
-      const { bytesRead } = await handle.read(this.buffer, done, wanted - done, position + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
+    const done = await readInto(
+      handle,
+      this.buffer,
+      Math.min(this.chunkSize, this.directory.size - position),
+      position,
+    );
     this.windowStart = position;
     this.windowLength = done;
     if (done < length) throw new Error(`${this.directory.path}: unexpected end of file at byte ${position + done}`);
