@@ -12,7 +12,7 @@ import {
   directoryCacheRoot,
   spreadOf,
   withToolkitEnv
-} from "./chunk-VZHEX3AP.js";
+} from "./chunk-HJGPKHAB.js";
 import "./chunk-EUACNY2S.js";
 import {
   InspectionFailed
@@ -21,7 +21,7 @@ import {
   glibcString,
   makeTarget
 } from "./chunk-QJVFUJPW.js";
-import "./chunk-LAK5FT6E.js";
+import "./chunk-26PJGCCU.js";
 import {
   DIRECT_UPLOAD_LIMIT,
   UNZIPPED_LIMIT,

@@ -7,11 +7,11 @@ import {
   build,
   timed,
   zipEntries
-} from "./chunk-VZHEX3AP.js";
+} from "./chunk-HJGPKHAB.js";
 import "./chunk-EUACNY2S.js";
 import "./chunk-G5Z4V3NS.js";
 import "./chunk-QJVFUJPW.js";
-import "./chunk-LAK5FT6E.js";
+import "./chunk-26PJGCCU.js";
 import "./chunk-CYE4DHQG.js";
 import "./chunk-HCMR2GAL.js";
 import "./chunk-LYXEWKKS.js";
@@ -53,7 +53,7 @@ async function buildAndDeploy(inputs, ctx, alongside) {
     return { build: built, deploy: { deployed: "skipped", changes: [] } };
   }
   const [{ deploy }, { defaultRetryPolicy, makeClients }] = await Promise.all([
-    import("./deploy-REMJR75U.js"),
+    import("./deploy-ISF4ZHD4.js"),
     import("./aws-2LKXC3YY.js")
   ]);
   const clients = (ctx.awsClients ?? ((region) => makeClients(region, ctx.env)))(d.region);

@@ -3,11 +3,11 @@ import {
   build,
   buildProgress,
   timed
-} from "./chunk-VZHEX3AP.js";
+} from "./chunk-HJGPKHAB.js";
 import "./chunk-EUACNY2S.js";
 import "./chunk-G5Z4V3NS.js";
 import "./chunk-QJVFUJPW.js";
-import "./chunk-LAK5FT6E.js";
+import "./chunk-26PJGCCU.js";
 import "./chunk-CYE4DHQG.js";
 import "./chunk-HCMR2GAL.js";
 import "./chunk-LYXEWKKS.js";

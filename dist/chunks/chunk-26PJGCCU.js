@@ -384,14 +384,19 @@ function setDataLimits(entries, cdOffset) {
 
 // src/zip/reader.ts
 var FLAG_ENCRYPTED = 1;
-async function readAt(handle, position, length) {
-  const buffer = Buffer.allocUnsafe(length);
+async function readInto(handle, buffer, length, position) {
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
-    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + done}`);
+    if (bytesRead === 0) break;
     done += bytesRead;
   }
+  return done;
+}
+async function readAt(handle, position, length) {
+  const buffer = Buffer.allocUnsafe(length);
+  const done = await readInto(handle, buffer, length, position);
+  if (done < length) throw new Error(`unexpected end of file at byte ${position + done}`);
   return buffer;
 }
 async function readZipDirectory(file) {
@@ -480,16 +485,16 @@ var WindowPool = class {
   }
 };
 var EntryReader = class {
-  constructor(directory, windows) {
+  constructor(directory, windows = new WindowPool()) {
     this.directory = directory;
-    this.windows = windows ?? new WindowPool();
+    this.windows = windows;
   }
   directory;
+  windows;
   handle;
   buffer;
   windowStart = 0;
   windowLength = 0;
-  windows;
   get chunkSize() {
     return this.windows.size;
   }
@@ -514,10 +519,10 @@ var EntryReader = class {
     this.windowLength = 0;
     for (let done = 0; done < entry.compressedSize; ) {
       const want = Math.min(this.chunkSize, entry.compressedSize - done);
-      const { bytesRead } = await handle.read(this.buffer, 0, want, start + done);
-      if (bytesRead === 0) throw new Error(`${this.directory.path}: unexpected end of file at byte ${start + done}`);
-      await sink(this.buffer.subarray(0, bytesRead));
-      done += bytesRead;
+      const got = await readInto(handle, this.buffer, want, start + done);
+      if (got < want) throw new Error(`${this.directory.path}: unexpected end of file at byte ${start + done + got}`);
+      await sink(this.buffer.subarray(0, want));
+      done += want;
     }
   }
   async dataStart(entry) {
@@ -539,13 +544,12 @@ var EntryReader = class {
     const handle = await this.open();
     if (length > this.chunkSize / 2) return [await readAt(handle, position, length), 0];
     this.buffer ??= this.windows.take();
-    const wanted = Math.min(this.chunkSize, this.directory.size - position);
-    let done = 0;
-    while (done < wanted) {
-      const { bytesRead } = await handle.read(this.buffer, done, wanted - done, position + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
+    const done = await readInto(
+      handle,
+      this.buffer,
+      Math.min(this.chunkSize, this.directory.size - position),
+      position
+    );
     this.windowStart = position;
     this.windowLength = done;
     if (done < length) throw new Error(`${this.directory.path}: unexpected end of file at byte ${position + done}`);

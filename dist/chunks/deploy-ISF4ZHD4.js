@@ -8,7 +8,7 @@ import {
   findModule,
   looksLikeJson,
   parseHandler
-} from "./chunk-LAK5FT6E.js";
+} from "./chunk-26PJGCCU.js";
 import {
   DIRECT_UPLOAD_LIMIT,
   UNZIPPED_LIMIT,

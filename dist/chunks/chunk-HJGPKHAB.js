@@ -93,7 +93,7 @@ import {
   storedDataStart,
   writePackages,
   writeZip
-} from "./chunk-LAK5FT6E.js";
+} from "./chunk-26PJGCCU.js";
 import {
   UNZIPPED_LIMIT,
   emptyIndexOptions,
